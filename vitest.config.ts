@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+// Three runners: domain logic in Node, the relay over real sockets, and the
+// built app in a real Chromium. Each is also runnable alone (npm run test:…).
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					include: ['src/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
+					environment: 'node'
+				}
+			},
+			{
+				test: {
+					name: 'relay',
+					include: ['tests/relay/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 30_000,
+					hookTimeout: 30_000
+				}
+			},
+			{
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 120_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
