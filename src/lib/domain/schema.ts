@@ -1,0 +1,154 @@
+/**
+ * The shape of a space's document. Every top-level structure is named here and
+ * read through the accessors below, so that no other module spells a key.
+ *
+ *   meta       Y.Map   the space's own fields (name, description, …)
+ *   members    Y.Map   MemberId → Y.Map of a member's fields
+ *   resources  Y.Map   ResourceId → Y.Map of a resource's fields
+ *
+ * Entities are Y.Maps rather than plain objects so that two people editing
+ * different fields of one item offline both keep their change.
+ */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import type { MemberId, ResourceId } from './ids';
+
+export const SCHEMA_VERSION = 1;
+
+/** Writes made by this device carry this origin; sync adapters ignore their own echoes. */
+export const LOCAL_ORIGIN = Symbol('passerelle:local');
+
+
+export function metaMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('meta');
+}
+export function membersMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('members');
+}
+export function resourcesMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('resources');
+}
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
+const idString = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+
+export const SpaceMetaSchema = v.object({
+	name: v.pipe(text(120), v.minLength(1)),
+	description: v.optional(text(2000), ''),
+	kind: v.optional(v.picklist(['collective', 'federation']), 'collective'),
+	createdAt: timestamp,
+	createdBy: idString
+});
+export type SpaceMeta = v.InferOutput<typeof SpaceMetaSchema>;
+
+export const MemberSchema = v.object({
+	id: idString,
+	name: v.pipe(text(80), v.minLength(1)),
+	joinedAt: timestamp
+});
+export type Member = Omit<v.InferOutput<typeof MemberSchema>, 'id'> & { id: MemberId };
+
+export const RESOURCE_KINDS = [
+	'room',
+	'equipment',
+	'vehicle',
+	'food',
+	'fund',
+	'skill',
+	'other'
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export const AVAILABILITIES = ['available', 'in_use', 'out_of_order', 'gone'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+
+const isoDate = v.pipe(v.string(), v.isoDate());
+
+export const ResourceSchema = v.object({
+	id: idString,
+	kind: v.picklist(RESOURCE_KINDS),
+	name: v.pipe(text(120), v.minLength(1)),
+	description: v.optional(text(2000), ''),
+	quantity: v.optional(v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0))), null),
+	unit: v.optional(text(30), ''),
+	location: v.optional(text(120), ''),
+	expiresOn: v.optional(v.nullable(isoDate), null),
+	availability: v.optional(v.picklist(AVAILABILITIES), 'available'),
+	createdAt: timestamp,
+	createdBy: idString,
+	updatedAt: timestamp,
+	updatedBy: idString,
+	removedAt: v.optional(v.nullable(timestamp), null),
+	removedBy: v.optional(v.nullable(idString), null)
+});
+export type Resource = Omit<v.InferOutput<typeof ResourceSchema>, 'id' | 'createdBy' | 'updatedBy' | 'removedBy'> & {
+	id: ResourceId;
+	createdBy: MemberId;
+	updatedBy: MemberId;
+	removedBy: MemberId | null;
+};
+
+/** A schema for an entity stored under its own id. */
+type EntitySchema = v.GenericSchema<unknown, { id: string }>;
+
+/** What reading a collection found: the valid entries, and how many could not be read. */
+export interface ReadResult<T> {
+	items: T[];
+	unreadable: number;
+}
+
+/**
+ * Reads every entry of a map of entities, keeping those that pass the schema and
+ * counting the others. A garbage entry written by a buggy or hostile client is
+ * never allowed to break the page that lists its neighbours.
+ */
+export function readEntities<S extends EntitySchema>(
+	map: Y.Map<unknown>,
+	schema: S
+): ReadResult<v.InferOutput<S>> {
+	const items: v.InferOutput<S>[] = [];
+	let unreadable = 0;
+	for (const [key, value] of map.entries()) {
+		const entity = readEntity(key, value, schema);
+		if (entity === undefined) unreadable++;
+		else items.push(entity);
+	}
+	return { items, unreadable };
+}
+
+export function readEntity<S extends EntitySchema>(
+	key: string,
+	value: unknown,
+	schema: S
+): v.InferOutput<S> | undefined {
+	if (!(value instanceof Y.Map)) return undefined;
+	const parsed = v.safeParse(schema, value.toJSON());
+	if (!parsed.success || parsed.output.id !== key) return undefined;
+	return parsed.output;
+}
+
+/** A domain rule was broken by the caller: a bug or an unchecked form value. */
+export class DomainError extends Error {
+	constructor(
+		readonly code: string,
+		message: string
+	) {
+		super(message);
+		this.name = 'DomainError';
+	}
+}
+
+/** Validates input to a write operation, turning valibot issues into one DomainError. */
+export function validateInput<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+	const parsed = v.safeParse(schema, input);
+	if (!parsed.success) {
+		const issue = parsed.issues[0];
+		const field = issue ? v.getDotPath(issue) : null;
+		throw new DomainError(
+			field ? `invalid_${field}` : 'invalid_input',
+			`${field ?? 'input'}: ${issue?.message ?? 'invalid'}`
+		);
+	}
+	return parsed.output;
+}

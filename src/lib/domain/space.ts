@@ -1,0 +1,85 @@
+/** The space itself: its name and description, and who belongs to it. */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import type { MemberId } from './ids';
+import {
+	LOCAL_ORIGIN,
+	MemberSchema,
+	SpaceMetaSchema,
+	membersMap,
+	metaMap,
+	readEntities,
+	validateInput,
+	type Member,
+	type ReadResult,
+	type SpaceMeta
+} from './schema';
+
+const SpaceInput = v.object({
+	name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
+	description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '')
+});
+export type SpaceInput = v.InferInput<typeof SpaceInput>;
+
+const MemberName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+
+/**
+ * Fills a brand-new space's meta. Call it only on a document that has loaded
+ * its local copy and found no meta, so that defaults are never written twice.
+ */
+export function createSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): void {
+	const { name, description } = validateInput(SpaceInput, input);
+	doc.transact(() => {
+		const meta = metaMap(doc);
+		meta.set('name', name);
+		meta.set('description', description);
+		meta.set('kind', 'collective');
+		meta.set('createdAt', now);
+		meta.set('createdBy', by);
+	}, LOCAL_ORIGIN);
+}
+
+export function editSpace(doc: Y.Doc, input: SpaceInput): void {
+	const { name, description } = validateInput(SpaceInput, input);
+	doc.transact(() => {
+		const meta = metaMap(doc);
+		if (meta.get('name') !== name) meta.set('name', name);
+		if (meta.get('description') !== description) meta.set('description', description);
+	}, LOCAL_ORIGIN);
+}
+
+/** The space's meta, or null while it has not arrived (a fresh join before sync) or is unreadable. */
+export function readSpaceMeta(doc: Y.Doc): SpaceMeta | null {
+	const parsed = v.safeParse(SpaceMetaSchema, metaMap(doc).toJSON());
+	return parsed.success ? parsed.output : null;
+}
+
+/** Adds the member, or renames them if their name changed. Idempotent. */
+export function joinSpace(doc: Y.Doc, id: MemberId, name: string, now = Date.now()): void {
+	const cleanName = validateInput(MemberName, name);
+	doc.transact(() => {
+		const members = membersMap(doc);
+		const existing = members.get(id);
+		if (existing instanceof Y.Map) {
+			if (existing.get('name') !== cleanName) existing.set('name', cleanName);
+			return;
+		}
+		const member = new Y.Map<unknown>();
+		member.set('id', id);
+		member.set('name', cleanName);
+		member.set('joinedAt', now);
+		members.set(id, member);
+	}, LOCAL_ORIGIN);
+}
+
+export function listMembers(doc: Y.Doc): ReadResult<Member> {
+	const { items, unreadable } = readEntities(membersMap(doc), MemberSchema);
+	const members = (items as Member[]).sort((a, b) => a.joinedAt - b.joinedAt);
+	return { items: members, unreadable };
+}
+
+export function memberName(doc: Y.Doc, id: string): string | null {
+	const member = membersMap(doc).get(id);
+	const name = member instanceof Y.Map ? member.get('name') : undefined;
+	return typeof name === 'string' ? name : null;
+}

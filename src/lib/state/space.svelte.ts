@@ -1,0 +1,49 @@
+/**
+ * Runes over a space's document: reading a getter inside a component or
+ * $derived subscribes it to the document and to the sync status, and it is
+ * recomputed after each change, local or remote.
+ */
+import { createSubscriber } from 'svelte/reactivity';
+import type * as Y from 'yjs';
+import { listResources, type ResourceFilter } from '../domain/resources';
+import { listMembers, readSpaceMeta } from '../domain/space';
+import type { SpaceSession, SyncStatus } from '../sync/session';
+
+export class SpaceView {
+	readonly #subscribe: () => void;
+
+	constructor(readonly session: SpaceSession) {
+		this.#subscribe = createSubscriber((update) => {
+			session.doc.on('update', update);
+			const stop = session.onStatus(update);
+			return () => {
+				session.doc.off('update', update);
+				stop();
+			};
+		});
+	}
+
+	get doc(): Y.Doc {
+		return this.session.doc;
+	}
+
+	get meta() {
+		this.#subscribe();
+		return readSpaceMeta(this.session.doc);
+	}
+
+	get members() {
+		this.#subscribe();
+		return listMembers(this.session.doc);
+	}
+
+	get status(): SyncStatus {
+		this.#subscribe();
+		return this.session.current;
+	}
+
+	resources(filter: ResourceFilter) {
+		this.#subscribe();
+		return listResources(this.session.doc, filter);
+	}
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../domain/ids';
+import { readIdentity, readSpaces, saveIdentityName, saveSpace, type KeyValueStore } from './device';
+import { newSpaceSecret } from './invite';
+
+function memoryStore(initial: Record<string, string> = {}): KeyValueStore {
+	const data = new Map(Object.entries(initial));
+	return { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+}
+
+describe('device memory', () => {
+	it('keeps one member id across name changes', () => {
+		const store = memoryStore();
+		expect(readIdentity(store)).toBeNull();
+		const first = saveIdentityName(store, ' Alice ');
+		expect(first.name).toBe('Alice');
+		const second = saveIdentityName(store, 'Alice B.');
+		expect(second.memberId).toBe(first.memberId);
+		expect(readIdentity(store)).toEqual(second);
+		expect(() => saveIdentityName(store, '   ')).toThrow();
+	});
+
+	it('adds and updates spaces by id, skipping corrupt entries', () => {
+		const store = memoryStore();
+		const entry = { id: newId<'space'>(), secret: newSpaceSecret(), relayUrl: 'ws://h/sync', name: 'A', addedAt: 1 };
+		saveSpace(store, entry);
+		saveSpace(store, { ...entry, name: 'B' });
+		expect(readSpaces(store)).toEqual([{ ...entry, name: 'B' }]);
+		const corrupt = memoryStore({ 'passerelle:spaces': JSON.stringify([{ id: 3 }, entry]) });
+		expect(readSpaces(corrupt)).toEqual([entry]);
+		expect(readSpaces(memoryStore({ 'passerelle:spaces': 'not json' }))).toEqual([]);
+	});
+});

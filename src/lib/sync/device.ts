@@ -1,0 +1,82 @@
+/**
+ * What this device remembers outside any space: who its user is (a name and a
+ * member id, no password) and which spaces it holds, with their secrets. Kept
+ * in localStorage behind a small Storage-like interface so it can be tested
+ * in Node; whatever is stored is validated on read, never trusted.
+ */
+import * as v from 'valibot';
+import { newId, type MemberId, type SpaceId } from '../domain/ids';
+
+export interface KeyValueStore {
+	getItem(key: string): string | null;
+	setItem(key: string, value: string): void;
+}
+
+const IDENTITY_KEY = 'passerelle:identity';
+const SPACES_KEY = 'passerelle:spaces';
+
+const IdentitySchema = v.object({
+	memberId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+	name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80))
+});
+export interface Identity {
+	memberId: MemberId;
+	name: string;
+}
+
+const SpaceEntrySchema = v.object({
+	id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/)),
+	secret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
+	relayUrl: v.string(),
+	name: v.string(),
+	addedAt: v.number()
+});
+export interface SpaceEntry {
+	id: SpaceId;
+	secret: string;
+	relayUrl: string;
+	/** Last known name, for lists shown before a space's document has loaded. */
+	name: string;
+	addedAt: number;
+}
+
+export function readIdentity(store: KeyValueStore): Identity | null {
+	const parsed = v.safeParse(IdentitySchema, parseJson(store.getItem(IDENTITY_KEY)));
+	return parsed.success ? { memberId: parsed.output.memberId as MemberId, name: parsed.output.name } : null;
+}
+
+/** Sets the display name, creating the device's member id the first time. */
+export function saveIdentityName(store: KeyValueStore, name: string): Identity {
+	const existing = readIdentity(store);
+	const identity = v.parse(IdentitySchema, { memberId: existing?.memberId ?? newId<'member'>(), name });
+	store.setItem(IDENTITY_KEY, JSON.stringify(identity));
+	return { memberId: identity.memberId as MemberId, name: identity.name };
+}
+
+export function readSpaces(store: KeyValueStore): SpaceEntry[] {
+	const raw = parseJson(store.getItem(SPACES_KEY));
+	if (!Array.isArray(raw)) return [];
+	const entries: SpaceEntry[] = [];
+	for (const item of raw) {
+		const parsed = v.safeParse(SpaceEntrySchema, item);
+		if (parsed.success) entries.push({ ...parsed.output, id: parsed.output.id as SpaceId });
+	}
+	return entries;
+}
+
+/** Adds a space, or updates the one with the same id (a second invite to it, a rename). */
+export function saveSpace(store: KeyValueStore, entry: SpaceEntry): SpaceEntry[] {
+	const others = readSpaces(store).filter((s) => s.id !== entry.id);
+	const next = [...others, entry];
+	store.setItem(SPACES_KEY, JSON.stringify(next));
+	return next;
+}
+
+function parseJson(raw: string | null): unknown {
+	if (raw === null) return null;
+	try {
+		return JSON.parse(raw);
+	} catch {
+		return null;
+	}
+}

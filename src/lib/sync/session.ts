@@ -1,0 +1,171 @@
+/**
+ * An open space on this device: its Y.Doc, kept in IndexedDB and connected to
+ * its relay with the stock y-websocket provider. The local copy is the primary
+ * one: everything works before, and without, any connection.
+ */
+import * as decoding from 'lib0/decoding';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import type { MemberId } from '../domain/ids';
+import { LOCAL_ORIGIN } from '../domain/schema';
+import type { Identity, SpaceEntry } from './device';
+import { deriveRelayToken } from './invite';
+import { addMark, parseMarks, unconfirmed, type Mark } from './pending';
+
+/** The relay's "stored" message: its state vector after a durable write (see sync-server/PROTOCOL.md). */
+const MESSAGE_STORED = 8;
+const MAX_BACKOFF_MS = 15_000;
+
+export type Connection = 'offline' | 'connecting' | 'connected';
+
+export interface Peer {
+	clientId: number;
+	memberId: MemberId;
+	name: string;
+}
+
+export interface SyncStatus {
+	connection: Connection;
+	/** Connected and the relay's copy has been merged with ours. */
+	synced: boolean;
+	/** Local changes the relay has not yet confirmed storing. */
+	pending: number;
+	/** Other devices in this space right now. */
+	peers: Peer[];
+}
+
+export class SpaceSession {
+	readonly doc = new Y.Doc();
+	/** Resolves once the local copy has loaded: nothing may be seeded before. */
+	readonly loaded: Promise<void>;
+	private readonly persistence: IndexeddbPersistence;
+	private provider: WebsocketProvider | null = null;
+	private marks: Mark[];
+	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [] };
+	private readonly listeners = new Set<() => void>();
+	private destroyed = false;
+
+	constructor(
+		readonly entry: SpaceEntry,
+		private identity: Identity,
+		private readonly storage: Storage = localStorage
+	) {
+		this.persistence = new IndexeddbPersistence(`passerelle:${entry.id}`, this.doc);
+		this.loaded = this.persistence.whenSynced.then(() => undefined);
+		this.marks = parseMarks(storage.getItem(this.marksKey));
+		this.status.pending = this.marks.length;
+		this.doc.on('update', this.onUpdate);
+		void this.connect();
+	}
+
+	get current(): SyncStatus {
+		return this.status;
+	}
+
+	/** Calls `listener` whenever the status changes; returns the unsubscriber. */
+	onStatus(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	setIdentity(identity: Identity): void {
+		this.identity = identity;
+		this.provider?.awareness.setLocalStateField('member', { id: identity.memberId, name: identity.name });
+	}
+
+	/** Tries the relay now instead of waiting for the next backoff step (e.g. the network came back). */
+	retryNow(): void {
+		const provider = this.provider;
+		if (provider && !provider.wsconnected) {
+			provider.wsUnsuccessfulReconnects = 0;
+			provider.connect();
+		}
+	}
+
+	destroy(): void {
+		this.destroyed = true;
+		this.doc.off('update', this.onUpdate);
+		this.provider?.destroy();
+		void this.persistence.destroy();
+		this.doc.destroy();
+		this.listeners.clear();
+	}
+
+	private get marksKey(): string {
+		return `passerelle:pending:${this.entry.id}`;
+	}
+
+	private async connect(): Promise<void> {
+		const token = await deriveRelayToken(this.entry.secret, this.entry.id);
+		if (this.destroyed) return;
+		const provider = new WebsocketProvider(this.entry.relayUrl, this.entry.id, this.doc, {
+			params: { token, ack: '1' },
+			maxBackoffTime: 1000
+		});
+		this.provider = provider;
+		provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
+			this.onStored(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
+		};
+		provider.on('status', ({ status }) => {
+			this.update({
+				connection: status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline',
+				synced: status === 'connected' ? this.status.synced : false
+			});
+		});
+		provider.on('sync', (synced: boolean) => this.update({ synced }));
+		// Equal-jitter exponential backoff: devices of a whole site that lost the
+		// network together do not all come back in the same millisecond.
+		provider.on('connection-close', () => {
+			const attempt = provider.wsUnsuccessfulReconnects + 1;
+			const ceiling = Math.min(2 ** attempt * 100, MAX_BACKOFF_MS);
+			provider.maxBackoffTime = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+		});
+		provider.awareness.setLocalStateField('member', {
+			id: this.identity.memberId,
+			name: this.identity.name
+		});
+		provider.awareness.on('change', () => this.update({ peers: this.readPeers(provider) }));
+	}
+
+	private readonly onUpdate = (_update: Uint8Array, origin: unknown): void => {
+		if (origin !== LOCAL_ORIGIN) return;
+		this.marks = addMark(this.marks, this.doc.clientID, Y.getState(this.doc.store, this.doc.clientID));
+		this.saveMarks();
+	};
+
+	private onStored(relayState: Map<number, number>): void {
+		const left = unconfirmed(this.marks, relayState);
+		if (left.length === this.marks.length) return;
+		this.marks = left;
+		this.saveMarks();
+	}
+
+	private saveMarks(): void {
+		try {
+			this.storage.setItem(this.marksKey, JSON.stringify(this.marks));
+		} catch {
+			// A full storage only costs the count after a reload; the edits themselves are in IndexedDB.
+		}
+		this.update({ pending: this.marks.length });
+	}
+
+	private readPeers(provider: WebsocketProvider): Peer[] {
+		const peers: Peer[] = [];
+		for (const [clientId, state] of provider.awareness.getStates()) {
+			if (clientId === this.doc.clientID) continue;
+			const member: unknown = state['member'];
+			if (typeof member !== 'object' || member === null) continue;
+			const { id, name } = member as Record<string, unknown>;
+			if (typeof id === 'string' && typeof name === 'string') {
+				peers.push({ clientId, memberId: id as MemberId, name: name.slice(0, 80) });
+			}
+		}
+		return peers;
+	}
+
+	private update(change: Partial<SyncStatus>): void {
+		this.status = { ...this.status, ...change };
+		for (const listener of this.listeners) listener();
+	}
+}
