@@ -28,6 +28,7 @@ export default defineConfig({
 					environment: 'node',
 					testTimeout: 120_000,
 					hookTimeout: 120_000,
+					expect: { poll: { timeout: 15_000, interval: 100 } },
 					fileParallelism: false
 				}
 			}
