@@ -1,0 +1,144 @@
+// Shared harness for the relay tests: a real relay on port 0 with a fresh data
+// directory, real y-websocket clients over real sockets, and teardown after each test.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as decoding from 'lib0/decoding';
+import { onTestFinished } from 'vitest';
+import { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { startRelay, type RelayOptions } from '../../sync-server/src/relay.js';
+
+export interface TestRelay {
+	port: number;
+	dataDir: string;
+	/** ws://127.0.0.1:PORT/sync, the serverUrl a provider is given. */
+	syncUrl: string;
+	httpUrl: string;
+	close(): Promise<void>;
+}
+
+export function tempDir(prefix: string): string {
+	const dir = mkdtempSync(join(tmpdir(), `passerelle-relay-${prefix}-`));
+	onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+	return dir;
+}
+
+export async function startTestRelay(options: Partial<RelayOptions> = {}): Promise<TestRelay> {
+	const dataDir = options.dataDir ?? tempDir('data');
+	const relay = await startRelay({ port: 0, host: '127.0.0.1', ...options, dataDir });
+	let closed = false;
+	const close = async (): Promise<void> => {
+		if (closed) return;
+		closed = true;
+		await relay.close();
+	};
+	onTestFinished(close);
+	return {
+		port: relay.port,
+		dataDir,
+		syncUrl: `ws://127.0.0.1:${relay.port}/sync`,
+		httpUrl: `http://127.0.0.1:${relay.port}`,
+		close
+	};
+}
+
+/** A room id like the app's: 128 random bits, URL-safe. */
+export function randomRoomId(): string {
+	return randomBytes(16).toString('base64url');
+}
+
+export function randomToken(): string {
+	return randomBytes(32).toString('base64url');
+}
+
+export interface TestClient {
+	doc: Y.Doc;
+	provider: WebsocketProvider;
+	destroy(): void;
+}
+
+export interface ClientOptions {
+	doc?: Y.Doc;
+	connect?: boolean;
+	ack?: boolean;
+}
+
+/** A stock y-websocket client, as the app uses it, but over the `ws` package. */
+export function makeClient(
+	syncUrl: string,
+	roomId: string,
+	token: string,
+	options: ClientOptions = {}
+): TestClient {
+	const doc = options.doc ?? new Y.Doc();
+	const params: Record<string, string> = { token };
+	if (options.ack === true) params['ack'] = '1';
+	const provider = new WebsocketProvider(syncUrl, roomId, doc, {
+		params,
+		connect: options.connect ?? true,
+		// In one Node process, BroadcastChannel would sync clients past the relay.
+		disableBc: true,
+		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket
+	});
+	let destroyed = false;
+	const destroy = (): void => {
+		if (destroyed) return;
+		destroyed = true;
+		provider.destroy();
+		doc.destroy();
+	};
+	onTestFinished(destroy);
+	return { doc, provider, destroy };
+}
+
+export async function waitFor(
+	condition: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 10_000
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await condition()) return;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+export function waitForSynced(client: TestClient): Promise<void> {
+	return waitFor(() => client.provider.synced, 'the client to sync');
+}
+
+export interface Health {
+	status: string;
+	rooms: number;
+	connections: number;
+}
+
+export async function health(relay: { httpUrl: string }): Promise<Health> {
+	const response = await fetch(`${relay.httpUrl}/healthz`);
+	return (await response.json()) as Health;
+}
+
+/** Whether every struct of `doc` is below the encoded state vector `sv`. */
+export function covers(sv: Uint8Array, doc: Y.Doc): boolean {
+	const acknowledged = Y.decodeStateVector(sv);
+	for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(doc))) {
+		if ((acknowledged.get(client) ?? 0) < clock) return false;
+	}
+	return true;
+}
+
+/**
+ * Collects the state vectors of the relay's type-8 "stored" messages. The stock provider
+ * keeps a per-instance copy of its message handlers, so adding one is local to it.
+ */
+export function captureStoredAcks(client: TestClient): Uint8Array[] {
+	const acks: Uint8Array[] = [];
+	client.provider.messageHandlers[8] = (_encoder, decoder) => {
+		acks.push(decoding.readVarUint8Array(decoder));
+	};
+	return acks;
+}
