@@ -43,13 +43,21 @@ export interface RelayProcess {
 	kill(): Promise<void>;
 }
 
-export async function startRelayProcess(options: { port?: number; dataDir?: string } = {}): Promise<RelayProcess> {
+export async function startRelayProcess(
+	options: { port?: number; dataDir?: string; staticDir?: string } = {}
+): Promise<RelayProcess> {
 	requireBuild();
 	const port = options.port ?? (await freePort());
 	const dataDir = options.dataDir ?? tempDir('data');
 	let output = '';
 	const child: ChildProcess = spawn(process.execPath, [RELAY_MAIN], {
-		env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			...(options.staticDir ? { STATIC_DIR: options.staticDir } : {})
+		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -18,6 +18,10 @@ class DeviceState {
 		if (typeof localStorage === 'undefined') return;
 		this.identity = readIdentity(localStorage);
 		this.spaces = readSpaces(localStorage).sort((a, b) => a.name.localeCompare(b.name));
+		// Back on a network: try every relay now rather than at the next backoff step.
+		addEventListener('online', () => {
+			for (const session of this.sessions.values()) session.retryNow();
+		});
 	}
 
 	setName(name: string): Identity {
