@@ -42,18 +42,19 @@ test('bad frames close only their own socket; the room and its data are untouche
 	alice.doc.getMap('resources').set('hall', { kind: 'space', capacity: 80 });
 	const url = `${relay.syncUrl}/${room}?token=${token}`;
 
-	const random = randomBytes(64);
-	random[0] = 0; // a sync message…
-	random[1] = 2; // …of type update, whose length and content are noise
+	// A sync update whose declared length runs past the end of the frame.
+	const overlong = new Uint8Array([0, 2, 40, ...new Uint8Array(38).fill(0xab)]);
 	const cases: Array<[string, Uint8Array | string, number]> = [
+		// 0xff first: the message type is a large number, whatever follows.
 		['random bytes', randomBytes(64).fill(0xff, 0, 1), 1003],
-		['noise in a sync envelope', random, 1003],
+		['length past the end', overlong, 1003],
 		['truncated frame', envelope(0, 2, Y.encodeStateAsUpdate(alice.doc)).slice(0, 12), 1003],
 		['empty frame', new Uint8Array(0), 1003],
 		['unknown message type', envelope(42), 1003],
 		['text frame', 'hello', 1003],
 		['invalid update in a valid envelope', envelope(0, 2, new Uint8Array([5, 255, 255, 255, 255, 15, 0, 0])), 1008],
 		['invalid step 2 in a valid envelope', envelope(0, 1, new Uint8Array([1, 2, 3, 4, 5])), 1008],
+		['noise as an update', envelope(0, 2, new Uint8Array(5).fill(0xab)), 1008],
 		['invalid state vector', envelope(0, 0, new Uint8Array([3, 1])), 1008],
 		['awareness that is not JSON', envelope(1, envelope(1, 7, 1, new Uint8Array([123, 123]))), 1003],
 		['frame above maxPayload', envelope(0, 2, new Uint8Array(100 * 1024)), 1009]
