@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { MemoryStorage } from './memory-storage.js';
+import { SqliteStorage } from './sqlite-storage.js';
+import { storedUpdates, type RoomStorage } from './storage.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function sqlite(): SqliteStorage {
+	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
+	dirs.push(dir);
+	return new SqliteStorage({ dataDir: join(dir, 'nested') });
+}
+
+function textUpdates(words: string[]): Uint8Array[] {
+	const doc = new Y.Doc();
+	const updates: Uint8Array[] = [];
+	doc.on('update', (update: Uint8Array) => updates.push(update));
+	for (const word of words) doc.getArray<string>('words').push([word]);
+	return updates;
+}
+
+function wordsOf(parts: Uint8Array[]): string[] {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, Y.mergeUpdates(parts));
+	return doc.getArray<string>('words').toArray();
+}
+
+// One contract, two stores: the in-memory twin must behave like SQLite.
+describe.each([
+	['memory', (): RoomStorage => new MemoryStorage()],
+	['sqlite', (): RoomStorage => sqlite()]
+])('%s storage', (_name, create) => {
+	test('the first token hash claims a room and stays', async () => {
+		const storage = create();
+		expect(await storage.claimRoom('room-a', 'aa')).toEqual({ tokenHash: 'aa', readonlyTokenHash: null });
+		expect(await storage.claimRoom('room-a', 'bb')).toEqual({ tokenHash: 'aa', readonlyTokenHash: null });
+		expect((await storage.claimRoom('room-b', 'bb')).tokenHash).toBe('bb');
+		await storage.close();
+	});
+
+	test('appends get increasing sequence numbers per room and load back in order', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		await storage.claimRoom('s', 'h');
+		const updates = textUpdates(['a', 'b', 'c']);
+		const seqs = [];
+		for (const update of updates) seqs.push(await storage.appendUpdate('r', update));
+		expect(seqs).toEqual([1, 2, 3]);
+		expect(await storage.appendUpdate('s', updates[0]!)).toBe(1);
+		const loaded = await storage.loadRoom('r');
+		expect(loaded.snapshot).toBeNull();
+		expect(loaded.updates.map((u) => u.seq)).toEqual([1, 2, 3]);
+		expect(loaded.updates.map((u) => u.data)).toEqual(updates);
+		expect(await storage.loadRoom('unknown')).toEqual({ snapshot: null, updates: [] });
+		await storage.close();
+	});
+
+	test('an append to an unclaimed room fails instead of creating it', async () => {
+		const storage = create();
+		await expect(storage.appendUpdate('nobody', new Uint8Array([0, 0]))).rejects.toThrow();
+		await storage.close();
+	});
+
+	test('compaction folds the log into a snapshot and numbering goes on after it', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		const updates = textUpdates(['a', 'b', 'c', 'd']);
+		for (const update of updates.slice(0, 3)) await storage.appendUpdate('r', update);
+		expect(await storage.compactRoom('r')).toMatchObject({ seqUpto: 3, merged: 3 });
+		expect(await storage.compactRoom('r')).toBeNull();
+		expect(await storage.appendUpdate('r', updates[3]!)).toBe(4);
+		const loaded = await storage.loadRoom('r');
+		expect(loaded.snapshot?.seqUpto).toBe(3);
+		expect(loaded.updates.map((u) => u.seq)).toEqual([4]);
+		expect(wordsOf(storedUpdates(loaded))).toEqual(['a', 'b', 'c', 'd']);
+		// A second compaction merges the old snapshot with the new log.
+		expect(await storage.compactRoom('r')).toMatchObject({ seqUpto: 4, merged: 1 });
+		expect(wordsOf(storedUpdates(await storage.loadRoom('r')))).toEqual(['a', 'b', 'c', 'd']);
+		await storage.close();
+	});
+
+	test('reports itself writable until closed', async () => {
+		const storage = create();
+		expect(await storage.isWritable()).toBe(true);
+		await storage.close();
+		expect(await storage.isWritable()).toBe(false);
+	});
+});
+
+test('SQLite data outlives the process that wrote it', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
+	dirs.push(dir);
+	const first = new SqliteStorage({ dataDir: dir });
+	await first.claimRoom('r', 'h');
+	for (const update of textUpdates(['x', 'y'])) await first.appendUpdate('r', update);
+	await first.close();
+	const second = new SqliteStorage({ dataDir: dir });
+	expect((await second.claimRoom('r', 'other')).tokenHash).toBe('h');
+	expect(wordsOf(storedUpdates(await second.loadRoom('r')))).toEqual(['x', 'y']);
+	await second.close();
+});
