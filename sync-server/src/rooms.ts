@@ -6,6 +6,7 @@ import { Room, type RoomContext } from './room.js';
 export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
 	readonly #unloadTimers = new Map<Room, NodeJS.Timeout>();
+	#closed = false;
 
 	constructor(
 		private readonly context: RoomContext,
@@ -30,16 +31,19 @@ export class RoomRegistry {
 
 	leave(room: Room, connection: Connection): void {
 		room.leave(connection);
-		if (room.connections.size > 0 || this.#unloadTimers.has(room)) return;
+		if (this.#closed || room.connections.size > 0 || this.#unloadTimers.has(room)) return;
 		const timer = setTimeout(() => {
 			this.#unloadTimers.delete(room);
 			void this.#unload(room);
 		}, this.idleUnloadMs);
+		// An idle room is no reason to keep the process alive.
+		timer.unref();
 		this.#unloadTimers.set(room, timer);
 	}
 
 	/** Waits for every room's queue to drain and forgets them all (shutdown). */
 	async closeAll(): Promise<void> {
+		this.#closed = true;
 		for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
 		this.#unloadTimers.clear();
 		await Promise.all([...this.#rooms.values()].map((room) => room.settled()));

@@ -1,0 +1,41 @@
+import { expect, test } from 'vitest';
+import { WebSocket } from 'ws';
+import { health, makeClient, randomRoomId, randomToken, startTestRelay, waitFor, waitForSynced } from './helpers.js';
+
+test('closing the relay says "going away" (1001) to every client and stores what it received', async () => {
+	const relay = await startTestRelay();
+	const room = randomRoomId();
+	const token = randomToken();
+	const client = makeClient(relay.syncUrl, room, token);
+	const closes: number[] = [];
+	client.provider.on('connection-close', (event) => {
+		if (event !== null) closes.push(event.code);
+	});
+	await waitForSynced(client);
+	client.doc.getMap('m').set('last words', true);
+	await relay.close();
+	expect(closes).toContain(1001);
+	client.destroy();
+
+	const again = await startTestRelay({ dataDir: relay.dataDir });
+	const reader = makeClient(again.syncUrl, room, token);
+	await waitForSynced(reader);
+	expect(reader.doc.getMap('m').get('last words')).toBe(true);
+});
+
+test('a socket that stops answering pings is dropped', async () => {
+	const relay = await startTestRelay({ pingIntervalMs: 100 });
+	const room = randomRoomId();
+	const token = randomToken();
+	// autoPong off: the peer looks alive at the TCP level but never answers.
+	const silent = new WebSocket(`${relay.syncUrl}/${room}?token=${token}`, { autoPong: false });
+	silent.on('error', () => {});
+	const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+	const healthy = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(healthy);
+	expect(await closed).toBe(1006);
+	// Answering clients stay connected across many ping rounds.
+	await new Promise((resolve) => setTimeout(resolve, 400));
+	await waitFor(async () => (await health(relay)).connections === 1, 'only the healthy client to remain');
+	expect(healthy.provider.wsconnected).toBe(true);
+});
