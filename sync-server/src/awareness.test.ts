@@ -78,4 +78,24 @@ describe('AwarenessTable', () => {
 		expect(table.remove([1, 3])).toEqual([{ clientId: 1, clock: 3, state: REMOVED_STATE }]);
 		expect(table.entries().map((e) => e.clientId)).toEqual([2]);
 	});
+
+	test('returns only the news: echoes and older clocks are dropped', () => {
+		const table = new AwarenessTable();
+		expect(table.apply([entry(1, 1, { a: 1 }), entry(2, 1, {})], new Set())).toHaveLength(2);
+		expect(table.apply([entry(1, 1, { a: 1 }), entry(2, 2, { b: 1 })], new Set())).toEqual([entry(2, 2, { b: 1 })]);
+		// Like y-protocols, a first entry at clock 0 is not news.
+		expect(table.apply([entry(3, 0, {})], new Set())).toEqual([]);
+	});
+
+	test('a late echo of an older state does not bring a removed client back', () => {
+		const table = new AwarenessTable();
+		table.apply([entry(1, 4, { name: 'Ada' })], new Set());
+		expect(table.remove([1])).toHaveLength(1);
+		expect(table.apply([entry(1, 4, { name: 'Ada' })], new Set())).toEqual([]);
+		expect(table.size).toBe(0);
+		expect(table.entries()).toEqual([]);
+		// The same client coming back with a newer clock is present again.
+		expect(table.apply([entry(1, 6, { name: 'Ada' })], new Set())).toHaveLength(1);
+		expect(table.size).toBe(1);
+	});
 });

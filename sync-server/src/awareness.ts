@@ -44,38 +44,40 @@ export function encodeAwarenessUpdate(entries: Iterable<AwarenessEntry>): Uint8A
 	return encoding.toUint8Array(encoder);
 }
 
-/** The latest awareness entry of each client id present in one room. */
+/**
+ * The latest awareness entry of each client id seen in one room. Removed clients stay as
+ * tombstones (state "null") so that a late echo of an older state cannot bring them back.
+ */
 export class AwarenessTable {
 	readonly #entries = new Map<number, AwarenessEntry>();
+	#present = 0;
 
 	/**
-	 * Records entries received from a connection and updates the set of client ids that
-	 * connection controls. Same precedence rule as y-protocols: a higher clock wins, and a
-	 * removal at the same clock wins over a state. Only a newer entry makes a connection
-	 * the controller: stock clients echo every awareness change they receive, and an echo
-	 * must not make a bystander's socket speak for someone else.
+	 * Records entries received from a connection and returns those that were news, with
+	 * the precedence rule of y-protocols: a higher clock wins, and a removal at the same
+	 * clock wins over a state. Stock clients echo every awareness change they receive;
+	 * echoes are not news, so they are neither forwarded nor do they make the echoing
+	 * connection the controller of someone else's client id.
 	 */
-	apply(entries: readonly AwarenessEntry[], controlled: Set<number>): void {
+	apply(entries: readonly AwarenessEntry[], controlled: Set<number>): AwarenessEntry[] {
+		const news: AwarenessEntry[] = [];
 		for (const entry of entries) {
-			const removed = entry.state === REMOVED_STATE;
+			const removal = entry.state === REMOVED_STATE;
 			const current = this.#entries.get(entry.clientId);
-			const newer =
-				current === undefined ||
-				entry.clock > current.clock ||
-				(entry.clock === current.clock && removed);
-			if (removed) controlled.delete(entry.clientId);
-			if (!newer) continue;
-			if (removed) {
-				this.#entries.delete(entry.clientId);
-			} else {
-				this.#entries.set(entry.clientId, entry);
-				controlled.add(entry.clientId);
-			}
+			const currentClock = current?.clock ?? 0;
+			const present = current !== undefined && current.state !== REMOVED_STATE;
+			if (removal) controlled.delete(entry.clientId);
+			if (!(currentClock < entry.clock || (currentClock === entry.clock && removal && present))) continue;
+			this.#entries.set(entry.clientId, entry);
+			if (!removal) controlled.add(entry.clientId);
+			this.#present += (removal ? 0 : 1) - (present ? 1 : 0);
+			news.push(entry);
 		}
+		return news;
 	}
 
 	/**
-	 * Forgets the given client ids and returns the removal entries (clock + 1, state
+	 * Marks the given client ids as gone and returns the removal entries (clock + 1, state
 	 * "null") to broadcast, so that the other clients drop them at once instead of waiting
 	 * for their 30 s timeout.
 	 */
@@ -83,18 +85,22 @@ export class AwarenessTable {
 		const removals: AwarenessEntry[] = [];
 		for (const clientId of clientIds) {
 			const current = this.#entries.get(clientId);
-			if (current === undefined) continue;
-			this.#entries.delete(clientId);
-			removals.push({ clientId, clock: current.clock + 1, state: REMOVED_STATE });
+			if (current === undefined || current.state === REMOVED_STATE) continue;
+			const removal = { clientId, clock: current.clock + 1, state: REMOVED_STATE };
+			this.#entries.set(clientId, removal);
+			this.#present -= 1;
+			removals.push(removal);
 		}
 		return removals;
 	}
 
+	/** The entries of the clients present (tombstones left out). */
 	entries(): AwarenessEntry[] {
-		return [...this.#entries.values()];
+		return [...this.#entries.values()].filter((entry) => entry.state !== REMOVED_STATE);
 	}
 
+	/** Number of clients present. */
 	get size(): number {
-		return this.#entries.size;
+		return this.#present;
 	}
 }

@@ -158,9 +158,14 @@ export class Room {
 				} catch (error) {
 					return this.#refuse(connection, CLOSE_UNSUPPORTED_DATA, 'malformed awareness', error);
 				}
-				this.#awareness.apply(entries, connection.controlled);
-				// Forwarded as received: the relay does not re-encode what clients say.
-				this.#broadcast(encodeAwarenessMessage(message.update), connection);
+				const news = this.#awareness.apply(entries, connection.controlled);
+				if (news.length === 0) return;
+				// Forwarded as received unless part of it was stale. The sender gets it back
+				// too, like from the reference server: a stock client alone in a room counts
+				// its own awareness renewals as the relay's sign of life and would otherwise
+				// reconnect every 30 s.
+				const update = news.length === entries.length ? message.update : encodeAwarenessUpdate(news);
+				this.#broadcast(encodeAwarenessMessage(update), null);
 				return;
 			}
 			case 'query-awareness':
