@@ -54,7 +54,7 @@ export class Room {
 		private readonly context: RoomContext
 	) {
 		// Queued first: every message of the room waits for the stored state.
-		void this.#queue.run(() => this.#load());
+		this.#enqueue('load', () => this.#load());
 	}
 
 	/** Loading failed; the registry replaces a failed room on the next connection. */
@@ -64,7 +64,7 @@ export class Room {
 
 	join(connection: Connection): void {
 		this.connections.add(connection);
-		void this.#queue.run(() => {
+		this.#enqueue('join', () => {
 			if (this.#doc === null) return;
 			// Like the reference server: our sync step 1 first, then who is present.
 			connection.send(encodeSyncStep1(this.#doc.encodedStateVector()));
@@ -77,7 +77,7 @@ export class Room {
 	/** Queues a binary frame. Frames of a socket already refused are dropped. */
 	receive(connection: Connection, frame: Uint8Array): void {
 		if (connection.rejected) return;
-		void this.#queue.run(async () => {
+		this.#enqueue('receive', async () => {
 			if (connection.rejected || this.#doc === null) return;
 			try {
 				await this.#handle(connection, this.#doc, frame);
@@ -91,7 +91,7 @@ export class Room {
 	leave(connection: Connection): void {
 		this.connections.delete(connection);
 		connection.dispose();
-		void this.#queue.run(() => {
+		this.#enqueue('leave', () => {
 			const stillControlled = new Set<number>();
 			for (const other of this.connections) for (const id of other.controlled) stillControlled.add(id);
 			const leaving = [...connection.controlled].filter((id) => !stillControlled.has(id));
@@ -105,6 +105,13 @@ export class Room {
 	/** Resolves when every queued message has been handled. */
 	settled(): Promise<void> {
 		return this.#queue.idle();
+	}
+
+	/** Queues a task whose failure is logged: nothing thrown here may reach the process. */
+	#enqueue(task: string, run: () => void | Promise<void>): void {
+		this.#queue.run(run).catch((error: unknown) => {
+			this.context.logger.error({ room: this.id, task, error: errorMessage(error) }, 'room task failed');
+		});
 	}
 
 	async #load(): Promise<void> {
