@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import zlib from 'node:zlib';
 
 const CONTENT_TYPES: Record<string, string> = {
 	'.html': 'text/html; charset=utf-8',
@@ -24,6 +25,31 @@ const CONTENT_TYPES: Record<string, string> = {
 	'.woff': 'font/woff',
 	'.wasm': 'application/wasm'
 };
+
+// Text assets are sent gzipped: on a cheap phone over a poor link the first visit's
+// JavaScript shrinks about threefold. Each file is compressed once per version.
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.webmanifest', '.txt', '.svg']);
+const MAX_GZIP_CACHE_BYTES = 32 * 1024 * 1024;
+const gzipCache = new Map<string, Buffer>();
+let gzipCacheBytes = 0;
+
+function gzipped(file: string, etag: string): Buffer {
+	const key = `${file}\0${etag}`;
+	let body = gzipCache.get(key);
+	if (body === undefined) {
+		body = zlib.gzipSync(fs.readFileSync(file), { level: 9 });
+		if (gzipCacheBytes + body.length <= MAX_GZIP_CACHE_BYTES) {
+			gzipCache.set(key, body);
+			gzipCacheBytes += body.length;
+		}
+	}
+	return body;
+}
+
+function acceptsGzip(req: IncomingMessage): boolean {
+	const accepted = req.headers['accept-encoding'];
+	return typeof accepted === 'string' && /\bgzip\b/.test(accepted);
+}
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NO_CACHE = 'no-cache';
@@ -113,16 +139,32 @@ function sendFile(
 	stats: fs.Stats,
 	cache: string | null
 ): void {
+	const extension = path.extname(file).toLowerCase();
 	const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
 	const headers: Record<string, string | number> = {
-		'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+		'Content-Type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
 		'X-Content-Type-Options': 'nosniff',
 		ETag: etag
 	};
+	const compressible = COMPRESSIBLE.has(extension);
+	if (compressible) headers['Vary'] = 'Accept-Encoding';
 	if (cache !== null) headers['Cache-Control'] = cache;
 	if (req.headers['if-none-match'] === etag) {
 		res.writeHead(304, headers);
 		res.end();
+		return;
+	}
+	if (compressible && acceptsGzip(req)) {
+		let body: Buffer;
+		try {
+			body = gzipped(file, etag);
+		} catch {
+			return plain(res, 500, 'Could not read the file.\n');
+		}
+		headers['Content-Encoding'] = 'gzip';
+		headers['Content-Length'] = body.length;
+		res.writeHead(200, headers);
+		res.end(req.method === 'HEAD' ? undefined : body);
 		return;
 	}
 	headers['Content-Length'] = stats.size;

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { makeClient, randomRoomId, randomToken, startTestRelay, tempDir, waitForSynced } from './helpers.js';
 
@@ -104,6 +105,36 @@ test('the built app is served with the right types and cache headers, and an SPA
 		expect(response.status, path).toBe(400);
 		expect(response.body).not.toContain('secret');
 	}
+});
+
+test('text assets are sent gzipped to clients that accept it, images as they are', async () => {
+	const dir = fakeBuild();
+	const script = `export const big = ${JSON.stringify('passerelle '.repeat(500))};`;
+	writeFileSync(join(dir, '_app/immutable/entry/big.js'), script);
+	const relay = await startTestRelay({ staticDir: dir });
+	const raw = (path: string, encoding?: string) =>
+		new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+			const headers = encoding ? { 'Accept-Encoding': encoding } : undefined;
+			http.get({ host: '127.0.0.1', port: relay.port, path, headers }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+			}).on('error', reject);
+		});
+
+	const compressed = await raw('/_app/immutable/entry/big.js', 'gzip, deflate, br');
+	expect(compressed.headers['content-encoding']).toBe('gzip');
+	expect(compressed.headers['vary']).toBe('Accept-Encoding');
+	expect(compressed.body.length).toBeLessThan(script.length / 5);
+	expect(gunzipSync(compressed.body).toString()).toBe(script);
+
+	const identity = await raw('/_app/immutable/entry/big.js');
+	expect(identity.headers['content-encoding']).toBeUndefined();
+	expect(identity.body.toString()).toBe(script);
+
+	const page = await raw('/some/deep/page', 'gzip');
+	expect(gunzipSync(page.body).toString()).toContain('<title>Passerelle</title>');
+	expect((await raw('/favicon.svg', 'gzip')).headers['content-encoding']).toBe('gzip');
 });
 
 test('without a built app, pages answer 404 saying so', async () => {
