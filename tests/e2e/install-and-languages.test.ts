@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, launchProfile, newDevice } from '../support/browser';
-import { startRelayProcess, type RelayProcess } from '../support/relay-process';
+import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -33,6 +33,7 @@ describe('installable, multilingual, accessible', () => {
 	let origin: string;
 
 	beforeAll(async () => {
+		requireAppBuild();
 		relay = await startRelayProcess();
 		origin = `http://127.0.0.1:${relay.port}`;
 		browser = await launchBrowser();
@@ -40,7 +41,7 @@ describe('installable, multilingual, accessible', () => {
 
 	afterAll(async () => {
 		await browser?.close();
-		await relay?.stop();
+		await relay?.kill('SIGTERM');
 	});
 
 	it('is installable: the browser reports no installability error', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newDevice } from '../support/browser';
 import { CuttableLink } from '../support/cuttable-link';
-import { freePort, startRelayProcess, type RelayProcess } from '../support/relay-process';
+import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -26,6 +26,7 @@ describe('offline-first collective, shared by invite', () => {
 	let pageA: Page;
 
 	beforeAll(async () => {
+		requireAppBuild();
 		relay = await startRelayProcess();
 		link = await CuttableLink.open(await freePort(), relay.port);
 		browser = await launchBrowser();
@@ -37,7 +38,7 @@ describe('offline-first collective, shared by invite', () => {
 	afterAll(async () => {
 		await browser?.close();
 		await link?.cut();
-		await relay?.stop();
+		await relay?.kill('SIGTERM');
 	});
 
 	it('creates a collective and records resources, confirmed by the relay', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newDevice } from '../support/browser';
-import { ROOT, startRelayProcess, tempDir, type RelayProcess } from '../support/relay-process';
+import { ROOT, requireAppBuild, startRelayProcess, tempDir, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 
 describe('updating to a new version', () => {
@@ -16,6 +16,7 @@ describe('updating to a new version', () => {
 	let staticDir: string;
 
 	beforeAll(async () => {
+		requireAppBuild();
 		staticDir = tempDir('static');
 		cpSync(join(ROOT, 'build'), staticDir, { recursive: true });
 		relay = await startRelayProcess({ staticDir });
@@ -24,7 +25,7 @@ describe('updating to a new version', () => {
 
 	afterAll(async () => {
 		await browser?.close();
-		await relay?.stop();
+		await relay?.kill('SIGTERM');
 	});
 
 	it('offers the new version and keeps an unsaved form across the reload', async () => {

@@ -10,14 +10,14 @@ import {
 	waitFor,
 	waitForSynced
 } from './helpers.js';
-import { ensureRelayBuilt, spawnRelay } from './relay-process.js';
+import { ensureRelayBuilt, startRelayProcess } from '../support/relay-process.js';
 
 beforeAll(() => ensureRelayBuilt(), 120_000);
 
 test('acknowledged edits survive SIGKILL and are served from SQLite alone after a restart', async () => {
 	const dataDir = tempDir('durable');
 	const staticDir = tempDir('static');
-	const first = await spawnRelay(dataDir, staticDir);
+	const first = await startRelayProcess({ dataDir, staticDir });
 	onTestFinished(() => void first.kill('SIGKILL'));
 	const syncUrl = (port: number): string => `ws://127.0.0.1:${port}/sync`;
 	const room = randomRoomId();
@@ -39,7 +39,7 @@ test('acknowledged edits survive SIGKILL and are served from SQLite alone after 
 	expect(exitCode).toBeNull();
 	writer.destroy();
 
-	const second = await spawnRelay(dataDir, staticDir);
+	const second = await startRelayProcess({ dataDir, staticDir });
 	onTestFinished(() => void second.kill('SIGKILL'));
 	const reader = makeClient(syncUrl(second.port), room, token, { doc: new Y.Doc() });
 	await waitForSynced(reader);

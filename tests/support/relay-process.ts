@@ -2,18 +2,34 @@
  * The real relay as a child process (the built `sync-server/dist/main.js`),
  * for tests that kill it, restart it, or drive the built app through it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const RELAY_MAIN = join(ROOT, 'sync-server/dist/main.js');
+const RELAY_MAIN = join(ROOT, 'sync-server/dist/main.js');
+const RELAY_SOURCES = join(ROOT, 'sync-server/src');
 
-export function requireBuild(): void {
-	for (const file of [RELAY_MAIN, join(ROOT, 'build/index.html')]) {
-		if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first`);
+/** Builds the relay unless dist/main.js is newer than every source file. */
+export function ensureRelayBuilt(): void {
+	const built = existsSync(RELAY_MAIN) ? statSync(RELAY_MAIN).mtimeMs : 0;
+	const stale = readdirSync(RELAY_SOURCES).some(
+		(name) => name.endsWith('.ts') && statSync(join(RELAY_SOURCES, name)).mtimeMs > built
+	);
+	if (!stale) return;
+	execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'sync-server/tsconfig.json'], {
+		cwd: ROOT,
+		stdio: 'inherit'
+	});
+}
+
+/** Browser tests need the built app; building it inside a test would hide a broken build. */
+export function requireAppBuild(): void {
+	if (!existsSync(join(ROOT, 'build/index.html'))) {
+		throw new Error('build/index.html is missing: run "npm run build" first');
 	}
 }
 
@@ -36,61 +52,55 @@ export async function freePort(): Promise<number> {
 export interface RelayProcess {
 	port: number;
 	dataDir: string;
-	output: () => string;
-	/** SIGTERM and wait for a clean exit. */
-	stop(): Promise<number | null>;
-	/** SIGKILL: the crash case. */
-	kill(): Promise<void>;
+	/** Everything the process printed so far. */
+	output(): string;
+	/** Sends the signal (SIGTERM for a clean stop, SIGKILL for a crash) and resolves with the exit code. */
+	kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Starts the relay (on a free port unless one is given) and waits for its "relay listening" line. */
 export async function startRelayProcess(
 	options: { port?: number; dataDir?: string; staticDir?: string } = {}
 ): Promise<RelayProcess> {
-	requireBuild();
-	const port = options.port ?? (await freePort());
+	ensureRelayBuilt();
 	const dataDir = options.dataDir ?? tempDir('data');
-	let output = '';
 	const child: ChildProcess = spawn(process.execPath, [RELAY_MAIN], {
+		cwd: ROOT,
 		env: {
 			...process.env,
-			PORT: String(port),
+			PORT: String(options.port ?? 0),
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
 			...(options.staticDir ? { STATIC_DIR: options.staticDir } : {})
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
-	child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	let output = '';
 	child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
-
-	const deadline = Date.now() + 15_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`relay exited early:\n${output}`);
-		try {
-			const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-			if (response.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			child.kill('SIGKILL');
-			throw new Error(`relay did not become healthy:\n${output}`);
-		}
-		await new Promise((r) => setTimeout(r, 100));
-	}
-
+	const port = await new Promise<number>((done, fail) => {
+		const timer = setTimeout(() => fail(new Error(`relay did not start:\n${output}`)), 15_000);
+		child.once('exit', () => fail(new Error(`relay exited early:\n${output}`)));
+		createInterface({ input: child.stdout! }).on('line', (line) => {
+			output += `${line}\n`;
+			try {
+				const entry = JSON.parse(line) as { msg?: string; port?: number };
+				if (entry.msg === 'relay listening' && typeof entry.port === 'number') {
+					clearTimeout(timer);
+					done(entry.port);
+				}
+			} catch {
+				// not a log line
+			}
+		});
+	});
 	return {
 		port,
 		dataDir,
 		output: () => output,
-		async stop() {
-			child.kill('SIGTERM');
+		kill(signal) {
+			if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 			return exited;
-		},
-		async kill() {
-			child.kill('SIGKILL');
-			await exited;
 		}
 	};
 }
