@@ -8,6 +8,14 @@ export type Id<Kind extends string> = string & { readonly [brand]: Kind };
 export type SpaceId = Id<'space'>;
 export type MemberId = Id<'member'>;
 export type ResourceId = Id<'resource'>;
+export type NeedId = Id<'need'>;
+export type PledgeId = Id<'pledge'>;
+export type FundId = Id<'fund'>;
+export type BudgetLineId = Id<'budget-line'>;
+export type LedgerEntryId = Id<'ledger-entry'>;
+export type BookingId = Id<'booking'>;
+export type DecisionId = Id<'decision'>;
+export type ActivityId = Id<'activity'>;
 
 /** 16 random bytes (128 bits) as base64url: 22 characters. */
 export function randomToken(bytes = 16): string {

@@ -9,6 +9,7 @@ import {
 	restoreResource,
 	updateResource
 } from './resources';
+import { listActivity } from './activity';
 import { DomainError, resourcesMap } from './schema';
 import { memberId, newSpace, syncDocs } from './testing';
 
@@ -39,6 +40,9 @@ describe('resources', () => {
 			addResource(doc, { kind, name: `A ${kind}` }, by);
 		}
 		expect(listResources(doc).items).toHaveLength(7);
+		expect(listActivity(doc, { subjectId: id }).items).toMatchObject([
+			{ action: 'resource.created', by, summary: 'Légumes', at: 1000 }
+		]);
 	});
 
 	it('refuses invalid input with a clear error and writes nothing', () => {
@@ -90,6 +94,11 @@ describe('resources', () => {
 		expect(listResources(doc, { removed: true }).items.map((r) => r.id)).toEqual([id]);
 		restoreResource(doc, id, by);
 		expect(listResources(doc).items.map((r) => r.id)).toEqual([id]);
+		expect(listActivity(doc, { subjectId: id }).items.map((a) => a.action).sort()).toEqual([
+			'resource.created',
+			'resource.removed',
+			'resource.restored'
+		]);
 		expect(() => removeResource(doc, 'nope-nope-nope-nope' as never, by)).toThrow(/No resource/);
 	});
 

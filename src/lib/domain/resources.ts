@@ -1,6 +1,7 @@
 /** The inventory: what the collective holds, of every kind. */
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import { recordActivity } from './activity';
 import { newId, type MemberId, type ResourceId } from './ids';
 import {
 	AVAILABILITIES,
@@ -50,6 +51,7 @@ export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now 
 		entry.set('removedAt', null);
 		entry.set('removedBy', null);
 		resourcesMap(doc).set(id, entry);
+		recordActivity(doc, { at: now, by, action: 'resource.created', subjectKind: 'resource', subjectId: id, summary: fields.name });
 	}, LOCAL_ORIGIN);
 	return id;
 }
@@ -77,6 +79,7 @@ export function updateResource(
 		if (changed) {
 			entry.set('updatedAt', now);
 			entry.set('updatedBy', by);
+			recordActivity(doc, { at: now, by, action: 'resource.updated', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
 		}
 	}, LOCAL_ORIGIN);
 }
@@ -93,6 +96,7 @@ export function removeResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = D
 		entry.set('removedBy', by);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
+		recordActivity(doc, { at: now, by, action: 'resource.removed', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
 	}, LOCAL_ORIGIN);
 }
 
@@ -103,6 +107,7 @@ export function restoreResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = 
 		entry.set('removedBy', null);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
+		recordActivity(doc, { at: now, by, action: 'resource.restored', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
 	}, LOCAL_ORIGIN);
 }
 
@@ -157,6 +162,11 @@ function entryOf(doc: Y.Doc, id: ResourceId): Y.Map<unknown> {
 	const entry = resourcesMap(doc).get(id);
 	if (!(entry instanceof Y.Map)) throw new DomainError('resource_not_found', `No resource ${id}`);
 	return entry;
+}
+
+function nameOf(entry: Y.Map<unknown>): string {
+	const name = entry.get('name');
+	return typeof name === 'string' ? name : '';
 }
 
 function fold(text: string): string {

@@ -2,9 +2,18 @@
  * The shape of a space's document. Every top-level structure is named here and
  * read through the accessors below, so that no other module spells a key.
  *
- *   meta       Y.Map   the space's own fields (name, description, …)
- *   members    Y.Map   MemberId → Y.Map of a member's fields
- *   resources  Y.Map   ResourceId → Y.Map of a resource's fields
+ *   meta       Y.Map    the space's own fields (name, description, …)
+ *   members    Y.Map    MemberId → Y.Map of a member's fields
+ *   resources  Y.Map    ResourceId → Y.Map of a resource's fields
+ *   needs      Y.Map    NeedId → Y.Map              (needs.ts)
+ *   pledges    Y.Map    PledgeId → Y.Map            (pledges.ts)
+ *   funds      Y.Map    FundId → Y.Map              (funds.ts)
+ *   ledger     Y.Map    LedgerEntryId → Y.Map       (ledger.ts)
+ *   dues       Y.Map    MemberId | 'default' → Y.Map (dues.ts)
+ *   bookings   Y.Map    BookingId → Y.Map           (bookings.ts)
+ *   decisions  Y.Map    DecisionId → Y.Map          (decisions.ts)
+ *   resolutions Y.Map   conflict key → Y.Map        (conflicts.ts)
+ *   activity   Y.Array  activity records, appended  (activity.ts)
  *
  * Entities are Y.Maps rather than plain objects so that two people editing
  * different fields of one item offline both keep their change.
@@ -18,7 +27,6 @@ export const SCHEMA_VERSION = 1;
 /** Writes made by this device carry this origin; sync adapters ignore their own echoes. */
 export const LOCAL_ORIGIN = Symbol('passerelle:local');
 
-
 export function metaMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap('meta');
 }
@@ -28,10 +36,42 @@ export function membersMap(doc: Y.Doc): Y.Map<unknown> {
 export function resourcesMap(doc: Y.Doc): Y.Map<unknown> {
 	return doc.getMap('resources');
 }
+export function needsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('needs');
+}
+export function pledgesMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('pledges');
+}
+export function fundsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('funds');
+}
+export function ledgerMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('ledger');
+}
+export function duesMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('dues');
+}
+export function bookingsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('bookings');
+}
+export function decisionsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('decisions');
+}
+export function resolutionsMap(doc: Y.Doc): Y.Map<unknown> {
+	return doc.getMap('resolutions');
+}
+export function activityArray(doc: Y.Doc): Y.Array<unknown> {
+	return doc.getArray('activity');
+}
 
-const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
-const idString = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+/** Building blocks for entity schemas, shared by every aggregate. */
+export const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+export const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
+export const idString = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+export const isoDate = v.pipe(v.string(), v.isoDate());
+/** Money is counted in integer minor units (cents) of one currency, never in floats. */
+export const minorUnits = v.pipe(v.number(), v.safeInteger());
+export const currencyCode = v.pipe(v.string(), v.regex(/^[A-Z]{3}$/));
 
 export const SpaceMetaSchema = v.object({
 	name: v.pipe(text(120), v.minLength(1)),
@@ -62,8 +102,6 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export const AVAILABILITIES = ['available', 'in_use', 'out_of_order', 'gone'] as const;
 export type Availability = (typeof AVAILABILITIES)[number];
-
-const isoDate = v.pipe(v.string(), v.isoDate());
 
 export const ResourceSchema = v.object({
 	id: idString,

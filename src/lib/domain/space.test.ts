@@ -8,7 +8,7 @@ describe('space', () => {
 	it('creates a space with its meta and creator', () => {
 		const { doc, by } = newSpace('Cantine populaire');
 		expect(readSpaceMeta(doc)).toMatchObject({ name: 'Cantine populaire', kind: 'collective', createdBy: by });
-		editSpace(doc, { name: 'Cantine', description: 'Repas à prix libre' });
+		editSpace(doc, { name: 'Cantine', description: 'Repas à prix libre' }, by);
 		expect(readSpaceMeta(doc)).toMatchObject({ name: 'Cantine', description: 'Repas à prix libre' });
 	});
 

@@ -1,6 +1,7 @@
 /** The space itself: its name and description, and who belongs to it. */
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import { recordActivity } from './activity';
 import type { MemberId } from './ids';
 import {
 	LOCAL_ORIGIN,
@@ -36,15 +37,18 @@ export function createSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = D
 		meta.set('kind', 'collective');
 		meta.set('createdAt', now);
 		meta.set('createdBy', by);
+		recordActivity(doc, { at: now, by, action: 'space.created', subjectKind: 'space', subjectId: 'meta', summary: name });
 	}, LOCAL_ORIGIN);
 }
 
-export function editSpace(doc: Y.Doc, input: SpaceInput): void {
+export function editSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): void {
 	const { name, description } = validateInput(SpaceInput, input);
 	doc.transact(() => {
 		const meta = metaMap(doc);
+		if (meta.get('name') === name && meta.get('description') === description) return;
 		if (meta.get('name') !== name) meta.set('name', name);
 		if (meta.get('description') !== description) meta.set('description', description);
+		recordActivity(doc, { at: now, by, action: 'space.edited', subjectKind: 'space', subjectId: 'meta', summary: name });
 	}, LOCAL_ORIGIN);
 }
 
@@ -69,6 +73,7 @@ export function joinSpace(doc: Y.Doc, id: MemberId, name: string, now = Date.now
 		member.set('name', cleanName);
 		member.set('joinedAt', now);
 		members.set(id, member);
+		recordActivity(doc, { at: now, by: id, action: 'member.joined', subjectKind: 'member', subjectId: id, summary: cleanName });
 	}, LOCAL_ORIGIN);
 }
 
