@@ -11,7 +11,8 @@ import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from 
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { deriveRelayToken, parseInvite } from '../../src/lib/sync/invite';
+import { parseInvite } from '../../src/lib/sync/invite';
+import { deriveRelayToken } from '../../src/lib/sync/keys';
 import { AppModel } from './app-model';
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

@@ -7,6 +7,8 @@ import { newId, type SpaceId } from '../domain/ids';
 import { createSpace, joinSpace, readSpaceMeta, type SpaceInput } from '../domain/space';
 import { readIdentity, readSpaces, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
 import { defaultRelayUrl, newSpaceSecret, type Invite } from '../sync/invite';
+import { relayParams } from '../sync/keys';
+import { rotateTokens, type RotationResult } from '../sync/relay-access';
 import { SpaceSession } from '../sync/session';
 
 class DeviceState {
@@ -49,7 +51,10 @@ class DeviceState {
 			const { doc } = session;
 			const identity = this.identity;
 			// Joining only after the local copy has loaded avoids rewriting what is already there.
-			void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
+			// A read-only device cannot write, so it does not list itself.
+			if (entry.access === 'member') {
+				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
+			}
 			doc.on('update', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
 		}
 		return session;
@@ -58,7 +63,14 @@ class DeviceState {
 	async create(input: SpaceInput): Promise<SpaceId> {
 		const identity = this.requireIdentity();
 		const id = newId<'space'>();
-		this.remember({ id, secret: newSpaceSecret(), relayUrl: defaultRelayUrl(location), name: input.name.trim(), addedAt: Date.now() });
+		this.remember({
+			id,
+			secret: newSpaceSecret(),
+			access: 'member',
+			relayUrl: defaultRelayUrl(location),
+			name: input.name.trim(),
+			addedAt: Date.now()
+		});
 		const session = this.session(id);
 		if (!session) throw new Error('space could not be opened');
 		await session.loaded;
@@ -69,15 +81,43 @@ class DeviceState {
 	join(invite: Invite): SpaceId {
 		this.requireIdentity();
 		const known = this.entry(invite.spaceId);
-		this.remember({
+		// A member who opens a read-only link keeps their member access.
+		if (known?.access === 'member' && invite.access === 'read') return invite.spaceId;
+		const entry: SpaceEntry = {
 			id: invite.spaceId,
 			secret: invite.secret,
+			access: invite.access,
 			relayUrl: invite.relayUrl,
 			name: known?.name || invite.name,
 			addedAt: known?.addedAt ?? Date.now()
-		});
+		};
+		this.remember(entry);
+		const open = this.sessions.get(entry.id);
+		if (open && open.entry.secret !== entry.secret) open.replaceEntry(entry);
 		this.session(invite.spaceId);
 		return invite.spaceId;
+	}
+
+	/**
+	 * After a lost phone: a new secret for the space. The relay then refuses the
+	 * old one and closes its connections; members carry on with a new invite link.
+	 * Needs the relay, so it fails cleanly offline.
+	 */
+	async rotate(id: SpaceId): Promise<RotationResult> {
+		const entry = this.entry(id);
+		if (!entry || entry.access !== 'member') return { ok: false, reason: 'refused' };
+		const secret = newSpaceSecret();
+		const result = await rotateTokens(
+			entry.relayUrl,
+			entry.id,
+			await relayParams(entry.secret, entry.id, 'member'),
+			await relayParams(secret, entry.id, 'member')
+		);
+		if (!result.ok) return result;
+		const next = { ...entry, secret };
+		this.remember(next);
+		this.sessions.get(id)?.replaceEntry(next);
+		return result;
 	}
 
 	private remember(entry: SpaceEntry): void {

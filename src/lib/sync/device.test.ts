@@ -22,10 +22,12 @@ describe('device memory', () => {
 
 	it('adds and updates spaces by id, skipping corrupt entries', () => {
 		const store = memoryStore();
-		const entry = { id: newId<'space'>(), secret: newSpaceSecret(), relayUrl: 'ws://h/sync', name: 'A', addedAt: 1 };
+		const entry = { id: newId<'space'>(), secret: newSpaceSecret(), relayUrl: 'ws://h/sync', name: 'A', addedAt: 1, access: 'member' as const };
 		saveSpace(store, entry);
 		saveSpace(store, { ...entry, name: 'B' });
 		expect(readSpaces(store)).toEqual([{ ...entry, name: 'B' }]);
+		const { access: _, ...older } = entry;
+		expect(readSpaces(memoryStore({ 'passerelle:spaces': JSON.stringify([older]) }))).toEqual([entry]);
 		const corrupt = memoryStore({ 'passerelle:spaces': JSON.stringify([{ id: 3 }, entry]) });
 		expect(readSpaces(corrupt)).toEqual([entry]);
 		expect(readSpaces(memoryStore({ 'passerelle:spaces': 'not json' }))).toEqual([]);

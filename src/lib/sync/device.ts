@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { newId, type MemberId, type SpaceId } from '../domain/ids';
+import type { Access } from './invite';
 
 export interface KeyValueStore {
 	getItem(key: string): string | null;
@@ -29,11 +30,14 @@ const SpaceEntrySchema = v.object({
 	secret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
 	relayUrl: v.string(),
 	name: v.string(),
-	addedAt: v.number()
+	addedAt: v.number(),
+	access: v.optional(v.picklist(['member', 'read']), 'member')
 });
 export interface SpaceEntry {
 	id: SpaceId;
+	/** The space's secret for a member, the read secret for a read-only device. */
 	secret: string;
+	access: Access;
 	relayUrl: string;
 	/** Last known name, for lists shown before a space's document has loaded. */
 	name: string;

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../domain/ids';
-import { defaultRelayUrl, deriveRelayToken, inviteUrl, newSpaceSecret, parseInvite } from './invite';
+import { defaultRelayUrl, inviteUrl, newSpaceSecret, parseInvite, relayHttpBase } from './invite';
 
 describe('invites', () => {
 	const invite = {
 		spaceId: newId<'space'>(),
 		secret: newSpaceSecret(),
 		relayUrl: 'ws://192.168.1.10:8080/sync',
-		name: 'Atelier & Cie'
+		name: 'Atelier & Cie',
+		access: 'member' as const
 	};
 
 	it('round-trips through a link whose secret sits in the fragment', () => {
@@ -28,16 +29,16 @@ describe('invites', () => {
 		expect(parseInvite(link.replace('ws%3A', 'javascript%3A'))).toEqual({ ok: false, error: 'malformed' });
 	});
 
-	it('derives a stable relay token that is not the secret', async () => {
-		const a = await deriveRelayToken(invite.secret, invite.spaceId);
-		expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
-		expect(a).not.toContain(invite.secret);
-		expect(await deriveRelayToken(invite.secret, invite.spaceId)).toBe(a);
-		expect(await deriveRelayToken(newSpaceSecret(), invite.spaceId)).not.toBe(a);
+	it('marks read-only invites', () => {
+		const link = inviteUrl('http://x', { ...invite, access: 'read' });
+		expect(parseInvite(link)).toEqual({ ok: true, invite: { ...invite, access: 'read' } });
+		expect(parseInvite(link.replace('a=r', 'a=z'))).toEqual({ ok: false, error: 'malformed' });
 	});
 
 	it('points at the relay of the serving origin', () => {
 		expect(defaultRelayUrl({ protocol: 'http:', host: 'localhost:8080' })).toBe('ws://localhost:8080/sync');
 		expect(defaultRelayUrl({ protocol: 'https:', host: 'p.example' })).toBe('wss://p.example/sync');
+		expect(relayHttpBase('wss://p.example/sync')).toBe('https://p.example');
+		expect(relayHttpBase('ws://10.0.0.2:8080/sync')).toBe('http://10.0.0.2:8080');
 	});
 });

@@ -1,16 +1,20 @@
 /**
- * Invites. A link carries the space id, its secret and the relay address in
- * the URL fragment, which browsers never send to a server. The relay only ever
- * sees a token derived from the secret with HKDF, so a key for end-to-end
- * encryption can later be derived from the same secret without new invites.
+ * Invites. A link carries the space id, a secret and the relay address in the
+ * URL fragment, which browsers never send to a server. A member's invite holds
+ * the space's secret; a read-only invite holds only the read secret derived
+ * from it (see keys.ts), from which the member secret cannot be recovered.
  */
 import * as v from 'valibot';
-import { randomToken, toBase64Url } from '../domain/ids';
+import { randomToken } from '../domain/ids';
 import type { SpaceId } from '../domain/ids';
+
+export type Access = 'member' | 'read';
 
 export interface Invite {
 	spaceId: SpaceId;
+	/** The space's secret for a member; the read secret for a read-only invite. */
 	secret: string;
+	access: Access;
 	relayUrl: string;
 	/** The space's name, shown before its data has arrived. */
 	name: string;
@@ -21,7 +25,8 @@ const InviteSchema = v.object({
 	spaceId: token,
 	secret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
 	relayUrl: v.pipe(v.string(), v.url(), v.regex(/^wss?:\/\//)),
-	name: v.optional(v.pipe(v.string(), v.maxLength(120)), '')
+	name: v.optional(v.pipe(v.string(), v.maxLength(120)), ''),
+	access: v.optional(v.picklist(['m', 'r']), 'm')
 });
 
 export type InviteError = 'missing' | 'malformed';
@@ -39,6 +44,7 @@ export function inviteUrl(appOrigin: string, invite: Invite): string {
 		r: invite.relayUrl,
 		n: invite.name
 	});
+	if (invite.access === 'read') fragment.set('a', 'r');
 	return `${appOrigin}/join#${fragment.toString()}`;
 }
 
@@ -53,32 +59,26 @@ export function parseInvite(input: string): InviteResult {
 		spaceId: params.get('s') ?? undefined,
 		secret: params.get('k') ?? undefined,
 		relayUrl: params.get('r') ?? undefined,
-		name: params.get('n') ?? undefined
+		name: params.get('n') ?? undefined,
+		access: params.get('a') ?? undefined
 	});
 	if (!parsed.success) return { ok: false, error: 'malformed' };
-	const { spaceId, secret, relayUrl, name } = parsed.output;
-	return { ok: true, invite: { spaceId: spaceId as SpaceId, secret, relayUrl, name } };
-}
-
-const encoder = new TextEncoder();
-
-/** The token the relay knows a space by: HKDF-SHA256(secret, info "passerelle relay token"). */
-export async function deriveRelayToken(secret: string, spaceId: string): Promise<string> {
-	const key = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveBits']);
-	const bits = await crypto.subtle.deriveBits(
-		{
-			name: 'HKDF',
-			hash: 'SHA-256',
-			salt: encoder.encode(`passerelle:${spaceId}`),
-			info: encoder.encode('passerelle relay token v1')
-		},
-		key,
-		256
-	);
-	return toBase64Url(new Uint8Array(bits));
+	const { spaceId, secret, relayUrl, name, access } = parsed.output;
+	return {
+		ok: true,
+		invite: { spaceId: spaceId as SpaceId, secret, relayUrl, name, access: access === 'r' ? 'read' : 'member' }
+	};
 }
 
 /** The relay of the origin that served the app: where a site's own relay lives. */
 export function defaultRelayUrl(location: { protocol: string; host: string }): string {
 	return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+}
+
+/** The relay's HTTP base for a space, from its WebSocket address (ws://host/sync → http://host). */
+export function relayHttpBase(relayUrl: string): string {
+	const url = new URL(relayUrl);
+	url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+	url.pathname = url.pathname.replace(/\/sync\/?$/, '');
+	return url.toString().replace(/\/$/, '');
 }

@@ -10,7 +10,8 @@ import * as Y from 'yjs';
 import type { MemberId } from '../domain/ids';
 import { LOCAL_ORIGIN } from '../domain/schema';
 import type { Identity, SpaceEntry } from './device';
-import { deriveRelayToken } from './invite';
+import { relayParams } from './keys';
+import { probeAccess, problemFromCloseCode, type RelayProblem } from './relay-access';
 import { addMark, parseMarks, unconfirmed, type Mark } from './pending';
 
 /** The relay's "stored" message: its state vector after a durable write (see sync-server/PROTOCOL.md). */
@@ -33,6 +34,8 @@ export interface SyncStatus {
 	pending: number;
 	/** Other devices in this space right now. */
 	peers: Peer[];
+	/** The relay's reason for not syncing, when it gave one. */
+	problem: RelayProblem | null;
 }
 
 export class SpaceSession {
@@ -42,21 +45,29 @@ export class SpaceSession {
 	private readonly persistence: IndexeddbPersistence;
 	private provider: WebsocketProvider | null = null;
 	private marks: Mark[];
-	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [] };
+	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [], problem: null };
 	private readonly listeners = new Set<() => void>();
 	private destroyed = false;
 
 	constructor(
-		readonly entry: SpaceEntry,
+		private _entry: SpaceEntry,
 		private identity: Identity,
 		private readonly storage: Storage = localStorage
 	) {
-		this.persistence = new IndexeddbPersistence(`passerelle:${entry.id}`, this.doc);
+		this.persistence = new IndexeddbPersistence(`passerelle:${_entry.id}`, this.doc);
 		this.loaded = this.persistence.whenSynced.then(() => undefined);
 		this.marks = parseMarks(storage.getItem(this.marksKey));
 		this.status.pending = this.marks.length;
 		this.doc.on('update', this.onUpdate);
 		void this.connect();
+	}
+
+	get entry(): SpaceEntry {
+		return this._entry;
+	}
+
+	get readOnly(): boolean {
+		return this._entry.access === 'read';
 	}
 
 	get current(): SyncStatus {
@@ -77,10 +88,19 @@ export class SpaceSession {
 	/** Tries the relay now instead of waiting for the next backoff step (e.g. the network came back). */
 	retryNow(): void {
 		const provider = this.provider;
-		if (provider && !provider.wsconnected) {
+		if (provider && !provider.wsconnected && this.status.problem !== 'refused') {
 			provider.wsUnsuccessfulReconnects = 0;
 			provider.connect();
 		}
+	}
+
+	/** Connects again with another secret: after a rotation, or a fresh invite to a known space. */
+	replaceEntry(entry: SpaceEntry): void {
+		this._entry = entry;
+		this.provider?.destroy();
+		this.provider = null;
+		this.update({ connection: 'offline', synced: false, peers: [], problem: null });
+		void this.connect();
 	}
 
 	destroy(): void {
@@ -93,39 +113,60 @@ export class SpaceSession {
 	}
 
 	private get marksKey(): string {
-		return `passerelle:pending:${this.entry.id}`;
+		return `passerelle:pending:${this._entry.id}`;
 	}
 
 	private async connect(): Promise<void> {
-		const token = await deriveRelayToken(this.entry.secret, this.entry.id);
-		if (this.destroyed) return;
-		const provider = new WebsocketProvider(this.entry.relayUrl, this.entry.id, this.doc, {
-			params: { token, ack: '1' },
+		const entry = this._entry;
+		const params = await relayParams(entry.secret, entry.id, entry.access);
+		if (this.destroyed || entry !== this._entry) return;
+		const provider = new WebsocketProvider(entry.relayUrl, entry.id, this.doc, {
+			params: { ...params, ack: '1' },
 			maxBackoffTime: 1000
 		});
 		this.provider = provider;
+		const current = () => this.provider === provider;
 		provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
 			this.onStored(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
 		};
 		provider.on('status', ({ status }) => {
+			if (!current()) return;
 			this.update({
 				connection: status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline',
 				synced: status === 'connected' ? this.status.synced : false
 			});
 		});
-		provider.on('sync', (synced: boolean) => this.update({ synced }));
-		// Equal-jitter exponential backoff: devices of a whole site that lost the
-		// network together do not all come back in the same millisecond.
-		provider.on('connection-close', () => {
+		provider.on('sync', (synced: boolean) => {
+			if (current()) this.update(synced ? { synced, problem: null } : { synced });
+		});
+		provider.on('connection-close', (event) => {
+			if (!current()) return;
+			// Equal-jitter exponential backoff: devices of a whole site that lost the
+			// network together do not all come back in the same millisecond.
 			const attempt = provider.wsUnsuccessfulReconnects + 1;
 			const ceiling = Math.min(2 ** attempt * 100, MAX_BACKOFF_MS);
 			provider.maxBackoffTime = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+			const problem = problemFromCloseCode(event?.code);
+			if (problem) this.update({ problem });
+			else if (event && (attempt === 3 || attempt % 10 === 0)) void this.askWhyRefused(provider, params.token);
 		});
 		provider.awareness.setLocalStateField('member', {
 			id: this.identity.memberId,
 			name: this.identity.name
 		});
-		provider.awareness.on('change', () => this.update({ peers: this.readPeers(provider) }));
+		provider.awareness.on('change', () => {
+			if (current()) this.update({ peers: this.readPeers(provider) });
+		});
+	}
+
+	/** Repeated failures: is it the network, or does the relay refuse us? Stop retrying if refused. */
+	private async askWhyRefused(provider: WebsocketProvider, token: string): Promise<void> {
+		if (typeof navigator !== 'undefined' && !navigator.onLine) return;
+		const verdict = await probeAccess(this._entry.relayUrl, this._entry.id, token);
+		if (verdict === 'refused' && this.provider === provider) {
+			provider.disconnect();
+			this.update({ connection: 'offline', problem: 'refused' });
+		}
 	}
 
 	private readonly onUpdate = (_update: Uint8Array, origin: unknown): void => {
