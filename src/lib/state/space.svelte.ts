@@ -46,4 +46,10 @@ export class SpaceView {
 		this.#subscribe();
 		return listResources(this.session.doc, filter);
 	}
+
+	/** Any derived view of the document, recomputed after each change: `view.read((doc) => listNeeds(doc))`. */
+	read<T>(compute: (doc: Y.Doc) => T): T {
+		this.#subscribe();
+		return compute(this.session.doc);
+	}
 }
