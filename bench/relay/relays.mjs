@@ -1,0 +1,208 @@
+// The relays under test, each in a child process pinned to its own core: ours (through
+// our-relay.mjs) and the reference y-websocket server. Both get the same Node flags and
+// the same preloaded hook, and are read the same way: resident memory and CPU time from
+// /proc, a full garbage collection on demand.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sleep } from './load.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const gcHook = new URL('./gc-on-signal.mjs', import.meta.url).href;
+
+export const RELAYS = {
+	ours: {
+		label: 'ours',
+		entry: join(root, 'bench/relay/our-relay.mjs'),
+		serverUrl: (port) => `ws://127.0.0.1:${port}/sync`
+	},
+	reference: {
+		label: 'reference',
+		entry: join(root, 'node_modules/@y/websocket-server/src/server.js'),
+		// The reference takes the room from the path: ws://host:port/<room>.
+		serverUrl: (port) => `ws://127.0.0.1:${port}`
+	}
+};
+
+let tasksetChecked = null;
+/** Whether `taskset` exists; when it does, this process moves to core 0. */
+export function pinGenerator() {
+	if (tasksetChecked !== null) return tasksetChecked;
+	try {
+		execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+		tasksetChecked = true;
+	} catch {
+		tasksetChecked = false;
+	}
+	return tasksetChecked;
+}
+
+const clockTicks = (() => {
+	try {
+		return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+	} catch {
+		return 100;
+	}
+})();
+
+const running = new Set();
+
+/**
+ * Time a process's main thread spent ready to run but waiting for its core, in ms, from
+ * /proc/<pid>/schedstat: how much other work on the machine got in the way.
+ */
+export function runQueueWaitMs(pid = process.pid) {
+	try {
+		return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+	} catch {
+		return NaN;
+	}
+}
+
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * Starts one relay. `idleUnloadMs` applies to ours only (the reference never unloads a
+ * room it does not persist); `profileDir` turns on --cpu-prof.
+ */
+export async function startRelay(kind, { idleUnloadMs = 30_000, profileDir = null } = {}) {
+	const relay = RELAYS[kind];
+	const port = await freePort();
+	const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-data-'));
+	const staticDir = mkdtempSync(join(tmpdir(), 'relay-bench-static-'));
+	const memoryFile = `${staticDir}.memory.json`;
+	const nodeArgs = ['--expose-gc', '--import', gcHook];
+	if (profileDir !== null) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
+	nodeArgs.push(relay.entry);
+	const pinned = pinGenerator();
+	const [command, args] = pinned
+		? ['taskset', ['-c', '1', process.execPath, ...nodeArgs]]
+		: [process.execPath, nodeArgs];
+	const child = spawn(command, args, {
+		cwd: root,
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			DATA_DIR: dataDir,
+			STATIC_DIR: staticDir,
+			BENCH_IDLE_UNLOAD_MS: String(idleUnloadMs),
+			BENCH_MEMORY_FILE: memoryFile,
+			LOG_LEVEL: 'info'
+		},
+		stdio: ['ignore', 'ignore', 'pipe']
+	});
+	let stderr = '';
+	child.stderr.on('data', (chunk) => {
+		stderr = (stderr + chunk).slice(-4000);
+	});
+	let exited = false;
+	const exit = new Promise((resolve) => child.once('exit', () => {
+		exited = true;
+		resolve();
+	}));
+	const handle = {
+		kind,
+		label: relay.label,
+		pid: child.pid,
+		port,
+		serverUrl: relay.serverUrl(port),
+		httpUrl: `http://127.0.0.1:${port}`,
+		/** Resident set size in KiB (VmRSS). */
+		rssKiB() {
+			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+			return Number(/^VmRSS:\s+(\d+)/m.exec(status)[1]);
+		},
+		/** CPU time used so far, in ms (user + system). */
+		cpuMs() {
+			const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+		},
+		/** Time the relay's main thread spent runnable but waiting for a core, in ms. */
+		waitMs: () => runQueueWaitMs(child.pid),
+		/**
+		 * A full garbage collection in the relay, then a moment for the pages to go.
+		 * Resolves to the relay's process.memoryUsage() right after the collection.
+		 */
+		async collectGarbage() {
+			rmSync(memoryFile, { force: true });
+			child.kill('SIGUSR2');
+			await sleep(1000);
+			try {
+				return JSON.parse(readFileSync(memoryFile, 'utf8'));
+			} catch {
+				return null;
+			}
+		},
+		/** Waits until the relay used under 2% of a core for 0.5 s (bounded). */
+		async whenIdle(timeoutMs = 20_000) {
+			const deadline = Date.now() + timeoutMs;
+			let last = handle.cpuMs();
+			for (;;) {
+				await sleep(500);
+				const now = handle.cpuMs();
+				if (now - last < 10) return;
+				if (Date.now() > deadline) throw new Error(`${relay.label} relay still busy after ${timeoutMs} ms`);
+				last = now;
+			}
+		},
+		async stop() {
+			running.delete(handle);
+			if (!exited) {
+				child.kill('SIGTERM');
+				await Promise.race([exit, sleep(10_000)]);
+				if (!exited) {
+					child.kill('SIGKILL');
+					await exit;
+				}
+			}
+			rmSync(dataDir, { recursive: true, force: true });
+			rmSync(staticDir, { recursive: true, force: true });
+			rmSync(memoryFile, { force: true });
+		},
+		kill() {
+			if (!exited) child.kill('SIGKILL');
+		},
+		stderr: () => stderr
+	};
+	running.add(handle);
+	// Both answer any HTTP GET once listening (ours /healthz, the reference "okay").
+	let ready = false;
+	for (let i = 0; i < 150 && !exited && !ready; i++) {
+		try {
+			ready = (await fetch(`${handle.httpUrl}/healthz`)).status > 0;
+		} catch {
+			await sleep(100);
+		}
+	}
+	if (!ready) {
+		handle.kill();
+		throw new Error(`${relay.label} relay did not start: ${stderr}`);
+	}
+	return handle;
+}
+
+/** Kills every relay still running (on the way out, whatever happened). */
+export function killAll() {
+	for (const handle of running) handle.kill();
+}
+
+/** Rooms loaded in our relay, from /healthz; null for the reference. */
+export async function roomsLoaded(handle) {
+	if (handle.kind !== 'ours') return null;
+	const body = await (await fetch(`${handle.httpUrl}/healthz`)).json();
+	return body.rooms;
+}

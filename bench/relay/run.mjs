@@ -1,0 +1,339 @@
+// Our relay against the reference y-websocket server, on the same load, in one run:
+//   1. sustained fanned-out updates per second before p99 delivery latency passes 100 ms;
+//   2. p50/p99 delivery latency at a fixed moderate rate;
+//   3. time for a fresh client to sync a room of 10,000 map entries;
+//   4. resident memory per idle room.
+// Each figure gets a fresh relay process per relay. Ours persists every update to SQLite
+// (synchronous=FULL, as deployed); the reference persists nothing.
+// Run with: npm run bench:relay [-- --profile] [-- --only=ramp,fixed,sync,memory]
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+	closeClient,
+	connectClient,
+	connectRooms,
+	fillMap,
+	median,
+	randomId,
+	runRate,
+	sleep,
+	waitFor,
+	whenSent,
+	whenSynced
+} from './load.mjs';
+import { summarizeProfile } from './profile-summary.mjs';
+import { killAll, pinGenerator, roomsLoaded, startRelay } from './relays.mjs';
+
+const CONFIG = {
+	rooms: 20,
+	clientsPerRoom: 5,
+	rampRates: [200, 500, 1000, 2000, 3000, 4000, 6000, 8000],
+	stepMs: 5000,
+	drainMs: 2000,
+	p99LimitMs: 100,
+	minDelivered: 0.95,
+	fixedRate: 500,
+	fixedMs: 10_000,
+	warmupMs: 1000,
+	syncEntries: 10_000,
+	syncTransactions: 100,
+	syncRuns: 5,
+	memoryRooms: 200,
+	memoryEntries: 1000,
+	memoryTransactions: 10,
+	memoryConcurrency: 20,
+	memoryIdleUnloadMs: 10_000
+};
+const KINDS = ['ours', 'reference'];
+
+const args = process.argv.slice(2);
+const profile = args.includes('--profile');
+const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const wanted = (phase) => only === undefined || only.includes(phase);
+
+// Whatever happens, the run ends by itself and leaves no relay behind.
+const deadline = setTimeout(() => {
+	console.error('bench: over the 8-minute limit, stopping');
+	killAll();
+	process.exit(2);
+}, 8 * 60_000);
+deadline.unref();
+process.on('exit', killAll);
+// Each stock provider adds an exit listener of its own.
+process.setMaxListeners(CONFIG.rooms * CONFIG.clientsPerRoom + 20);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.on(signal, () => {
+		killAll();
+		process.exit(130);
+	});
+}
+
+const fmt = (value, digits = 0) =>
+	value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
+const pct = (value) => `${(value * 100).toFixed(0)}%`;
+const log = (line = '') => console.log(line);
+/** A warning when other work on the machine kept either process off its core. */
+const noise = (r) =>
+	Math.max(r.relayWait, r.generatorWait) > 0.25
+		? ` (noisy: relay waited ${pct(r.relayWait)}, generator ${pct(r.generatorWait)} of the time for its core)`
+		: '';
+
+async function ramp(kind) {
+	const profileDir = profile && kind === 'ours' ? mkdtempSync(join(tmpdir(), 'relay-bench-profile-')) : null;
+	const relay = await startRelay(kind, { profileDir });
+	const load = await connectRooms(relay.serverUrl, CONFIG.rooms, CONFIG.clientsPerRoom);
+	log(`\n[1] ${relay.label}: ${CONFIG.rooms} rooms x ${CONFIG.clientsPerRoom} clients, ${CONFIG.stepMs / 1000} s per step`);
+	log('  edits/s  sent/s  fanned-out/s  delivered   p50 ms   p99 ms   max ms  relay cpu/wait  generator cpu/wait  verdict');
+	let lastGood = null;
+	let failedAt = null;
+	let step = 0;
+	for (const rate of CONFIG.rampRates) {
+		// A step over the limit is run once more before the ramp stops: other work on the
+		// machine can stall either process for a moment, and one stall decides a p99.
+		let r;
+		for (let attempt = 1; attempt <= 2; attempt++) {
+			r = await runRate(load, { step: step++, rate, durationMs: CONFIG.stepMs, drainMs: CONFIG.drainMs, relay });
+			r.ok = r.p99 <= CONFIG.p99LimitMs && r.deliveredRatio >= CONFIG.minDelivered;
+			r.generatorBound = r.sendRate < 0.95 * rate || r.generatorCpu > 0.9;
+			log(
+				`  ${String(rate).padStart(7)} ${fmt(r.sendRate).padStart(7)} ${fmt(r.fanoutPerSecond).padStart(13)}` +
+					` ${pct(r.deliveredRatio).padStart(10)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)}` +
+					` ${fmt(r.max, 1).padStart(8)} ${`${pct(r.relayCpu)}/${pct(r.relayWait)}`.padStart(14)}` +
+					` ${`${pct(r.generatorCpu)}/${pct(r.generatorWait)}`.padStart(18)}` +
+					`  ${r.ok ? 'ok' : 'over'}${attempt > 1 ? ' (second try)' : ''}` +
+					`${r.generatorBound ? ' (generator saturated)' : ''}${noise(r)}` +
+					`${r.disconnects > 0 ? ` (${r.disconnects} client disconnects)` : ''}`
+			);
+			if (r.ok) break;
+			await sleep(1000);
+		}
+		if (!r.ok) {
+			failedAt = r;
+			break;
+		}
+		lastGood = r;
+		await sleep(500);
+	}
+	for (const client of load.clients) closeClient(client);
+	await relay.stop();
+	let profileText = null;
+	if (profileDir !== null) {
+		const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+		profileText = file ? `${summarizeProfile(join(profileDir, file))}\n  (file: ${join(profileDir, file)})` : 'no profile written';
+		log(`\n${profileText}`);
+	}
+	log(
+		`  last good step: ${lastGood ? `${lastGood.rate} edits/s, ${fmt(lastGood.fanoutPerSecond)} fanned-out updates/s` : 'none'}` +
+			`${failedAt === null ? ' (never over the limit: the figure is a lower bound)' : ''}`
+	);
+	return { lastGood, failedAt, fanout: lastGood?.fanoutPerSecond ?? 0, profileText };
+}
+
+async function fixedRate(kind) {
+	const relay = await startRelay(kind);
+	const load = await connectRooms(relay.serverUrl, CONFIG.rooms, CONFIG.clientsPerRoom);
+	await runRate(load, { step: 0, rate: CONFIG.fixedRate, durationMs: CONFIG.warmupMs, relay });
+	const r = await runRate(load, {
+		step: 1,
+		rate: CONFIG.fixedRate,
+		durationMs: CONFIG.fixedMs,
+		drainMs: 3000,
+		relay
+	});
+	for (const client of load.clients) closeClient(client);
+	await relay.stop();
+	log(
+		`\n[2] ${relay.label}: ${CONFIG.fixedRate} edits/s for ${CONFIG.fixedMs / 1000} s: p50 ${fmt(r.p50, 2)} ms,` +
+			` p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms, delivered ${pct(r.deliveredRatio)},` +
+			` relay cpu ${pct(r.relayCpu)} (waiting for its core ${pct(r.relayWait)}),` +
+			` generator cpu ${pct(r.generatorCpu)} (waiting ${pct(r.generatorWait)})${noise(r)}`
+	);
+	return r;
+}
+
+async function timeFreshSync(relay, room, token) {
+	const start = performance.now();
+	const client = connectClient(relay.serverUrl, room, token);
+	await whenSynced(client);
+	const ms = performance.now() - start;
+	const size = client.map.size;
+	closeClient(client);
+	if (size !== CONFIG.syncEntries) throw new Error(`${relay.label}: fresh client synced ${size} entries`);
+	return ms;
+}
+
+async function initialSync(kind) {
+	const relay = await startRelay(kind, { idleUnloadMs: 500 });
+	const room = randomId();
+	const token = randomId();
+	const writer = connectClient(relay.serverUrl, room, token);
+	await whenSynced(writer);
+	await fillMap(writer, CONFIG.syncEntries, CONFIG.syncTransactions);
+	await whenSent(writer);
+	// Untimed: a first reader makes sure the relay holds all entries before timing starts.
+	const check = connectClient(relay.serverUrl, room, token);
+	await whenSynced(check);
+	await waitFor(() => check.map.size === CONFIG.syncEntries, 20_000, 'the prepared room');
+	closeClient(check);
+	await relay.whenIdle();
+	const warm = [];
+	for (let i = 0; i < CONFIG.syncRuns; i++) {
+		warm.push(await timeFreshSync(relay, room, token));
+		await sleep(200);
+	}
+	// Ours only: the same room after it left memory, loaded again from SQLite.
+	const cold = [];
+	closeClient(writer);
+	if (kind === 'ours') {
+		for (let i = 0; i < CONFIG.syncRuns; i++) {
+			const deadline = Date.now() + 15_000;
+			while ((await roomsLoaded(relay)) > 0) {
+				if (Date.now() > deadline) throw new Error('the room never left memory');
+				await sleep(50);
+			}
+			cold.push(await timeFreshSync(relay, room, token));
+		}
+	}
+	await relay.stop();
+	log(
+		`\n[3] ${relay.label}: fresh client to synced with ${CONFIG.syncEntries} entries:` +
+			` ${warm.map((ms) => fmt(ms, 1)).join(', ')} ms (median ${fmt(median(warm), 1)})` +
+			(cold.length > 0 ? `; room unloaded first: ${cold.map((ms) => fmt(ms, 1)).join(', ')} ms (median ${fmt(median(cold), 1)})` : '')
+	);
+	return { warm: median(warm), cold: cold.length > 0 ? median(cold) : null };
+}
+
+async function loadRoom(relay, room, token) {
+	const client = connectClient(relay.serverUrl, room, token);
+	await whenSynced(client);
+	await fillMap(client, CONFIG.memoryEntries, CONFIG.memoryTransactions);
+	await whenSent(client);
+	return client;
+}
+
+async function memory(kind) {
+	const relay = await startRelay(kind, { idleUnloadMs: CONFIG.memoryIdleUnloadMs });
+	// Warm the code paths once, so the baseline holds the relay's code, not just its start.
+	const warmup = await loadRoom(relay, randomId(), randomId());
+	closeClient(warmup);
+	await relay.whenIdle();
+	const heapBefore = await relay.collectGarbage();
+	const before = relay.rssKiB();
+
+	const rooms = Array.from({ length: CONFIG.memoryRooms }, () => ({ room: randomId(), token: randomId() }));
+	for (let i = 0; i < rooms.length; i += CONFIG.memoryConcurrency) {
+		const batch = rooms.slice(i, i + CONFIG.memoryConcurrency);
+		const clients = await Promise.all(batch.map(({ room, token }) => loadRoom(relay, room, token)));
+		for (const client of clients) closeClient(client);
+	}
+	// A few rooms read back in full: the relay really holds what was written.
+	for (const { room, token } of rooms.slice(0, 5)) {
+		const reader = connectClient(relay.serverUrl, room, token);
+		await whenSynced(reader);
+		await waitFor(() => reader.map.size === CONFIG.memoryEntries, 10_000, 'a loaded room to read back');
+		closeClient(reader);
+	}
+	const loadedAt = Date.now();
+	await relay.whenIdle();
+	const heapLoaded = await relay.collectGarbage();
+	const loaded = relay.rssKiB();
+	const stillLoaded = await roomsLoaded(relay);
+	const loadedSeconds = (Date.now() - loadedAt) / 1000;
+
+	// Then past our relay's idle delay: ours unloads, the reference keeps every Y.Doc.
+	if (kind === 'ours') {
+		const deadline = Date.now() + CONFIG.memoryIdleUnloadMs + 20_000;
+		while ((await roomsLoaded(relay)) > 0) {
+			if (Date.now() > deadline) throw new Error('rooms never left memory');
+			await sleep(200);
+		}
+	} else {
+		await sleep(Math.max(0, loadedAt + CONFIG.memoryIdleUnloadMs + 500 - Date.now()));
+	}
+	await relay.whenIdle();
+	const heapUnloaded = await relay.collectGarbage();
+	const unloaded = relay.rssKiB();
+	await relay.stop();
+	const perRoom = (after) => (after - before) / CONFIG.memoryRooms;
+	// JavaScript heap plus buffers outside it, after a full collection: less coarse than RSS.
+	const heldKiB = (usage) => (usage === null ? NaN : (usage.heapUsed + usage.external) / 1024);
+	const heapPerRoom = (usage) => (heldKiB(usage) - heldKiB(heapBefore)) / CONFIG.memoryRooms;
+	log(
+		`\n[4] ${relay.label}: RSS before ${fmt(before / 1024, 1)} MiB; ${CONFIG.memoryRooms} rooms of` +
+			` ${CONFIG.memoryEntries} entries, clients gone, ${fmt(loadedSeconds, 1)} s later` +
+			`${stillLoaded === null ? '' : ` (${stillLoaded} rooms loaded)`}: ${fmt(loaded / 1024, 1)} MiB` +
+			` = ${fmt(perRoom(loaded), 1)} KiB/room; after the idle delay: ${fmt(unloaded / 1024, 1)} MiB` +
+			` = ${fmt(perRoom(unloaded), 1)} KiB/room` +
+			`\n    heap used + external after a full collection: ${fmt(heapPerRoom(heapLoaded), 1)} KiB/room while loaded,` +
+			` ${fmt(heapPerRoom(heapUnloaded), 1)} KiB/room after the idle delay`
+	);
+	return {
+		loaded: perRoom(loaded),
+		idle: perRoom(unloaded),
+		heapLoaded: heapPerRoom(heapLoaded),
+		heapIdle: heapPerRoom(heapUnloaded)
+	};
+}
+
+function row(name, ours, reference, digits, target, check) {
+	const ratio = ours !== undefined && reference ? ours / reference : NaN;
+	const met =
+		target === '(info)' ? '' : ours === undefined || reference === undefined ? '-' : check(ours, reference) ? 'yes' : 'NO';
+	return [name, fmt(ours, digits), fmt(reference, digits), fmt(ratio, 2), target, met];
+}
+
+function printTable(rows) {
+	const header = ['figure', 'ours', 'reference', 'ours/ref', 'target', 'met'];
+	const all = [header, ...rows];
+	const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+	const line = (r) => r.map((cell, i) => (i === 0 || i >= 4 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
+	log(line(header));
+	log(widths.map((w) => '-'.repeat(w)).join('  '));
+	for (const r of rows) log(line(r));
+}
+
+async function main() {
+	const cores = availableParallelism();
+	const pinned = pinGenerator();
+	log(
+		`relay bench: node ${process.version}, ${cores} cores; ` +
+			(pinned ? 'load generator on core 0, relay under test on core 1 (taskset)' : 'taskset not found: nothing pinned')
+	);
+	const results = { ours: {}, reference: {} };
+	const started = performance.now();
+	for (const [phase, run] of [
+		['ramp', ramp],
+		['fixed', fixedRate],
+		['sync', initialSync],
+		['memory', memory]
+	]) {
+		if (!wanted(phase)) continue;
+		for (const kind of KINDS) results[kind][phase] = await run(kind);
+	}
+	const o = results.ours;
+	const r = results.reference;
+	log(`\nsummary (${fmt((performance.now() - started) / 1000)} s)`);
+	printTable([
+		row('[1] fanned-out updates/s, p99 <= 100 ms', o.ramp?.fanout, r.ramp?.fanout, 0, '>= reference', (a, b) => a >= b),
+		row(`[2] p50 ms at ${CONFIG.fixedRate} edits/s`, o.fixed?.p50, r.fixed?.p50, 2, '(info)', () => true),
+		row(`[2] p99 ms at ${CONFIG.fixedRate} edits/s`, o.fixed?.p99, r.fixed?.p99, 2, '<= reference', (a, b) => a <= b),
+		row(`[3] sync ${CONFIG.syncEntries} entries, ms (median)`, o.sync?.warm, r.sync?.warm, 1, '<= reference', (a, b) => a <= b),
+		row('[3]   ours with the room unloaded first', o.sync?.cold ?? undefined, r.sync?.warm, 1, '(info)', () => true),
+		row('[4] KiB per idle room, after idle delay', o.memory?.idle, r.memory?.idle, 1, '<= reference / 2', (a, b) => a <= b / 2),
+		row('[4] KiB per idle room, still loaded', o.memory?.loaded, r.memory?.loaded, 1, '<= reference / 2', (a, b) => a <= b / 2),
+		row('[4]   heap+external KiB/room, loaded', o.memory?.heapLoaded, r.memory?.heapLoaded, 1, '(info)', () => true)
+	]);
+	const gen = [o.ramp?.failedAt, r.ramp?.failedAt].some((f) => f?.generatorBound);
+	if (gen) log('note: a ramp stopped at a step where the load generator itself was saturated; see the steps above.');
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(`bench failed: ${error.stack ?? error}`);
+		killAll();
+		process.exit(1);
+	}
+);
