@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listActivity } from './activity';
+import { bookingsOfRemovedResources, overlappingBookings } from './booking-conflicts';
 import {
-	bookingsOfRemovedResources,
 	cancelBooking,
 	confirmBooking,
 	getBooking,
 	grantBooking,
 	listBookings,
-	overlappingBookings,
 	requestBooking,
 	type BookingInput
 } from './bookings';
