@@ -1,4 +1,5 @@
 /** Dates and quantities through Intl, in the language the app is shown in. */
+import { formatMoney, parseAmount, toDecimalString } from '$lib/domain/money';
 import { getLocale } from '$lib/paraglide/runtime';
 
 export function formatDateTime(ms: number): string {
@@ -15,4 +16,27 @@ export function formatQuantity(quantity: number | null, unit: string): string {
 	if (quantity === null) return '';
 	const number = new Intl.NumberFormat(getLocale(), { maximumFractionDigits: 3 }).format(quantity);
 	return unit ? `${number} ${unit}` : number;
+}
+
+/** A need's or pledge's quantity: money in its currency, anything else with its unit. */
+export function formatAmount(kind: string, amount: number, unit: string): string {
+	return kind === 'money' ? formatMoney(amount, unit, getLocale()) : formatQuantity(amount, unit);
+}
+
+/**
+ * Reads what a person typed as a quantity: money into minor units of the
+ * currency, anything else as a plain decimal number. Null when unreadable.
+ */
+export function parseQuantity(kind: string, text: string, unit: string): number | null {
+	if (kind === 'money') {
+		const parsed = parseAmount(text, unit);
+		return parsed.ok ? parsed.amount : null;
+	}
+	const value = Number(text.trim().replace(/\s/g, '').replace(',', '.'));
+	return text.trim() !== '' && Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** The reverse of parseQuantity, to fill a form with a stored value. */
+export function quantityInput(kind: string, amount: number, unit: string): string {
+	return kind === 'money' ? toDecimalString(amount, unit) : String(amount);
 }
