@@ -17,7 +17,8 @@ describe('transfers', () => {
 		const decision = newId<'decision'>();
 		const result = transferFunds(doc, { fromFundId: box, toFundId: bank, amount: 7_500, date: '2026-02-01', note: 'Dépôt', decisionId: decision }, by, 4_000);
 		if (!result.ok) throw new Error(result.reason);
-		expect(listEntries(doc, { transferId: result.transferId }).items).toMatchObject([
+		const legs = listEntries(doc, { transferId: result.transferId }).items;
+		expect(legs.sort((x, y) => (x.direction === 'out' ? -1 : 1) - (y.direction === 'out' ? -1 : 1))).toMatchObject([
 			{ id: result.outId, fundId: box, direction: 'out', category: 'transfer', amount: 7_500, note: 'Dépôt', decisionId: decision },
 			{ id: result.inId, fundId: bank, direction: 'in', category: 'transfer', amount: 7_500, note: 'Dépôt', decisionId: decision }
 		]);

@@ -1,0 +1,88 @@
+/**
+ * The ledger as CSV (RFC 4180) for the general assembly and the accountant:
+ * a header row, CRLF line ends, amounts as exact decimals with a dot and a
+ * sign (money out is negative), ISO dates, names resolved where the space
+ * knows them. Text cells that a spreadsheet would run as a formula are
+ * defused with a leading apostrophe.
+ */
+import type * as Y from 'yjs';
+import { budgetLines, listFunds } from './funds';
+import type { FundId } from './ids';
+import { listEntries, signed, type LedgerEntry, type LedgerFilter } from './ledger';
+import { toDecimalString } from './money';
+import { memberName } from './space';
+
+export const CSV_COLUMNS = [
+	'id',
+	'date',
+	'fund',
+	'direction',
+	'amount',
+	'currency',
+	'category',
+	'counterparty',
+	'note',
+	'budget_line',
+	'need',
+	'decision',
+	'transfer',
+	'reverses',
+	'reversed_by',
+	'recorded_at',
+	'recorded_by'
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+export interface CsvOptions {
+	/** Header labels in the reader's language; the column codes otherwise. */
+	headers?: Partial<Record<CsvColumn, string>>;
+}
+
+export function ledgerCsv(doc: Y.Doc, filter: LedgerFilter = {}, options: CsvOptions = {}): string {
+	const funds = new Map(listFunds(doc, { archived: 'all' }).items.map((f) => [f.id as string, f.name]));
+	const lines = new Map<string, string>();
+	for (const fundId of funds.keys()) {
+		for (const line of budgetLines(doc, fundId as FundId).items) lines.set(line.id, line.label);
+	}
+	const rows = [CSV_COLUMNS.map((c) => textCell(options.headers?.[c] ?? c))];
+	for (const entry of listEntries(doc, filter).items) {
+		const cells: Record<CsvColumn, string> = {
+			id: entry.id,
+			date: entry.date,
+			fund: funds.get(entry.fundId) ?? entry.fundId,
+			direction: entry.direction,
+			amount: toDecimalString(signed(entry), entry.currency),
+			currency: entry.currency,
+			category: entry.category,
+			counterparty: counterpartyName(doc, entry),
+			note: entry.note,
+			budget_line: entry.budgetLineId ? (lines.get(entry.budgetLineId) ?? entry.budgetLineId) : '',
+			need: entry.needId ?? '',
+			decision: entry.decisionId ?? '',
+			transfer: entry.transferId ?? '',
+			reverses: entry.reverses ?? '',
+			reversed_by: entry.reversedBy ?? '',
+			recorded_at: new Date(entry.createdAt).toISOString(),
+			recorded_by: memberName(doc, entry.createdBy) ?? entry.createdBy
+		};
+		// The amount is the one number; every other cell is text and may carry a formula.
+		rows.push(CSV_COLUMNS.map((c) => (c === 'amount' ? quote(cells[c]) : textCell(cells[c]))));
+	}
+	return rows.map((row) => row.join(',') + '\r\n').join('');
+}
+
+function counterpartyName(doc: Y.Doc, entry: LedgerEntry): string {
+	const party = entry.counterparty;
+	if (!party) return '';
+	return party.kind === 'member' ? (memberName(doc, party.memberId) ?? party.memberId) : party.name;
+}
+
+/** Defuses formulas (=, +, -, @, and tab or CR that some spreadsheets skip), then quotes. */
+export function textCell(value: string): string {
+	return quote(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+}
+
+/** Quotes a field holding a comma, a quote, CR or LF, doubling inner quotes. */
+export function quote(value: string): string {
+	return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
