@@ -47,6 +47,7 @@ describe('decisions', () => {
 		expect(() => propose(doc, by, { reviewOn: '1/6/2027' })).toThrow(/^reviewOn:/);
 		expect(() => propose(doc, by, { quorum: -1 })).toThrow(/^quorum:/);
 		expect(() => propose(doc, by, { process: 'poll', options: ['Seule'] })).toThrow(/^options:/);
+		expect(() => propose(doc, by, { process: 'poll', options: ['Oui', ' oui '] })).toThrow(/^options: options must differ/);
 		expect(() => propose(doc, by, { process: 'vote', majority: 'most' as never })).toThrow(/^majority:/);
 		expect(() =>
 			createDecision(doc, { title: 'X', closesAt: T0 + 1, process: 'referendum' } as never, by, T0)

@@ -41,7 +41,12 @@ const DecisionInput = v.variant('process', [
 	v.object({
 		...common,
 		process: v.literal('poll'),
-		options: v.pipe(v.array(trimmed(1, 200)), v.minLength(2), v.maxLength(MAX_POLL_OPTIONS)),
+		options: v.pipe(
+			v.array(trimmed(1, 200)),
+			v.minLength(2),
+			v.maxLength(MAX_POLL_OPTIONS),
+			v.check((labels) => new Set(labels.map((l) => l.toLowerCase())).size === labels.length, 'options must differ')
+		),
 		multiple: v.optional(v.boolean(), false)
 	})
 ]);
