@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const RELAY_MAIN = join(ROOT, 'sync-server/dist/main.js');
+// RELAY_MAIN runs the tests against another build of the relay (e.g. a released one).
+const RELAY_MAIN = process.env['RELAY_MAIN'] ?? join(ROOT, 'sync-server/dist/main.js');
 const RELAY_SOURCES = join(ROOT, 'sync-server/src');
 
 /** Builds the relay unless dist/main.js is newer than every source file. */
 export function ensureRelayBuilt(): void {
+	if (process.env['RELAY_MAIN']) return;
 	const built = existsSync(RELAY_MAIN) ? statSync(RELAY_MAIN).mtimeMs : 0;
 	const stale = readdirSync(RELAY_SOURCES).some(
 		(name) => name.endsWith('.ts') && statSync(join(RELAY_SOURCES, name)).mtimeMs > built
