@@ -1,8 +1,10 @@
 // The in-memory twin of the SQLite store, for unit tests and for trying the relay
 // without a disk. Same contract, no durability.
 import {
-	mergeForSnapshot,
+	mergeInline,
+	storedUpdates,
 	type CompactionResult,
+	type MergeUpdates,
 	type RoomAccess,
 	type RoomStorage,
 	type StoredRoom
@@ -20,18 +22,40 @@ export class MemoryStorage implements RoomStorage {
 	/** Tests flip this to see how the relay behaves when writes fail. */
 	failWrites = false;
 
-	async claimRoom(roomId: string, tokenHash: string): Promise<RoomAccess> {
+	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
 		this.#assertOpen();
 		let room = this.#rooms.get(roomId);
 		if (room === undefined) {
 			room = {
-				access: { tokenHash, readonlyTokenHash: null },
+				access: { tokenHash, readonlyTokenHash },
 				lastSeq: 0,
 				stored: { snapshot: null, updates: [] }
 			};
 			this.#rooms.set(roomId, room);
 		}
 		return { ...room.access };
+	}
+
+	async roomAccess(roomId: string): Promise<RoomAccess | null> {
+		this.#assertOpen();
+		const room = this.#rooms.get(roomId);
+		return room === undefined ? null : { ...room.access };
+	}
+
+	async setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess> {
+		this.#assertOpen();
+		const room = this.#rooms.get(roomId);
+		if (room === undefined) throw new Error(`room ${roomId} is not claimed`);
+		if (room.access.readonlyTokenHash === null) room.access.readonlyTokenHash = readonlyTokenHash;
+		return { ...room.access };
+	}
+
+	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
+		this.#assertOpen();
+		const room = this.#rooms.get(roomId);
+		if (room === undefined || room.access.tokenHash !== expectedTokenHash) return false;
+		room.access = { ...next };
+		return true;
 	}
 
 	async loadRoom(roomId: string): Promise<StoredRoom> {
@@ -55,14 +79,22 @@ export class MemoryStorage implements RoomStorage {
 		return room.lastSeq;
 	}
 
-	async compactRoom(roomId: string): Promise<CompactionResult | null> {
+	async compactRoom(roomId: string, merge: MergeUpdates = mergeInline): Promise<CompactionResult | null> {
 		this.#assertOpen();
 		const room = this.#rooms.get(roomId);
 		const last = room?.stored.updates.at(-1);
 		if (room === undefined || last === undefined) return null;
-		const data = mergeForSnapshot(room.stored);
+		const basedOn = room.stored.snapshot?.seqUpto ?? null;
 		const merged = room.stored.updates.length;
-		room.stored = { snapshot: { seqUpto: last.seq, data }, updates: [] };
+		const data = await merge(storedUpdates(room.stored));
+		this.#assertOpen();
+		// Same rules as SQLite: a compaction that lost a race changes nothing, and updates
+		// appended while merging stay in the log.
+		if ((room.stored.snapshot?.seqUpto ?? null) !== basedOn) return null;
+		room.stored = {
+			snapshot: { seqUpto: last.seq, data },
+			updates: room.stored.updates.filter((update) => update.seq > last.seq)
+		};
 		return { seqUpto: last.seq, merged, snapshotBytes: data.byteLength };
 	}
 

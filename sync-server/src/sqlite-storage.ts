@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
-	mergeForSnapshot,
+	mergeInline,
+	storedUpdates,
 	type CompactionResult,
+	type MergeUpdates,
 	type RoomAccess,
 	type RoomStorage,
 	type StoredRoom
@@ -83,13 +85,23 @@ export class SqliteStorage implements RoomStorage {
 		this.#db = db;
 		this.#statements = {
 			claim: db.prepare(
-				'INSERT INTO rooms (id, token_hash, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING'
+				`INSERT INTO rooms (id, token_hash, readonly_token_hash, created_at) VALUES (?, ?, ?, ?)
+				 ON CONFLICT(id) DO NOTHING`
+			),
+			setReadonly: db.prepare(
+				'UPDATE rooms SET readonly_token_hash = ? WHERE id = ? AND readonly_token_hash IS NULL'
+			),
+			replaceAccess: db.prepare(
+				'UPDATE rooms SET token_hash = ?, readonly_token_hash = ? WHERE id = ? AND token_hash = ?'
 			),
 			access: db.prepare<[string], AccessRow>(
 				'SELECT token_hash, readonly_token_hash FROM rooms WHERE id = ?'
 			),
 			snapshot: db.prepare<[string], SnapshotRow>(
 				'SELECT seq_upto, data FROM snapshots WHERE room_id = ?'
+			),
+			snapshotSeq: db.prepare<[string], { seq_upto: number }>(
+				'SELECT seq_upto FROM snapshots WHERE room_id = ?'
 			),
 			log: db.prepare<[string], UpdateRow>(
 				'SELECT seq, data FROM updates WHERE room_id = ? ORDER BY seq'
@@ -113,11 +125,24 @@ export class SqliteStorage implements RoomStorage {
 		};
 	}
 
-	async claimRoom(roomId: string, tokenHash: string): Promise<RoomAccess> {
-		this.#statements.claim.run(roomId, tokenHash, Date.now());
+	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
+		this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now());
+		return this.#access(roomId);
+	}
+
+	async roomAccess(roomId: string): Promise<RoomAccess | null> {
 		const row = this.#statements.access.get(roomId);
-		if (row === undefined) throw new Error(`room ${roomId} vanished after claim`);
-		return { tokenHash: row.token_hash, readonlyTokenHash: row.readonly_token_hash };
+		return row === undefined ? null : { tokenHash: row.token_hash, readonlyTokenHash: row.readonly_token_hash };
+	}
+
+	async setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess> {
+		this.#statements.setReadonly.run(readonlyTokenHash, roomId);
+		return this.#access(roomId);
+	}
+
+	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
+		const result = this.#statements.replaceAccess.run(next.tokenHash, next.readonlyTokenHash, roomId, expectedTokenHash);
+		return result.changes === 1;
 	}
 
 	async loadRoom(roomId: string): Promise<StoredRoom> {
@@ -136,15 +161,20 @@ export class SqliteStorage implements RoomStorage {
 			return row.last_seq;
 		}).immediate();
 
-	async compactRoom(roomId: string): Promise<CompactionResult | null> {
-		// IMMEDIATE: the read, the merge and the rewrite happen under one write lock, so no
-		// update can slip between reading the log and deleting it.
+	async compactRoom(roomId: string, merge: MergeUpdates = mergeInline): Promise<CompactionResult | null> {
+		// The merge runs outside any transaction: it may take seconds for a big room, and
+		// the log keeps taking appends meanwhile. Log rows up to `last.seq` never change, so
+		// what was read is still what gets folded; appends after it stay in the log.
+		const stored = this.#db.transaction(() => this.#read(roomId))();
+		const last = stored.updates.at(-1);
+		if (last === undefined) return null;
+		const data = await merge(storedUpdates(stored));
+		const basedOn = stored.snapshot?.seqUpto ?? null;
 		return this.#db
 			.transaction((): CompactionResult | null => {
-				const stored = this.#read(roomId);
-				const last = stored.updates.at(-1);
-				if (last === undefined) return null;
-				const data = mergeForSnapshot(stored);
+				// Another compaction of this room won the race: this one is based on an older
+				// snapshot and would fold nothing new.
+				if ((this.#statements.snapshotSeq.get(roomId)?.seq_upto ?? null) !== basedOn) return null;
 				this.#statements.upsertSnapshot.run(roomId, last.seq, data, Date.now());
 				this.#statements.deleteLog.run(roomId, last.seq);
 				return { seqUpto: last.seq, merged: stored.updates.length, snapshotBytes: data.byteLength };
@@ -163,6 +193,12 @@ export class SqliteStorage implements RoomStorage {
 
 	async close(): Promise<void> {
 		if (this.#db.open) this.#db.close();
+	}
+
+	#access(roomId: string): RoomAccess {
+		const row = this.#statements.access.get(roomId);
+		if (row === undefined) throw new Error(`room ${roomId} is not claimed`);
+		return { tokenHash: row.token_hash, readonlyTokenHash: row.readonly_token_hash };
 	}
 
 	#read(roomId: string): StoredRoom {

@@ -45,6 +45,67 @@ describe.each([
 		await storage.close();
 	});
 
+	test('a claim can carry a read-only hash; a later one is recorded only where none exists', async () => {
+		const storage = create();
+		expect(await storage.roomAccess('r')).toBeNull();
+		expect(await storage.claimRoom('r', 'aa', 'ro')).toEqual({ tokenHash: 'aa', readonlyTokenHash: 'ro' });
+		expect(await storage.setReadonlyToken('r', 'other')).toEqual({ tokenHash: 'aa', readonlyTokenHash: 'ro' });
+		await storage.claimRoom('s', 'bb');
+		expect(await storage.setReadonlyToken('s', 'ro2')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2' });
+		expect(await storage.roomAccess('s')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2' });
+		await expect(storage.setReadonlyToken('nobody', 'x')).rejects.toThrow();
+		await storage.close();
+	});
+
+	test('access is replaced only by the holder of the current member hash', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'aa', 'ro');
+		expect(await storage.replaceAccess('r', 'wrong', { tokenHash: 'bb', readonlyTokenHash: null })).toBe(false);
+		expect(await storage.replaceAccess('r', 'aa', { tokenHash: 'bb', readonlyTokenHash: null })).toBe(true);
+		expect(await storage.roomAccess('r')).toEqual({ tokenHash: 'bb', readonlyTokenHash: null });
+		// The second of two racing rotations from the same old token loses.
+		expect(await storage.replaceAccess('r', 'aa', { tokenHash: 'cc', readonlyTokenHash: 'x' })).toBe(false);
+		expect(await storage.replaceAccess('nobody', 'aa', { tokenHash: 'cc', readonlyTokenHash: null })).toBe(false);
+		await storage.close();
+	});
+
+	test('appends made while a compaction merges stay in the log; a compaction that lost a race changes nothing', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		const updates = textUpdates(['a', 'b', 'c', 'd', 'e']);
+		for (const update of updates.slice(0, 3)) await storage.appendUpdate('r', update);
+		let release = (): void => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		const slow = storage.compactRoom('r', async (parts) => {
+			await gate;
+			return Y.mergeUpdates(parts);
+		});
+		await storage.appendUpdate('r', updates[3]!);
+		// A faster compaction finishes first, folding everything up to seq 4.
+		expect(await storage.compactRoom('r')).toMatchObject({ seqUpto: 4, merged: 4 });
+		await storage.appendUpdate('r', updates[4]!);
+		release();
+		expect(await slow).toBeNull();
+		const loaded = await storage.loadRoom('r');
+		expect(loaded.snapshot?.seqUpto).toBe(4);
+		expect(loaded.updates.map((u) => u.seq)).toEqual([5]);
+		expect(wordsOf(storedUpdates(loaded))).toEqual(['a', 'b', 'c', 'd', 'e']);
+
+		// Without a race, appends during the merge survive it.
+		await storage.appendUpdate('r', updates[0]!);
+		let releaseAgain = (): void => {};
+		const gateAgain = new Promise<void>((resolve) => (releaseAgain = resolve));
+		const compaction = storage.compactRoom('r', async (parts) => {
+			await gateAgain;
+			return Y.mergeUpdates(parts);
+		});
+		await storage.appendUpdate('r', updates[1]!);
+		releaseAgain();
+		expect(await compaction).toMatchObject({ seqUpto: 6, merged: 2 });
+		expect((await storage.loadRoom('r')).updates.map((u) => u.seq)).toEqual([7]);
+		await storage.close();
+	});
+
 	test('appends get increasing sequence numbers per room and load back in order', async () => {
 		const storage = create();
 		await storage.claimRoom('r', 'h');

@@ -8,11 +8,19 @@
 import * as Y from 'yjs';
 
 export interface RoomAccess {
-	/** SHA-256 (hex) of the token that claimed the room. */
+	/** SHA-256 (hex) of the member token: the one that claimed the room, or its replacement. */
 	tokenHash: string;
-	/** SHA-256 (hex) of a read-only token, once read-only access exists. */
+	/** SHA-256 (hex) of the read-only token, once a member has made one known. */
 	readonlyTokenHash: string | null;
 }
+
+/**
+ * Merges encoded updates into one. Compaction takes it as a parameter so that the relay
+ * can do this CPU work on a worker thread while the store keeps its transactions.
+ */
+export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>;
+
+export const mergeInline: MergeUpdates = async (updates) => Y.mergeUpdates(updates);
 
 export interface StoredUpdate {
 	seq: number;
@@ -34,15 +42,31 @@ export interface CompactionResult {
 
 export interface RoomStorage {
 	/**
-	 * Returns the room's access record, creating it with `tokenHash` if the room is
+	 * Returns the room's access record, creating it with these hashes if the room is
 	 * unknown. The caller compares hashes: a room is claimed by its first token.
 	 */
-	claimRoom(roomId: string, tokenHash: string): Promise<RoomAccess>;
+	claimRoom(roomId: string, tokenHash: string, readonlyTokenHash?: string | null): Promise<RoomAccess>;
+	/** The room's access record, or null for a room nobody has claimed. Creates nothing. */
+	roomAccess(roomId: string): Promise<RoomAccess | null>;
+	/**
+	 * Records the read-only token hash of a room that has none yet (a later one does not
+	 * replace it: only a rotation does). Returns the access record as it is now.
+	 */
+	setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess>;
+	/**
+	 * Replaces both hashes, if the member hash is still `expectedTokenHash` (two rotations
+	 * racing cannot both win). Returns false when it was not, or the room is unknown.
+	 */
+	replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean>;
 	loadRoom(roomId: string): Promise<StoredRoom>;
 	/** Durably appends one update; resolves with its sequence number once stored. */
 	appendUpdate(roomId: string, data: Uint8Array): Promise<number>;
-	/** Folds the snapshot and the whole log into a new snapshot; null if nothing to fold. */
-	compactRoom(roomId: string): Promise<CompactionResult | null>;
+	/**
+	 * Folds the snapshot and the whole log into a new snapshot; null if there was nothing
+	 * to fold, or if another compaction of the room finished while this one merged.
+	 * Appends may go on meanwhile: they come after the folded entries and stay in the log.
+	 */
+	compactRoom(roomId: string, merge?: MergeUpdates): Promise<CompactionResult | null>;
 	/** Whether the store can take writes right now (for /healthz). */
 	isWritable(): Promise<boolean>;
 	close(): Promise<void>;
@@ -53,9 +77,4 @@ export function storedUpdates(room: StoredRoom): Uint8Array[] {
 	const parts = room.snapshot === null ? [] : [room.snapshot.data];
 	for (const update of room.updates) parts.push(update.data);
 	return parts;
-}
-
-/** The merge both stores use when compacting. */
-export function mergeForSnapshot(room: StoredRoom): Uint8Array {
-	return Y.mergeUpdates(storedUpdates(room));
 }
