@@ -1,45 +1,61 @@
-// One client socket in a room: sending with accounting, the debounced "stored"
-// acknowledgement, keepalive state, and the awareness client ids it speaks for.
+// One client socket in a room: who it is (its access and the token it came with), sending
+// with accounting, the debounced "stored" acknowledgement, its message budget, keepalive
+// state, and the awareness client ids it speaks for.
 import { WebSocket } from 'ws';
+import type { AccessLevel } from './access.js';
+import { TokenBucket } from './limits.js';
 import { encodeStoredMessage } from './messages.js';
 import type { RelayMetrics } from './metrics.js';
-
-/** Close codes the relay uses (see PROTOCOL.md). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_UNSUPPORTED_DATA = 1003;
-export const CLOSE_POLICY_VIOLATION = 1008;
-export const CLOSE_INTERNAL_ERROR = 1011;
 
 let nextConnectionId = 1;
 
 export interface ConnectionOptions {
+	access: AccessLevel;
+	/** SHA-256 of the token the socket was opened with: a rotation closes the old ones. */
+	tokenHash: string;
+	/** Remote address, for the per-address connection limit. */
+	address: string;
 	/** The client asked for type-8 "stored" messages (ack=1 in the URL). */
 	wantsAck: boolean;
 	ackDelayMs: number;
 	/** A client that reads slower than this many buffered bytes is dropped; it resyncs. */
 	maxBufferedBytes: number;
+	messagesPerSecond: number;
+	messageBurst: number;
 }
 
 export class Connection {
 	readonly id = nextConnectionId++;
 	/** Awareness client ids announced on this socket; removed for everyone when it closes. */
 	readonly controlled = new Set<number>();
-	/** Set after a bad frame: whatever else this socket sent is ignored. */
+	/** Set after a bad frame or a refusal: whatever else this socket sent is ignored. */
 	rejected = false;
 	/** Cleared at each keepalive ping, set again by the pong. */
 	alive = true;
 	/** Whether the acknowledgement after the first sync answer has been scheduled. */
 	initialAckScheduled = false;
+	readonly #budget: TokenBucket;
 	#ackTimer: NodeJS.Timeout | null = null;
 
 	constructor(
 		readonly socket: WebSocket,
 		readonly options: ConnectionOptions,
 		readonly metrics: RelayMetrics
-	) {}
+	) {
+		this.#budget = new TokenBucket(options.messagesPerSecond, options.messageBurst);
+	}
+
+	get access(): AccessLevel {
+		return this.options.access;
+	}
 
 	get open(): boolean {
 		return this.socket.readyState === WebSocket.OPEN;
+	}
+
+	/** Spends one message of the connection's budget; false when it is used up. */
+	takeMessage(): boolean {
+		return this.#budget.take();
 	}
 
 	/** Sends a frame if the socket is still open. Returns false if it could not. */
@@ -68,6 +84,10 @@ export class Connection {
 		}, this.options.ackDelayMs);
 	}
 
+	/**
+	 * Starts the closing handshake. Frames already received are still handled (on
+	 * shutdown they get stored); a refusal sets `rejected` to drop them instead.
+	 */
 	close(code: number, reason: string): void {
 		this.dispose();
 		if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {

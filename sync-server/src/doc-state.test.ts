@@ -2,6 +2,7 @@ import * as prng from 'lib0/prng';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DocState } from './doc-state.js';
+import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
 import { inspectUpdate, InvalidUpdateError } from './update-info.js';
 
 /** Collects every update a doc emits, one per transaction. */
@@ -11,18 +12,18 @@ function recorder(doc: Y.Doc): Uint8Array[] {
 	return updates;
 }
 
-function add(state: DocState, update: Uint8Array): boolean {
+async function add(state: DocState, update: Uint8Array): Promise<boolean> {
 	const info = inspectUpdate(update);
 	if (state.addsNothing(info)) return false;
-	state.add(update, info);
+	await state.add(update, info);
 	return true;
 }
 
 const svOf = (doc: Y.Doc): Map<number, number> => Y.decodeStateVector(Y.encodeStateVector(doc));
 
-function restore(state: DocState): Y.Doc {
+async function restore(state: DocState): Promise<Y.Doc> {
 	const doc = new Y.Doc();
-	Y.applyUpdate(doc, state.diff(new Uint8Array([0])));
+	Y.applyUpdate(doc, await state.diff(new Uint8Array([0])));
 	return doc;
 }
 
@@ -52,59 +53,104 @@ describe('inspectUpdate', () => {
 		expect(() => inspectUpdate(new Uint8Array([1, 2, 3, 4, 5]))).toThrow(InvalidUpdateError);
 		expect(() => inspectUpdate(new Uint8Array([]))).toThrow(InvalidUpdateError);
 	});
+
+	test('a merge in the background keeps the updates that arrive meanwhile', async () => {
+		let release = (): void => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		// A merger that holds every merge until the test lets it go, like a busy worker.
+		const slow: UpdateMerger = {
+			...inlineMerger,
+			merge: async (updates) => {
+				await gate;
+				return Y.mergeUpdates(updates);
+			}
+		};
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 300; n++) doc.getArray('l').push([n]);
+		const state = new DocState(slow);
+		// The 256th part starts a background merge, which waits at the gate…
+		for (const update of updates) await add(state, update);
+		expect(state.stateVector().get(doc.clientID)).toBe(300);
+		release();
+		expect((await restore(state)).getArray('l').toArray()).toEqual(doc.getArray('l').toArray());
+	});
+});
+
+describe('WorkerMerger', () => {
+	test('merges, diffs and reads state vectors on a worker thread like on this one', async () => {
+		const merger = new WorkerMerger({ inlineBelowBytes: 0 });
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 50; n++) doc.getText('t').insert(0, `line ${n}\n`);
+		const behind = Y.encodeStateVector(new Y.Doc());
+		try {
+			expect(await merger.merge(updates)).toEqual(await inlineMerger.merge(updates));
+			expect((await merger.diff(updates, behind)).diff).toEqual((await inlineMerger.diff(updates, behind)).diff);
+			const inspected = await merger.inspect(updates);
+			expect(inspected.stateVector).toEqual(svOf(doc));
+			expect(inspected.highest).toEqual(svOf(doc));
+			// A job that fails in the worker fails alone; the next one works.
+			await expect(merger.merge([new Uint8Array([9, 9, 9]), new Uint8Array([1])])).rejects.toThrow();
+			expect(await merger.merge(updates.slice(0, 2))).toEqual(Y.mergeUpdates(updates.slice(0, 2)));
+		} finally {
+			await merger.close();
+		}
+		await expect(merger.merge(updates)).rejects.toThrow(/closed/);
+	});
 });
 
 describe('DocState', () => {
-	test('keeps the same state vector as the document, one update at a time', () => {
+	test('keeps the same state vector as the document, one update at a time', async () => {
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		const state = new DocState();
 		for (let n = 0; n < 20; n++) doc.getArray('l').push([n]);
-		for (const update of updates) add(state, update);
+		for (const update of updates) await add(state, update);
 		expect(new Map(state.stateVector())).toEqual(svOf(doc));
 		expect(state.encodedStateVector()).toEqual(Y.encodeStateVector(doc));
 	});
 
-	test('skips what adds nothing but never a deletion', () => {
+	test('skips what adds nothing but never a deletion', async () => {
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		doc.getText('t').insert(0, 'hello');
 		doc.getText('t').delete(0, 1);
 		const state = new DocState();
-		expect(add(state, updates[0]!)).toBe(true);
-		expect(add(state, updates[0]!)).toBe(false);
-		expect(add(state, new Uint8Array([0, 0]))).toBe(false);
-		expect(add(state, updates[1]!)).toBe(true);
-		expect(restore(state).getText('t').toString()).toBe('ello');
+		expect(await add(state, updates[0]!)).toBe(true);
+		expect(await add(state, updates[0]!)).toBe(false);
+		expect(await add(state, new Uint8Array([0, 0]))).toBe(false);
+		expect(await add(state, updates[1]!)).toBe(true);
+		expect((await restore(state)).getText('t').toString()).toBe('ello');
 	});
 
-	test('does not claim structs past a hole until the hole is filled', () => {
+	test('does not claim structs past a hole until the hole is filled', async () => {
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		for (const word of ['a', 'b', 'c']) doc.getArray('l').push([word]);
 		const state = new DocState();
-		add(state, updates[0]!);
-		add(state, updates[2]!);
+		await add(state, updates[0]!);
+		await add(state, updates[2]!);
 		expect(state.stateVector().get(doc.clientID)).toBe(1);
 		// The relay still holds the later update: a duplicate of it is not "nothing new".
-		expect(add(state, updates[1]!)).toBe(true);
+		expect(await add(state, updates[1]!)).toBe(true);
 		expect(state.stateVector().get(doc.clientID)).toBe(3);
-		expect(restore(state).getArray('l').toArray()).toEqual(['a', 'b', 'c']);
+		expect((await restore(state)).getArray('l').toArray()).toEqual(['a', 'b', 'c']);
 	});
 
-	test('answers a client with exactly what it misses', () => {
+	test('answers a client with exactly what it misses', async () => {
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		doc.getMap('m').set('a', 1);
 		const behind = new Y.Doc();
 		Y.applyUpdate(behind, Y.encodeStateAsUpdate(doc));
 		doc.getMap('m').set('b', 2);
-		const state = DocState.fromUpdates(updates);
-		Y.applyUpdate(behind, state.diff(Y.encodeStateVector(behind)));
+		const state = await DocState.load(updates);
+		Y.applyUpdate(behind, await state.diff(Y.encodeStateVector(behind)));
 		expect(behind.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
 	});
 
-	test.each([1, 2, 3, 4, 5])('converges with updates of three clients in shuffled order (seed %i)', (seed) => {
+	test.each([1, 2, 3, 4, 5])('converges with updates of three clients in shuffled order (seed %i)', async (seed) => {
 		const gen = prng.create(seed);
 		const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
 		const all: Uint8Array[] = [];
@@ -128,10 +174,55 @@ describe('DocState', () => {
 			[shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
 		}
 		const state = new DocState();
-		for (const update of shuffled) add(state, update);
+		for (const update of shuffled) await add(state, update);
 		expect(new Map(state.stateVector())).toEqual(svOf(reference));
-		expect(restore(state).getArray('l').toArray()).toEqual(reference.getArray('l').toArray());
+		expect((await restore(state)).getArray('l').toArray()).toEqual(reference.getArray('l').toArray());
 		// Loading the same updates from storage gives the same state.
-		expect(DocState.fromUpdates(shuffled).encodedStateVector()).toEqual(state.encodedStateVector());
+		expect((await DocState.load(shuffled)).encodedStateVector()).toEqual(state.encodedStateVector());
+	});
+
+	test('a merge in the background keeps the updates that arrive meanwhile', async () => {
+		let release = (): void => {};
+		const gate = new Promise<void>((resolve) => (release = resolve));
+		// A merger that holds every merge until the test lets it go, like a busy worker.
+		const slow: UpdateMerger = {
+			...inlineMerger,
+			merge: async (updates) => {
+				await gate;
+				return Y.mergeUpdates(updates);
+			}
+		};
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 300; n++) doc.getArray('l').push([n]);
+		const state = new DocState(slow);
+		// The 256th part starts a background merge, which waits at the gate…
+		for (const update of updates) await add(state, update);
+		expect(state.stateVector().get(doc.clientID)).toBe(300);
+		release();
+		expect((await restore(state)).getArray('l').toArray()).toEqual(doc.getArray('l').toArray());
+	});
+});
+
+describe('WorkerMerger', () => {
+	test('merges, diffs and reads state vectors on a worker thread like on this one', async () => {
+		const merger = new WorkerMerger({ inlineBelowBytes: 0 });
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 50; n++) doc.getText('t').insert(0, `line ${n}\n`);
+		const behind = Y.encodeStateVector(new Y.Doc());
+		try {
+			expect(await merger.merge(updates)).toEqual(await inlineMerger.merge(updates));
+			expect((await merger.diff(updates, behind)).diff).toEqual((await inlineMerger.diff(updates, behind)).diff);
+			const inspected = await merger.inspect(updates);
+			expect(inspected.stateVector).toEqual(svOf(doc));
+			expect(inspected.highest).toEqual(svOf(doc));
+			// A job that fails in the worker fails alone; the next one works.
+			await expect(merger.merge([new Uint8Array([9, 9, 9]), new Uint8Array([1])])).rejects.toThrow();
+			expect(await merger.merge(updates.slice(0, 2))).toEqual(Y.mergeUpdates(updates.slice(0, 2)));
+		} finally {
+			await merger.close();
+		}
+		await expect(merger.merge(updates)).rejects.toThrow(/closed/);
 	});
 });

@@ -1,11 +1,17 @@
 // A room's document as the relay holds it: encoded updates, never a live Y.Doc (a live
 // doc costs several times its encoded size). The state vector is kept up to date from
 // each update's clock ranges, so an update does not cost a merge of the whole room.
+// Merges of the held parts go through an UpdateMerger, which does large ones on a
+// worker thread: a big room's merge must not stall the other rooms.
 import * as Y from 'yjs';
+import { inlineMerger, type UpdateMerger } from './merger.js';
 import type { UpdateInfo } from './update-info.js';
 
 /** Merging the held parts this often keeps memory close to the encoded size. */
 const MERGE_EVERY_PARTS = 256;
+
+/** The encoding of an update with nothing in it. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
 export class DocState {
 	/** Encoded updates not yet merged into one; together they are the whole document. */
@@ -19,13 +25,21 @@ export class DocState {
 	/** Per client, the highest clock held at all; above the state vector means a hole. */
 	#highest = new Map<number, number>();
 	#byteLength = 0;
+	/**
+	 * Merges replace a prefix of #parts while add() may push more behind it; one merge at
+	 * a time, so the prefix a merge started from is still there when it ends.
+	 */
+	#exclusive: Promise<unknown> = Promise.resolve();
+	#backgroundMerge = false;
 
-	static fromUpdates(updates: readonly Uint8Array[]): DocState {
-		const state = new DocState();
+	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
+
+	static async load(updates: readonly Uint8Array[], merger: UpdateMerger = inlineMerger): Promise<DocState> {
+		const state = new DocState(merger);
 		if (updates.length === 0) return state;
 		state.#parts = [...updates];
 		state.#byteLength = updates.reduce((sum, update) => sum + update.byteLength, 0);
-		state.#recompute();
+		await state.#recompute();
 		return state;
 	}
 
@@ -42,8 +56,12 @@ export class DocState {
 		return true;
 	}
 
-	/** Takes in an update that has been stored. `info` must describe this update. */
-	add(update: Uint8Array, info: UpdateInfo): void {
+	/**
+	 * Takes in an update that has been stored. `info` must describe this update. Resolves
+	 * at once, except after an update that arrived before one it depends on: then only a
+	 * merge tells whether the hole is filled, and the state vector is right once it resolves.
+	 */
+	async add(update: Uint8Array, info: UpdateInfo): Promise<void> {
 		this.#parts.push(update);
 		this.#byteLength += update.byteLength;
 		let holes = this.#hasHoles();
@@ -57,27 +75,42 @@ export class DocState {
 			if (range.to > (this.#highest.get(client) ?? 0)) this.#highest.set(client, range.to);
 		}
 		if (holes) {
-			// Rare: an update arrived before one it depends on (e.g. relayed by a third
-			// client). Only a merge tells whether the holes are filled now.
-			this.#recompute();
-		} else if (this.#parts.length >= MERGE_EVERY_PARTS) {
-			this.merged();
+			await this.#recompute();
+		} else if (this.#parts.length >= MERGE_EVERY_PARTS && !this.#backgroundMerge) {
+			// Not awaited: the room goes on while the parts are merged.
+			this.#backgroundMerge = true;
+			this.compact()
+				.catch(() => {
+					// The parts stay as they are; a later merge tries again.
+				})
+				.finally(() => (this.#backgroundMerge = false));
 		}
 	}
 
-	/** The whole document as one update. Merges the held parts once, then reuses them. */
-	merged(): Uint8Array {
-		if (this.#parts.length !== 1) {
-			const merged = Y.mergeUpdates(this.#parts);
-			this.#parts = [merged];
-			this.#byteLength = merged.byteLength;
-		}
-		return this.#parts[0] as Uint8Array;
+	/** Merges the parts held so far into one. */
+	compact(): Promise<void> {
+		return this.#alone(async () => {
+			const count = this.#parts.length;
+			if (count <= 1) return;
+			this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count)));
+		});
+	}
+
+	/** The whole document as one update. */
+	async merged(): Promise<Uint8Array> {
+		await this.compact();
+		return this.#parts[0] ?? EMPTY_UPDATE;
 	}
 
 	/** What a client with the given encoded state vector is missing (sync step 2). */
-	diff(encodedStateVector: Uint8Array): Uint8Array {
-		return Y.diffUpdate(this.merged(), encodedStateVector);
+	diff(encodedStateVector: Uint8Array): Promise<Uint8Array> {
+		return this.#alone(async () => {
+			const count = this.#parts.length;
+			if (count === 0) return EMPTY_UPDATE;
+			const { merged, diff } = await this.merger.diff(this.#parts.slice(0, count), encodedStateVector);
+			this.#replacePrefix(count, merged);
+			return diff;
+		});
 	}
 
 	encodedStateVector(): Uint8Array {
@@ -88,7 +121,7 @@ export class DocState {
 		return this.#stateVector;
 	}
 
-	/** Bytes held in memory for this document. */
+	/** Bytes held in memory for this document: at least its merged size. */
 	get byteLength(): number {
 		return this.#byteLength;
 	}
@@ -100,9 +133,34 @@ export class DocState {
 		return false;
 	}
 
-	#recompute(): void {
-		const merged = this.merged();
-		this.#stateVector = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(merged));
-		this.#highest = Y.parseUpdateMeta(merged).to;
+	#recompute(): Promise<void> {
+		return this.#alone(async () => {
+			const count = this.#parts.length;
+			const inspected = await this.merger.inspect(this.#parts.slice(0, count));
+			this.#replacePrefix(count, inspected.merged);
+			// The room calls add() one update at a time, so no part arrives while this runs;
+			// if one did, the state vector would only claim too little (safe), and its
+			// clocks still count as held so that its hole is seen.
+			this.#stateVector = inspected.stateVector;
+			this.#highest = inspected.highest;
+			for (const part of this.#parts.slice(1)) {
+				for (const [client, to] of Y.parseUpdateMeta(part).to) {
+					if (to > (this.#highest.get(client) ?? 0)) this.#highest.set(client, to);
+				}
+			}
+		});
+	}
+
+	#replacePrefix(count: number, merged: Uint8Array): void {
+		const rest = this.#parts.slice(count);
+		this.#parts = [merged, ...rest];
+		this.#byteLength = rest.reduce((sum, part) => sum + part.byteLength, merged.byteLength);
+	}
+
+	/** Runs `task` after every merge queued before it. */
+	#alone<T>(task: () => Promise<T>): Promise<T> {
+		const result = this.#exclusive.then(task, task);
+		this.#exclusive = result.catch(() => undefined);
+		return result;
 	}
 }

@@ -1,36 +1,20 @@
 // Entry point: configuration from the environment, then the relay until a signal.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { configFromEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { errorMessage } from './messages.js';
 import { startRelay } from './relay.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-
-function portFrom(value: string | undefined): number {
-	if (value === undefined || value === '') return 8080;
-	const port = Number(value);
-	if (!Number.isInteger(port) || port < 0 || port > 65535) {
-		throw new Error(`PORT must be an integer between 0 and 65535, got "${value}"`);
-	}
-	return port;
-}
+// Compiled to sync-server/dist/main.js; the app build sits at the repository root.
+const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 async function main(): Promise<void> {
 	const logger = createLogger();
-	const host = process.env['HOST'] || '0.0.0.0';
-	const dataDir = path.resolve(process.env['DATA_DIR'] || './data');
-	// Compiled to sync-server/dist/main.js; the app build sits at the repository root.
-	const staticDir = path.resolve(process.env['STATIC_DIR'] || path.resolve(here, '../../build'));
-	const relay = await startRelay({
-		port: portFrom(process.env['PORT']),
-		host,
-		dataDir,
-		staticDir,
-		logger,
-		processMetrics: true
-	});
-	logger.info({ host, port: relay.port, dataDir, staticDir }, 'relay listening');
+	const config = configFromEnv(process.env, appRoot);
+	const relay = await startRelay({ ...config, logger, processMetrics: true });
+	// The port actually bound: PORT=0 picks a free one (tests read it from this line).
+	logger.info({ ...config, port: relay.port }, 'relay listening');
 
 	let stopping = false;
 	const stop = (signal: string): void => {

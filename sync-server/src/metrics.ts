@@ -1,10 +1,11 @@
 // Prometheus metrics of one relay instance. Each relay gets its own registry so that
 // several relays in one process (tests) do not collide.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AccessLevel } from './access.js';
 
 export interface GaugeSources {
 	rooms(): number;
-	connections(): number;
+	connections(access: AccessLevel): number;
 }
 
 export class RelayMetrics {
@@ -32,7 +33,13 @@ export class RelayMetrics {
 	});
 	readonly upgradesRefused = new Counter({
 		name: 'relay_upgrades_refused_total',
-		help: 'WebSocket upgrades refused, by reason.',
+		help: 'WebSocket upgrades refused with an HTTP status, by reason.',
+		labelNames: ['reason'] as const,
+		registers: [this.registry]
+	});
+	readonly refusals = new Counter({
+		name: 'relay_refusals_total',
+		help: 'Connections closed because a limit was reached or their token was rotated, by reason.',
 		labelNames: ['reason'] as const,
 		registers: [this.registry]
 	});
@@ -40,6 +47,12 @@ export class RelayMetrics {
 		name: 'relay_frames_rejected_total',
 		help: 'Frames that closed their socket, by reason.',
 		labelNames: ['reason'] as const,
+		registers: [this.registry]
+	});
+	readonly readonlyWritesDropped = new Counter({
+		name: 'relay_readonly_writes_dropped_total',
+		help: 'Updates and awareness messages from read-only connections, dropped unstored.',
+		labelNames: ['kind'] as const,
 		registers: [this.registry]
 	});
 	readonly updatesPersisted = new Counter({
@@ -52,6 +65,12 @@ export class RelayMetrics {
 		help: 'Updates not stored because they added nothing.',
 		registers: [this.registry]
 	});
+	readonly persistSeconds = new Histogram({
+		name: 'relay_persist_duration_seconds',
+		help: 'Time to append one update to storage durably.',
+		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+		registers: [this.registry]
+	});
 	readonly storageFailures = new Counter({
 		name: 'relay_storage_failures_total',
 		help: 'Failed storage operations, by operation.',
@@ -61,6 +80,18 @@ export class RelayMetrics {
 	readonly compactions = new Counter({
 		name: 'relay_compactions_total',
 		help: 'Room logs folded into a snapshot.',
+		registers: [this.registry]
+	});
+	readonly compactionSeconds = new Histogram({
+		name: 'relay_compaction_duration_seconds',
+		help: 'Time to fold a room log into a snapshot, merge and write included.',
+		buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+		registers: [this.registry]
+	});
+	readonly errors = new Counter({
+		name: 'relay_errors_total',
+		help: 'Unexpected errors caught by the relay, by where they happened.',
+		labelNames: ['where'] as const,
 		registers: [this.registry]
 	});
 
@@ -75,10 +106,12 @@ export class RelayMetrics {
 		});
 		new Gauge({
 			name: 'relay_connections',
-			help: 'Open WebSocket connections.',
+			help: 'Open WebSocket connections, by access.',
+			labelNames: ['access'] as const,
 			registers: [this.registry],
 			collect() {
-				this.set(sources.connections());
+				this.set({ access: 'member' }, sources.connections('member'));
+				this.set({ access: 'read' }, sources.connections('read'));
 			}
 		});
 		if (options.processMetrics === true) {

@@ -2,57 +2,55 @@
 // clients present, and the connections. Every message of the room goes through one
 // queue, so an update is stored before it is fanned out and before anything after it.
 import * as Y from 'yjs';
-import {
-	AwarenessTable,
-	decodeAwarenessUpdate,
-	encodeAwarenessUpdate
-} from './awareness.js';
+import { stillAdmitted } from './access.js';
+import { AwarenessTable, decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness.js';
 import {
 	CLOSE_INTERNAL_ERROR,
 	CLOSE_POLICY_VIOLATION,
-	CLOSE_UNSUPPORTED_DATA,
-	type Connection
-} from './connection.js';
+	CLOSE_ROOM_TOO_LARGE,
+	CLOSE_TOKEN_ROTATED,
+	CLOSE_UNSUPPORTED_DATA
+} from './close-codes.js';
+import { Compactor, type CompactionContext } from './compactor.js';
+import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
-import type { Logger } from './logger.js';
 import {
 	decodeClientMessage,
 	encodeAwarenessMessage,
 	encodeSyncStep1,
 	encodeSyncStep2,
 	encodeSyncUpdate,
-	errorMessage,
-	ProtocolError
+	errorMessage
 } from './messages.js';
-import type { RelayMetrics } from './metrics.js';
 import { SerialQueue } from './serial-queue.js';
-import { storedUpdates, type RoomStorage } from './storage.js';
+import { splitUpdate } from './split-update.js';
+import { storedUpdates, type RoomAccess } from './storage.js';
 import { inspectUpdate, InvalidUpdateError } from './update-info.js';
 
-export interface RoomContext {
-	storage: RoomStorage;
-	metrics: RelayMetrics;
-	logger: Logger;
-	/** Fold the log into a snapshot once it holds this many entries… */
-	compactAfterUpdates: number;
-	/** …or this many bytes. */
-	compactAfterBytes: number;
+export interface RoomContext extends CompactionContext {
+	/** An update that would make the document larger than this is refused (4413). */
+	maxRoomBytes: number;
+	/** The answer to a sync step 1 goes out in messages of about this size. */
+	syncChunkBytes: number;
 }
+
+/** An awareness update with no entries: a sign of life that changes nothing. */
+const EMPTY_AWARENESS = encodeAwarenessMessage(encodeAwarenessUpdate([]));
 
 export class Room {
 	readonly connections = new Set<Connection>();
 	readonly #queue = new SerialQueue();
 	readonly #awareness = new AwarenessTable();
+	readonly #compactor: Compactor;
 	/** Null until loaded, and again if loading failed. */
 	#doc: DocState | null = null;
 	#failed = false;
-	#logEntries = 0;
-	#logBytes = 0;
 
 	constructor(
 		readonly id: string,
 		private readonly context: RoomContext
 	) {
+		this.#compactor = new Compactor(id, context);
 		// Queued first: every message of the room waits for the stored state.
 		this.#enqueue('load', () => this.#load());
 	}
@@ -102,14 +100,29 @@ export class Room {
 		});
 	}
 
-	/** Resolves when every queued message has been handled. */
-	settled(): Promise<void> {
-		return this.#queue.idle();
+	/** Closes (4403) every connection opened with a token that `access` no longer admits. */
+	revoke(access: RoomAccess): number {
+		let closed = 0;
+		for (const connection of this.connections) {
+			if (stillAdmitted(access, connection.options.tokenHash)) continue;
+			connection.rejected = true;
+			connection.close(CLOSE_TOKEN_ROTATED, 'token rotated');
+			closed += 1;
+		}
+		return closed;
+	}
+
+	/** Resolves when every queued message has been handled and no compaction runs. */
+	async settled(): Promise<void> {
+		await this.#queue.idle();
+		await this.#compactor.idle();
+		await this.#queue.idle();
 	}
 
 	/** Queues a task whose failure is logged: nothing thrown here may reach the process. */
 	#enqueue(task: string, run: () => void | Promise<void>): void {
 		this.#queue.run(run).catch((error: unknown) => {
+			this.context.metrics.errors.inc({ where: 'room' });
 			this.context.logger.error({ room: this.id, task, error: errorMessage(error) }, 'room task failed');
 		});
 	}
@@ -117,11 +130,10 @@ export class Room {
 	async #load(): Promise<void> {
 		try {
 			const stored = await this.context.storage.loadRoom(this.id);
-			this.#doc = DocState.fromUpdates(storedUpdates(stored));
-			this.#logEntries = stored.updates.length;
-			this.#logBytes = stored.updates.reduce((sum, u) => sum + u.data.byteLength, 0);
-			this.context.logger.debug({ room: this.id, logEntries: this.#logEntries }, 'room loaded');
-			await this.#compactIfDue();
+			this.#doc = await DocState.load(storedUpdates(stored), this.context.merger);
+			const logBytes = stored.updates.reduce((sum, u) => sum + u.data.byteLength, 0);
+			this.context.logger.debug({ room: this.id, logEntries: stored.updates.length }, 'room loaded');
+			this.#compactor.loaded(stored.updates.length, logBytes);
 		} catch (error) {
 			this.#failed = true;
 			this.#doc = null;
@@ -148,7 +160,7 @@ export class Room {
 				} catch (error) {
 					return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'invalid state vector', error);
 				}
-				connection.send(encodeSyncStep2(doc.diff(message.stateVector)));
+				await this.#sendDocument(connection, doc, message.stateVector);
 				if (!connection.initialAckScheduled) {
 					connection.initialAckScheduled = true;
 					connection.scheduleAck(() => doc.encodedStateVector());
@@ -157,8 +169,15 @@ export class Room {
 			}
 			case 'sync-step2':
 			case 'sync-update':
-				return this.#receiveUpdate(connection, doc, message.update);
+				return this.#receiveUpdate(connection, doc, message.update, message.kind);
 			case 'awareness': {
+				if (connection.access === 'read') {
+					this.#dropWrite(connection, 'awareness');
+					// The stock client reconnects after 30 s without a message; its own
+					// awareness renewals (every 15 s) must still get an answer.
+					connection.send(EMPTY_AWARENESS);
+					return;
+				}
 				let entries;
 				try {
 					entries = decodeAwarenessUpdate(message.update);
@@ -181,7 +200,31 @@ export class Room {
 		}
 	}
 
-	async #receiveUpdate(connection: Connection, doc: DocState, update: Uint8Array): Promise<void> {
+	/**
+	 * Sends what the client lacks. A large answer goes out as several sync updates and a
+	 * final sync step 2 (the stock client counts itself synced on a step 2): each one
+	 * arrives well within the client's 30 s silence timeout, even on a slow link.
+	 */
+	async #sendDocument(connection: Connection, doc: DocState, stateVector: Uint8Array): Promise<void> {
+		const diff = await doc.diff(stateVector);
+		let pieces = [diff];
+		try {
+			pieces = splitUpdate(diff, this.context.syncChunkBytes);
+		} catch (error) {
+			this.context.logger.warn({ room: this.id, error: errorMessage(error) }, 'sync answer sent whole');
+		}
+		const last = pieces.length - 1;
+		pieces.forEach((piece, index) => {
+			connection.send(index === last ? encodeSyncStep2(piece) : encodeSyncUpdate(piece));
+		});
+	}
+
+	async #receiveUpdate(
+		connection: Connection,
+		doc: DocState,
+		update: Uint8Array,
+		kind: 'sync-step2' | 'sync-update'
+	): Promise<void> {
 		let info;
 		try {
 			info = inspectUpdate(update);
@@ -189,14 +232,32 @@ export class Room {
 			if (!(error instanceof InvalidUpdateError)) throw error;
 			return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'invalid update', error);
 		}
+		if (connection.access === 'read') {
+			// A step 2 holding only deletions is the client's copy of the delete set, which
+			// Yjs always sends whole; a sync update is a local edit, and so is any new struct.
+			const isEdit =
+				kind === 'sync-update'
+					? info.clients.size > 0 || info.hasDeletions
+					: !doc.addsNothing({ ...info, hasDeletions: false });
+			if (isEdit) this.#dropWrite(connection, 'update');
+			return;
+		}
 		if (doc.addsNothing(info)) {
 			// Typically the answer to our step 1 from a client that has nothing new.
 			this.context.metrics.updatesSkipped.inc();
 			connection.scheduleAck(() => doc.encodedStateVector());
 			return;
 		}
+		if (doc.byteLength + update.byteLength > this.context.maxRoomBytes) {
+			// The held parts may overlap; only their merge says how large the room really is.
+			await doc.compact();
+			if (doc.byteLength + update.byteLength > this.context.maxRoomBytes) {
+				return this.#limit(connection, CLOSE_ROOM_TOO_LARGE, 'room-too-large', { roomBytes: doc.byteLength });
+			}
+		}
 		// Own copy: the frame buffer may be a slice of a larger network chunk.
 		const data = update.slice();
+		const stopTimer = this.context.metrics.persistSeconds.startTimer();
 		try {
 			await this.context.storage.appendUpdate(this.id, data);
 		} catch (error) {
@@ -205,42 +266,18 @@ export class Room {
 			this.context.metrics.storageFailures.inc({ operation: 'append' });
 			return this.#refuse(connection, CLOSE_INTERNAL_ERROR, 'storage failure', error);
 		}
+		stopTimer();
 		this.context.metrics.updatesPersisted.inc();
-		this.#logEntries += 1;
-		this.#logBytes += data.byteLength;
-		doc.add(data, info);
+		this.#compactor.appended(data.byteLength);
+		await doc.add(data, info);
 		this.#broadcast(encodeSyncUpdate(data), connection);
 		connection.scheduleAck(() => doc.encodedStateVector());
-		await this.#compactIfDue();
 	}
 
-	async #compactIfDue(): Promise<void> {
-		if (
-			this.#logEntries < this.context.compactAfterUpdates &&
-			this.#logBytes < this.context.compactAfterBytes
-		) {
-			return;
-		}
-		const entries = this.#logEntries;
-		// Reset first: after a failure, the next attempt waits for another full batch
-		// instead of retrying on every update.
-		this.#logEntries = 0;
-		this.#logBytes = 0;
-		try {
-			const result = await this.context.storage.compactRoom(this.id);
-			if (result === null) return;
-			this.context.metrics.compactions.inc();
-			this.context.logger.info(
-				{ room: this.id, seqUpto: result.seqUpto, merged: result.merged, bytes: result.snapshotBytes },
-				'room compacted'
-			);
-		} catch (error) {
-			this.context.metrics.storageFailures.inc({ operation: 'compact' });
-			this.context.logger.error(
-				{ room: this.id, logEntries: entries, error: errorMessage(error) },
-				'compaction failed; the log is kept'
-			);
-		}
+	/** A read-only client tried to write: nothing is stored or forwarded. */
+	#dropWrite(connection: Connection, kind: 'update' | 'awareness'): void {
+		this.context.metrics.readonlyWritesDropped.inc({ kind });
+		this.context.logger.debug({ room: this.id, connection: connection.id, kind }, 'read-only write dropped');
 	}
 
 	#broadcast(frame: Uint8Array, except: Connection | null): void {
@@ -249,18 +286,21 @@ export class Room {
 		}
 	}
 
+	/** A limit was reached: a refusal with its own close code and metric. */
+	#limit(connection: Connection, code: number, reason: string, fields: object): void {
+		connection.rejected = true;
+		this.context.metrics.refusals.inc({ reason });
+		this.context.logger.warn({ room: this.id, connection: connection.id, reason, code, ...fields }, 'connection refused');
+		connection.close(code, reason);
+	}
+
 	#refuse(connection: Connection, code: number, reason: string, error: unknown): void {
 		connection.rejected = true;
 		this.context.metrics.framesRejected.inc({ reason });
 		const log = code === CLOSE_INTERNAL_ERROR ? this.context.logger.error : this.context.logger.warn;
 		log.call(
 			this.context.logger,
-			{
-				room: this.id,
-				connection: connection.id,
-				reason,
-				error: error instanceof ProtocolError || error instanceof Error ? error.message : String(error)
-			},
+			{ room: this.id, connection: connection.id, reason, error: errorMessage(error) },
 			'closing connection'
 		);
 		connection.close(code, reason);

@@ -5,22 +5,36 @@ import { Room, type RoomContext } from './room.js';
 
 export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
+	/** Empty rooms waiting to be unloaded, oldest first (a Map keeps insertion order). */
 	readonly #unloadTimers = new Map<Room, NodeJS.Timeout>();
+	/** Rooms unloaded early whose last tasks (a compaction) may still run. */
+	readonly #draining = new Set<Room>();
 	#closed = false;
 
 	constructor(
 		private readonly context: RoomContext,
 		/** How long an empty room stays loaded, in case someone comes back. */
-		private readonly idleUnloadMs: number
+		private readonly idleUnloadMs: number,
+		/** Rooms held in memory at most; 0 for no limit. */
+		private readonly maxLoadedRooms: number = 0
 	) {}
 
 	get size(): number {
 		return this.#rooms.size;
 	}
 
-	join(roomId: string, connection: Connection): Room {
+	get(roomId: string): Room | undefined {
+		return this.#rooms.get(roomId);
+	}
+
+	/**
+	 * Adds the connection to its room, loading the room if needed. Returns null when the
+	 * room is not loaded, the relay holds its maximum of rooms and none of them is empty.
+	 */
+	join(roomId: string, connection: Connection): Room | null {
 		let room = this.#rooms.get(roomId);
 		if (room === undefined || room.failed) {
+			if (room === undefined && !this.#makeSpace()) return null;
 			room = new Room(roomId, this.context);
 			this.#rooms.set(roomId, room);
 		}
@@ -46,8 +60,22 @@ export class RoomRegistry {
 		this.#closed = true;
 		for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
 		this.#unloadTimers.clear();
-		await Promise.all([...this.#rooms.values()].map((room) => room.settled()));
+		await Promise.all([...this.#rooms.values(), ...this.#draining].map((room) => room.settled()));
 		this.#rooms.clear();
+	}
+
+	/** Whether one more room fits, after unloading the longest-idle empty room if need be. */
+	#makeSpace(): boolean {
+		if (this.maxLoadedRooms <= 0 || this.#rooms.size < this.maxLoadedRooms) return true;
+		const [idle] = this.#unloadTimers.keys();
+		if (idle === undefined) return false;
+		this.#cancelUnload(idle);
+		// Its data is stored; a compaction may still be running, which a shutdown awaits.
+		this.#rooms.delete(idle.id);
+		this.#draining.add(idle);
+		void idle.settled().finally(() => this.#draining.delete(idle));
+		this.context.logger.debug({ room: idle.id }, 'idle room unloaded early to make space');
+		return true;
 	}
 
 	async #unload(room: Room): Promise<void> {

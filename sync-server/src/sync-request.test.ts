@@ -8,9 +8,12 @@ test('accepts what the stock provider sends', () => {
 		ok: true,
 		roomId: room,
 		token: 't0k/en',
+		readToken: null,
 		wantsAck: false
 	});
 	expect(parseSyncRequest(`/sync/${room}?ack=1&token=x`)).toMatchObject({ ok: true, wantsAck: true });
+	expect(parseSyncRequest(`/sync/${room}?token=x&readToken=r`)).toMatchObject({ ok: true, token: 'x', readToken: 'r' });
+	expect(parseSyncRequest(`/sync/${room}?token=x&readToken=`)).toMatchObject({ ok: true, readToken: null });
 });
 
 test.each([
@@ -22,7 +25,8 @@ test.each([
 	[`/sync/${'a'.repeat(129)}?token=x`, 400],
 	[`/sync/${room}`, 401],
 	[`/sync/${room}?token=`, 401],
-	[`/sync/${room}?tok=x`, 401]
+	[`/sync/${room}?tok=x`, 401],
+	[`/sync/${room}?token=x&readToken=x`, 400]
 ])('refuses %s with %i', (target, status) => {
 	expect(parseSyncRequest(target)).toMatchObject({ ok: false, status });
 });

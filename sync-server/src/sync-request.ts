@@ -1,6 +1,7 @@
-// Reading a WebSocket upgrade request for /sync/<roomId>?token=…, and refusing one.
-// Refusals are plain HTTP answers written before the upgrade, so a refused client never
-// receives a single byte of a document.
+// Reading a request for /sync/<roomId>?token=…[&readToken=…][&ack=1] (a WebSocket
+// upgrade, or the plain GET that probes access), and refusing an upgrade. Refusals are
+// plain HTTP answers written before the upgrade, so a refused client never receives a
+// single byte of a document.
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 
@@ -9,8 +10,12 @@ const ROOM_ID = /^[A-Za-z0-9_-]{16,128}$/;
 const SYNC_PREFIX = '/sync/';
 
 export type SyncRequest =
-	| { ok: true; roomId: string; token: string; wantsAck: boolean }
+	| { ok: true; roomId: string; token: string; readToken: string | null; wantsAck: boolean }
 	| { ok: false; status: number; reason: string };
+
+export function isRoomId(value: string): boolean {
+	return ROOM_ID.test(value);
+}
 
 /** Parses the request target (path and query, as sent by the client). */
 export function parseSyncRequest(target: string): SyncRequest {
@@ -22,7 +27,10 @@ export function parseSyncRequest(target: string): SyncRequest {
 	if (!ROOM_ID.test(roomId)) return { ok: false, status: 400, reason: 'bad-room-id' };
 	const token = params.get('token');
 	if (token === null || token === '') return { ok: false, status: 401, reason: 'missing-token' };
-	return { ok: true, roomId, token, wantsAck: params.get('ack') === '1' };
+	const readToken = params.get('readToken') || null;
+	// The same token for both would make read-only access meaningless.
+	if (readToken === token) return { ok: false, status: 400, reason: 'bad-read-token' };
+	return { ok: true, roomId, token, readToken, wantsAck: params.get('ack') === '1' };
 }
 
 /** Answers an upgrade request with an HTTP error and closes the socket. */

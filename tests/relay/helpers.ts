@@ -64,6 +64,8 @@ export interface ClientOptions {
 	doc?: Y.Doc;
 	connect?: boolean;
 	ack?: boolean;
+	/** Sent by members so the relay learns the room's read-only token. */
+	readToken?: string;
 }
 
 /** A stock y-websocket client, as the app uses it, but over the `ws` package. */
@@ -76,6 +78,7 @@ export function makeClient(
 	const doc = options.doc ?? new Y.Doc();
 	const params: Record<string, string> = { token };
 	if (options.ack === true) params['ack'] = '1';
+	if (options.readToken !== undefined) params['readToken'] = options.readToken;
 	const provider = new WebsocketProvider(syncUrl, roomId, doc, {
 		params,
 		connect: options.connect ?? true,
@@ -120,6 +123,32 @@ export interface Health {
 export async function health(relay: { httpUrl: string }): Promise<Health> {
 	const response = await fetch(`${relay.httpUrl}/healthz`);
 	return (await response.json()) as Health;
+}
+
+export async function metricsText(relay: { httpUrl: string }): Promise<string> {
+	return (await fetch(`${relay.httpUrl}/metrics`)).text();
+}
+
+/** The value of one sample in Prometheus text, e.g. metric(text, 'relay_refusals_total', { reason: 'rate-limited' }). */
+export function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+	const wanted = Object.entries(labels)
+		.map(([key, value]) => `${key}="${value}"`)
+		.join(',');
+	const prefix = wanted === '' ? `${name} ` : `${name}{${wanted}} `;
+	const line = text.split('\n').find((candidate) => candidate.startsWith(prefix));
+	return line === undefined ? 0 : Number(line.slice(prefix.length));
+}
+
+/** Resolves with the code and reason of the next close the relay sends to this client. */
+export function nextClose(client: TestClient): Promise<{ code: number; reason: string }> {
+	return new Promise((resolve) => {
+		const listener = (event: { code: number; reason: string } | null): void => {
+			if (event === null) return;
+			client.provider.off('connection-close', listener);
+			resolve({ code: event.code, reason: event.reason });
+		};
+		client.provider.on('connection-close', listener);
+	});
 }
 
 /** Whether every struct of `doc` is below the encoded state vector `sv`. */

@@ -56,7 +56,8 @@ test('/metrics answers Prometheus text', async () => {
 	const text = await response.text();
 	expect(text).toMatch(/^# TYPE relay_rooms_loaded gauge$/m);
 	expect(text).toMatch(/^relay_rooms_loaded 1$/m);
-	expect(text).toMatch(/^relay_connections 1$/m);
+	expect(text).toMatch(/^relay_connections\{access="member"\} 1$/m);
+	expect(text).toMatch(/^relay_connections\{access="read"\} 0$/m);
 	expect(text).toMatch(/^relay_messages_received_total\{kind="sync-step1"\} 1$/m);
 	expect(text).toMatch(/^relay_bytes_received_total \d+$/m);
 });

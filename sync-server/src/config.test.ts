@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { configFromEnv } from './config.js';
+import { DEFAULT_LIMITS } from './limits.js';
+
+test('defaults when nothing is set', () => {
+	const config = configFromEnv({}, '/srv/app');
+	expect(config).toMatchObject({
+		port: 8080,
+		host: '0.0.0.0',
+		dataDir: path.resolve('./data'),
+		staticDir: '/srv/app/build',
+		syncChunkBytes: 256 * 1024,
+		...DEFAULT_LIMITS
+	});
+	expect(DEFAULT_LIMITS).toEqual({
+		maxPayloadBytes: 16 * 1024 * 1024,
+		maxRoomBytes: 64 * 1024 * 1024,
+		messagesPerSecond: 200,
+		messageBurst: 1000,
+		maxConnectionsPerAddress: 200,
+		maxLoadedRooms: 10_000
+	});
+});
+
+test('reads every variable, sizes with or without a unit', () => {
+	const config = configFromEnv(
+		{
+			PORT: '0',
+			HOST: '127.0.0.1',
+			DATA_DIR: '/var/lib/passerelle',
+			STATIC_DIR: '/srv/build',
+			MAX_PAYLOAD_BYTES: '4MiB',
+			MAX_ROOM_BYTES: '1 GiB',
+			MAX_MESSAGES_PER_SECOND: '50',
+			MESSAGE_BURST: '100',
+			MAX_CONNECTIONS_PER_ADDRESS: '0',
+			MAX_LOADED_ROOMS: '500',
+			SYNC_CHUNK_BYTES: '65536'
+		},
+		'/srv/app'
+	);
+	expect(config).toEqual({
+		port: 0,
+		host: '127.0.0.1',
+		dataDir: '/var/lib/passerelle',
+		staticDir: '/srv/build',
+		maxPayloadBytes: 4 * 1024 * 1024,
+		maxRoomBytes: 1024 ** 3,
+		messagesPerSecond: 50,
+		messageBurst: 100,
+		maxConnectionsPerAddress: 0,
+		maxLoadedRooms: 500,
+		syncChunkBytes: 65536
+	});
+});
+
+test.each([
+	['PORT', '70000'],
+	['PORT', 'eighty'],
+	['MAX_ROOM_BYTES', '64MB'],
+	['MAX_ROOM_BYTES', '0'],
+	['MAX_MESSAGES_PER_SECOND', '1.5'],
+	['MAX_LOADED_ROOMS', '-1']
+])('refuses %s=%s, naming the variable', (name, value) => {
+	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);
+});

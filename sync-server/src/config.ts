@@ -1,0 +1,54 @@
+// The relay's configuration from environment variables (README.md lists them). A value
+// that does not parse stops the relay at start, with a message naming the variable:
+// a typo must not silently fall back to a default.
+import path from 'node:path';
+import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
+
+export interface RelayConfig extends RelayLimits {
+	port: number;
+	host: string;
+	dataDir: string;
+	staticDir: string;
+	syncChunkBytes: number;
+}
+
+const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+	const value = env[name];
+	if (value === undefined || value === '') return fallback;
+	const number = Number(value);
+	if (!Number.isInteger(number) || number < 0 || number > max) {
+		throw new Error(`${name} must be an integer between 0 and ${max}, got "${value}"`);
+	}
+	return number;
+}
+
+/** A size in bytes, with an optional KiB, MiB or GiB suffix ("16MiB"). */
+function bytes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+	const value = env[name];
+	if (value === undefined || value === '') return fallback;
+	const match = /^(\d+)\s*([kmg]ib)?$/i.exec(value.trim());
+	const size = match === null ? NaN : Number(match[1]) * (UNITS[(match[2] ?? '').toLowerCase()] ?? NaN);
+	if (!Number.isSafeInteger(size) || size <= 0) {
+		throw new Error(`${name} must be a size in bytes, optionally with KiB, MiB or GiB, got "${value}"`);
+	}
+	return size;
+}
+
+/** `appRoot` is where `npm run build` puts the app by default (the repository root). */
+export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayConfig {
+	return {
+		port: integer(env, 'PORT', 8080, 65535),
+		host: env['HOST'] || '0.0.0.0',
+		dataDir: path.resolve(env['DATA_DIR'] || './data'),
+		staticDir: path.resolve(env['STATIC_DIR'] || path.join(appRoot, 'build')),
+		maxPayloadBytes: bytes(env, 'MAX_PAYLOAD_BYTES', DEFAULT_LIMITS.maxPayloadBytes),
+		maxRoomBytes: bytes(env, 'MAX_ROOM_BYTES', DEFAULT_LIMITS.maxRoomBytes),
+		messagesPerSecond: integer(env, 'MAX_MESSAGES_PER_SECOND', DEFAULT_LIMITS.messagesPerSecond),
+		messageBurst: integer(env, 'MESSAGE_BURST', DEFAULT_LIMITS.messageBurst),
+		maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress),
+		maxLoadedRooms: integer(env, 'MAX_LOADED_ROOMS', DEFAULT_LIMITS.maxLoadedRooms),
+		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 256 * 1024)
+	};
+}

@@ -1,0 +1,104 @@
+// The relay's plain HTTP side: health, metrics, the access probe, token rotation, and the
+// built app on every other path. (WebSocket upgrades go to the sync endpoint.)
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { probe } from './access.js';
+import { sendJson } from './http-json.js';
+import type { Logger } from './logger.js';
+import { errorMessage } from './messages.js';
+import type { RelayMetrics } from './metrics.js';
+import type { RoomRegistry } from './rooms.js';
+import { answerPreflight, handleRotation } from './rotation.js';
+import { createStaticHandler } from './static-files.js';
+import type { RoomStorage } from './storage.js';
+import { isRoomId, parseSyncRequest } from './sync-request.js';
+
+export interface HttpApiDeps {
+	storage: RoomStorage;
+	registry: RoomRegistry;
+	metrics: RelayMetrics;
+	logger: Logger;
+	staticDir?: string;
+	connectionCount(): number;
+	isClosing(): boolean;
+}
+
+const ROTATE_PATH = /^\/rooms\/([^/]*)\/rotate$/;
+
+export function pathOf(req: IncomingMessage): string {
+	const target = req.url ?? '/';
+	const queryStart = target.indexOf('?');
+	return queryStart === -1 ? target : target.slice(0, queryStart);
+}
+
+export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+	const serveStatic = deps.staticDir === undefined ? null : createStaticHandler(deps.staticDir);
+
+	async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const path = pathOf(req);
+		if (path === '/healthz') return health(res);
+		if (path === '/metrics') {
+			const text = await deps.metrics.registry.metrics();
+			res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType, 'Cache-Control': 'no-store' });
+			res.end(text);
+			return;
+		}
+		if (path.startsWith('/sync/')) return probeAccess(req, res);
+		const rotate = ROTATE_PATH.exec(path);
+		if (rotate !== null) {
+			// Room ids need no decoding: an escaped character makes an invalid id anyway.
+			const roomId = rotate[1] ?? '';
+			if (req.method === 'OPTIONS') return answerPreflight(res);
+			if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'POST' });
+			if (!isRoomId(roomId)) return sendJson(res, 400, { error: 'bad-room-id' });
+			if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
+			return handleRotation(req, res, roomId, deps);
+		}
+		if (serveStatic === null) {
+			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+			res.end('This relay serves no app.\n');
+			return;
+		}
+		serveStatic(req, res, path);
+	}
+
+	/** Ready means the database takes a write right now. */
+	async function health(res: ServerResponse): Promise<void> {
+		const writable = !deps.isClosing() && (await deps.storage.isWritable());
+		const status = deps.isClosing() ? 'shutting-down' : writable ? 'ok' : 'storage-unwritable';
+		sendJson(res, writable ? 200 : 503, { status, rooms: deps.registry.size, connections: deps.connectionCount() });
+	}
+
+	/**
+	 * GET /sync/<roomId>?token=… without an Upgrade header: the checks of the upgrade,
+	 * answered in plain HTTP, because a browser sees only close code 1006 when an upgrade
+	 * is refused. Says whether the token would be let in, never a byte of the document.
+	 */
+	async function probeAccess(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		if (req.method !== 'GET' && req.method !== 'HEAD') {
+			return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET' });
+		}
+		const request = parseSyncRequest(req.url ?? '/');
+		if (!request.ok) return sendJson(res, request.status, { error: request.reason });
+		if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
+		let access;
+		try {
+			access = await probe(deps.storage, request.roomId, request.token);
+		} catch (error) {
+			deps.metrics.storageFailures.inc({ operation: 'probe' });
+			deps.logger.error({ room: request.roomId, error: errorMessage(error) }, 'access probe failed');
+			return sendJson(res, 503, { error: 'storage-unavailable' });
+		}
+		if (access === null) return sendJson(res, 403, { error: 'forbidden' });
+		sendJson(res, 426, { access }, { Upgrade: 'websocket' });
+	}
+
+	return (req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			deps.metrics.errors.inc({ where: 'http' });
+			// The path only: the query string may carry a token.
+			deps.logger.error({ path: pathOf(req), error: errorMessage(error) }, 'http handler failed');
+			if (!res.headersSent) res.writeHead(500);
+			res.end();
+		});
+	};
+}

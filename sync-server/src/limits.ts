@@ -1,0 +1,85 @@
+// The relay's limits against runaway or hostile clients, and the small counters that
+// enforce them. The defaults are generous on purpose: a whole site reconnecting at once
+// sends bursts, and a whole site may share one address behind a router.
+
+const MiB = 1024 * 1024;
+
+export interface RelayLimits {
+	/** Largest accepted WebSocket frame; larger ones close with 1009. */
+	maxPayloadBytes: number;
+	/** Largest room document (encoded as one update); an update that would pass it closes with 4413. */
+	maxRoomBytes: number;
+	/** Sustained messages per second on one connection… */
+	messagesPerSecond: number;
+	/** …with bursts of up to this many; beyond, the connection closes with 4529. */
+	messageBurst: number;
+	/** Open connections from one remote address; 0 turns the limit off. */
+	maxConnectionsPerAddress: number;
+	/** Rooms held in memory; 0 turns the limit off. */
+	maxLoadedRooms: number;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+	maxPayloadBytes: 16 * MiB,
+	maxRoomBytes: 64 * MiB,
+	messagesPerSecond: 200,
+	messageBurst: 1000,
+	maxConnectionsPerAddress: 200,
+	maxLoadedRooms: 10_000
+};
+
+/**
+ * A token bucket: `burst` tokens to start with, refilled at `perSecond`. One message costs
+ * one token. Time comes from a function so tests need not wait.
+ */
+export class TokenBucket {
+	#tokens: number;
+	#last: number;
+
+	constructor(
+		private readonly perSecond: number,
+		private readonly burst: number,
+		private readonly now: () => number = () => performance.now()
+	) {
+		this.#tokens = burst;
+		this.#last = now();
+	}
+
+	/** Takes one token; false when the bucket is empty. */
+	take(): boolean {
+		const now = this.now();
+		const elapsed = Math.max(0, now - this.#last) / 1000;
+		this.#last = now;
+		this.#tokens = Math.min(this.burst, this.#tokens + elapsed * this.perSecond);
+		if (this.#tokens < 1) return false;
+		this.#tokens -= 1;
+		return true;
+	}
+}
+
+/** Open connections per remote address. */
+export class AddressCounter {
+	readonly #counts = new Map<string, number>();
+
+	constructor(private readonly max: number) {}
+
+	/** Whether one more connection from this address stays within the limit. */
+	hasRoom(address: string): boolean {
+		return this.max <= 0 || (this.#counts.get(address) ?? 0) < this.max;
+	}
+
+	add(address: string): void {
+		this.#counts.set(address, (this.#counts.get(address) ?? 0) + 1);
+	}
+
+	remove(address: string): void {
+		const count = (this.#counts.get(address) ?? 0) - 1;
+		// Deleted at zero, so that passing addresses do not pile up.
+		if (count <= 0) this.#counts.delete(address);
+		else this.#counts.set(address, count);
+	}
+
+	get addresses(): number {
+		return this.#counts.size;
+	}
+}

@@ -1,0 +1,205 @@
+// Merging, diffing and scanning encoded updates: the CPU-heavy part of the relay. On a
+// 17 MiB room, one Y.mergeUpdates or Y.diffUpdate takes most of a second; on the event
+// loop that second would stall every other room. So large inputs go to a worker thread,
+// and small ones, where a round trip to the worker costs more than the work, stay here.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import * as Y from 'yjs';
+
+export interface Inspected {
+	merged: Uint8Array;
+	/** Per client, the clock below which every struct is held (Y.encodeStateVectorFromUpdate). */
+	stateVector: Map<number, number>;
+	/** Per client, the clock just past the last struct held at all. */
+	highest: Map<number, number>;
+}
+
+export interface UpdateMerger {
+	merge(updates: Uint8Array[]): Promise<Uint8Array>;
+	/** The merge of `updates`, and what a peer at the encoded `stateVector` lacks of it. */
+	diff(updates: Uint8Array[], stateVector: Uint8Array): Promise<{ merged: Uint8Array; diff: Uint8Array }>;
+	inspect(updates: Uint8Array[]): Promise<Inspected>;
+	close(): Promise<void>;
+}
+
+const mergeAll = (updates: Uint8Array[]): Uint8Array =>
+	updates.length === 1 ? (updates[0] as Uint8Array) : Y.mergeUpdates(updates);
+
+function inspectMerged(merged: Uint8Array): Inspected {
+	return {
+		merged,
+		stateVector: Y.decodeStateVector(Y.encodeStateVectorFromUpdate(merged)),
+		highest: Y.parseUpdateMeta(merged).to
+	};
+}
+
+/** Everything on the calling thread: for tests, and for inputs too small to ship. */
+export const inlineMerger: UpdateMerger = {
+	merge: async (updates) => mergeAll(updates),
+	diff: async (updates, stateVector) => {
+		const merged = mergeAll(updates);
+		return { merged, diff: Y.diffUpdate(merged, stateVector) };
+	},
+	inspect: async (updates) => inspectMerged(mergeAll(updates)),
+	close: async () => {}
+};
+
+// The worker's code is inline rather than a module of its own, so that the relay runs the
+// same way from its TypeScript sources (tests) and from the compiled dist/. It loads the
+// same Yjs package as the relay, by absolute path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Y = require(workerData.yjs);
+const mergeAll = (updates) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
+parentPort.on('message', ({ id, op, updates, stateVector }) => {
+	try {
+		const merged = mergeAll(updates);
+		let result;
+		if (op === 'merge') result = { merged };
+		else if (op === 'diff') result = { merged, diff: Y.diffUpdate(merged, stateVector) };
+		else result = {
+			merged,
+			stateVector: Y.encodeStateVectorFromUpdate(merged),
+			highest: [...Y.parseUpdateMeta(merged).to]
+		};
+		const buffers = [result.merged, result.diff, result.stateVector]
+			.filter((bytes) => bytes !== undefined)
+			.map((bytes) => bytes.buffer);
+		parentPort.postMessage({ id, result }, [...new Set(buffers)]);
+	} catch (error) {
+		parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+	}
+});
+`;
+
+interface WorkerReply {
+	id: number;
+	error?: string;
+	result?: { merged: Uint8Array; diff?: Uint8Array; stateVector?: Uint8Array; highest?: Array<[number, number]> };
+}
+
+interface Pending {
+	resolve(result: NonNullable<WorkerReply['result']>): void;
+	reject(error: Error): void;
+	timer: NodeJS.Timeout;
+}
+
+export interface WorkerMergerOptions {
+	/** Inputs smaller than this (bytes in all) are handled on the calling thread. */
+	inlineBelowBytes?: number;
+	/** A job that takes longer is failed and the worker replaced, in case it is stuck. */
+	jobTimeoutMs?: number;
+}
+
+/** One worker thread, started on first use and started again if it dies. */
+export class WorkerMerger implements UpdateMerger {
+	readonly #inlineBelowBytes: number;
+	readonly #jobTimeoutMs: number;
+	readonly #pending = new Map<number, Pending>();
+	#worker: Worker | null = null;
+	#nextId = 1;
+	#closed = false;
+
+	constructor(options: WorkerMergerOptions = {}) {
+		this.#inlineBelowBytes = options.inlineBelowBytes ?? 1024 * 1024;
+		this.#jobTimeoutMs = options.jobTimeoutMs ?? 300_000;
+	}
+
+	async merge(updates: Uint8Array[]): Promise<Uint8Array> {
+		if (this.#small(updates)) return inlineMerger.merge(updates);
+		return (await this.#run('merge', updates)).merged;
+	}
+
+	async diff(updates: Uint8Array[], stateVector: Uint8Array): Promise<{ merged: Uint8Array; diff: Uint8Array }> {
+		if (this.#small(updates)) return inlineMerger.diff(updates, stateVector);
+		const result = await this.#run('diff', updates, stateVector);
+		if (result.diff === undefined) throw new Error('merge worker sent no diff');
+		return { merged: result.merged, diff: result.diff };
+	}
+
+	async inspect(updates: Uint8Array[]): Promise<Inspected> {
+		if (this.#small(updates)) return inlineMerger.inspect(updates);
+		const result = await this.#run('inspect', updates);
+		if (result.stateVector === undefined || result.highest === undefined) {
+			throw new Error('merge worker sent no state vector');
+		}
+		return {
+			merged: result.merged,
+			stateVector: Y.decodeStateVector(result.stateVector),
+			highest: new Map(result.highest)
+		};
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		const worker = this.#worker;
+		this.#worker = null;
+		this.#failAll(new Error('merger closed'));
+		if (worker !== null) await worker.terminate();
+	}
+
+	#small(updates: Uint8Array[]): boolean {
+		let bytes = 0;
+		for (const update of updates) bytes += update.byteLength;
+		return bytes < this.#inlineBelowBytes;
+	}
+
+	#run(op: string, updates: Uint8Array[], stateVector?: Uint8Array): Promise<NonNullable<WorkerReply['result']>> {
+		if (this.#closed) return Promise.reject(new Error('merger closed'));
+		const worker = this.#ensureWorker();
+		const id = this.#nextId++;
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				// A stuck job (a pathological update?) must not hold every later one hostage.
+				this.#replaceWorker(new Error(`merge worker job "${op}" timed out`));
+			}, this.#jobTimeoutMs);
+			timer.unref();
+			this.#pending.set(id, { resolve, reject, timer });
+			// Busy, the worker keeps the process alive: a shutdown waits for its answer.
+			worker.ref();
+			// Copied, not transferred: the caller keeps its parts until the result is in.
+			worker.postMessage({ id, op, updates, stateVector });
+		});
+	}
+
+	#ensureWorker(): Worker {
+		if (this.#worker !== null) return this.#worker;
+		const worker = new Worker(WORKER_SOURCE, {
+			eval: true,
+			workerData: { yjs: createRequire(import.meta.url).resolve('yjs') }
+		});
+		// An idle worker is no reason to keep the process alive.
+		worker.unref();
+		worker.on('message', (reply: WorkerReply) => {
+			const pending = this.#pending.get(reply.id);
+			if (pending === undefined) return;
+			this.#pending.delete(reply.id);
+			clearTimeout(pending.timer);
+			if (this.#pending.size === 0) worker.unref();
+			if (reply.result !== undefined) pending.resolve(reply.result);
+			else pending.reject(new Error(reply.error ?? 'merge worker failed'));
+		});
+		worker.on('error', (error) => this.#replaceWorker(error));
+		worker.on('exit', () => {
+			if (this.#worker === worker) this.#replaceWorker(new Error('merge worker exited'));
+		});
+		this.#worker = worker;
+		return worker;
+	}
+
+	/** Fails every job of the current worker and drops it; the next job starts a new one. */
+	#replaceWorker(error: Error): void {
+		const worker = this.#worker;
+		this.#worker = null;
+		this.#failAll(error);
+		if (worker !== null) void worker.terminate();
+	}
+
+	#failAll(error: Error): void {
+		for (const pending of this.#pending.values()) {
+			clearTimeout(pending.timer);
+			pending.reject(error);
+		}
+		this.#pending.clear();
+	}
+}

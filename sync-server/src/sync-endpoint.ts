@@ -1,0 +1,225 @@
+// The WebSocket endpoint /sync/<roomId>: deciding an upgrade, enforcing the connection
+// limits, and wiring each accepted socket to its room.
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { admit, type AccessLevel } from './access.js';
+import {
+	CLOSE_GOING_AWAY,
+	CLOSE_RATE_LIMITED,
+	CLOSE_RELAY_BUSY,
+	CLOSE_UNSUPPORTED_DATA
+} from './close-codes.js';
+import { Connection } from './connection.js';
+import { AddressCounter, type RelayLimits } from './limits.js';
+import type { Logger } from './logger.js';
+import { errorMessage } from './messages.js';
+import type { RelayMetrics } from './metrics.js';
+import type { RoomRegistry } from './rooms.js';
+import type { Room } from './room.js';
+import type { RoomStorage } from './storage.js';
+import { parseSyncRequest, refuseUpgrade } from './sync-request.js';
+
+export interface SyncEndpointOptions {
+	limits: RelayLimits;
+	ackDelayMs: number;
+	maxBufferedBytes: number;
+	pingIntervalMs: number;
+}
+
+export interface SyncEndpointDeps {
+	storage: RoomStorage;
+	registry: RoomRegistry;
+	metrics: RelayMetrics;
+	logger: Logger;
+	isClosing(): boolean;
+}
+
+export class SyncEndpoint {
+	readonly connections = new Set<Connection>();
+	readonly #wss: WebSocketServer;
+	readonly #addresses: AddressCounter;
+	readonly #keepalive: NodeJS.Timeout;
+
+	constructor(
+		private readonly deps: SyncEndpointDeps,
+		private readonly options: SyncEndpointOptions
+	) {
+		this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxPayloadBytes });
+		this.#addresses = new AddressCounter(options.limits.maxConnectionsPerAddress);
+		this.#keepalive = setInterval(() => this.#ping(), options.pingIntervalMs);
+		this.#keepalive.unref();
+	}
+
+	count(access: AccessLevel): number {
+		let count = 0;
+		for (const connection of this.connections) if (connection.access === access) count += 1;
+		return count;
+	}
+
+	handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+		// A socket error before the upgrade completes must not crash the process.
+		socket.on('error', (error) => this.deps.logger.debug({ error: error.message }, 'upgrade socket error'));
+		this.#upgrade(req, socket, head).catch((error: unknown) => {
+			this.deps.metrics.errors.inc({ where: 'upgrade' });
+			this.deps.logger.error({ error: errorMessage(error) }, 'upgrade failed');
+			refuseUpgrade(socket, 500, 'Internal error.');
+		});
+	}
+
+	/** Says goodbye (1001) to every socket and resolves once they are gone or `graceMs` passed. */
+	async closeAll(graceMs: number): Promise<void> {
+		clearInterval(this.#keepalive);
+		const sockets = [...this.connections].map((connection) => connection.socket);
+		const gone = Promise.all(
+			sockets.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())))
+		);
+		for (const connection of this.connections) connection.close(CLOSE_GOING_AWAY, 'relay shutting down');
+		const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+		await Promise.race([gone, grace]);
+		for (const socket of sockets) socket.terminate();
+		this.#wss.close();
+	}
+
+	#refuseUpgrade(socket: Duplex, status: number, reason: string, roomId: string | null): void {
+		this.deps.metrics.upgradesRefused.inc({ reason });
+		// The room id, never the URL: the query string carries the token.
+		this.deps.logger.info({ room: roomId, status, reason }, 'upgrade refused');
+		refuseUpgrade(socket, status, reason);
+	}
+
+	/**
+	 * Completes the upgrade only to close at once with a code the stock client understands
+	 * (an HTTP refusal reaches a browser as a bare 1006, and it would retry forever).
+	 */
+	#acceptAndClose(req: http.IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string, roomId: string): void {
+		this.deps.metrics.refusals.inc({ reason });
+		this.deps.logger.warn({ room: roomId, reason, code }, 'connection refused');
+		this.#wss.handleUpgrade(req, socket, head, (ws) => {
+			ws.on('error', () => {});
+			ws.close(code, reason);
+		});
+	}
+
+	async #upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+		const { storage } = this.deps;
+		if (this.deps.isClosing()) return this.#refuseUpgrade(socket, 503, 'shutting-down', null);
+		const request = parseSyncRequest(req.url ?? '/');
+		if (!request.ok) return this.#refuseUpgrade(socket, request.status, request.reason, null);
+		const address = req.socket.remoteAddress ?? 'unknown';
+		if (!this.#addresses.hasRoom(address)) {
+			// Before any storage work: a flood from one address costs nothing more.
+			return this.#acceptAndClose(req, socket, head, CLOSE_RATE_LIMITED, 'too-many-connections', request.roomId);
+		}
+		let admission;
+		try {
+			admission = await admit(storage, request.roomId, request.token, request.readToken);
+		} catch (error) {
+			this.deps.metrics.storageFailures.inc({ operation: 'claim' });
+			this.deps.logger.error({ room: request.roomId, error: errorMessage(error) }, 'room claim failed');
+			return this.#refuseUpgrade(socket, 503, 'storage-unavailable', request.roomId);
+		}
+		if (!admission.ok) return this.#refuseUpgrade(socket, admission.status, admission.reason, request.roomId);
+		if (this.deps.isClosing() || socket.destroyed) return;
+		// With SQLite, nothing runs between the access check above and the accept below
+		// (no I/O in between), so a rotation cannot slip in and leave an old token open.
+		this.#wss.handleUpgrade(req, socket, head, (ws) => {
+			this.#accept(ws, request.roomId, {
+				access: admission.level,
+				tokenHash: admission.tokenHash,
+				address,
+				wantsAck: request.wantsAck
+			});
+		});
+	}
+
+	#accept(
+		ws: WebSocket,
+		roomId: string,
+		who: { access: AccessLevel; tokenHash: string; address: string; wantsAck: boolean }
+	): void {
+		const { logger, metrics, registry } = this.deps;
+		const { limits } = this.options;
+		const connection = new Connection(
+			ws,
+			{
+				...who,
+				ackDelayMs: this.options.ackDelayMs,
+				maxBufferedBytes: this.options.maxBufferedBytes,
+				messagesPerSecond: limits.messagesPerSecond,
+				messageBurst: limits.messageBurst
+			},
+			metrics
+		);
+		ws.on('error', (error: Error & { code?: string }) => {
+			connection.rejected = true;
+			if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+				// ws has closed the socket with 1009 already.
+				metrics.refusals.inc({ reason: 'frame-too-large' });
+				logger.warn({ room: roomId, connection: connection.id, reason: 'frame-too-large', code: 1009 }, 'connection refused');
+				return;
+			}
+			logger.warn({ room: roomId, connection: connection.id, error: error.message }, 'socket error');
+		});
+		const room = registry.join(roomId, connection);
+		if (room === null) {
+			metrics.refusals.inc({ reason: 'too-many-rooms' });
+			logger.warn({ room: roomId, reason: 'too-many-rooms', code: CLOSE_RELAY_BUSY, rooms: registry.size }, 'connection refused');
+			ws.close(CLOSE_RELAY_BUSY, 'relay busy');
+			return;
+		}
+		this.connections.add(connection);
+		this.#addresses.add(who.address);
+		ws.on('pong', () => {
+			connection.alive = true;
+		});
+		ws.on('message', (data: RawData, isBinary: boolean) => this.#receive(connection, room, roomId, data, isBinary));
+		ws.on('close', (code: number) => {
+			this.connections.delete(connection);
+			this.#addresses.remove(who.address);
+			registry.leave(room, connection);
+			logger.debug({ room: roomId, connection: connection.id, code }, 'connection closed');
+		});
+		logger.debug({ room: roomId, connection: connection.id, access: who.access, ack: who.wantsAck }, 'connection opened');
+	}
+
+	#receive(connection: Connection, room: Room, roomId: string, data: RawData, isBinary: boolean): void {
+		const { logger, metrics } = this.deps;
+		if (connection.rejected) return;
+		const frame = toBytes(data);
+		metrics.bytesIn.inc(frame.byteLength);
+		if (!connection.takeMessage()) {
+			connection.rejected = true;
+			metrics.refusals.inc({ reason: 'rate-limited' });
+			logger.warn({ room: roomId, connection: connection.id, reason: 'rate-limited', code: CLOSE_RATE_LIMITED }, 'connection refused');
+			connection.close(CLOSE_RATE_LIMITED, 'rate limit exceeded');
+			return;
+		}
+		if (!isBinary) {
+			connection.rejected = true;
+			metrics.framesRejected.inc({ reason: 'text frame' });
+			logger.warn({ room: roomId, connection: connection.id }, 'text frame refused');
+			connection.close(CLOSE_UNSUPPORTED_DATA, 'binary frames only');
+			return;
+		}
+		room.receive(connection, frame);
+	}
+
+	#ping(): void {
+		for (const connection of this.connections) {
+			if (!connection.alive) {
+				this.deps.logger.debug({ connection: connection.id }, 'no pong, dropping socket');
+				connection.socket.terminate();
+				continue;
+			}
+			connection.alive = false;
+			connection.socket.ping();
+		}
+	}
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return Buffer.concat(data);
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return data;
+}
