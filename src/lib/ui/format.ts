@@ -40,3 +40,12 @@ export function parseQuantity(kind: string, text: string, unit: string): number 
 export function quantityInput(kind: string, amount: number, unit: string): string {
 	return kind === 'money' ? toDecimalString(amount, unit) : String(amount);
 }
+
+/** A time slot, without repeating the day when it starts and ends on the same one. */
+export function formatSlot(start: number, end: number): string {
+	const locale = getLocale();
+	const sameDay = new Date(start).toDateString() === new Date(end).toDateString();
+	const from = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(start);
+	const to = new Intl.DateTimeFormat(locale, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(end);
+	return `${from} – ${to}`;
+}
