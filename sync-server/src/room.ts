@@ -203,20 +203,27 @@ export class Room {
 	/**
 	 * Sends what the client lacks. A large answer goes out as several sync updates and a
 	 * final sync step 2 (the stock client counts itself synced on a step 2): each one
-	 * arrives well within the client's 30 s silence timeout, even on a slow link.
+	 * arrives well within the client's 30 s silence timeout, even on a slow link. Pieces
+	 * are cut one at a time and the event loop runs between them, so other rooms do not
+	 * wait for a big room to be cut up.
 	 */
 	async #sendDocument(connection: Connection, doc: DocState, stateVector: Uint8Array): Promise<void> {
 		const diff = await doc.diff(stateVector);
-		let pieces = [diff];
+		let previous: Uint8Array | null = null;
 		try {
-			pieces = splitUpdate(diff, this.context.syncChunkBytes);
+			for (const piece of splitUpdate(diff, this.context.syncChunkBytes)) {
+				if (previous !== null) {
+					if (!connection.send(encodeSyncUpdate(previous))) return;
+					await new Promise((resolve) => setImmediate(resolve));
+				}
+				previous = piece;
+			}
 		} catch (error) {
+			// The pieces sent are valid; the whole diff after them completes the document.
 			this.context.logger.warn({ room: this.id, error: errorMessage(error) }, 'sync answer sent whole');
+			previous = diff;
 		}
-		const last = pieces.length - 1;
-		pieces.forEach((piece, index) => {
-			connection.send(index === last ? encodeSyncStep2(piece) : encodeSyncUpdate(piece));
-		});
+		connection.send(encodeSyncStep2(previous ?? diff));
 	}
 
 	async #receiveUpdate(

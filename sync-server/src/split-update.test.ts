@@ -1,7 +1,9 @@
 import * as prng from 'lib0/prng';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { splitUpdate } from './split-update.js';
+import { splitUpdate as pieces } from './split-update.js';
+
+const splitUpdate = (update: Uint8Array, maxBytes: number): Uint8Array[] => [...pieces(update, maxBytes)];
 
 /** A document touched by three clients: text with emoji, lists, maps, XML, deletions. */
 function busyDoc(seed: number): Y.Doc {

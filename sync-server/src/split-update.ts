@@ -132,18 +132,21 @@ interface Piece {
 
 /**
  * Splits `update` into updates of about `maxBytes` each (a single unit larger than that,
- * like one big binary, stays whole). Returns [update] when it is small enough. Throws
- * UnsplittableUpdateError on bytes it does not understand; the caller then sends the
- * update whole.
+ * like one big binary, stays whole), produced one at a time so that a caller can send
+ * each piece as soon as it is cut and let other work run in between. Yields `update`
+ * itself when it is small enough. Throws UnsplittableUpdateError on bytes it does not
+ * understand; the pieces yielded before are valid, and the whole update may follow them.
  */
-export function splitUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] {
-	if (update.byteLength <= maxBytes) return [update];
+export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Uint8Array, void, undefined> {
+	if (update.byteLength <= maxBytes) {
+		yield update;
+		return;
+	}
 	const reader = new Reader(update);
-	const chunks: Uint8Array[] = [];
 	let runs: Array<{ client: number; clock: number; length: number; parts: Uint8Array[] }> = [];
 	let pending = 0;
 
-	const flush = (deleteSet: Uint8Array): void => {
+	const flush = (deleteSet: Uint8Array): Uint8Array => {
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, runs.length);
 		for (const run of runs) {
@@ -153,21 +156,9 @@ export function splitUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] 
 			for (const part of run.parts) encoding.writeUint8Array(encoder, part);
 		}
 		encoding.writeUint8Array(encoder, deleteSet);
-		chunks.push(encoding.toUint8Array(encoder));
 		runs = [];
 		pending = 0;
-	};
-
-	const add = (piece: Piece): void => {
-		if (pending > 0 && pending + piece.bytes.byteLength > maxBytes) flush(EMPTY_DELETE_SET);
-		const run = runs.at(-1);
-		if (run !== undefined && run.client === piece.client && run.clock + run.length === piece.clock) {
-			run.parts.push(piece.bytes);
-			run.length += piece.length;
-		} else {
-			runs.push({ client: piece.client, clock: piece.clock, length: piece.length, parts: [piece.bytes] });
-		}
-		pending += piece.bytes.byteLength;
+		return encoding.toUint8Array(encoder);
 	};
 
 	const clientRuns = reader.varUint();
@@ -177,13 +168,20 @@ export function splitUpdate(update: Uint8Array, maxBytes: number): Uint8Array[] 
 		let clock = reader.varUint();
 		for (let s = 0; s < structs; s++) {
 			for (const piece of readStruct(reader, client, clock, maxBytes)) {
-				add(piece);
+				if (pending > 0 && pending + piece.bytes.byteLength > maxBytes) yield flush(EMPTY_DELETE_SET);
+				const run = runs.at(-1);
+				if (run !== undefined && run.client === client && run.clock + run.length === piece.clock) {
+					run.parts.push(piece.bytes);
+					run.length += piece.length;
+				} else {
+					runs.push({ client, clock: piece.clock, length: piece.length, parts: [piece.bytes] });
+				}
+				pending += piece.bytes.byteLength;
 				clock += piece.length;
 			}
 		}
 	}
-	flush(update.subarray(reader.pos));
-	return chunks;
+	yield flush(update.subarray(reader.pos));
 }
 
 const EMPTY_DELETE_SET = new Uint8Array([0]);
