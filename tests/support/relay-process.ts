@@ -3,7 +3,8 @@
  * for tests that kill it, restart it, or drive the built app through it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,17 +15,50 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 const RELAY_MAIN = process.env['RELAY_MAIN'] ?? join(ROOT, 'sync-server/dist/main.js');
 const RELAY_SOURCES = join(ROOT, 'sync-server/src');
 
+function relayIsStale(): boolean {
+	const built = existsSync(RELAY_MAIN) ? statSync(RELAY_MAIN).mtimeMs : 0;
+	return readdirSync(RELAY_SOURCES).some(
+		(name) => name.endsWith('.ts') && statSync(join(RELAY_SOURCES, name)).mtimeMs > built
+	);
+}
+
+/**
+ * Runs `task` while holding a lock shared by every test process of this checkout: test
+ * files run in parallel, and two compilers writing dist/ at once, or a relay started from
+ * a half-written dist/, fail in confusing ways.
+ */
+function withBuildLock(task: () => void): void {
+	const lock = join(tmpdir(), `passerelle-relay-build-${createHash('sha256').update(ROOT).digest('hex').slice(0, 12)}`);
+	const deadline = Date.now() + 180_000;
+	for (;;) {
+		try {
+			mkdirSync(lock);
+			break;
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			// A lock older than any build was left by a killed process.
+			const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+			if (since !== undefined && Date.now() - since > 120_000) rmSync(lock, { recursive: true, force: true });
+			if (Date.now() > deadline) throw new Error(`another relay build holds ${lock}`);
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+		}
+	}
+	try {
+		task();
+	} finally {
+		rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 /** Builds the relay unless dist/main.js is newer than every source file. */
 export function ensureRelayBuilt(): void {
 	if (process.env['RELAY_MAIN']) return;
-	const built = existsSync(RELAY_MAIN) ? statSync(RELAY_MAIN).mtimeMs : 0;
-	const stale = readdirSync(RELAY_SOURCES).some(
-		(name) => name.endsWith('.ts') && statSync(join(RELAY_SOURCES, name)).mtimeMs > built
-	);
-	if (!stale) return;
-	execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'sync-server/tsconfig.json'], {
-		cwd: ROOT,
-		stdio: 'inherit'
+	withBuildLock(() => {
+		if (!relayIsStale()) return;
+		execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'sync-server/tsconfig.json'], {
+			cwd: ROOT,
+			stdio: 'inherit'
+		});
 	});
 }
 
@@ -60,9 +94,12 @@ export interface RelayProcess {
 	kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the relay (on a free port unless one is given) and waits for its "relay listening" line. */
+/**
+ * Starts the relay (on a free port unless one is given) and waits for its "relay listening"
+ * line. `env` adds environment variables, e.g. limits or LOG_LEVEL.
+ */
 export async function startRelayProcess(
-	options: { port?: number; dataDir?: string; staticDir?: string } = {}
+	options: { port?: number; dataDir?: string; staticDir?: string; env?: Record<string, string> } = {}
 ): Promise<RelayProcess> {
 	ensureRelayBuilt();
 	const dataDir = options.dataDir ?? tempDir('data');
@@ -73,7 +110,8 @@ export async function startRelayProcess(
 			PORT: String(options.port ?? 0),
 			HOST: '127.0.0.1',
 			DATA_DIR: dataDir,
-			...(options.staticDir ? { STATIC_DIR: options.staticDir } : {})
+			...(options.staticDir ? { STATIC_DIR: options.staticDir } : {}),
+			...options.env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
