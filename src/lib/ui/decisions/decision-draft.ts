@@ -1,0 +1,206 @@
+/**
+ * The proposal form's values as typed (all strings, so a draft survives a
+ * reload whole), and their reading into what `createDecision` takes. Reading
+ * stops at the first problem and names it, so the form can say what to fix;
+ * the domain still checks everything again.
+ */
+import type { DecisionInput } from '../../domain/decisions';
+import type { EffectInput } from '../../domain/decision-schema';
+import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '../../domain/ids';
+import { parseAmount } from '../../domain/money';
+
+export const ALLOCATION_KINDS = ['money', 'booking', 'close_need'] as const;
+export type AllocationKind = (typeof ALLOCATION_KINDS)[number];
+
+export interface AllocationDraft {
+	kind: AllocationKind;
+	fundId: string;
+	amount: string;
+	needId: string;
+	budgetLineId: string;
+	resourceId: string;
+	/** datetime-local values, YYYY-MM-DDTHH:MM in the device's time zone. */
+	start: string;
+	end: string;
+	toKind: 'member' | 'collective';
+	toMember: string;
+	toName: string;
+}
+
+export interface DecisionDraft {
+	title: string;
+	proposal: string;
+	process: 'consent' | 'vote' | 'poll';
+	majority: 'simple' | 'two_thirds';
+	quorum: string;
+	options: string[];
+	multiple: boolean;
+	closesAt: string;
+	reviewOn: string;
+	allocations: AllocationDraft[];
+}
+
+export type DraftProblem =
+	| { field: 'title' | 'closesAt' | 'quorum' | 'options' | 'options_twice' | 'reviewOn' }
+	| { field: 'allocation'; index: number; problem: 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need' };
+
+export type DraftReading = { ok: true; input: DecisionInput } | { ok: false; problem: DraftProblem };
+
+/** What the form needs to know about the funds it offers. */
+export type FundCurrency = (fundId: string) => string | null;
+
+const DAY = 86_400_000;
+
+/** A datetime-local value for the moment, in the device's time zone. */
+export function localDateTime(ms: number): string {
+	const d = new Date(ms);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** Reads a datetime-local value; null when empty or not a moment. */
+export function parseLocalDateTime(value: string): number | null {
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return null;
+	const ms = new Date(value).getTime();
+	return Number.isFinite(ms) ? ms : null;
+}
+
+/** An empty proposal: consent, closing in a week at the start of the hour. */
+export function blankDecision(now: number): DecisionDraft {
+	const inAWeek = new Date(now + 7 * DAY);
+	inAWeek.setMinutes(0, 0, 0);
+	return {
+		title: '',
+		proposal: '',
+		process: 'consent',
+		majority: 'simple',
+		quorum: '',
+		options: ['', ''],
+		multiple: false,
+		closesAt: localDateTime(inAWeek.getTime()),
+		reviewOn: '',
+		allocations: []
+	};
+}
+
+export function blankAllocation(kind: AllocationKind = 'money'): AllocationDraft {
+	return {
+		kind,
+		fundId: '',
+		amount: '',
+		needId: '',
+		budgetLineId: '',
+		resourceId: '',
+		start: '',
+		end: '',
+		toKind: 'collective',
+		toMember: '',
+		toName: ''
+	};
+}
+
+export function readAllocation(
+	draft: AllocationDraft,
+	index: number,
+	fundCurrency: FundCurrency
+): { ok: true; effect: EffectInput } | { ok: false; problem: DraftProblem } {
+	const fail = (problem: 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need') =>
+		({ ok: false, problem: { field: 'allocation', index, problem } }) as const;
+	if (draft.kind === 'money') {
+		const currency = draft.fundId ? fundCurrency(draft.fundId) : null;
+		if (!currency) return fail('fund');
+		const amount = parseAmount(draft.amount, currency);
+		if (!amount.ok || amount.amount <= 0) return fail('amount');
+		return {
+			ok: true,
+			effect: {
+				kind: 'money',
+				fundId: draft.fundId as FundId,
+				amount: amount.amount,
+				currency,
+				needId: (draft.needId || null) as NeedId | null,
+				budgetLineId: (draft.budgetLineId || null) as BudgetLineId | null
+			}
+		};
+	}
+	if (draft.kind === 'booking') {
+		if (!draft.resourceId) return fail('resource');
+		const start = parseLocalDateTime(draft.start);
+		const end = parseLocalDateTime(draft.end);
+		if (start === null || end === null || end <= start) return fail('slot');
+		const name = draft.toName.trim();
+		if (draft.toKind === 'member' ? !draft.toMember : name === '') return fail('recipient');
+		return {
+			ok: true,
+			effect: {
+				kind: 'booking',
+				resourceId: draft.resourceId as ResourceId,
+				start,
+				end,
+				to: draft.toKind === 'member' ? { kind: 'member', memberId: draft.toMember as MemberId } : { kind: 'collective', name }
+			}
+		};
+	}
+	if (!draft.needId) return fail('need');
+	return { ok: true, effect: { kind: 'close_need', needId: draft.needId as NeedId } };
+}
+
+/** Reads the whole form; `now` decides whether the closing date is still ahead. */
+export function readDecisionDraft(draft: DecisionDraft, fundCurrency: FundCurrency, now: number): DraftReading {
+	const fail = (field: 'title' | 'closesAt' | 'quorum' | 'options' | 'options_twice' | 'reviewOn') =>
+		({ ok: false, problem: { field } }) as const;
+	const title = draft.title.trim();
+	if (title === '' || title.length > 200) return fail('title');
+	const closesAt = parseLocalDateTime(draft.closesAt);
+	if (closesAt === null || closesAt <= now) return fail('closesAt');
+	const quorumText = draft.quorum.trim();
+	const quorum = quorumText === '' ? 0 : Number(quorumText);
+	if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > 100_000) return fail('quorum');
+	if (draft.reviewOn !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(draft.reviewOn)) return fail('reviewOn');
+	const allocations: EffectInput[] = [];
+	for (const [index, allocation] of draft.allocations.entries()) {
+		const read = readAllocation(allocation, index, fundCurrency);
+		if (!read.ok) return read;
+		allocations.push(read.effect);
+	}
+	const common = {
+		title,
+		proposal: draft.proposal.trim(),
+		closesAt,
+		reviewOn: draft.reviewOn || null,
+		quorum,
+		allocations
+	};
+	if (draft.process === 'consent') return { ok: true, input: { ...common, process: 'consent' } };
+	if (draft.process === 'vote') return { ok: true, input: { ...common, process: 'vote', majority: draft.majority } };
+	const options = draft.options.map((o) => o.trim()).filter((o) => o !== '');
+	if (options.length < 2 || options.length > 20 || options.some((o) => o.length > 200)) return fail('options');
+	if (new Set(options.map((o) => o.toLowerCase())).size !== options.length) return fail('options_twice');
+	return { ok: true, input: { ...common, process: 'poll', options, multiple: draft.multiple } };
+}
+
+/**
+ * A draft read back from storage, made whole: loadDraft checks only the top
+ * level, so lists are checked here item by item.
+ */
+export function restoreDraft(stored: DecisionDraft, fallback: DecisionDraft): DecisionDraft {
+	const options = Array.isArray(stored.options) ? stored.options.filter((o): o is string => typeof o === 'string') : [];
+	const allocations = Array.isArray(stored.allocations)
+		? stored.allocations
+				.filter((a): a is AllocationDraft => typeof a === 'object' && a !== null && ALLOCATION_KINDS.includes(a.kind))
+				.map((a) => {
+					const whole = blankAllocation(a.kind);
+					for (const key of Object.keys(whole) as (keyof AllocationDraft)[]) {
+						if (typeof a[key] === typeof whole[key]) (whole as unknown as Record<string, unknown>)[key] = a[key];
+					}
+					return whole;
+				})
+		: [];
+	return {
+		...stored,
+		process: (['consent', 'vote', 'poll'] as const).includes(stored.process) ? stored.process : fallback.process,
+		majority: stored.majority === 'two_thirds' ? 'two_thirds' : 'simple',
+		options: options.length >= 2 ? options : [...options, '', ''].slice(0, Math.max(2, options.length)),
+		allocations
+	};
+}
