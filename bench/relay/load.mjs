@@ -4,10 +4,10 @@
 // carries the edit's step and send time, so each receiver computes the delivery latency
 // when the change reaches its document.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
-import { runQueueWaitMs } from './relays.mjs';
 import * as Y from 'yjs';
 
 export const MAP = 'bench';
@@ -55,6 +55,31 @@ export function whenSynced(client, timeoutMs = 30_000) {
 			resolve();
 		};
 		client.provider.on('sync', onSync);
+	});
+}
+
+/**
+ * Resolves once the provider reports 'sync' and the map holds `entries` entries: a relay
+ * may send a large document in several messages, the first of them a sync step 2.
+ */
+export function whenHolds(client, entries, timeoutMs = 30_000) {
+	return new Promise((resolve, reject) => {
+		const done = () => client.provider.synced && client.map.size >= entries;
+		const check = () => {
+			if (!done()) return;
+			clearTimeout(timer);
+			client.provider.off('sync', check);
+			client.doc.off('afterTransaction', check);
+			resolve();
+		};
+		const timer = setTimeout(() => {
+			client.provider.off('sync', check);
+			client.doc.off('afterTransaction', check);
+			reject(new Error(`${client.map.size} of ${entries} entries after ${timeoutMs} ms`));
+		}, timeoutMs);
+		client.provider.on('sync', check);
+		client.doc.on('afterTransaction', check);
+		check();
 	});
 }
 
@@ -131,6 +156,18 @@ export class LatencyRecorder {
 	}
 }
 
+/**
+ * Time a process's main thread spent ready to run but waiting for its core, in ms, from
+ * /proc/<pid>/schedstat: how much other work on the machine got in the way.
+ */
+export function runQueueWaitMs(pid = process.pid) {
+	try {
+		return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+	} catch {
+		return NaN;
+	}
+}
+
 /** CPU time (ms) of this process so far. */
 function ownCpuMs() {
 	const { user, system } = process.cpuUsage();
@@ -146,6 +183,7 @@ export async function runRate(load, { step, rate, durationMs, drainMs = 2000, re
 	recorder.start(step);
 	const total = Math.round((rate * durationMs) / 1000);
 	const cpuBefore = ownCpuMs();
+	const startedAt = Date.now();
 	const relayBefore = relay.cpuMs();
 	const relayWaitBefore = relay.waitMs();
 	const ownWaitBefore = runQueueWaitMs();
@@ -174,6 +212,7 @@ export async function runRate(load, { step, rate, durationMs, drainMs = 2000, re
 		rate,
 		sent,
 		sendRate: (sent * 1000) / sendMs,
+		wallMs,
 		expected,
 		delivered: latencies.length,
 		deliveredRatio: expected === 0 ? 1 : latencies.length / expected,
@@ -184,6 +223,7 @@ export async function runRate(load, { step, rate, durationMs, drainMs = 2000, re
 		generatorCpu: (ownCpuMs() - cpuBefore) / wallMs,
 		relayCpu: (relay.cpuMs() - relayBefore) / wallMs,
 		relayWait: (relay.waitMs() - relayWaitBefore) / wallMs,
+		relayStall: relay.longestStallMs(startedAt, Date.now()),
 		generatorWait: (runQueueWaitMs() - ownWaitBefore) / wallMs,
 		maxBurst,
 		disconnects: clients.reduce((sum, client) => sum + client.disconnects, 0)

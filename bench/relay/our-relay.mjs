@@ -1,19 +1,36 @@
-// Our relay as sync-server/dist/main.js runs it (same options, SQLite persistence in
-// DATA_DIR, JSON logs), with one difference: the delay before an idle room leaves memory
-// comes from BENCH_IDLE_UNLOAD_MS, which main.js does not read, so the memory figure does
-// not have to wait out the 30 s default.
-import { createLogger } from '../../sync-server/dist/logger.js';
-import { startRelay } from '../../sync-server/dist/relay.js';
+// Our relay as sync-server/dist/main.js runs it (configuration from the same environment
+// variables, SQLite persistence in DATA_DIR, JSON logs), with one difference: the delay
+// before an idle room leaves memory comes from BENCH_IDLE_UNLOAD_MS, which main.js does
+// not read, so the memory figure does not have to wait out the 30 s default.
+// BENCH_RELAY_DIST may point at another build of the relay (say, the last commit's, to
+// compare a change against it).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const logger = createLogger();
+const appRoot = fileURLToPath(new URL('../../', import.meta.url));
+const dist = path.resolve(process.env.BENCH_RELAY_DIST || path.join(appRoot, 'sync-server/dist'));
+const load = (file) => import(pathToFileURL(path.join(dist, file)).href);
+const { createLogger } = await load('logger.js');
+const { startRelay } = await load('relay.js');
+
+// Builds that have config.js read the environment there, as main.js does; older ones
+// took only these variables.
+const config = existsSync(path.join(dist, 'config.js'))
+	? (await load('config.js')).configFromEnv(process.env, appRoot)
+	: {
+			port: Number(process.env.PORT),
+			host: process.env.HOST,
+			dataDir: path.resolve(process.env.DATA_DIR),
+			staticDir: path.resolve(process.env.STATIC_DIR)
+		};
 const relay = await startRelay({
-	port: Number(process.env.PORT),
-	host: process.env.HOST ?? '127.0.0.1',
-	dataDir: process.env.DATA_DIR,
-	staticDir: process.env.STATIC_DIR,
-	logger,
+	...config,
+	logger: createLogger(),
 	processMetrics: true,
-	idleUnloadMs: Number(process.env.BENCH_IDLE_UNLOAD_MS ?? 30_000)
+	idleUnloadMs: Number(process.env.BENCH_IDLE_UNLOAD_MS ?? 30_000),
+	// Only for diagnosis (how much of a figure is the per-update fsync): FULL is deployed.
+	...(process.env.BENCH_SYNCHRONOUS ? { synchronous: process.env.BENCH_SYNCHRONOUS } : {})
 });
 
 let stopping = false;

@@ -3,12 +3,13 @@
 // the same preloaded hook, and are read the same way: resident memory and CPU time from
 // /proc, a full garbage collection on demand.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sleep } from './load.mjs';
+import { runQueueWaitMs, sleep } from './load.mjs';
+import { summarizeProfile } from './profile-summary.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const gcHook = new URL('./gc-on-signal.mjs', import.meta.url).href;
@@ -50,17 +51,6 @@ const clockTicks = (() => {
 
 const running = new Set();
 
-/**
- * Time a process's main thread spent ready to run but waiting for its core, in ms, from
- * /proc/<pid>/schedstat: how much other work on the machine got in the way.
- */
-export function runQueueWaitMs(pid = process.pid) {
-	try {
-		return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-	} catch {
-		return NaN;
-	}
-}
 
 function freePort() {
 	return new Promise((resolve, reject) => {
@@ -75,15 +65,22 @@ function freePort() {
 
 /**
  * Starts one relay. `idleUnloadMs` applies to ours only (the reference never unloads a
- * room it does not persist); `profileDir` turns on --cpu-prof.
+ * room it does not persist); `profile` turns on --cpu-prof; `relayDist` is another
+ * build of our relay to run instead of sync-server/dist; `synchronous` overrides our
+ * SQLite synchronous mode (diagnosis only).
  */
-export async function startRelay(kind, { idleUnloadMs = 30_000, profileDir = null } = {}) {
+export async function startRelay(
+	kind,
+	{ idleUnloadMs = 30_000, profile = false, relayDist = null, synchronous = null } = {}
+) {
 	const relay = RELAYS[kind];
 	const port = await freePort();
 	const dataDir = mkdtempSync(join(tmpdir(), 'relay-bench-data-'));
 	const staticDir = mkdtempSync(join(tmpdir(), 'relay-bench-static-'));
 	const memoryFile = `${staticDir}.memory.json`;
+	const loopFile = `${staticDir}.loop.txt`;
 	const nodeArgs = ['--expose-gc', '--import', gcHook];
+	const profileDir = profile ? mkdtempSync(join(tmpdir(), 'relay-bench-profile-')) : null;
 	if (profileDir !== null) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
 	nodeArgs.push(relay.entry);
 	const pinned = pinGenerator();
@@ -100,6 +97,9 @@ export async function startRelay(kind, { idleUnloadMs = 30_000, profileDir = nul
 			STATIC_DIR: staticDir,
 			BENCH_IDLE_UNLOAD_MS: String(idleUnloadMs),
 			BENCH_MEMORY_FILE: memoryFile,
+			BENCH_LOOP_FILE: loopFile,
+			...(relayDist === null ? {} : { BENCH_RELAY_DIST: relayDist }),
+			...(synchronous === null ? {} : { BENCH_SYNCHRONOUS: synchronous }),
 			LOG_LEVEL: 'info'
 		},
 		stdio: ['ignore', 'ignore', 'pipe']
@@ -131,6 +131,20 @@ export async function startRelay(kind, { idleUnloadMs = 30_000, profileDir = nul
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
 		},
+		/** The relay's longest event-loop stall (ms) between two times (epoch ms). */
+		longestStallMs(from, to) {
+			let longest = 0;
+			try {
+				for (const line of readFileSync(loopFile, 'utf8').split('\n')) {
+					const [at, ms] = line.split(' ').map(Number);
+					// A window ends at `at` and began 250 ms earlier.
+					if (at > from && at - 250 < to) longest = Math.max(longest, ms);
+				}
+			} catch {
+				return NaN;
+			}
+			return longest;
+		},
 		/** Time the relay's main thread spent runnable but waiting for a core, in ms. */
 		waitMs: () => runQueueWaitMs(child.pid),
 		/**
@@ -147,18 +161,23 @@ export async function startRelay(kind, { idleUnloadMs = 30_000, profileDir = nul
 				return null;
 			}
 		},
-		/** Waits until the relay used under 2% of a core for 0.5 s (bounded). */
+		/**
+		 * Waits until the relay used under 5% of a core for 0.5 s (bounded); under 20% when
+		 * profiling, since the sampling profiler keeps a thread busy of its own.
+		 */
 		async whenIdle(timeoutMs = 20_000) {
 			const deadline = Date.now() + timeoutMs;
+			const quietMs = profileDir === null ? 25 : 100;
 			let last = handle.cpuMs();
 			for (;;) {
 				await sleep(500);
 				const now = handle.cpuMs();
-				if (now - last < 10) return;
+				if (now - last < quietMs) return;
 				if (Date.now() > deadline) throw new Error(`${relay.label} relay still busy after ${timeoutMs} ms`);
 				last = now;
 			}
 		},
+		/** Stops the relay; resolves to a summary of its CPU profile when it wrote one. */
 		async stop() {
 			running.delete(handle);
 			if (!exited) {
@@ -172,6 +191,11 @@ export async function startRelay(kind, { idleUnloadMs = 30_000, profileDir = nul
 			rmSync(dataDir, { recursive: true, force: true });
 			rmSync(staticDir, { recursive: true, force: true });
 			rmSync(memoryFile, { force: true });
+			rmSync(loopFile, { force: true });
+			if (profileDir === null) return null;
+			const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
+			if (file === undefined) return `${relay.label}: no CPU profile written`;
+			return `${summarizeProfile(join(profileDir, file))}\n  (file: ${join(profileDir, file)})`;
 		},
 		kill() {
 			if (!exited) child.kill('SIGKILL');
@@ -200,9 +224,36 @@ export function killAll() {
 	for (const handle of running) handle.kill();
 }
 
-/** Rooms loaded in our relay, from /healthz; null for the reference. */
+async function metricsText(handle) {
+	return (await fetch(`${handle.httpUrl}/metrics`)).text();
+}
+
+function metric(text, name) {
+	const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'm').exec(text);
+	return match === null ? null : Number(match[1]);
+}
+
+/**
+ * Rooms loaded in our relay, from /metrics (/healthz writes a heartbeat to SQLite: polling
+ * it would add fsyncs to what is measured); null for the reference.
+ */
 export async function roomsLoaded(handle) {
 	if (handle.kind !== 'ours') return null;
-	const body = await (await fetch(`${handle.httpUrl}/healthz`)).json();
-	return body.rooms;
+	return metric(await metricsText(handle), 'relay_rooms_loaded');
+}
+
+/**
+ * Our relay's storage counters so far (updates persisted and the time spent, compactions
+ * and their time), or null: the reference has none, and older builds lack some.
+ */
+export async function storageStats(handle) {
+	if (handle.kind !== 'ours') return null;
+	const text = await metricsText(handle);
+	const stats = {
+		persisted: metric(text, 'relay_persist_duration_seconds_count'),
+		persistSeconds: metric(text, 'relay_persist_duration_seconds_sum'),
+		compactions: metric(text, 'relay_compaction_duration_seconds_count'),
+		compactionSeconds: metric(text, 'relay_compaction_duration_seconds_sum')
+	};
+	return stats.persisted === null ? null : stats;
 }

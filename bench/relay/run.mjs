@@ -6,9 +6,14 @@
 // Each figure gets a fresh relay process per relay. Ours persists every update to SQLite
 // (synchronous=FULL, as deployed); the reference persists nothing.
 // Run with: npm run bench:relay [-- --profile] [-- --only=ramp,fixed,sync,memory]
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+//   --profile           write a CPU profile of our relay in each figure and list its hot functions
+//   --only=...          run only some of the figures
+//   --relays=ours       run only some of the relays (ours, reference)
+//   --relay-dist=DIR    run another build of our relay (a directory like sync-server/dist)
+//   --synchronous=NORMAL  diagnosis only: our SQLite without an fsync per commit, to see how
+//                       much of a figure the fsync is (deployed relays use FULL)
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
 	closeClient,
@@ -19,12 +24,11 @@ import {
 	randomId,
 	runRate,
 	sleep,
-	waitFor,
+	whenHolds,
 	whenSent,
 	whenSynced
 } from './load.mjs';
-import { summarizeProfile } from './profile-summary.mjs';
-import { killAll, pinGenerator, roomsLoaded, startRelay } from './relays.mjs';
+import { killAll, pinGenerator, roomsLoaded, startRelay, storageStats } from './relays.mjs';
 
 const CONFIG = {
 	rooms: 20,
@@ -40,18 +44,31 @@ const CONFIG = {
 	syncEntries: 10_000,
 	syncTransactions: 100,
 	syncRuns: 5,
-	memoryRooms: 200,
+	// All of them connected at once from one address: our relay allows 200 by default.
+	memoryRooms: 180,
 	memoryEntries: 1000,
 	memoryTransactions: 10,
 	memoryConcurrency: 20,
 	memoryIdleUnloadMs: 10_000
 };
-const KINDS = ['ours', 'reference'];
 
 const args = process.argv.slice(2);
 const profile = args.includes('--profile');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const wanted = (phase) => only === undefined || only.includes(phase);
+const KINDS = args.find((arg) => arg.startsWith('--relays='))?.slice('--relays='.length).split(',') ?? ['ours', 'reference'];
+const relayDistArg = args.find((arg) => arg.startsWith('--relay-dist='))?.slice('--relay-dist='.length);
+const relayDist = relayDistArg === undefined ? null : resolve(relayDistArg);
+const synchronous = args.find((arg) => arg.startsWith('--synchronous='))?.slice('--synchronous='.length) ?? null;
+if (synchronous !== null && !['FULL', 'NORMAL'].includes(synchronous)) throw new Error('--synchronous is FULL or NORMAL');
+/** Starts one relay under test; ours from --relay-dist and with --synchronous when given. */
+const start = (kind, options = {}) =>
+	startRelay(kind, kind === 'ours' ? { ...options, relayDist, synchronous, profile } : options);
+/** Stops a relay, printing its CPU profile's hot functions when there is one. */
+async function stop(relay) {
+	const profileText = await relay.stop();
+	if (profileText !== null) log(`\n${relay.label} relay, CPU profile of this figure:\n${profileText}`);
+}
 
 // Whatever happens, the run ends by itself and leaves no relay behind.
 const deadline = setTimeout(() => {
@@ -62,7 +79,7 @@ const deadline = setTimeout(() => {
 deadline.unref();
 process.on('exit', killAll);
 // Each stock provider adds an exit listener of its own.
-process.setMaxListeners(CONFIG.rooms * CONFIG.clientsPerRoom + 20);
+process.setMaxListeners(Math.max(CONFIG.rooms * CONFIG.clientsPerRoom, CONFIG.memoryRooms) + 20);
 for (const signal of ['SIGINT', 'SIGTERM']) {
 	process.on(signal, () => {
 		killAll();
@@ -74,6 +91,25 @@ const fmt = (value, digits = 0) =>
 	value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 const pct = (value) => `${(value * 100).toFixed(0)}%`;
 const log = (line = '') => console.log(line);
+/** Runs one rate step, with our relay's storage counters over it. */
+async function measuredRate(relay, load, options) {
+	const before = await storageStats(relay);
+	const r = await runRate(load, { ...options, relay });
+	const after = await storageStats(relay);
+	if (before !== null && after !== null) {
+		const wallSeconds = r.wallMs / 1000;
+		const persisted = after.persisted - before.persisted;
+		const persistSeconds = after.persistSeconds - before.persistSeconds;
+		const compactions = (after.compactions ?? 0) - (before.compactions ?? 0);
+		const compactionSeconds = (after.compactionSeconds ?? 0) - (before.compactionSeconds ?? 0);
+		r.storage =
+			`      our storage: ${persisted} updates persisted, ${fmt((persistSeconds * 1000) / persisted, 2)} ms each` +
+			` (${pct(persistSeconds / wallSeconds)} of the time); ${compactions} compactions,` +
+			` ${fmt(compactionSeconds * 1000)} ms in all`;
+	}
+	return r;
+}
+
 /** A warning when other work on the machine kept either process off its core. */
 const noise = (r) =>
 	Math.max(r.relayWait, r.generatorWait) > 0.25
@@ -81,11 +117,10 @@ const noise = (r) =>
 		: '';
 
 async function ramp(kind) {
-	const profileDir = profile && kind === 'ours' ? mkdtempSync(join(tmpdir(), 'relay-bench-profile-')) : null;
-	const relay = await startRelay(kind, { profileDir });
+	const relay = await start(kind);
 	const load = await connectRooms(relay.serverUrl, CONFIG.rooms, CONFIG.clientsPerRoom);
 	log(`\n[1] ${relay.label}: ${CONFIG.rooms} rooms x ${CONFIG.clientsPerRoom} clients, ${CONFIG.stepMs / 1000} s per step`);
-	log('  edits/s  sent/s  fanned-out/s  delivered   p50 ms   p99 ms   max ms  relay cpu/wait  generator cpu/wait  verdict');
+	log('  edits/s  sent/s  fanned-out/s  delivered   p50 ms   p99 ms   max ms  relay cpu/wait  relay stall ms  generator cpu/wait  verdict');
 	let lastGood = null;
 	let failedAt = null;
 	let step = 0;
@@ -94,18 +129,20 @@ async function ramp(kind) {
 		// machine can stall either process for a moment, and one stall decides a p99.
 		let r;
 		for (let attempt = 1; attempt <= 2; attempt++) {
-			r = await runRate(load, { step: step++, rate, durationMs: CONFIG.stepMs, drainMs: CONFIG.drainMs, relay });
+			r = await measuredRate(relay, load, { step: step++, rate, durationMs: CONFIG.stepMs, drainMs: CONFIG.drainMs });
 			r.ok = r.p99 <= CONFIG.p99LimitMs && r.deliveredRatio >= CONFIG.minDelivered;
 			r.generatorBound = r.sendRate < 0.95 * rate || r.generatorCpu > 0.9;
 			log(
 				`  ${String(rate).padStart(7)} ${fmt(r.sendRate).padStart(7)} ${fmt(r.fanoutPerSecond).padStart(13)}` +
 					` ${pct(r.deliveredRatio).padStart(10)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)}` +
 					` ${fmt(r.max, 1).padStart(8)} ${`${pct(r.relayCpu)}/${pct(r.relayWait)}`.padStart(14)}` +
+					` ${fmt(r.relayStall).padStart(14)}` +
 					` ${`${pct(r.generatorCpu)}/${pct(r.generatorWait)}`.padStart(18)}` +
 					`  ${r.ok ? 'ok' : 'over'}${attempt > 1 ? ' (second try)' : ''}` +
 					`${r.generatorBound ? ' (generator saturated)' : ''}${noise(r)}` +
 					`${r.disconnects > 0 ? ` (${r.disconnects} client disconnects)` : ''}`
 			);
+			if (r.storage) log(r.storage);
 			if (r.ok) break;
 			await sleep(1000);
 		}
@@ -117,38 +154,27 @@ async function ramp(kind) {
 		await sleep(500);
 	}
 	for (const client of load.clients) closeClient(client);
-	await relay.stop();
-	let profileText = null;
-	if (profileDir !== null) {
-		const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
-		profileText = file ? `${summarizeProfile(join(profileDir, file))}\n  (file: ${join(profileDir, file)})` : 'no profile written';
-		log(`\n${profileText}`);
-	}
+	await stop(relay);
 	log(
 		`  last good step: ${lastGood ? `${lastGood.rate} edits/s, ${fmt(lastGood.fanoutPerSecond)} fanned-out updates/s` : 'none'}` +
 			`${failedAt === null ? ' (never over the limit: the figure is a lower bound)' : ''}`
 	);
-	return { lastGood, failedAt, fanout: lastGood?.fanoutPerSecond ?? 0, profileText };
+	return { lastGood, failedAt, fanout: lastGood?.fanoutPerSecond ?? 0 };
 }
 
 async function fixedRate(kind) {
-	const relay = await startRelay(kind);
+	const relay = await start(kind);
 	const load = await connectRooms(relay.serverUrl, CONFIG.rooms, CONFIG.clientsPerRoom);
 	await runRate(load, { step: 0, rate: CONFIG.fixedRate, durationMs: CONFIG.warmupMs, relay });
-	const r = await runRate(load, {
-		step: 1,
-		rate: CONFIG.fixedRate,
-		durationMs: CONFIG.fixedMs,
-		drainMs: 3000,
-		relay
-	});
+	const r = await measuredRate(relay, load, { step: 1, rate: CONFIG.fixedRate, durationMs: CONFIG.fixedMs, drainMs: 3000 });
 	for (const client of load.clients) closeClient(client);
-	await relay.stop();
+	await stop(relay);
 	log(
 		`\n[2] ${relay.label}: ${CONFIG.fixedRate} edits/s for ${CONFIG.fixedMs / 1000} s: p50 ${fmt(r.p50, 2)} ms,` +
 			` p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms, delivered ${pct(r.deliveredRatio)},` +
-			` relay cpu ${pct(r.relayCpu)} (waiting for its core ${pct(r.relayWait)}),` +
-			` generator cpu ${pct(r.generatorCpu)} (waiting ${pct(r.generatorWait)})${noise(r)}`
+			` relay cpu ${pct(r.relayCpu)} (waiting for its core ${pct(r.relayWait)}), longest relay stall ${fmt(r.relayStall)} ms,` +
+			` generator cpu ${pct(r.generatorCpu)} (waiting ${pct(r.generatorWait)})${noise(r)}` +
+			(r.storage ? `\n${r.storage}` : '')
 	);
 	return r;
 }
@@ -156,16 +182,16 @@ async function fixedRate(kind) {
 async function timeFreshSync(relay, room, token) {
 	const start = performance.now();
 	const client = connectClient(relay.serverUrl, room, token);
-	await whenSynced(client);
-	const ms = performance.now() - start;
-	const size = client.map.size;
-	closeClient(client);
-	if (size !== CONFIG.syncEntries) throw new Error(`${relay.label}: fresh client synced ${size} entries`);
-	return ms;
+	try {
+		await whenHolds(client, CONFIG.syncEntries);
+		return performance.now() - start;
+	} finally {
+		closeClient(client);
+	}
 }
 
 async function initialSync(kind) {
-	const relay = await startRelay(kind, { idleUnloadMs: 500 });
+	const relay = await start(kind, { idleUnloadMs: 500 });
 	const room = randomId();
 	const token = randomId();
 	const writer = connectClient(relay.serverUrl, room, token);
@@ -174,8 +200,7 @@ async function initialSync(kind) {
 	await whenSent(writer);
 	// Untimed: a first reader makes sure the relay holds all entries before timing starts.
 	const check = connectClient(relay.serverUrl, room, token);
-	await whenSynced(check);
-	await waitFor(() => check.map.size === CONFIG.syncEntries, 20_000, 'the prepared room');
+	await whenHolds(check, CONFIG.syncEntries);
 	closeClient(check);
 	await relay.whenIdle();
 	const warm = [];
@@ -196,7 +221,7 @@ async function initialSync(kind) {
 			cold.push(await timeFreshSync(relay, room, token));
 		}
 	}
-	await relay.stop();
+	await stop(relay);
 	log(
 		`\n[3] ${relay.label}: fresh client to synced with ${CONFIG.syncEntries} entries:` +
 			` ${warm.map((ms) => fmt(ms, 1)).join(', ')} ms (median ${fmt(median(warm), 1)})` +
@@ -214,7 +239,7 @@ async function loadRoom(relay, room, token) {
 }
 
 async function memory(kind) {
-	const relay = await startRelay(kind, { idleUnloadMs: CONFIG.memoryIdleUnloadMs });
+	const relay = await start(kind, { idleUnloadMs: CONFIG.memoryIdleUnloadMs });
 	// Warm the code paths once, so the baseline holds the relay's code, not just its start.
 	const warmup = await loadRoom(relay, randomId(), randomId());
 	closeClient(warmup);
@@ -222,20 +247,23 @@ async function memory(kind) {
 	const heapBefore = await relay.collectGarbage();
 	const before = relay.rssKiB();
 
+	// Every writer stays connected until all rooms are written, then all leave at once, so
+	// that no room reaches our relay's idle delay before the "still loaded" reading.
 	const rooms = Array.from({ length: CONFIG.memoryRooms }, () => ({ room: randomId(), token: randomId() }));
+	const writers = [];
 	for (let i = 0; i < rooms.length; i += CONFIG.memoryConcurrency) {
 		const batch = rooms.slice(i, i + CONFIG.memoryConcurrency);
-		const clients = await Promise.all(batch.map(({ room, token }) => loadRoom(relay, room, token)));
-		for (const client of clients) closeClient(client);
+		writers.push(...(await Promise.all(batch.map(({ room, token }) => loadRoom(relay, room, token)))));
 	}
+	for (const writer of writers) closeClient(writer);
+	const loadedAt = Date.now();
+	await relay.whenIdle();
 	// A few rooms read back in full: the relay really holds what was written.
 	for (const { room, token } of rooms.slice(0, 5)) {
 		const reader = connectClient(relay.serverUrl, room, token);
-		await whenSynced(reader);
-		await waitFor(() => reader.map.size === CONFIG.memoryEntries, 10_000, 'a loaded room to read back');
+		await whenHolds(reader, CONFIG.memoryEntries);
 		closeClient(reader);
 	}
-	const loadedAt = Date.now();
 	await relay.whenIdle();
 	const heapLoaded = await relay.collectGarbage();
 	const loaded = relay.rssKiB();
@@ -255,7 +283,7 @@ async function memory(kind) {
 	await relay.whenIdle();
 	const heapUnloaded = await relay.collectGarbage();
 	const unloaded = relay.rssKiB();
-	await relay.stop();
+	await stop(relay);
 	const perRoom = (after) => (after - before) / CONFIG.memoryRooms;
 	// JavaScript heap plus buffers outside it, after a full collection: less coarse than RSS.
 	const heldKiB = (usage) => (usage === null ? NaN : (usage.heapUsed + usage.external) / 1024);
@@ -299,7 +327,9 @@ async function main() {
 	const pinned = pinGenerator();
 	log(
 		`relay bench: node ${process.version}, ${cores} cores; ` +
-			(pinned ? 'load generator on core 0, relay under test on core 1 (taskset)' : 'taskset not found: nothing pinned')
+			(pinned ? 'load generator on core 0, relay under test on core 1 (taskset)' : 'taskset not found: nothing pinned') +
+			(relayDist === null ? '' : `; ours from ${relayDist}`) +
+			(synchronous === null ? '' : `; ours with SQLite synchronous=${synchronous} (diagnosis, not as deployed)`)
 	);
 	const results = { ours: {}, reference: {} };
 	const started = performance.now();
