@@ -61,6 +61,7 @@ test.each([
 	['MAX_ROOM_BYTES', '64MB'],
 	['MAX_ROOM_BYTES', '0'],
 	['MAX_MESSAGES_PER_SECOND', '1.5'],
+	['MESSAGE_BURST', '0'],
 	['MAX_LOADED_ROOMS', '-1']
 ])('refuses %s=%s, naming the variable', (name, value) => {
 	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);

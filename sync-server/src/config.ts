@@ -14,12 +14,12 @@ export interface RelayConfig extends RelayLimits {
 
 const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
 	const value = env[name];
 	if (value === undefined || value === '') return fallback;
 	const number = Number(value);
-	if (!Number.isInteger(number) || number < 0 || number > max) {
-		throw new Error(`${name} must be an integer between 0 and ${max}, got "${value}"`);
+	if (!Number.isInteger(number) || number < min || number > max) {
+		throw new Error(`${name} must be an integer between ${min} and ${max}, got "${value}"`);
 	}
 	return number;
 }
@@ -39,14 +39,14 @@ function bytes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 /** `appRoot` is where `npm run build` puts the app by default (the repository root). */
 export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayConfig {
 	return {
-		port: integer(env, 'PORT', 8080, 65535),
+		port: integer(env, 'PORT', 8080, 0, 65535),
 		host: env['HOST'] || '0.0.0.0',
 		dataDir: path.resolve(env['DATA_DIR'] || './data'),
 		staticDir: path.resolve(env['STATIC_DIR'] || path.join(appRoot, 'build')),
 		maxPayloadBytes: bytes(env, 'MAX_PAYLOAD_BYTES', DEFAULT_LIMITS.maxPayloadBytes),
 		maxRoomBytes: bytes(env, 'MAX_ROOM_BYTES', DEFAULT_LIMITS.maxRoomBytes),
-		messagesPerSecond: integer(env, 'MAX_MESSAGES_PER_SECOND', DEFAULT_LIMITS.messagesPerSecond),
-		messageBurst: integer(env, 'MESSAGE_BURST', DEFAULT_LIMITS.messageBurst),
+		messagesPerSecond: integer(env, 'MAX_MESSAGES_PER_SECOND', DEFAULT_LIMITS.messagesPerSecond, 1),
+		messageBurst: integer(env, 'MESSAGE_BURST', DEFAULT_LIMITS.messageBurst, 1),
 		maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress),
 		maxLoadedRooms: integer(env, 'MAX_LOADED_ROOMS', DEFAULT_LIMITS.maxLoadedRooms),
 		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 256 * 1024)

@@ -66,19 +66,21 @@ export async function handleRotation(
 	if (current === null) {
 		return sendJson(res, 401, { error: 'unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
 	}
-	let body: Buffer;
+	// Read whole before answering, so that every refusal below reaches the client cleanly;
+	// an oversized body is refused with the other malformed ones, after the access checks.
+	let body: Buffer | null;
 	try {
 		body = await readBody(req, MAX_BODY_BYTES);
 	} catch (error) {
-		if (error instanceof BodyTooLargeError) return sendJson(res, 400, { error: 'bad-body' });
-		throw error;
+		if (!(error instanceof BodyTooLargeError)) throw error;
+		body = null;
 	}
 	const access = await deps.storage.roomAccess(roomId);
 	if (access === null) return sendJson(res, 404, { error: 'unknown-room' });
 	const currentHash = hashToken(current);
 	// Only a member may rotate: a read-only token is refused like any other.
 	if (accessLevel(access, currentHash) !== 'member') return sendJson(res, 403, { error: 'forbidden' });
-	const tokens = parseTokens(body);
+	const tokens = body === null ? null : parseTokens(body);
 	if (tokens === null) return sendJson(res, 400, { error: 'bad-body' });
 
 	const next: RoomAccess = {
