@@ -1,0 +1,84 @@
+/** Words for the money codes and refusals, in the current language. */
+import type { FundKind } from '$lib/domain/funds';
+import type { DuesPeriod } from '$lib/domain/dues';
+import type { Direction, LedgerCategory, LedgerRefusal } from '$lib/domain/ledger';
+import type { EditResult, ReverseResult } from '$lib/domain/ledger-corrections';
+import type { ParseAmountResult } from '$lib/domain/money';
+import * as m from '$lib/paraglide/messages';
+
+export function fundKindLabel(kind: FundKind): string {
+	return { cash: m.money_fund_kind_cash, bank: m.money_fund_kind_bank, budget: m.money_fund_kind_budget }[kind]();
+}
+
+export function categoryLabel(category: LedgerCategory): string {
+	return {
+		dues: m.money_category_dues,
+		donation: m.money_category_donation,
+		purchase: m.money_category_purchase,
+		allocation: m.money_category_allocation,
+		transfer: m.money_category_transfer,
+		other: m.money_category_other
+	}[category]();
+}
+
+export function directionLabel(direction: Direction): string {
+	return direction === 'in' ? m.money_direction_in() : m.money_direction_out();
+}
+
+export function periodLabel(period: DuesPeriod): string {
+	return { monthly: m.money_period_monthly, quarterly: m.money_period_quarterly, yearly: m.money_period_yearly }[period]();
+}
+
+/** "par mois", to follow an amount. */
+export function perPeriodLabel(period: DuesPeriod): string {
+	return { monthly: m.money_per_monthly, quarterly: m.money_per_quarterly, yearly: m.money_per_yearly }[period]();
+}
+
+/** Why a typed amount was not read, or null when it was (and is above zero if `positive`). */
+export function amountError(result: ParseAmountResult, currency: string, positive = true): string | null {
+	if (result.ok) return positive && result.amount === 0 ? m.money_error_amount_zero() : null;
+	switch (result.reason) {
+		case 'empty':
+			return m.money_error_amount_empty();
+		case 'invalid':
+			return m.money_error_amount_invalid();
+		case 'negative':
+			return m.money_error_amount_negative();
+		case 'too_many_decimals':
+			return m.money_error_amount_decimals({ currency });
+		case 'too_large':
+			return m.money_error_amount_large();
+	}
+}
+
+export function refusalMessage(reason: LedgerRefusal | 'same_fund'): string {
+	switch (reason) {
+		case 'fund_not_found':
+			return m.money_refused_fund_not_found();
+		case 'fund_archived':
+			return m.money_refused_fund_archived();
+		case 'currency_mismatch':
+			return m.money_refused_currency();
+		case 'budget_line_not_found':
+			return m.money_refused_line();
+		case 'same_fund':
+			return m.money_refused_same_fund();
+	}
+}
+
+export function reverseError(reason: Extract<ReverseResult, { ok: false }>['reason']): string {
+	return {
+		not_found: m.money_error_entry_gone,
+		already_reversed: m.money_error_already_reversed,
+		is_reversal: m.money_error_is_reversal
+	}[reason]();
+}
+
+export function editError(reason: Extract<EditResult, { ok: false }>['reason']): string {
+	return {
+		not_found: m.money_error_entry_gone,
+		reversal_follows_original: m.money_error_reversal_follows,
+		category_fixed: m.money_error_category_fixed,
+		budget_line_not_found: m.money_refused_line
+	}[reason]();
+}
