@@ -1,0 +1,152 @@
+/**
+ * The money of a collective, end to end on a phone: a cash box, dues that two
+ * members owe, a payment and a purchase, balances and who is late, a mistaken
+ * purchase reversed with both entries kept, and the ledger exported as CSV
+ * for the general assembly.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newDevice } from '../support/browser';
+import { ROOT, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
+import { AppModel } from './app-model';
+import { MoneyModel, plain } from './money-model';
+
+/** Today on the test machine, as the app's date inputs default to it. */
+function today(): string {
+	const now = new Date();
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+async function joinAs(page: Page, link: string, name: string): Promise<void> {
+	await page.goto(link);
+	await page.getByLabel('Votre nom').fill(name);
+	await page.getByRole('button', { name: 'Rejoindre' }).click();
+	await page.waitForURL(/\/s\//);
+}
+
+describe('money: funds, dues, ledger and export', () => {
+	let relay: RelayProcess;
+	let browser: Browser;
+	let app: AppModel;
+	let money: MoneyModel;
+
+	beforeAll(async () => {
+		requireAppBuild();
+		// STATIC_DIR serves another copy of the built app (a relay built elsewhere serves its own folder otherwise).
+		relay = await startRelayProcess({ staticDir: process.env['STATIC_DIR'] ?? join(ROOT, 'build') });
+		browser = await launchBrowser();
+		const page = await (await newDevice(browser, 'fr-FR')).newPage();
+		app = new AppModel(page);
+		money = new MoneyModel(page);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await relay?.kill('SIGTERM');
+	});
+
+	it('creates a cash box and a budget with its lines', async () => {
+		await app.page.goto(`http://127.0.0.1:${relay.port}/`);
+		await app.chooseName('Alice');
+		await app.createCollective('Atelier');
+		await money.open('Fonds');
+		await app.page.getByText('Aucun fonds pour').waitFor();
+
+		await money.createFund({ name: 'Caisse', kind: 'Caisse' });
+		await app.page.getByRole('link', { name: '← Fonds' }).click();
+		expect(await money.fundBalance('Caisse')).toBe('0,00 €');
+
+		await money.createFund({ name: 'Fête de quartier', kind: 'Budget', lines: [{ label: 'Boissons', planned: '120' }, { label: 'Affiches', planned: '30,50' }] });
+		const budget = app.page.getByRole('region', { name: 'Budget : prévu et dépensé' });
+		await budget.getByText('Boissons').waitFor();
+		expect(plain(await budget.textContent())).toContain('0,00 € dépensés sur 30,50 €');
+		await app.page.getByRole('link', { name: '← Fonds' }).click();
+		expect(plain(await app.page.getByRole('term').filter({ hasText: 'Total en EUR' }).locator('xpath=..').textContent())).toContain('0,00 €');
+	});
+
+	it('sets dues and shows who is up to date and who is late', async () => {
+		const bobPage = await (await newDevice(browser, 'fr-FR')).newPage();
+		const link = await app.inviteLink();
+		await joinAs(bobPage, link, 'Bob');
+		await app.page.getByText('Bob').first().waitFor();
+
+		await money.open('Cotisations');
+		await money.setDefaultDues({ amount: '10', period: 'Mensuelle', start: today() });
+		expect(plain(await app.page.getByTestId('dues-default').textContent())).toMatch(/^10,00 € par mois, depuis le/);
+		await expect.poll(async () => plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
+		expect(plain(await money.duesOf('Alice').textContent())).toContain('En retard de 10,00 €');
+
+		await money.recordDuesPayment('Alice');
+		await expect.poll(async () => plain(await money.duesOf('Alice').textContent())).toContain('À jour');
+		expect(plain(await money.duesOf('Alice').textContent())).toContain('Payé 10,00 € sur 10,00 € attendus');
+		expect(plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
+		expect(plain(await app.page.getByText(/membres? en retard/).textContent())).toBe('1 membre en retard');
+		await bobPage.context().close();
+	});
+
+	it('refuses an unreadable amount, records a purchase and derives the balance', async () => {
+		await money.open('Écritures');
+		await app.page.getByRole('button', { name: 'Nouvelle écriture' }).click();
+		const form = app.page.getByRole('form', { name: 'Nouvelle écriture' });
+		await form.getByLabel('Fonds').selectOption({ label: 'Caisse (Caisse, EUR)' });
+		await form.getByLabel('Montant').fill('4,5,0');
+		await form.getByRole('button', { name: 'Enregistrer' }).click();
+		expect(await form.getByRole('alert').textContent()).toContain('Montant illisible');
+		await form.getByRole('button', { name: 'Annuler' }).click();
+
+		await money.addEntry({ fund: 'Caisse (Caisse, EUR)', direction: 'Sortie', amount: '4,50', category: 'Achat', outside: 'Boulangerie', note: 'Pain' });
+		const purchase = money.entry(/^Sortie −4,50\s€, Caisse/);
+		await purchase.waitFor();
+		expect(plain(await purchase.textContent())).toContain('À : Boulangerie');
+		expect(plain(await purchase.textContent())).toContain('Enregistrée par Alice');
+		await money.entry(/^Entrée \+10,00\s€, Caisse/).waitFor();
+
+		await money.open('Fonds');
+		expect(await money.fundBalance('Caisse')).toBe('5,50 €');
+	});
+
+	it('reverses the purchase: the balance comes back and both entries stay visible', async () => {
+		await money.open('Écritures');
+		await money.reverse(money.entry(/^Sortie −4,50\s€, Caisse/), 'Payé deux fois');
+		expect(plain(await app.page.getByRole('article').first().textContent())).toContain('Payé deux fois');
+
+		await money.open('Écritures');
+		const original = money.entry(/^Sortie −4,50\s€, Caisse/);
+		const reversal = money.entry(/^Entrée \+4,50\s€, Caisse/);
+		await reversal.waitFor();
+		expect(plain(await original.textContent())).toMatch(/annulée Annulée le .* — Payé deux fois/);
+		expect(plain(await reversal.textContent())).toMatch(/annulation Annule l'écriture du/);
+		expect(plain(await app.page.getByText(/^\d+ écritures?$/).textContent())).toBe('3 écritures');
+
+		await money.open('Fonds');
+		expect(await money.fundBalance('Caisse')).toBe('10,00 €');
+	});
+
+	it('exports the ledger as CSV, with the filter applied', async () => {
+		await money.open('Écritures');
+		const all = await money.exportCsv();
+		expect(all.name).toMatch(/^atelier-ecritures-\d{4}-\d{2}-\d{2}\.csv$/);
+		const rows = all.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+		expect(rows[0]).toBe(
+			"Identifiant,Date,Fonds,Sens,Montant,Monnaie,Catégorie,\"De qui, à qui\",Note,Poste du budget,Besoin,Décision,Virement,Annule,Annulée par,Enregistrée le,Enregistrée par"
+		);
+		expect(rows).toHaveLength(4);
+		const byAmount = new Map(rows.slice(1).map((row) => [row.split(',')[4], row.split(',')]));
+		expect([...byAmount.keys()].sort()).toEqual(['-4.50', '10.00', '4.50']);
+		const purchase = byAmount.get('-4.50')!;
+		const reversal = byAmount.get('4.50')!;
+		expect(purchase.slice(1, 9)).toEqual([today(), 'Caisse', 'out', '-4.50', 'EUR', 'purchase', 'Boulangerie', 'Pain']);
+		expect(reversal[13]).toBe(purchase[0]);
+		expect(purchase[14]).toBe(reversal[0]);
+		expect(byAmount.get('10.00')!.slice(6, 8)).toEqual(['dues', 'Alice']);
+
+		await app.page.getByText('Filtres').click();
+		await app.page.getByLabel('Catégorie').selectOption({ label: 'Cotisation' });
+		await expect.poll(async () => plain(await app.page.getByText(/^\d+ écritures?$/).textContent())).toBe('1 écriture');
+		expect(app.page.url()).toContain('category=dues');
+		const dues = await money.exportCsv();
+		expect(dues.text.trimEnd().split('\r\n')).toHaveLength(2);
+	});
+});
