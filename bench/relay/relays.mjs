@@ -253,7 +253,10 @@ export async function storageStats(handle) {
 		persisted: metric(text, 'relay_persist_duration_seconds_count'),
 		persistSeconds: metric(text, 'relay_persist_duration_seconds_sum'),
 		compactions: metric(text, 'relay_compaction_duration_seconds_count'),
-		compactionSeconds: metric(text, 'relay_compaction_duration_seconds_sum')
+		compactionSeconds: metric(text, 'relay_compaction_duration_seconds_sum'),
+		// Appends that took at most 10 ms and at most 100 ms (histogram buckets).
+		persistedWithin10ms: metric(text, 'relay_persist_duration_seconds_bucket\\{le="0.01"\\}'),
+		persistedWithin100ms: metric(text, 'relay_persist_duration_seconds_bucket\\{le="0.1"\\}')
 	};
 	return stats.persisted === null ? null : stats;
 }

@@ -5,6 +5,12 @@
 //   4. resident memory per idle room.
 // Each figure gets a fresh relay process per relay. Ours persists every update to SQLite
 // (synchronous=FULL, as deployed); the reference persists nothing.
+//
+// Reading a ramp step: "relay cpu/wait" is the relay's CPU use and the share of the time
+// its main thread was ready to run but waiting for its core (other work on the machine,
+// or wake-ups after disk syncs); "relay stall" is its longest event-loop stall; the same
+// for the generator. A step over the limit is tried once more before the ramp stops.
+//
 // Run with: npm run bench:relay [-- --profile] [-- --only=ramp,fixed,sync,memory]
 //   --profile           write a CPU profile of our relay in each figure and list its hot functions
 //   --only=...          run only some of the figures
@@ -13,7 +19,7 @@
 //   --synchronous=NORMAL  diagnosis only: our SQLite without an fsync per commit, to see how
 //                       much of a figure the fsync is (deployed relays use FULL)
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
 	closeClient,
@@ -52,6 +58,11 @@ const CONFIG = {
 	memoryIdleUnloadMs: 10_000
 };
 
+const fmt = (value, digits = 0) =>
+	value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
+const pct = (value) => `${(value * 100).toFixed(0)}%`;
+const log = (line = '') => console.log(line);
+
 const args = process.argv.slice(2);
 const profile = args.includes('--profile');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -87,10 +98,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 	});
 }
 
-const fmt = (value, digits = 0) =>
-	value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
-const pct = (value) => `${(value * 100).toFixed(0)}%`;
-const log = (line = '') => console.log(line);
+
 /** Runs one rate step, with our relay's storage counters over it. */
 async function measuredRate(relay, load, options) {
 	const before = await storageStats(relay);
@@ -102,10 +110,12 @@ async function measuredRate(relay, load, options) {
 		const persistSeconds = after.persistSeconds - before.persistSeconds;
 		const compactions = (after.compactions ?? 0) - (before.compactions ?? 0);
 		const compactionSeconds = (after.compactionSeconds ?? 0) - (before.compactionSeconds ?? 0);
+		const slower = (within) =>
+			after[within] === null || before[within] === null ? '-' : persisted - (after[within] - before[within]);
 		r.storage =
 			`      our storage: ${persisted} updates persisted, ${fmt((persistSeconds * 1000) / persisted, 2)} ms each` +
-			` (${pct(persistSeconds / wallSeconds)} of the time); ${compactions} compactions,` +
-			` ${fmt(compactionSeconds * 1000)} ms in all`;
+			` (${pct(persistSeconds / wallSeconds)} of the time), ${slower('persistedWithin10ms')} over 10 ms,` +
+			` ${slower('persistedWithin100ms')} over 100 ms; ${compactions} compactions, ${fmt(compactionSeconds * 1000)} ms in all`;
 	}
 	return r;
 }
