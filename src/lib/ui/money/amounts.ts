@@ -1,5 +1,5 @@
 /** Amounts as people read them, in the language the app is shown in. */
-import { formatMoney } from '$lib/domain/money';
+import { formatMoney, toDecimalString } from '$lib/domain/money';
 import type { Direction } from '$lib/domain/ledger';
 import { getLocale } from '$lib/paraglide/runtime';
 
@@ -16,4 +16,10 @@ export function signedMoney(amount: number, currency: string, direction: Directi
 /** A balance or total with its sign spelled out when below zero. */
 export function balanceText(amount: number, currency: string): string {
 	return amount < 0 ? `−${money(-amount, currency)}` : money(amount, currency);
+}
+
+/** A stored amount as a form shows it for editing: "12,50" in French, "12.50" in English. */
+export function amountInput(amount: number, currency: string): string {
+	const decimal = new Intl.NumberFormat(getLocale()).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+	return toDecimalString(amount, currency).replace('.', decimal);
 }
