@@ -108,6 +108,9 @@ export async function startRelay(
 	child.stderr.on('data', (chunk) => {
 		stderr = (stderr + chunk).slice(-4000);
 	});
+	const removeFiles = () => {
+		for (const path of [dataDir, staticDir, memoryFile, loopFile]) rmSync(path, { recursive: true, force: true });
+	};
 	let exited = false;
 	const exit = new Promise((resolve) => child.once('exit', () => {
 		exited = true;
@@ -188,17 +191,16 @@ export async function startRelay(
 					await exit;
 				}
 			}
-			rmSync(dataDir, { recursive: true, force: true });
-			rmSync(staticDir, { recursive: true, force: true });
-			rmSync(memoryFile, { force: true });
-			rmSync(loopFile, { force: true });
+			removeFiles();
 			if (profileDir === null) return null;
 			const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
 			if (file === undefined) return `${relay.label}: no CPU profile written`;
 			return `${summarizeProfile(join(profileDir, file))}\n  (file: ${join(profileDir, file)})`;
 		},
+		/** Kills the relay at once and removes its files (on the way out after a failure). */
 		kill() {
 			if (!exited) child.kill('SIGKILL');
+			removeFiles();
 		},
 		stderr: () => stderr
 	};
