@@ -98,6 +98,16 @@ export class MoneyModel {
 		await this.page.getByRole('status').getByText('Paiement enregistré').waitFor();
 	}
 
+	/** Changes an entry's note from its page; the old value goes to the entry's history. */
+	async editNote(entry: Locator, note: string): Promise<void> {
+		await entry.getByRole('link').first().click();
+		await this.page.getByRole('button', { name: "Modifier l'écriture" }).click();
+		const form = this.page.getByRole('form', { name: "Modifier l'écriture" });
+		await form.getByLabel('Note').fill(note);
+		await form.getByRole('button', { name: 'Enregistrer' }).click();
+		await this.page.getByRole('region', { name: 'Historique des modifications' }).getByRole('listitem').first().waitFor();
+	}
+
 	async reverse(entry: Locator, reason: string): Promise<void> {
 		await entry.getByRole('link').first().click();
 		await this.page.getByRole('button', { name: "Annuler l'écriture" }).click();

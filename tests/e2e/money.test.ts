@@ -107,6 +107,15 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(await money.fundBalance('Caisse')).toBe('5,50 €');
 	});
 
+	it('edits a purchase note and keeps the previous value in its history', async () => {
+		await money.open('Écritures');
+		await money.editNote(money.entry(/^Sortie −4,50\s€, Caisse/), 'Pain et farine');
+		const history = app.page.getByRole('region', { name: 'Historique des modifications' });
+		expect(plain(await history.textContent())).toContain('Note : Pain → Pain et farine');
+		expect(plain(await history.textContent())).toContain('Alice, le');
+		expect(plain(await app.page.getByRole('article').first().textContent())).toContain('Pain et farine');
+	});
+
 	it('reverses the purchase: the balance comes back and both entries stay visible', async () => {
 		await money.open('Écritures');
 		await money.reverse(money.entry(/^Sortie −4,50\s€, Caisse/), 'Payé deux fois');
@@ -137,7 +146,7 @@ describe('money: funds, dues, ledger and export', () => {
 		expect([...byAmount.keys()].sort()).toEqual(['-4.50', '10.00', '4.50']);
 		const purchase = byAmount.get('-4.50')!;
 		const reversal = byAmount.get('4.50')!;
-		expect(purchase.slice(1, 9)).toEqual([today(), 'Caisse', 'out', '-4.50', 'EUR', 'purchase', 'Boulangerie', 'Pain']);
+		expect(purchase.slice(1, 9)).toEqual([today(), 'Caisse', 'out', '-4.50', 'EUR', 'purchase', 'Boulangerie', 'Pain et farine']);
 		expect(reversal[13]).toBe(purchase[0]);
 		expect(purchase[14]).toBe(reversal[0]);
 		expect(byAmount.get('10.00')!.slice(6, 8)).toEqual(['dues', 'Alice']);
