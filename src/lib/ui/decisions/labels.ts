@@ -1,0 +1,111 @@
+/** Words for decisions' codes in the current language. */
+import type { EffectRefusal } from '$lib/domain/allocations';
+import type { OutcomeSuggestion } from '$lib/domain/decision-results';
+import type { Process } from '$lib/domain/decision-process';
+import type { Effect, Outcome } from '$lib/domain/decision-schema';
+import { formatMoney } from '$lib/domain/money';
+import { getLocale } from '$lib/paraglide/runtime';
+import * as m from '$lib/paraglide/messages';
+import { formatDateTime } from '../format';
+
+export function outcomeLabel(outcome: Outcome): string {
+	return { adopted: m.decision_outcome_adopted, rejected: m.decision_outcome_rejected, withdrawn: m.decision_outcome_withdrawn }[outcome]();
+}
+
+/** The process in a few words: "Vote, majorité des deux tiers". */
+export function processLabel(process: Process): string {
+	if (process.kind === 'consent') return m.decision_process_consent();
+	if (process.kind === 'vote') {
+		return process.majority === 'simple' ? m.decision_process_vote_simple() : m.decision_process_vote_two_thirds();
+	}
+	return process.multiple ? m.decision_process_poll_multiple() : m.decision_process_poll();
+}
+
+/** A consent or vote word, or a poll option's label. */
+export function choiceLabel(process: Process, choice: string): string {
+	if (process.kind === 'poll') return process.options.find((o) => o.id === choice)?.label ?? choice;
+	const words: Record<string, () => string> = {
+		agree: m.decision_choice_agree,
+		abstain: m.decision_choice_abstain,
+		disagree: m.decision_choice_disagree,
+		block: m.decision_choice_block,
+		yes: m.decision_choice_yes,
+		no: m.decision_choice_no
+	};
+	return words[choice]?.() ?? choice;
+}
+
+export function choicesLabel(process: Process, choices: readonly string[]): string {
+	return choices.map((c) => choiceLabel(process, c)).join(', ');
+}
+
+/** What the numbers suggest, as a sentence. */
+export function suggestionText(outcome: OutcomeSuggestion, process: Process): string {
+	switch (outcome.kind) {
+		case 'blocked':
+			return m.decision_suggest_blocked({ count: outcome.blocks });
+		case 'no_participants':
+			return m.decision_suggest_no_participants();
+		case 'no_quorum':
+			return m.decision_suggest_no_quorum({ participants: outcome.participants, required: outcome.required });
+		case 'consent':
+			return outcome.disagreements > 0
+				? m.decision_suggest_consent_concerns({ count: outcome.disagreements })
+				: m.decision_suggest_consent();
+		case 'adopt':
+			return m.decision_suggest_adopt({ yes: outcome.yes, no: outcome.no });
+		case 'reject':
+			return outcome.tie
+				? m.decision_suggest_tie({ yes: outcome.yes, no: outcome.no })
+				: m.decision_suggest_reject({ yes: outcome.yes, no: outcome.no });
+		case 'leading': {
+			const labels = outcome.optionIds.map((id) => choiceLabel(process, id)).join(', ');
+			return outcome.tie
+				? m.decision_suggest_poll_tie({ options: labels, count: outcome.count })
+				: m.decision_suggest_poll_leading({ option: labels, count: outcome.count });
+		}
+	}
+}
+
+export function refusalLabel(refusal: EffectRefusal): string {
+	return {
+		fund_not_found: m.decision_refusal_fund_not_found,
+		fund_archived: m.decision_refusal_fund_archived,
+		currency_mismatch: m.decision_refusal_currency_mismatch,
+		budget_line_not_found: m.decision_refusal_budget_line_not_found,
+		need_not_found: m.decision_refusal_need_not_found,
+		resource_not_found: m.decision_refusal_resource_not_found,
+		resource_removed: m.decision_refusal_resource_removed,
+		key_taken: m.decision_refusal_key_taken
+	}[refusal]();
+}
+
+/** Names of the things an allocation points at, as this device knows them. */
+export interface Names {
+	member(id: string): string;
+	fund(id: string): string;
+	need(id: string): string;
+	resource(id: string): string;
+	line(fundId: string, lineId: string): string;
+}
+
+/** One allocation as a sentence: "120,00 € de Caisse vers Loyer de la cantine". */
+export function effectText(effect: Effect, names: Names): string {
+	if (effect.kind === 'money') {
+		const amount = formatMoney(effect.amount, effect.currency, getLocale());
+		const fund = names.fund(effect.fundId);
+		if (effect.needId) return m.decision_effect_money_need({ amount, fund, need: names.need(effect.needId) });
+		if (effect.budgetLineId) return m.decision_effect_money_line({ amount, fund, line: names.line(effect.fundId, effect.budgetLineId) });
+		return m.decision_effect_money({ amount, fund });
+	}
+	if (effect.kind === 'booking') {
+		const to = effect.to.kind === 'member' ? names.member(effect.to.memberId) : effect.to.name;
+		return m.decision_effect_booking({
+			resource: names.resource(effect.resourceId),
+			start: formatDateTime(effect.start),
+			end: formatDateTime(effect.end),
+			to
+		});
+	}
+	return m.decision_effect_close_need({ need: names.need(effect.needId) });
+}

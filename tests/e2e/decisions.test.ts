@@ -1,0 +1,152 @@
+/**
+ * A decision taken by a hybrid assembly, end to end on two phones: a vote
+ * with a quorum, each member voting on their own phone, a show of hands
+ * recorded on one phone at the meeting (counting a member who also voted on
+ * his own phone: his own vote wins, and the page says so), then adoption
+ * with a statement, whose booking is carried out and seen on the other phone.
+ *
+ * Money allocations are left to the domain tests (allocations.test.ts); the
+ * allocation here is a booking of a resource from the inventory.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, newDevice } from '../support/browser';
+import { requireAppBuild, ROOT, startRelayProcess, type RelayProcess } from '../support/relay-process';
+import { AppModel } from './app-model';
+import { DecisionsModel, plain } from './decisions-model';
+
+const TITLE = 'Prêter la camionnette à la cantine';
+const inDays = (days: number, hour: number) => {
+	const d = new Date(Date.now() + days * 86_400_000);
+	const pad = (n: number) => String(n).padStart(2, '0');
+	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(hour)}:00`;
+};
+
+describe('decisions in a hybrid assembly', () => {
+	let relay: RelayProcess;
+	let browser: Browser;
+	let pageA: Page;
+	let pageB: Page;
+	let alice: DecisionsModel;
+	let bruno: DecisionsModel;
+
+	beforeAll(async () => {
+		requireAppBuild();
+		relay = await startRelayProcess({ staticDir: join(ROOT, 'build') });
+		browser = await launchBrowser();
+		pageA = await (await newDevice(browser, 'fr-FR')).newPage();
+		pageB = await (await newDevice(browser, 'fr-FR')).newPage();
+		alice = new DecisionsModel(pageA);
+		bruno = new DecisionsModel(pageB);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await relay?.kill('SIGTERM');
+	});
+
+	it('sets up a collective with a van, and a second member joins by invite', async () => {
+		const a = new AppModel(pageA);
+		await pageA.goto(`http://127.0.0.1:${relay.port}/`);
+		await a.chooseName('Alice');
+		await a.createCollective('Atelier GKN');
+		await a.addResource({ kind: 'Véhicule', name: 'Camionnette' });
+		await a.waitSynced();
+		const invite = await a.inviteLink();
+
+		await pageB.goto(invite);
+		await pageB.getByRole('heading', { name: 'Rejoindre « Atelier GKN »' }).waitFor();
+		await pageB.getByLabel('Votre nom').fill('Bruno');
+		await pageB.getByRole('button', { name: 'Rejoindre' }).click();
+		await pageB.waitForURL(/\/s\//);
+		await pageA.getByRole('link', { name: 'Membres' }).click();
+		await pageA.locator('.member', { hasText: 'Bruno' }).waitFor();
+	});
+
+	it('refuses a proposal without a title and keeps what was typed', async () => {
+		await alice.open();
+		const form = await alice.startProposal();
+		await form.getByLabel('Proposition').fill('Le samedi, pour les livraisons.');
+		await form.getByRole('button', { name: 'Proposer' }).click();
+		await expect.poll(() => form.getByRole('alert').textContent()).toContain('Donnez un titre à la proposition');
+		expect(await form.getByLabel('Proposition').inputValue()).toBe('Le samedi, pour les livraisons.');
+		// A reload (an app update, say) loses nothing of the draft.
+		await pageA.reload();
+		await expect.poll(() => alice.proposalForm().getByLabel('Proposition').inputValue()).toBe('Le samedi, pour les livraisons.');
+	});
+
+	it('opens a vote with a quorum and a booking to grant if adopted', async () => {
+		await alice.proposalForm().getByRole('button', { name: 'Annuler' }).click();
+		await alice.propose({
+			title: TITLE,
+			proposal: 'Le samedi, pour les livraisons.',
+			process: 'Vote',
+			quorum: '4',
+			booking: { resource: 'Camionnette', start: inDays(3, 8), end: inDays(3, 18), collective: 'Cantine populaire' }
+		});
+		await pageA.getByText('Vote à la majorité simple').waitFor();
+		await pageA.getByText('Réservation de Camionnette pour Cantine populaire', { exact: false }).waitFor();
+		await alice.takePosition('Oui');
+		await expect.poll(() => alice.myPosition()).toContain('Votre position : Oui');
+		await expect.poll(() => alice.participation()).toContain('quorum de 4 pas encore atteint');
+	});
+
+	it('lists it on the other phone, where Bruno sees who has not voted yet', async () => {
+		await bruno.open();
+		await bruno.card(TITLE).waitFor();
+		await expect.poll(async () => plain(await bruno.card(TITLE).textContent())).toContain('Participation : 1 sur 2 membres');
+		await bruno.openDecision(TITLE);
+		await expect.poll(() => bruno.participation()).toContain('1 personne a participé');
+		await bruno.results().getByText('Bruno').waitFor();
+	});
+
+	it('records a show of hands at the meeting; Bruno is counted by hand until he votes himself', async () => {
+		// A show of hands needs a choice for each member ticked.
+		const form = await alice.startTally();
+		await form.getByRole('checkbox', { name: 'Bruno' }).check();
+		await form.getByRole('button', { name: 'Enregistrer le décompte' }).click();
+		await expect.poll(() => form.getByRole('alert').textContent()).toContain('Indiquez pour quoi Bruno a levé la main');
+		await form.getByRole('button', { name: 'Annuler' }).click();
+
+		await alice.recordTally({ note: 'AG du samedi', hands: { Bruno: 'Oui' }, guests: { Oui: 3, Non: 1 } });
+		await expect.poll(() => alice.count('Oui')).toBe(5);
+		await expect.poll(() => alice.participation()).toContain('quorum de 4 atteint');
+		await expect.poll(() => alice.tallies().count()).toBe(1);
+
+		// On his own phone, Bruno sees how he was counted, then votes no.
+		await expect.poll(() => bruno.myPosition()).toContain('Compté à main levée : Oui');
+		await bruno.takePosition('Non');
+		await expect.poll(() => bruno.myPosition()).toContain('Votre position : Non');
+	});
+
+	it('counts Bruno once, with his own vote, and says why his raised hand does not count', async () => {
+		await expect.poll(() => alice.count('Non')).toBe(2);
+		expect(await alice.count('Oui')).toBe(4);
+		await expect.poll(() => alice.superseded().count()).toBe(1);
+		const notice = plain(await alice.superseded().first().textContent());
+		expect(notice).toContain('La main levée de Bruno (Oui)');
+		expect(notice).toContain('Bruno a pris position sur son propre appareil');
+		expect(await alice.participation()).toContain('6 personnes ont participé');
+		expect(await alice.suggestion()).toContain('Adoptée : 4 oui contre 2 non');
+		for (const model of [alice, bruno]) {
+			await expect.poll(() => model.count('Non')).toBe(2);
+		}
+	});
+
+	it('closes as adopted with a statement; the booking is granted and the other phone shows the outcome', async () => {
+		await alice.close('Adoptée', 'La camionnette va à la cantine le samedi.');
+		const outcome = alice.outcome();
+		await outcome.getByText('La camionnette va à la cantine le samedi.').waitFor();
+		await outcome.getByText('Réservation confirmée').waitFor();
+		await outcome.getByText('Fait par Alice', { exact: false }).waitFor();
+		expect(await pageA.getByRole('form', { name: 'Ma position' }).count()).toBe(0);
+
+		await bruno.outcome().waitFor();
+		expect(plain(await bruno.outcome().getByRole('heading', { level: 3 }).textContent())).toBe('Issue : Adoptée');
+		await bruno.outcome().getByText('La camionnette va à la cantine le samedi.').waitFor();
+		expect(await pageB.getByRole('form', { name: 'Ma position' }).count()).toBe(0);
+		await bruno.open();
+		await bruno.card(TITLE).getByText('Adoptée').waitFor();
+	});
+});
