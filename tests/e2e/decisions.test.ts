@@ -5,6 +5,10 @@
  * his own phone: his own vote wins, and the page says so), then adoption
  * with a statement, whose booking is carried out and seen on the other phone.
  *
+ * Then two phones close the same decision differently while cut off from
+ * each other; once they meet, both show the disagreement until someone
+ * chooses the outcome that stands.
+ *
  * Money allocations are left to the domain tests (allocations.test.ts); the
  * allocation here is a booking of a resource from the inventory.
  */
@@ -12,7 +16,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newDevice } from '../support/browser';
-import { requireAppBuild, ROOT, startRelayProcess, type RelayProcess } from '../support/relay-process';
+import { CuttableLink } from '../support/cuttable-link';
+import { freePort, requireAppBuild, ROOT, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 import { DecisionsModel, plain } from './decisions-model';
 
@@ -148,5 +153,80 @@ describe('decisions in a hybrid assembly', () => {
 		expect(await pageB.getByRole('form', { name: 'Ma position' }).count()).toBe(0);
 		await bruno.open();
 		await bruno.card(TITLE).getByText('Adoptée').waitFor();
+	});
+});
+
+describe('a decision closed differently on two phones cut off from each other', () => {
+	let relay: RelayProcess;
+	let links: CuttableLink[];
+	let browser: Browser;
+	let pageA: Page;
+	let pageB: Page;
+	let alice: DecisionsModel;
+	let bruno: DecisionsModel;
+
+	beforeAll(async () => {
+		requireAppBuild();
+		relay = await startRelayProcess({ staticDir: join(ROOT, 'build') });
+		// Each phone reaches the relay through its own link, so each can lose the network alone.
+		links = [await CuttableLink.open(await freePort(), relay.port), await CuttableLink.open(await freePort(), relay.port)];
+		browser = await launchBrowser();
+		pageA = await (await newDevice(browser, 'fr-FR')).newPage();
+		pageB = await (await newDevice(browser, 'fr-FR')).newPage();
+		alice = new DecisionsModel(pageA);
+		bruno = new DecisionsModel(pageB);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		for (const link of links ?? []) await link.cut();
+		await relay?.kill('SIGTERM');
+	});
+
+	it('shows both closings after the merge, and the one people keep stands everywhere', async () => {
+		const [linkA, linkB] = links as [CuttableLink, CuttableLink];
+		const a = new AppModel(pageA);
+		await pageA.goto(`${linkA.origin}/`);
+		await a.chooseName('Alice');
+		await a.createCollective('Cantine');
+		const invite = new URL(await a.inviteLink());
+		const fragment = new URLSearchParams(invite.hash.slice(1));
+		fragment.set('r', `ws://127.0.0.1:${linkB.port}/sync`);
+		await pageB.goto(`${linkB.origin}/join#${fragment.toString()}`);
+		await pageB.getByLabel('Votre nom').fill('Bruno');
+		await pageB.getByRole('button', { name: 'Rejoindre' }).click();
+		await pageB.waitForURL(/\/s\//);
+
+		await alice.open();
+		await alice.propose({ title: 'Horaires du samedi', process: 'Consentement' });
+		await a.waitSynced();
+		await bruno.open();
+		await bruno.openDecision('Horaires du samedi');
+
+		await linkA.cut();
+		await linkB.cut();
+		await alice.close('Adoptée', 'On ouvre à 10 h.');
+		await bruno.close('Retirée', 'On en reparle en AG.');
+		await linkA.restore();
+		await linkB.restore();
+
+		for (const model of [alice, bruno]) {
+			const conflict = model.outcome().getByRole('group', { name: 'Close différemment hors ligne' });
+			await conflict.waitFor();
+			await expect.poll(() => conflict.getByRole('listitem').count()).toBe(2);
+		}
+		await alice.open();
+		await alice.card('Horaires du samedi').getByText('à trancher', { exact: false }).waitFor();
+		await alice.openDecision('Horaires du samedi');
+		await alice
+			.outcome()
+			.getByRole('listitem', { name: 'Retirée' })
+			.getByRole('button', { name: 'Garder cette issue' })
+			.click();
+
+		for (const model of [alice, bruno]) {
+			await model.outcome().getByRole('group', { name: 'Close différemment hors ligne' }).waitFor({ state: 'detached' });
+			await expect.poll(async () => plain(await model.outcome().getByRole('heading', { level: 3 }).textContent())).toBe('Issue : Retirée');
+		}
 	});
 });
