@@ -104,6 +104,9 @@ export class DocState {
 
 	/** What a client with the given encoded state vector is missing (sync step 2). */
 	diff(encodedStateVector: Uint8Array): Promise<Uint8Array> {
+		// A new device lacks everything: the merged document is the answer, and diffing a
+		// big room against nothing would cost as much as a merge for no gain.
+		if (Y.decodeStateVector(encodedStateVector).size === 0) return this.merged();
 		return this.#alone(async () => {
 			const count = this.#parts.length;
 			if (count === 0) return EMPTY_UPDATE;
