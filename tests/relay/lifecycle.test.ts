@@ -14,6 +14,9 @@ test('closing the relay says "going away" (1001) to every client and stores what
 	await waitForSynced(client);
 	client.doc.getMap('m').set('last words', true);
 	await relay.close();
+	// The relay is done once the client answered its close frame; the client's own close
+	// event comes when the connection ends, a moment later.
+	await waitFor(() => closes.length > 0, 'the client to see the close');
 	expect(closes).toContain(1001);
 	client.destroy();
 

@@ -1,4 +1,5 @@
 import { onTestFinished, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
 import { hashToken } from '../../sync-server/src/token.js';
@@ -34,7 +35,9 @@ function largeRoom(size: number): { updates: Uint8Array[]; doc: Y.Doc } {
 test('a large room reaches a client on a slow link in pieces, well within its silence timeout', async () => {
 	// About 10 MiB at 2 MiB/s: five seconds on the wire. As one message, the client would
 	// hear nothing for five seconds; with its timeout lowered to 3 s (the stock one is 30 s
-	// against minutes on a real slow link) it would give up and start again, forever.
+	// against minutes on a real slow link) it would give up and start again, forever. In
+	// pieces of 256 KiB, one arrives every eighth of a second, and the bound below leaves
+	// room for a busy machine.
 	const dataDir = tempDir('slow');
 	const room = randomRoomId();
 	const token = randomToken();
@@ -45,6 +48,13 @@ test('a large room reaches a client on a slow link in pieces, well within its si
 	await seed.close();
 
 	const relay = await startTestRelay({ dataDir });
+	// Someone else opens the room first: what is measured below is the transfer over the
+	// slow link, not how long the relay takes to load a room from disk.
+	const first = new WebSocket(`${relay.syncUrl}/${room}?token=${token}`);
+	first.on('error', () => {});
+	onTestFinished(() => first.terminate());
+	await new Promise((resolve) => first.once('message', resolve));
+
 	const link = await ThrottledLink.open(relay.port, 2 * MiB);
 	onTestFinished(() => link.close());
 	const client = makeClient(`ws://127.0.0.1:${link.port}/sync`, room, token);
@@ -76,9 +86,10 @@ test('a large room reaches a client on a slow link in pieces, well within its si
 
 	await waitFor(() => provider.synced, 'the client to sync over the slow link', 40_000);
 	clearInterval(watchdog);
+	console.info(`longest silence ${longestGap} ms over ${connections} connection(s)`);
 	expect(watchdogFired).toBe(false);
 	expect(connections).toBe(1);
-	expect(longestGap).toBeLessThan(1500);
+	expect(longestGap).toBeLessThan(2000);
 	expect(client.doc.getText('minutes').length).toBe(source.getText('minutes').length);
 	expect(client.doc.getArray('ledger').length).toBe(source.getArray('ledger').length);
 	expect(Y.encodeStateVector(client.doc)).toEqual(Y.encodeStateVector(source));
