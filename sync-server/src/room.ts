@@ -18,12 +18,11 @@ import {
 	decodeClientMessage,
 	encodeAwarenessMessage,
 	encodeSyncStep1,
-	encodeSyncStep2,
 	encodeSyncUpdate,
 	errorMessage
 } from './messages.js';
 import { SerialQueue } from './serial-queue.js';
-import { splitUpdate } from './split-update.js';
+import { sendSyncAnswer } from './sync-answer.js';
 import { storedUpdates, type RoomAccess } from './storage.js';
 import { inspectUpdate, InvalidUpdateError } from './update-info.js';
 
@@ -160,7 +159,8 @@ export class Room {
 				} catch (error) {
 					return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'invalid state vector', error);
 				}
-				await this.#sendDocument(connection, doc, message.stateVector);
+				const diff = await doc.diff(message.stateVector);
+				await sendSyncAnswer(connection, diff, this.context.syncChunkBytes, { logger: this.context.logger, roomId: this.id });
 				if (!connection.initialAckScheduled) {
 					connection.initialAckScheduled = true;
 					connection.scheduleAck(() => doc.encodedStateVector());
@@ -198,32 +198,6 @@ export class Room {
 				connection.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries())));
 				return;
 		}
-	}
-
-	/**
-	 * Sends what the client lacks. A large answer goes out as several sync updates and a
-	 * final sync step 2 (the stock client counts itself synced on a step 2): each one
-	 * arrives well within the client's 30 s silence timeout, even on a slow link. Pieces
-	 * are cut one at a time and the event loop runs between them, so other rooms do not
-	 * wait for a big room to be cut up.
-	 */
-	async #sendDocument(connection: Connection, doc: DocState, stateVector: Uint8Array): Promise<void> {
-		const diff = await doc.diff(stateVector);
-		let previous: Uint8Array | null = null;
-		try {
-			for (const piece of splitUpdate(diff, this.context.syncChunkBytes)) {
-				if (previous !== null) {
-					if (!connection.send(encodeSyncUpdate(previous))) return;
-					await new Promise((resolve) => setImmediate(resolve));
-				}
-				previous = piece;
-			}
-		} catch (error) {
-			// The pieces sent are valid; the whole diff after them completes the document.
-			this.context.logger.warn({ room: this.id, error: errorMessage(error) }, 'sync answer sent whole');
-			previous = diff;
-		}
-		connection.send(encodeSyncStep2(previous ?? diff));
 	}
 
 	async #receiveUpdate(

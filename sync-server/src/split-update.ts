@@ -8,6 +8,9 @@
 // item: the right part's origin is the last unit of the left part. Only the last piece
 // carries the delete set, so no deletion arrives before what it deletes has a chance to.
 import * as encoding from 'lib0/encoding';
+import { Reader, UnsplittableUpdateError, utf16Length } from './update-reader.js';
+
+export { UnsplittableUpdateError };
 
 /** Struct content kinds (the low 5 bits of a struct's info byte). */
 const GC = 0;
@@ -25,102 +28,6 @@ const SKIP = 10;
 const ORIGIN = 0x80;
 const RIGHT_ORIGIN = 0x40;
 const TYPE_WITH_NAME = new Set([3, 5]); // XmlElement and XmlHook carry a name
-
-export class UnsplittableUpdateError extends Error {
-	override name = 'UnsplittableUpdateError';
-}
-
-/** A cursor over the update's bytes with the lib0 primitives Yjs uses. */
-class Reader {
-	pos = 0;
-	constructor(readonly bytes: Uint8Array) {}
-
-	byte(): number {
-		if (this.pos >= this.bytes.length) throw new UnsplittableUpdateError('unexpected end of update');
-		return this.bytes[this.pos++] as number;
-	}
-
-	varUint(): number {
-		let value = 0;
-		let multiplier = 1;
-		for (;;) {
-			const byte = this.byte();
-			value += (byte & 0x7f) * multiplier;
-			if (byte < 0x80) return value;
-			multiplier *= 128;
-			if (multiplier > 2 ** 53) throw new UnsplittableUpdateError('integer out of range');
-		}
-	}
-
-	skip(length: number): void {
-		if (this.pos + length > this.bytes.length) throw new UnsplittableUpdateError('unexpected end of update');
-		this.pos += length;
-	}
-
-	/** Skips an item id: client, clock. */
-	skipId(): void {
-		this.varUint();
-		this.varUint();
-	}
-
-	/** Skips a varString or varUint8Array; returns where its bytes start. */
-	skipBytes(): number {
-		const length = this.varUint();
-		const start = this.pos;
-		this.skip(length);
-		return start;
-	}
-
-	/** Skips one lib0 "any" value. */
-	skipAny(): void {
-		const type = this.byte();
-		switch (type) {
-			case 127: // undefined
-			case 126: // null
-			case 121: // false
-			case 120: // true
-				return;
-			case 125: // varInt: continuation bit on every byte but the last
-				while (this.byte() >= 0x80);
-				return;
-			case 124:
-				return this.skip(4);
-			case 123:
-			case 122:
-				return this.skip(8);
-			case 119: // string
-			case 116: // bytes
-				this.skipBytes();
-				return;
-			case 118: {
-				const entries = this.varUint();
-				for (let i = 0; i < entries; i++) {
-					this.skipBytes();
-					this.skipAny();
-				}
-				return;
-			}
-			case 117: {
-				const items = this.varUint();
-				for (let i = 0; i < items; i++) this.skipAny();
-				return;
-			}
-			default:
-				throw new UnsplittableUpdateError(`unknown value type ${type}`);
-		}
-	}
-}
-
-/** UTF-16 code units of valid UTF-8 (what a JavaScript string's length counts). */
-function utf16Length(bytes: Uint8Array, start: number, end: number): number {
-	let units = 0;
-	for (let i = start; i < end; i++) {
-		const byte = bytes[i] as number;
-		if (byte < 0x80 || (byte >= 0xc0 && byte < 0xf0)) units += 1;
-		else if (byte >= 0xf0) units += 2;
-	}
-	return units;
-}
 
 /** One struct (or a slice of one) ready to be written into a piece. */
 interface Piece {
