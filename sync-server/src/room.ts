@@ -160,7 +160,10 @@ export class Room {
 					return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'invalid state vector', error);
 				}
 				const diff = await doc.diff(message.stateVector);
-				await sendSyncAnswer(connection, diff, this.context.syncChunkBytes, { logger: this.context.logger, roomId: this.id });
+				await sendSyncAnswer(connection, diff, this.context.syncChunkBytes, {
+					logger: this.context.logger,
+					roomId: this.id
+				});
 				if (!connection.initialAckScheduled) {
 					connection.initialAckScheduled = true;
 					connection.scheduleAck(() => doc.encodedStateVector());

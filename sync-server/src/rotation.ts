@@ -94,6 +94,9 @@ export async function handleRotation(
 	}
 	const closed = deps.registry.get(roomId)?.revoke(next) ?? 0;
 	if (closed > 0) deps.metrics.refusals.inc({ reason: 'token-rotated' }, closed);
-	deps.logger.info({ room: roomId, closedConnections: closed, readOnly: next.readonlyTokenHash !== null }, 'room tokens rotated');
+	deps.logger.info(
+		{ room: roomId, closedConnections: closed, readOnly: next.readonlyTokenHash !== null },
+		'room tokens rotated'
+	);
 	sendJson(res, 200, { status: 'rotated' });
 }

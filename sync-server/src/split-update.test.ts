@@ -15,13 +15,18 @@ function busyDoc(seed: number): Y.Doc {
 		const list = doc.getArray<unknown>('ledger');
 		switch (prng.uint32(gen, 0, 6)) {
 			case 0:
-				text.insert(prng.uint32(gen, 0, text.length), `${prng.word(gen, 1, 400)} 🚲 ${'é'.repeat(prng.uint32(gen, 0, 30))}`);
+				text.insert(
+					prng.uint32(gen, 0, text.length),
+					`${prng.word(gen, 1, 400)} 🚲 ${'é'.repeat(prng.uint32(gen, 0, 30))}`
+				);
 				break;
 			case 1:
 				if (text.length > 10) text.delete(prng.uint32(gen, 0, text.length - 5), 4);
 				break;
 			case 2:
-				list.push(Array.from({ length: prng.uint32(gen, 1, 40) }, (_, n) => ({ n, note: prng.word(gen, 0, 30), ok: n % 2 === 0 })));
+				list.push(
+					Array.from({ length: prng.uint32(gen, 1, 40) }, (_, n) => ({ n, note: prng.word(gen, 0, 30), ok: n % 2 === 0 }))
+				);
 				break;
 			case 3:
 				if (list.length > 3) list.delete(prng.uint32(gen, 0, list.length - 3), 2);

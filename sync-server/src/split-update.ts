@@ -201,7 +201,8 @@ function sliceList(bytes: Uint8Array, boundaries: number[], item: ItemHead, maxB
 		sliceHeader(encoder, item, from);
 		encoding.writeVarUint(encoder, to - from);
 		encoding.writeUint8Array(encoder, bytes.subarray(boundaries[from], boundaries[to]));
-		pieces.push({ client: item.client, clock: item.clock + from, length: to - from, bytes: encoding.toUint8Array(encoder) });
+		const slice = encoding.toUint8Array(encoder);
+		pieces.push({ client: item.client, clock: item.clock + from, length: to - from, bytes: slice });
 		from = to;
 	}
 	return pieces;
@@ -225,7 +226,8 @@ function sliceString(bytes: Uint8Array, contentStart: number, end: number, item:
 		sliceHeader(encoder, item, offset);
 		encoding.writeVarUint(encoder, to - from);
 		encoding.writeUint8Array(encoder, bytes.subarray(from, to));
-		pieces.push({ client: item.client, clock: item.clock + offset, length: units, bytes: encoding.toUint8Array(encoder) });
+		const slice = encoding.toUint8Array(encoder);
+		pieces.push({ client: item.client, clock: item.clock + offset, length: units, bytes: slice });
 		offset += units;
 		from = to;
 	}

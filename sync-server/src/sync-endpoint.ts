@@ -92,7 +92,14 @@ export class SyncEndpoint {
 	 * Completes the upgrade only to close at once with a code the stock client understands
 	 * (an HTTP refusal reaches a browser as a bare 1006, and it would retry forever).
 	 */
-	#acceptAndClose(req: http.IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string, roomId: string): void {
+	#acceptAndClose(
+		req: http.IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		code: number,
+		reason: string,
+		roomId: string
+	): void {
 		this.deps.metrics.refusals.inc({ reason });
 		this.deps.logger.warn({ room: roomId, reason, code }, 'connection refused');
 		this.#wss.handleUpgrade(req, socket, head, (ws) => {
@@ -156,7 +163,8 @@ export class SyncEndpoint {
 			if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
 				// ws has closed the socket with 1009 already.
 				metrics.refusals.inc({ reason: 'frame-too-large' });
-				logger.warn({ room: roomId, connection: connection.id, reason: 'frame-too-large', code: 1009 }, 'connection refused');
+				const fields = { room: roomId, connection: connection.id, reason: 'frame-too-large', code: 1009 };
+				logger.warn(fields, 'connection refused');
 				return;
 			}
 			logger.warn({ room: roomId, connection: connection.id, error: error.message }, 'socket error');
@@ -164,7 +172,8 @@ export class SyncEndpoint {
 		const room = registry.join(roomId, connection);
 		if (room === null) {
 			metrics.refusals.inc({ reason: 'too-many-rooms' });
-			logger.warn({ room: roomId, reason: 'too-many-rooms', code: CLOSE_RELAY_BUSY, rooms: registry.size }, 'connection refused');
+			const fields = { room: roomId, reason: 'too-many-rooms', code: CLOSE_RELAY_BUSY, rooms: registry.size };
+			logger.warn(fields, 'connection refused');
 			ws.close(CLOSE_RELAY_BUSY, 'relay busy');
 			return;
 		}
@@ -180,7 +189,8 @@ export class SyncEndpoint {
 			registry.leave(room, connection);
 			logger.debug({ room: roomId, connection: connection.id, code }, 'connection closed');
 		});
-		logger.debug({ room: roomId, connection: connection.id, access: who.access, ack: who.wantsAck }, 'connection opened');
+		const fields = { room: roomId, connection: connection.id, access: who.access, ack: who.wantsAck };
+		logger.debug(fields, 'connection opened');
 	}
 
 	#receive(connection: Connection, room: Room, roomId: string, data: RawData, isBinary: boolean): void {
@@ -191,7 +201,8 @@ export class SyncEndpoint {
 		if (!connection.takeMessage()) {
 			connection.rejected = true;
 			metrics.refusals.inc({ reason: 'rate-limited' });
-			logger.warn({ room: roomId, connection: connection.id, reason: 'rate-limited', code: CLOSE_RATE_LIMITED }, 'connection refused');
+			const fields = { room: roomId, connection: connection.id, reason: 'rate-limited', code: CLOSE_RATE_LIMITED };
+			logger.warn(fields, 'connection refused');
 			connection.close(CLOSE_RATE_LIMITED, 'rate limit exceeded');
 			return;
 		}

@@ -24,7 +24,9 @@ function busyLog(entries: number): Uint8Array[] {
 		const member = members[n % members.length]!;
 		member.transact(() => {
 			const ledger = member.getArray<unknown>('ledger');
-			for (let k = 0; k < 60; k++) ledger.insert(Math.floor(ledger.length / 2), [{ n, k, amount: k * 2.5, label: `écriture ${k}` }]);
+			for (let k = 0; k < 60; k++) {
+				ledger.insert(Math.floor(ledger.length / 2), [{ n, k, amount: k * 2.5, label: `écriture ${k}` }]);
+			}
 			member.getText('minutes').insert(0, `point ${n} `);
 		});
 	}

@@ -75,7 +75,11 @@ async function collectGarbage(relay: RelayProcess): Promise<void> {
 		inspector.once('error', reject);
 	});
 	inspector.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-	await new Promise<void>((resolve) => inspector.on('message', (data: Buffer) => JSON.parse(data.toString()).id === 1 && resolve()));
+	await new Promise<void>((resolve) =>
+		inspector.on('message', (data: Buffer) => {
+			if ((JSON.parse(data.toString()) as { id?: number }).id === 1) resolve();
+		})
+	);
 	inspector.close();
 }
 
@@ -164,7 +168,12 @@ test('thousands of hostile frames harm nothing: health, other rooms, stored data
 
 	const codes = new Map<string, number>();
 	for (const outcome of outcomes) {
-		const key = outcome.kind === 'closed' ? `closed ${outcome.code}` : outcome.kind === 'refused' ? `refused ${outcome.status}` : 'kept';
+		const key =
+			outcome.kind === 'closed'
+				? `closed ${outcome.code}`
+				: outcome.kind === 'refused'
+					? `refused ${outcome.status}`
+					: 'kept';
 		codes.set(key, (codes.get(key) ?? 0) + 1);
 	}
 	console.info(`${framesSent} frames on ${outcomes.length} connections:`, Object.fromEntries(codes));
