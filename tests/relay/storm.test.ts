@@ -28,6 +28,10 @@ function storedDoc(dataDir: string, room: string): Y.Doc {
 const editsOf = (doc: Y.Doc): string[] => doc.getArray<string>('edits').toArray().slice().sort();
 
 test('clients writing through a SIGKILL and restart of the relay lose nothing', async () => {
+	// In Node every stock provider listens for the process's exit; eleven at once is expected.
+	const listeners = process.getMaxListeners();
+	process.setMaxListeners(listeners + CLIENTS + ROOMS);
+	onTestFinished(() => void process.setMaxListeners(listeners));
 	const dataDir = tempDir('storm');
 	const port = await freePort();
 	let relay: RelayProcess = await startRelayProcess({ port, dataDir });
