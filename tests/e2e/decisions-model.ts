@@ -13,6 +13,8 @@ export interface Proposal {
 	majority?: string;
 	quorum?: string;
 	options?: string[];
+	/** Money sent on adoption: the fund as its option reads ("Caisse (EUR)") and the amount typed. */
+	money?: { fund: string; amount: string };
 	/** A booking granted on adoption: resource name, datetime-local start and end, another collective. */
 	booking?: { resource: string; start: string; end: string; collective: string };
 }
@@ -48,9 +50,17 @@ export class DecisionsModel {
 			await form.getByLabel(`Option ${i + 1}`, { exact: true }).fill(option);
 		}
 		if (p.quorum) await form.getByLabel('Quorum', { exact: false }).fill(p.quorum);
+		let allocations = 0;
+		if (p.money) {
+			await form.getByRole('button', { name: 'Ajouter une affectation' }).click();
+			const allocation = form.getByRole('group', { name: `Affectation ${++allocations}` });
+			await allocation.getByLabel('Effet').selectOption({ label: "De l'argent d'un fonds" });
+			await allocation.getByLabel(/^Fonds/).selectOption({ label: p.money.fund });
+			await allocation.getByLabel('Montant').fill(p.money.amount);
+		}
 		if (p.booking) {
 			await form.getByRole('button', { name: 'Ajouter une affectation' }).click();
-			const allocation = form.getByRole('group', { name: 'Affectation 1' });
+			const allocation = form.getByRole('group', { name: `Affectation ${++allocations}` });
 			await allocation.getByLabel('Effet').selectOption({ label: 'Réserver une ressource' });
 			await allocation.getByLabel(/^Ressource/).selectOption({ label: p.booking.resource });
 			await allocation.getByLabel('Début').fill(p.booking.start);

@@ -3,14 +3,14 @@
  * with a quorum, each member voting on their own phone, a show of hands
  * recorded on one phone at the meeting (counting a member who also voted on
  * his own phone: his own vote wins, and the page says so), then adoption
- * with a statement, whose booking is carried out and seen on the other phone.
+ * with a statement, whose effects are carried out and seen on the other phone.
  *
  * Then two phones close the same decision differently while cut off from
  * each other; once they meet, both show the disagreement until someone
  * chooses the outcome that stands.
  *
- * Money allocations are left to the domain tests (allocations.test.ts); the
- * allocation here is a booking of a resource from the inventory.
+ * The adopted decision carries two allocations: money out of the cash box,
+ * seen in the fund's balance, and a booking of a resource from the inventory.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, ROOT, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 import { DecisionsModel, plain } from './decisions-model';
+import { MoneyModel } from './money-model';
 
 const TITLE = 'Prêter la camionnette à la cantine';
 const inDays = (days: number, hour: number) => {
@@ -51,12 +52,17 @@ describe('decisions in a hybrid assembly', () => {
 		await relay?.kill('SIGTERM');
 	});
 
-	it('sets up a collective with a van, and a second member joins by invite', async () => {
+	it('sets up a collective with a van and a cash box, and a second member joins by invite', async () => {
 		const a = new AppModel(pageA);
 		await pageA.goto(`http://127.0.0.1:${relay.port}/`);
 		await a.chooseName('Alice');
 		await a.createCollective('Atelier GKN');
 		await a.addResource({ kind: 'Véhicule', name: 'Camionnette' });
+		const money = new MoneyModel(pageA);
+		await money.open('Fonds');
+		await money.createFund({ name: 'Caisse', kind: 'Caisse' });
+		await money.open('Écritures');
+		await money.addEntry({ fund: 'Caisse (Caisse, EUR)', direction: 'Entrée', amount: '500', category: 'Don', outside: 'Soutien' });
 		await a.waitSynced();
 		const invite = await a.inviteLink();
 
@@ -81,17 +87,19 @@ describe('decisions in a hybrid assembly', () => {
 		await expect.poll(() => alice.proposalForm().getByLabel('Proposition').inputValue()).toBe('Le samedi, pour les livraisons.');
 	});
 
-	it('opens a vote with a quorum and a booking to grant if adopted', async () => {
+	it('opens a vote with a quorum, and money and a booking to allocate if adopted', async () => {
 		await alice.proposalForm().getByRole('button', { name: 'Annuler' }).click();
 		await alice.propose({
 			title: TITLE,
 			proposal: 'Le samedi, pour les livraisons.',
 			process: 'Vote',
 			quorum: '4',
+			money: { fund: 'Caisse (EUR)', amount: '120' },
 			booking: { resource: 'Camionnette', start: inDays(3, 8), end: inDays(3, 18), collective: 'Cantine populaire' }
 		});
 		await pageA.getByText('Vote à la majorité simple').waitFor();
 		await pageA.getByText('Réservation de Camionnette pour Cantine populaire', { exact: false }).waitFor();
+		await pageA.getByText(/120,00\s€ du fonds Caisse/).waitFor();
 		await alice.takePosition('Oui');
 		await expect.poll(() => alice.myPosition()).toContain('Votre position : Oui');
 		await expect.poll(() => alice.participation()).toContain('quorum de 4 pas encore atteint');
@@ -139,13 +147,20 @@ describe('decisions in a hybrid assembly', () => {
 		}
 	});
 
-	it('closes as adopted with a statement; the booking is granted and the other phone shows the outcome', async () => {
+	it('closes as adopted with a statement; money and booking follow, and the other phone shows the outcome', async () => {
 		await alice.close('Adoptée', 'La camionnette va à la cantine le samedi.');
 		const outcome = alice.outcome();
 		await outcome.getByText('La camionnette va à la cantine le samedi.').waitFor();
 		await outcome.getByText('Réservation confirmée').waitFor();
-		await outcome.getByText('Fait par Alice', { exact: false }).waitFor();
+		await outcome.getByText(/^Écriture du .* 120,00\s€ sortis du fonds Caisse\b/).waitFor();
+		await expect.poll(() => outcome.getByText('Fait par Alice', { exact: false }).count()).toBe(2);
 		expect(await pageA.getByRole('form', { name: 'Ma position' }).count()).toBe(0);
+		const decisionPage = pageA.url();
+		const money = new MoneyModel(pageA);
+		await money.open('Fonds');
+		expect(await money.fundBalance('Caisse')).toBe('380,00 €');
+		await pageA.goto(decisionPage);
+		await alice.outcome().waitFor();
 
 		await bruno.outcome().waitFor();
 		expect(plain(await bruno.outcome().getByRole('heading', { level: 3 }).textContent())).toBe('Issue : Adoptée');
