@@ -15,6 +15,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { launchBrowser, newDevice } from '../support/browser';
 import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, ROOT, startRelayProcess, type RelayProcess } from '../support/relay-process';
@@ -81,6 +82,10 @@ describe('decisions in a hybrid assembly', () => {
 		await form.getByLabel('Proposition').fill('Le samedi, pour les livraisons.');
 		await form.getByRole('button', { name: 'Proposer' }).click();
 		await expect.poll(() => form.getByRole('alert').textContent()).toContain('Donnez un titre à la proposition');
+		await form.getByRole('button', { name: 'Ajouter une affectation' }).click();
+		expect(await seriousViolations(pageA)).toEqual([]);
+		expect(await horizontalOverflow(pageA)).toBe(0);
+		await form.getByRole('button', { name: "Retirer l'affectation 1" }).click();
 		expect(await form.getByLabel('Proposition').inputValue()).toBe('Le samedi, pour les livraisons.');
 		// A reload (an app update, say) loses nothing of the draft.
 		await pageA.reload();
@@ -120,6 +125,8 @@ describe('decisions in a hybrid assembly', () => {
 		await form.getByRole('checkbox', { name: 'Bruno' }).check();
 		await form.getByRole('button', { name: 'Enregistrer le décompte' }).click();
 		await expect.poll(() => form.getByRole('alert').textContent()).toContain('Indiquez pour quoi Bruno a levé la main');
+		expect(await seriousViolations(pageA)).toEqual([]);
+		expect(await horizontalOverflow(pageA)).toBe(0);
 		await form.getByRole('button', { name: 'Annuler' }).click();
 
 		await alice.recordTally({ note: 'AG du samedi', hands: { Bruno: 'Oui' }, guests: { Oui: 3, Non: 1 } });
@@ -161,6 +168,8 @@ describe('decisions in a hybrid assembly', () => {
 		expect(await money.fundBalance('Caisse')).toBe('380,00 €');
 		await pageA.goto(decisionPage);
 		await alice.outcome().waitFor();
+		expect(await seriousViolations(pageA)).toEqual([]);
+		expect(await horizontalOverflow(pageA)).toBe(0);
 
 		await bruno.outcome().waitFor();
 		expect(plain(await bruno.outcome().getByRole('heading', { level: 3 }).textContent())).toBe('Issue : Adoptée');
@@ -168,6 +177,7 @@ describe('decisions in a hybrid assembly', () => {
 		expect(await pageB.getByRole('form', { name: 'Ma position' }).count()).toBe(0);
 		await bruno.open();
 		await bruno.card(TITLE).getByText('Adoptée').waitFor();
+		expect(await seriousViolations(pageB)).toEqual([]);
 	});
 });
 

@@ -1,0 +1,27 @@
+/** axe-core run in the page: the serious and critical accessibility violations, by rule and count. */
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+	id: string;
+	impact: string | null;
+	nodes: { target: unknown }[];
+}
+
+export async function seriousViolations(page: Page): Promise<string[]> {
+	await page.addScriptTag({ path: axePath });
+	const violations = await page.evaluate(async () => {
+		const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+		return (await axe.run()).violations;
+	});
+	return violations
+		.filter((v) => v.impact === 'critical' || v.impact === 'serious')
+		.map((v) => `${v.id} (${v.nodes.length}: ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))})`);
+}
+
+/** How many pixels the page is wider than the window: 0 when nothing scrolls sideways. */
+export async function horizontalOverflow(page: Page): Promise<number> {
+	return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
