@@ -179,6 +179,34 @@ describe('decisions in a hybrid assembly', () => {
 		await bruno.card(TITLE).getByText('Adoptée').waitFor();
 		expect(await seriousViolations(pageB)).toEqual([]);
 	});
+
+	it('keeps an allocation pending while its fund is archived, and carries it out on retry', async () => {
+		const money = new MoneyModel(pageA);
+		await alice.open();
+		await alice.propose({ title: 'Acheter des outils', process: 'Consentement', money: { fund: 'Caisse (EUR)', amount: '50' } });
+		const decisionPage = pageA.url();
+		await alice.takePosition("D'accord");
+		await money.open('Fonds');
+		await money.fund('Caisse').getByRole('link', { name: 'Caisse' }).click();
+		const fundPage = pageA.url();
+		await pageA.getByRole('button', { name: 'Archiver' }).click();
+		await pageA.getByRole('button', { name: 'Réactiver' }).waitFor();
+
+		await pageA.goto(decisionPage);
+		await alice.close('Adoptée', 'On achète les outils.');
+		await expect.poll(() => pageA.getByRole('alert').textContent()).toContain('le fonds est archivé');
+		await alice.outcome().getByText('En attente : le fonds est archivé.').waitFor();
+
+		await pageA.goto(fundPage);
+		await pageA.getByRole('button', { name: 'Réactiver' }).click();
+		await pageA.goto(decisionPage);
+		await alice.outcome().getByText('En attente : pas encore exécutée.').waitFor();
+		await alice.outcome().getByRole('button', { name: 'Réessayer les affectations en attente' }).click();
+		await alice.outcome().getByText(/^Écriture du .* 50,00\s€ sortis du fonds Caisse\b/).waitFor();
+		expect(await alice.outcome().getByRole('button', { name: 'Réessayer les affectations en attente' }).count()).toBe(0);
+		await money.open('Fonds');
+		expect(await money.fundBalance('Caisse')).toBe('330,00 €');
+	});
 });
 
 describe('a decision closed differently on two phones cut off from each other', () => {
