@@ -188,6 +188,7 @@ describe('decisions in a hybrid assembly', () => {
 		await alice.takePosition("D'accord");
 		await money.open('Fonds');
 		await money.fund('Caisse').getByRole('link', { name: 'Caisse' }).click();
+		await pageA.waitForURL(/\/money\/funds\//);
 		const fundPage = pageA.url();
 		await pageA.getByRole('button', { name: 'Archiver' }).click();
 		await pageA.getByRole('button', { name: 'Réactiver' }).waitFor();
