@@ -18,6 +18,7 @@ import { createNeed } from './needs';
 import { addPledge, deliverPledge } from './pledges';
 import { needPledges, needProgress } from './progress';
 import { addResource, updateResource } from './resources';
+import type { NeedId } from './ids';
 import { joinSpace } from './space';
 import { memberId, newSpace } from './testing';
 import { transparencyReport } from './transparency';
@@ -67,7 +68,7 @@ describe('a month in the life of a collective', () => {
 
 		// Donations in, and three decisions that allocate money, two of them to needs.
 		recordEntry(doc, { fundId: cash, date: date(4), amount: 50_000, direction: 'in', category: 'donation', counterparty: { kind: 'outside', name: 'Fête de quartier' } }, alice, day(4));
-		const allocations: [string, number, string | null][] = [
+		const allocations: [string, number, NeedId | null][] = [
 			['Acompte du four', 15_000, campaign],
 			['Bocaux pour la cantine', 4_000, null],
 			['Part du loyer', 20_000, null]
@@ -82,7 +83,7 @@ describe('a month in the life of a collective', () => {
 			takePosition(doc, decision, { choice: 'agree' }, bruno, day(13, 14));
 			expect(adoptDecision(doc, decision, { statement: 'Adopté en assemblée' }, alice, day(15)).ok).toBe(true);
 		}
-		expect(allocatedToNeed(doc, campaign as never)).toBe(15_000);
+		expect(allocatedToNeed(doc, campaign)).toBe(15_000);
 		// Two dues, one donation, three allocations: 20 + 500 − 150 − 40 − 200 = 130 €.
 		expect(fundBalance(doc, cash)?.balance).toBe(13_000);
 		expect(openConflicts(doc, date(20))).toEqual([]);
