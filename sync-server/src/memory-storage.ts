@@ -3,6 +3,7 @@
 import {
 	mergeInline,
 	storedUpdates,
+	type Append,
 	type CompactionResult,
 	type MergeUpdates,
 	type RoomAccess,
@@ -69,14 +70,24 @@ export class MemoryStorage implements RoomStorage {
 		};
 	}
 
-	async appendUpdate(roomId: string, data: Uint8Array): Promise<number> {
+	async appendUpdates(appends: readonly Append[]): Promise<number[]> {
 		this.#assertOpen();
 		if (this.failWrites) throw new Error('simulated write failure');
-		const room = this.#rooms.get(roomId);
-		if (room === undefined) throw new Error(`unknown room ${roomId}`);
-		room.lastSeq += 1;
-		room.stored.updates.push({ seq: room.lastSeq, data: data.slice() });
-		return room.lastSeq;
+		// All or none, like one SQLite transaction: check every room before storing any.
+		for (const { roomId } of appends) {
+			if (!this.#rooms.has(roomId)) throw new Error(`unknown room ${roomId}`);
+		}
+		return appends.map(({ roomId, data }) => {
+			const room = this.#rooms.get(roomId) as MemoryRoom;
+			room.lastSeq += 1;
+			room.stored.updates.push({ seq: room.lastSeq, data: data.slice() });
+			return room.lastSeq;
+		});
+	}
+
+	async appendUpdate(roomId: string, data: Uint8Array): Promise<number> {
+		const [seq] = await this.appendUpdates([{ roomId, data }]);
+		return seq as number;
 	}
 
 	async compactRoom(roomId: string, merge: MergeUpdates = mergeInline): Promise<CompactionResult | null> {

@@ -67,7 +67,13 @@ export class RelayMetrics {
 	});
 	readonly persistSeconds = new Histogram({
 		name: 'relay_persist_duration_seconds',
-		help: 'Time to append one update to storage durably.',
+		help: 'Time from an update handed to storage to the update durably stored (its wait for the commit included).',
+		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+		registers: [this.registry]
+	});
+	readonly commitSeconds = new Histogram({
+		name: 'relay_commit_duration_seconds',
+		help: 'Time of one storage commit (one transaction, one sync to disk) of a batch of updates.',
 		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 		registers: [this.registry]
 	});

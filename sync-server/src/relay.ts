@@ -2,9 +2,11 @@
 // WebSocket sync endpoint. Everything a site needs runs in this one process on one port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GroupCommit } from './group-commit.js';
 import { createHttpHandler } from './http-api.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
+import { errorMessage } from './messages.js';
 import { WorkerMerger, type UpdateMerger } from './merger.js';
 import { RelayMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms.js';
@@ -74,10 +76,22 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		{ rooms: () => rooms.size, connections: (access) => sync.count(access) },
 		{ processMetrics: options.processMetrics }
 	);
+	const commits = new GroupCommit(storage, {
+		committed(updates, seconds, waits) {
+			metrics.commitSeconds.observe(seconds);
+			metrics.updatesPersisted.inc(updates);
+			for (const wait of waits) metrics.persistSeconds.observe(wait);
+		},
+		failed(updates, error) {
+			metrics.storageFailures.inc({ operation: 'append' });
+			logger.error({ updates, error: errorMessage(error) }, 'commit failed; none of its updates is stored');
+		}
+	});
 	const rooms: RoomRegistry = new RoomRegistry(
 		{
 			storage,
 			merger,
+			commits,
 			metrics,
 			logger,
 			maxRoomBytes: limits.maxRoomBytes,
@@ -130,6 +144,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		server.closeAllConnections();
 		// Everything received has been stored before this resolves.
 		await rooms.closeAll();
+		await commits.idle();
 		await merger.close();
 		await storage.close();
 		await serverClosed;

@@ -1,6 +1,10 @@
 // One room: its stored document (as encoded updates), the awareness entries of the
-// clients present, and the connections. Every message of the room goes through one
-// queue, so an update is stored before it is fanned out and before anything after it.
+// clients present, and the connections. Messages of the room are handled one at a time,
+// in order; what the relay sends because of them goes through the room's outbox, also in
+// order. An update is handed to the group commit and the room goes on with the next
+// message; the update's fan-out waits in the outbox until the update is stored, and so
+// does everything queued behind it. Nobody hears of an update before it is on disk, and
+// a room's messages go out in the order they came in.
 import * as Y from 'yjs';
 import { stillAdmitted } from './access.js';
 import { AwarenessTable, decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness.js';
@@ -14,6 +18,7 @@ import {
 import { Compactor, type CompactionContext } from './compactor.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
+import { AppendDropped, type GroupCommit } from './group-commit.js';
 import {
 	decodeClientMessage,
 	encodeAwarenessMessage,
@@ -27,6 +32,8 @@ import { storedUpdates, type RoomAccess } from './storage.js';
 import { inspectUpdate, InvalidUpdateError } from './update-info.js';
 
 export interface RoomContext extends CompactionContext {
+	/** Stores the updates of every room, a batch per turn of the event loop. */
+	commits: GroupCommit;
 	/** An update that would make the document larger than this is refused (4413). */
 	maxRoomBytes: number;
 	/** The answer to a sync step 1 goes out in messages of about this size. */
@@ -38,20 +45,30 @@ const EMPTY_AWARENESS = encodeAwarenessMessage(encodeAwarenessUpdate([]));
 
 export class Room {
 	readonly connections = new Set<Connection>();
+	/** Incoming messages, handled one at a time. */
 	readonly #queue = new SerialQueue();
+	/** Outgoing effects (sends, acknowledgements), in the order of the messages that caused them. */
+	#outbox: Promise<void> = Promise.resolve();
 	readonly #awareness = new AwarenessTable();
 	readonly #compactor: Compactor;
 	/** Null until loaded, and again if loading failed. */
 	#doc: DocState | null = null;
 	#failed = false;
+	/** Bytes handed to storage and not yet in the document. */
+	#pendingBytes = 0;
 
 	constructor(
 		readonly id: string,
-		private readonly context: RoomContext
+		private readonly context: RoomContext,
+		/** Settles when an earlier instance of this room has finished with storage. */
+		predecessor: Promise<void> = Promise.resolve()
 	) {
 		this.#compactor = new Compactor(id, context);
 		// Queued first: every message of the room waits for the stored state.
-		this.#enqueue('load', () => this.#load());
+		this.#enqueue('load', async () => {
+			await predecessor;
+			await this.#load();
+		});
 	}
 
 	/** Loading failed; the registry replaces a failed room on the next connection. */
@@ -62,12 +79,16 @@ export class Room {
 	join(connection: Connection): void {
 		this.connections.add(connection);
 		this.#enqueue('join', () => {
-			if (this.#doc === null) return;
+			const doc = this.#doc;
+			if (doc === null) return;
 			// Like the reference server: our sync step 1 first, then who is present.
-			connection.send(encodeSyncStep1(this.#doc.encodedStateVector()));
-			if (this.#awareness.size > 0) {
-				connection.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries())));
-			}
+			const step1 = encodeSyncStep1(doc.encodedStateVector());
+			const present =
+				this.#awareness.size > 0 ? encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries())) : null;
+			this.#send(connection, () => {
+				connection.send(step1);
+				if (present !== null) connection.send(present);
+			});
 		});
 	}
 
@@ -94,7 +115,8 @@ export class Room {
 			const leaving = [...connection.controlled].filter((id) => !stillControlled.has(id));
 			const removals = this.#awareness.remove(leaving);
 			if (removals.length > 0) {
-				this.#broadcast(encodeAwarenessMessage(encodeAwarenessUpdate(removals)), null);
+				const frame = encodeAwarenessMessage(encodeAwarenessUpdate(removals));
+				this.#send(null, () => this.#broadcast(frame, null));
 			}
 		});
 	}
@@ -111,11 +133,16 @@ export class Room {
 		return closed;
 	}
 
-	/** Resolves when every queued message has been handled and no compaction runs. */
+	/** Resolves when every queued message has been handled, stored and sent, and no compaction runs. */
 	async settled(): Promise<void> {
-		await this.#queue.idle();
-		await this.#compactor.idle();
-		await this.#queue.idle();
+		for (;;) {
+			const queue = this.#queue.idle();
+			const outbox = this.#outbox;
+			await queue;
+			await outbox;
+			await this.#compactor.idle();
+			if (queue === this.#queue.idle() && outbox === this.#outbox) return;
+		}
 	}
 
 	/** Queues a task whose failure is logged: nothing thrown here may reach the process. */
@@ -123,6 +150,18 @@ export class Room {
 		this.#queue.run(run).catch((error: unknown) => {
 			this.context.metrics.errors.inc({ where: 'room' });
 			this.context.logger.error({ room: this.id, task, error: errorMessage(error) }, 'room task failed');
+		});
+	}
+
+	/**
+	 * Queues an outgoing effect behind every one queued before. If it fails, the
+	 * connection it concerns is closed (1011); without one, the failure is logged.
+	 */
+	#send(connection: Connection | null, run: () => void | Promise<void>): void {
+		this.#outbox = this.#outbox.then(run).catch((error: unknown) => {
+			if (connection !== null) return this.#refuse(connection, CLOSE_INTERNAL_ERROR, 'internal error', error);
+			this.context.metrics.errors.inc({ where: 'room' });
+			this.context.logger.error({ room: this.id, task: 'send', error: errorMessage(error) }, 'room task failed');
 		});
 	}
 
@@ -159,15 +198,22 @@ export class Room {
 				} catch (error) {
 					return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'invalid state vector', error);
 				}
-				const diff = await doc.diff(message.stateVector);
-				await sendSyncAnswer(connection, diff, this.context.syncChunkBytes, {
-					logger: this.context.logger,
-					roomId: this.id
+				// Own copy: the frame buffer may be a slice of a larger network chunk.
+				const stateVector = message.stateVector.slice();
+				// Answered from the outbox, once the updates handed over before it are in the
+				// document: the answer then holds them too.
+				this.#send(connection, async () => {
+					if (!connection.open) return;
+					const diff = await doc.diff(stateVector);
+					await sendSyncAnswer(connection, diff, this.context.syncChunkBytes, {
+						logger: this.context.logger,
+						roomId: this.id
+					});
+					if (!connection.initialAckScheduled) {
+						connection.initialAckScheduled = true;
+						connection.scheduleAck(() => doc.encodedStateVector());
+					}
 				});
-				if (!connection.initialAckScheduled) {
-					connection.initialAckScheduled = true;
-					connection.scheduleAck(() => doc.encodedStateVector());
-				}
 				return;
 			}
 			case 'sync-step2':
@@ -178,7 +224,7 @@ export class Room {
 					this.#dropWrite(connection, 'awareness');
 					// The stock client reconnects after 30 s without a message; its own
 					// awareness renewals (every 15 s) must still get an answer.
-					connection.send(EMPTY_AWARENESS);
+					this.#send(connection, () => void connection.send(EMPTY_AWARENESS));
 					return;
 				}
 				let entries;
@@ -194,12 +240,15 @@ export class Room {
 				// its own awareness renewals as the relay's sign of life and would otherwise
 				// reconnect every 30 s.
 				const update = news.length === entries.length ? message.update : encodeAwarenessUpdate(news);
-				this.#broadcast(encodeAwarenessMessage(update), null);
+				const forwarded = encodeAwarenessMessage(update);
+				this.#send(null, () => this.#broadcast(forwarded, null));
 				return;
 			}
-			case 'query-awareness':
-				connection.send(encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries())));
+			case 'query-awareness': {
+				const answer = encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries()));
+				this.#send(connection, () => void connection.send(answer));
 				return;
+			}
 		}
 	}
 
@@ -226,36 +275,46 @@ export class Room {
 			if (isEdit) this.#dropWrite(connection, 'update');
 			return;
 		}
+		// Updates still on their way to storage are not in the document yet: one of them
+		// repeated here would be stored twice, which is harmless.
 		if (doc.addsNothing(info)) {
 			// Typically the answer to our step 1 from a client that has nothing new.
 			this.context.metrics.updatesSkipped.inc();
-			connection.scheduleAck(() => doc.encodedStateVector());
+			this.#send(connection, () => connection.scheduleAck(() => doc.encodedStateVector()));
 			return;
 		}
-		if (doc.byteLength + update.byteLength > this.context.maxRoomBytes) {
+		if (doc.byteLength + this.#pendingBytes + update.byteLength > this.context.maxRoomBytes) {
 			// The held parts may overlap; only their merge says how large the room really is.
 			await doc.compact();
-			if (doc.byteLength + update.byteLength > this.context.maxRoomBytes) {
+			if (doc.byteLength + this.#pendingBytes + update.byteLength > this.context.maxRoomBytes) {
 				return this.#limit(connection, CLOSE_ROOM_TOO_LARGE, 'room-too-large', { roomBytes: doc.byteLength });
 			}
 		}
-		// Own copy: the frame buffer may be a slice of a larger network chunk.
-		const data = update.slice();
-		const stopTimer = this.context.metrics.persistSeconds.startTimer();
-		try {
-			await this.context.storage.appendUpdate(this.id, data);
-		} catch (error) {
-			// Not stored means not forwarded and not acknowledged; the client keeps the
-			// change and sends it again when it reconnects.
-			this.context.metrics.storageFailures.inc({ operation: 'append' });
-			return this.#refuse(connection, CLOSE_INTERNAL_ERROR, 'storage failure', error);
-		}
-		stopTimer();
-		this.context.metrics.updatesPersisted.inc();
-		this.#compactor.appended(data.byteLength);
-		await doc.add(data, info);
-		this.#broadcast(encodeSyncUpdate(data), connection);
-		connection.scheduleAck(() => doc.encodedStateVector());
+		// The frame the others get is built once, and the bytes stored are a view of it:
+		// one copy of the update (the received frame may be a slice of a larger network
+		// chunk, which must not be held on to).
+		const frame = encodeSyncUpdate(update);
+		const data = frame.subarray(frame.byteLength - update.byteLength);
+		this.#pendingBytes += data.byteLength;
+		const stored = this.context.commits.append(this.id, data, { dropped: () => connection.rejected });
+		this.#send(connection, async () => {
+			try {
+				await stored;
+			} catch (error) {
+				// Not stored means not forwarded and not acknowledged; the client keeps the
+				// change and sends it again when it reconnects.
+				if (!(error instanceof AppendDropped) && !connection.rejected) {
+					this.#refuse(connection, CLOSE_INTERNAL_ERROR, 'storage failure', error);
+				}
+				return;
+			} finally {
+				this.#pendingBytes -= data.byteLength;
+			}
+			this.#compactor.appended(data.byteLength);
+			await doc.add(data, info);
+			this.#broadcast(frame, connection);
+			connection.scheduleAck(() => doc.encodedStateVector());
+		});
 	}
 
 	/** A read-only client tried to write: nothing is stored or forwarded. */

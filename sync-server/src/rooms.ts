@@ -7,8 +7,12 @@ export class RoomRegistry {
 	readonly #rooms = new Map<string, Room>();
 	/** Empty rooms waiting to be unloaded, oldest first (a Map keeps insertion order). */
 	readonly #unloadTimers = new Map<Room, NodeJS.Timeout>();
-	/** Rooms unloaded early whose last tasks (a compaction) may still run. */
-	readonly #draining = new Set<Room>();
+	/**
+	 * Rooms unloaded early whose last tasks (a commit, a compaction) may still run, by id:
+	 * a new instance of the same room loads only once they are done, so that it reads
+	 * everything the old one stored.
+	 */
+	readonly #draining = new Map<string, Promise<void>>();
 	#closed = false;
 
 	constructor(
@@ -35,7 +39,7 @@ export class RoomRegistry {
 		let room = this.#rooms.get(roomId);
 		if (room === undefined || room.failed) {
 			if (room === undefined && !this.#makeSpace()) return null;
-			room = new Room(roomId, this.context);
+			room = new Room(roomId, this.context, this.#draining.get(roomId));
 			this.#rooms.set(roomId, room);
 		}
 		this.#cancelUnload(room);
@@ -60,7 +64,8 @@ export class RoomRegistry {
 		this.#closed = true;
 		for (const timer of this.#unloadTimers.values()) clearTimeout(timer);
 		this.#unloadTimers.clear();
-		await Promise.all([...this.#rooms.values(), ...this.#draining].map((room) => room.settled()));
+		const rooms = [...this.#rooms.values()];
+		await Promise.all([...rooms.map((room) => room.settled()), ...this.#draining.values()]);
 		this.#rooms.clear();
 	}
 
@@ -70,10 +75,16 @@ export class RoomRegistry {
 		const [idle] = this.#unloadTimers.keys();
 		if (idle === undefined) return false;
 		this.#cancelUnload(idle);
-		// Its data is stored; a compaction may still be running, which a shutdown awaits.
+		// Its last updates may still be on their way to storage, and a compaction may run:
+		// a shutdown, and a new instance of the room, wait for that.
 		this.#rooms.delete(idle.id);
-		this.#draining.add(idle);
-		void idle.settled().finally(() => this.#draining.delete(idle));
+		const drained = idle
+			.settled()
+			.catch(() => {})
+			.finally(() => {
+				if (this.#draining.get(idle.id) === drained) this.#draining.delete(idle.id);
+			});
+		this.#draining.set(idle.id, drained);
 		this.context.logger.debug({ room: idle.id }, 'idle room unloaded early to make space');
 		return true;
 	}

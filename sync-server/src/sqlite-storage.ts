@@ -1,12 +1,13 @@
 // The default store: one SQLite file in the data directory, written through
-// better-sqlite3. Writes are synchronous, so when appendUpdate resolves the update is on
-// disk, and a room loads before any other message of the event loop runs.
+// better-sqlite3. Writes are synchronous, so when appendUpdates resolves the updates are
+// on disk, and a room loads before any other message of the event loop runs.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
 	mergeInline,
 	storedUpdates,
+	type Append,
 	type CompactionResult,
 	type MergeUpdates,
 	type RoomAccess,
@@ -72,6 +73,8 @@ interface SnapshotRow {
 export class SqliteStorage implements RoomStorage {
 	readonly #db: Database.Database;
 	readonly #statements;
+	/** Transactions, prepared once: better-sqlite3 builds a wrapper each time transaction() is called. */
+	readonly #transactions;
 
 	constructor(options: SqliteStorageOptions) {
 		fs.mkdirSync(options.dataDir, { recursive: true });
@@ -123,6 +126,22 @@ export class SqliteStorage implements RoomStorage {
 				 ON CONFLICT(key) DO UPDATE SET value = excluded.value`
 			)
 		};
+		const statements = this.#statements;
+		this.#transactions = {
+			read: db.transaction((roomId: string) => this.#read(roomId)),
+			append: db.transaction((appends: readonly Append[]): number[] => {
+				const now = Date.now();
+				const seqs: number[] = [];
+				for (const { roomId, data } of appends) {
+					const row = statements.nextSeq.get(roomId);
+					// Throwing rolls back the whole transaction: none of the batch is stored.
+					if (row === undefined) throw new Error(`unknown room ${roomId}`);
+					statements.insertUpdate.run(roomId, row.last_seq, data, now);
+					seqs.push(row.last_seq);
+				}
+				return seqs;
+			})
+		};
 	}
 
 	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
@@ -146,26 +165,24 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async loadRoom(roomId: string): Promise<StoredRoom> {
-		return this.#db.transaction(() => this.#read(roomId))();
+		return this.#transactions.read(roomId);
+	}
+
+	async appendUpdates(appends: readonly Append[]): Promise<number[]> {
+		if (appends.length === 0) return [];
+		return this.#transactions.append.immediate(appends);
 	}
 
 	async appendUpdate(roomId: string, data: Uint8Array): Promise<number> {
-		return this.#append(roomId, data);
+		const [seq] = await this.appendUpdates([{ roomId, data }]);
+		return seq as number;
 	}
-
-	readonly #append = (roomId: string, data: Uint8Array): number =>
-		this.#db.transaction(() => {
-			const row = this.#statements.nextSeq.get(roomId);
-			if (row === undefined) throw new Error(`unknown room ${roomId}`);
-			this.#statements.insertUpdate.run(roomId, row.last_seq, data, Date.now());
-			return row.last_seq;
-		}).immediate();
 
 	async compactRoom(roomId: string, merge: MergeUpdates = mergeInline): Promise<CompactionResult | null> {
 		// The merge runs outside any transaction: it may take seconds for a big room, and
 		// the log keeps taking appends meanwhile. Log rows up to `last.seq` never change, so
 		// what was read is still what gets folded; appends after it stay in the log.
-		const stored = this.#db.transaction(() => this.#read(roomId))();
+		const stored = this.#transactions.read(roomId);
 		const last = stored.updates.at(-1);
 		if (last === undefined) return null;
 		const data = await merge(storedUpdates(stored));

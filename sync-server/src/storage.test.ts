@@ -106,6 +106,43 @@ describe.each([
 		await storage.close();
 	});
 
+	test('a batch of appends to several rooms is stored in order, each room numbered on its own', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		await storage.claimRoom('s', 'h');
+		const updates = textUpdates(['a', 'b', 'c', 'd']);
+		const seqs = await storage.appendUpdates([
+			{ roomId: 'r', data: updates[0]! },
+			{ roomId: 's', data: updates[1]! },
+			{ roomId: 'r', data: updates[2]! },
+			{ roomId: 's', data: updates[3]! }
+		]);
+		expect(seqs).toEqual([1, 1, 2, 2]);
+		expect(await storage.appendUpdates([])).toEqual([]);
+		expect((await storage.loadRoom('r')).updates).toEqual([
+			{ seq: 1, data: updates[0] },
+			{ seq: 2, data: updates[2] }
+		]);
+		expect((await storage.loadRoom('s')).updates.map((u) => u.seq)).toEqual([1, 2]);
+		await storage.close();
+	});
+
+	test('a batch is all or nothing: one append to an unclaimed room stores none of it', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		const updates = textUpdates(['a', 'b']);
+		await expect(
+			storage.appendUpdates([
+				{ roomId: 'r', data: updates[0]! },
+				{ roomId: 'nobody', data: updates[1]! }
+			])
+		).rejects.toThrow();
+		expect((await storage.loadRoom('r')).updates).toEqual([]);
+		// Numbering did not move either.
+		expect(await storage.appendUpdate('r', updates[0]!)).toBe(1);
+		await storage.close();
+	});
+
 	test('appends get increasing sequence numbers per room and load back in order', async () => {
 		const storage = create();
 		await storage.claimRoom('r', 'h');

@@ -40,6 +40,12 @@ export interface CompactionResult {
 	snapshotBytes: number;
 }
 
+/** One update to append to a room's log. */
+export interface Append {
+	roomId: string;
+	data: Uint8Array;
+}
+
 export interface RoomStorage {
 	/**
 	 * Returns the room's access record, creating it with these hashes if the room is
@@ -59,7 +65,13 @@ export interface RoomStorage {
 	 */
 	replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean>;
 	loadRoom(roomId: string): Promise<StoredRoom>;
-	/** Durably appends one update; resolves with its sequence number once stored. */
+	/**
+	 * Durably appends updates, of one room or several, all or none: one transaction, one
+	 * sync to disk. Resolves with their sequence numbers, in the order given, once they
+	 * are stored; an update to an unclaimed room fails the whole call.
+	 */
+	appendUpdates(appends: readonly Append[]): Promise<number[]>;
+	/** appendUpdates with one update. */
 	appendUpdate(roomId: string, data: Uint8Array): Promise<number>;
 	/**
 	 * Folds the snapshot and the whole log into a new snapshot; null if there was nothing
