@@ -1,45 +1,80 @@
-// Folds a room's log into a snapshot when it has grown long, in the background: the room
-// keeps taking updates while the merge runs on the merger's thread, and the store writes
-// the result in one transaction (see RoomStorage.compactRoom).
+// Folds a room's log into a snapshot, off the hot path. The room already holds its whole
+// document in memory (see DocState), so a compaction reads nothing back from storage:
+// it takes the merged document (merging on the worker thread if need be) and writes it
+// as the new snapshot in one transaction, which also deletes the log entries it covers.
+//
+// When: once the log passes its thresholds, after the room has been quiet for a moment
+// (a burst of edits is not interrupted by a merge and a large write), but no later than
+// a maximum wait, so that a room that never pauses still has its log folded. And when a
+// room leaves memory, so that the next load reads one snapshot and merges nothing.
 import type { Logger } from './logger.js';
-import type { UpdateMerger } from './merger.js';
 import { errorMessage } from './messages.js';
 import type { RelayMetrics } from './metrics.js';
-import type { RoomStorage } from './storage.js';
+import type { RoomStorage, Snapshot } from './storage.js';
 
 export interface CompactionContext {
 	storage: RoomStorage;
-	merger: UpdateMerger;
 	metrics: RelayMetrics;
 	logger: Logger;
 	/** Fold the log into a snapshot once it holds this many entries… */
 	compactAfterUpdates: number;
-	/** …or this many bytes. */
+	/** …or this many bytes… */
 	compactAfterBytes: number;
+	/** …after the room has had no new update for this long… */
+	compactQuietMs: number;
+	/** …or this long after it became due, whichever comes first. */
+	compactMaxWaitMs: number;
 }
+
+/** The room's whole document as one update, and the last log entry it holds; null if it cannot tell. */
+export type SnapshotSource = () => Promise<Snapshot | null>;
+
+/**
+ * A room leaving memory folds its log whatever its length, unless its snapshot is larger
+ * than this: rewriting a big snapshot for a few entries costs more than reading them.
+ */
+const FOLD_ON_UNLOAD_BELOW_BYTES = 8 * 1024 * 1024;
 
 export class Compactor {
 	#logEntries = 0;
 	#logBytes = 0;
+	#snapshotBytes = 0;
+	#lastAppend = 0;
+	#dueSince: number | null = null;
+	#timer: NodeJS.Timeout | null = null;
 	#running: Promise<void> | null = null;
+	#disposed = false;
 
 	constructor(
 		private readonly roomId: string,
-		private readonly context: CompactionContext
+		private readonly context: CompactionContext,
+		private readonly source: SnapshotSource
 	) {}
 
-	/** The log as found when the room was loaded. */
-	loaded(entries: number, bytes: number): void {
+	/** The log and snapshot as found when the room was loaded. */
+	loaded(entries: number, bytes: number, snapshotBytes: number): void {
 		this.#logEntries = entries;
 		this.#logBytes = bytes;
-		this.#startIfDue();
+		this.#snapshotBytes = snapshotBytes;
+		this.#check();
 	}
 
 	/** One more entry in the log. */
 	appended(bytes: number): void {
 		this.#logEntries += 1;
 		this.#logBytes += bytes;
-		this.#startIfDue();
+		this.#lastAppend = performance.now();
+		this.#check();
+	}
+
+	/** The room leaves memory: folds the log now if there is one worth folding. */
+	async beforeUnload(): Promise<void> {
+		this.#clearTimer();
+		await this.idle();
+		if (this.#logEntries === 0) return;
+		if (this.#snapshotBytes >= FOLD_ON_UNLOAD_BELOW_BYTES && !this.#due()) return;
+		this.#start();
+		await this.idle();
 	}
 
 	/** Resolves when no compaction is running. */
@@ -47,28 +82,69 @@ export class Compactor {
 		while (this.#running !== null) await this.#running;
 	}
 
-	#startIfDue(): void {
-		if (this.#running !== null) return;
-		if (this.#logEntries < this.context.compactAfterUpdates && this.#logBytes < this.context.compactAfterBytes) {
+	/** No more compactions start (the room is gone); one running finishes. */
+	dispose(): void {
+		this.#disposed = true;
+		this.#clearTimer();
+	}
+
+	#due(): boolean {
+		return this.#logEntries >= this.context.compactAfterUpdates || this.#logBytes >= this.context.compactAfterBytes;
+	}
+
+	#check(): void {
+		if (this.#running !== null || this.#timer !== null || this.#disposed || !this.#due()) return;
+		this.#dueSince ??= performance.now();
+		this.#arm(Math.min(this.context.compactQuietMs, this.context.compactMaxWaitMs));
+	}
+
+	#arm(delayMs: number): void {
+		this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, delayMs));
+		// A pending compaction is no reason to keep the process alive.
+		this.#timer.unref();
+	}
+
+	#onTimer(): void {
+		this.#timer = null;
+		if (this.#running !== null || this.#disposed) return;
+		const now = performance.now();
+		const quietFor = now - this.#lastAppend;
+		const dueFor = now - (this.#dueSince ?? now);
+		if (quietFor >= this.context.compactQuietMs || dueFor >= this.context.compactMaxWaitMs) {
+			this.#start();
 			return;
 		}
+		this.#arm(Math.min(this.context.compactQuietMs - quietFor, this.context.compactMaxWaitMs - dueFor));
+	}
+
+	#start(): void {
+		if (this.#running !== null) return;
+		this.#clearTimer();
 		// Reset first: entries appended while this runs stay in the log and count toward the
 		// next one; after a failure, the next attempt waits for another full batch instead
 		// of retrying on every update.
 		const entries = this.#logEntries;
 		this.#logEntries = 0;
 		this.#logBytes = 0;
+		this.#dueSince = null;
 		this.#running = this.#compact(entries).finally(() => {
 			this.#running = null;
+			this.#check();
 		});
 	}
 
 	async #compact(entries: number): Promise<void> {
-		const { storage, merger, metrics, logger } = this.context;
+		const { storage, metrics, logger } = this.context;
 		const stopTimer = metrics.compactionSeconds.startTimer();
 		try {
-			const result = await storage.compactRoom(this.roomId, (updates) => merger.merge(updates));
+			const snapshot = await this.source();
+			if (snapshot === null) {
+				logger.warn({ room: this.roomId, logEntries: entries }, 'compaction skipped: the room is not sure to hold its whole log');
+				return;
+			}
+			const result = await storage.writeSnapshot(this.roomId, snapshot);
 			if (result === null) return;
+			this.#snapshotBytes = result.snapshotBytes;
 			metrics.compactions.inc();
 			const seconds = stopTimer();
 			logger.info(
@@ -82,5 +158,10 @@ export class Compactor {
 				'compaction failed; the log is kept'
 			);
 		}
+	}
+
+	#clearTimer(): void {
+		if (this.#timer !== null) clearTimeout(this.#timer);
+		this.#timer = null;
 	}
 }

@@ -1,7 +1,7 @@
 import * as prng from 'lib0/prng';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { DocState } from './doc-state.js';
+import { DocState, MERGE_AFTER_PARTS } from './doc-state.js';
 import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
 import { inspectUpdate, InvalidUpdateError } from './update-info.js';
 
@@ -12,10 +12,11 @@ function recorder(doc: Y.Doc): Uint8Array[] {
 	return updates;
 }
 
+/** Adds an update as the room does once it is stored: with the next sequence number. */
 async function add(state: DocState, update: Uint8Array): Promise<boolean> {
 	const info = inspectUpdate(update);
 	if (state.addsNothing(info)) return false;
-	await state.add(update, info);
+	await state.add(update, info, state.seq + 1);
 	return true;
 }
 
@@ -67,11 +68,12 @@ describe('inspectUpdate', () => {
 		};
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
-		for (let n = 0; n < 300; n++) doc.getArray('l').push([n]);
+		const count = MERGE_AFTER_PARTS + 50;
+		for (let n = 0; n < count; n++) doc.getArray('l').push([n]);
 		const state = new DocState(slow);
-		// The 256th part starts a background merge, which waits at the gate…
+		// Past MERGE_AFTER_PARTS parts a background merge starts, and waits at the gate…
 		for (const update of updates) await add(state, update);
-		expect(state.stateVector().get(doc.clientID)).toBe(300);
+		expect(state.stateVector().get(doc.clientID)).toBe(count);
 		release();
 		expect((await restore(state)).getArray('l').toArray()).toEqual(doc.getArray('l').toArray());
 	});
@@ -194,13 +196,116 @@ describe('DocState', () => {
 		};
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
-		for (let n = 0; n < 300; n++) doc.getArray('l').push([n]);
+		const count = MERGE_AFTER_PARTS + 50;
+		for (let n = 0; n < count; n++) doc.getArray('l').push([n]);
 		const state = new DocState(slow);
-		// The 256th part starts a background merge, which waits at the gate…
+		// Past MERGE_AFTER_PARTS parts a background merge starts, and waits at the gate…
 		for (const update of updates) await add(state, update);
-		expect(state.stateVector().get(doc.clientID)).toBe(300);
+		expect(state.stateVector().get(doc.clientID)).toBe(count);
 		release();
 		expect((await restore(state)).getArray('l').toArray()).toEqual(doc.getArray('l').toArray());
+	});
+
+	test('a merge in the background starts once the parts not yet merged are many', async () => {
+		let merges = 0;
+		const counting: UpdateMerger = {
+			...inlineMerger,
+			merge: async (updates, options) => {
+				merges += 1;
+				expect(options?.background).toBe(true);
+				return Y.mergeUpdates(updates);
+			}
+		};
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < MERGE_AFTER_PARTS; n++) doc.getArray('l').push([n]);
+		const state = new DocState(counting);
+		for (const update of updates) await add(state, update);
+		// Lazily: a thousand small edits do not cost a thousand-part room four merges.
+		expect(merges).toBe(0);
+		doc.getArray('l').push(['one more']);
+		await add(state, updates.at(-1)!);
+		expect(merges).toBe(1);
+	});
+
+	test('gives a snapshot of what it holds, with the sequence number it reaches and its state vector', async () => {
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (const word of ['a', 'b', 'c']) doc.getArray('l').push([word]);
+		const state = new DocState();
+		for (const update of updates) await add(state, update);
+		const snapshot = await state.snapshot();
+		expect(snapshot?.seq).toBe(3);
+		expect(snapshot?.stateVector).toEqual(Y.encodeStateVector(doc));
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, snapshot!.data);
+		expect(copy.getArray('l').toArray()).toEqual(['a', 'b', 'c']);
+	});
+
+	test('gives no snapshot once an update came out of sequence: it might miss a stored one', async () => {
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (const word of ['a', 'b']) doc.getArray('l').push([word]);
+		const state = new DocState();
+		await state.add(updates[0]!, inspectUpdate(updates[0]!), 1);
+		await state.add(updates[1]!, inspectUpdate(updates[1]!), 3);
+		expect(await state.snapshot()).toBeNull();
+	});
+
+	test('gives a snapshot without state vector while it has a hole', async () => {
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (const word of ['a', 'b', 'c']) doc.getArray('l').push([word]);
+		const state = new DocState();
+		await add(state, updates[0]!);
+		await add(state, updates[2]!);
+		const snapshot = await state.snapshot();
+		expect(snapshot?.seq).toBe(2);
+		expect(snapshot?.stateVector).toBeNull();
+	});
+
+	test('loads a snapshot with its state vector and the log after it without merging', async () => {
+		let merges = 0;
+		const counting: UpdateMerger = {
+			merge: async (updates) => {
+				merges += 1;
+				return Y.mergeUpdates(updates);
+			},
+			diff: async (updates, sv) => {
+				merges += 1;
+				return inlineMerger.diff(updates, sv);
+			},
+			inspect: async (updates) => {
+				merges += 1;
+				return inlineMerger.inspect(updates);
+			},
+			close: async () => {}
+		};
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 10; n++) doc.getMap('m').set(`k${n}`, n);
+		const folded = Y.mergeUpdates(updates.slice(0, 7));
+		const snapshotDoc = new Y.Doc();
+		Y.applyUpdate(snapshotDoc, folded);
+		const state = await DocState.fromStored(
+			{
+				snapshot: { seqUpto: 7, data: folded, stateVector: Y.encodeStateVector(snapshotDoc) },
+				updates: updates.slice(7).map((data, i) => ({ seq: 8 + i, data }))
+			},
+			counting
+		);
+		expect(merges).toBe(0);
+		expect(state.seq).toBe(10);
+		expect(state.encodedStateVector()).toEqual(Y.encodeStateVector(doc));
+		expect((await restore(state)).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+
+		// Without a stored state vector (a snapshot of an earlier version), the same by a merge.
+		const merged = await DocState.fromStored(
+			{ snapshot: { seqUpto: 7, data: folded, stateVector: null }, updates: [] },
+			counting
+		);
+		expect(merged.encodedStateVector()).toEqual(Y.encodeStateVector(snapshotDoc));
+		expect(merged.seq).toBe(7);
 	});
 });
 

@@ -3,12 +3,26 @@
 // each update's clock ranges, so an update does not cost a merge of the whole room.
 // Merges of the held parts go through an UpdateMerger, which does large ones on a
 // worker thread: a big room's merge must not stall the other rooms.
+//
+// The parts are merged lazily: when someone needs the whole document (a new device, a
+// snapshot), or in the background once the parts not yet merged weigh as much as the
+// merged ones. Each merge re-encodes the whole room, so merging after a fixed number of
+// updates would cost a big room a full merge every few edits.
+//
+// The held parts are exactly the room's stored snapshot and log up to `seq`: updates are
+// added once stored, in sequence order. That is what lets a snapshot be written from
+// memory instead of being read back and merged again.
 import * as Y from 'yjs';
 import { inlineMerger, type UpdateMerger } from './merger.js';
-import type { UpdateInfo } from './update-info.js';
+import { storedUpdates, type StoredRoom } from './storage.js';
+import { inspectUpdate, type UpdateInfo } from './update-info.js';
 
-/** Merging the held parts this often keeps memory close to the encoded size. */
-const MERGE_EVERY_PARTS = 256;
+/** Past this many parts not yet merged, they are merged in the background… */
+export const MERGE_AFTER_PARTS = 1024;
+/** …or once they weigh more than this and more than the merged part. */
+const MERGE_AFTER_BYTES = 256 * 1024;
+/** A stored log up to this size is read update by update on load, instead of merged. */
+const INSPECT_LOG_BELOW_BYTES = 1024 * 1024;
 
 /** The encoding of an update with nothing in it. */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
@@ -31,15 +45,43 @@ export class DocState {
 	 */
 	#exclusive: Promise<unknown> = Promise.resolve();
 	#backgroundMerge = false;
+	/** Sequence number of the last stored update held. */
+	#seq = 0;
+	/** False once an update arrived out of sequence: the parts may then miss a stored one. */
+	#seqContiguous = true;
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
-	static async load(updates: readonly Uint8Array[], merger: UpdateMerger = inlineMerger): Promise<DocState> {
+	/** Updates (oldest first) that end at sequence number `seq`. */
+	static async load(updates: readonly Uint8Array[], merger: UpdateMerger = inlineMerger, seq = 0): Promise<DocState> {
 		const state = new DocState(merger);
+		state.#seq = seq;
 		if (updates.length === 0) return state;
 		state.#parts = [...updates];
 		state.#byteLength = updates.reduce((sum, update) => sum + update.byteLength, 0);
 		await state.#recompute();
+		return state;
+	}
+
+	/**
+	 * A room as stored. A snapshot that carries its state vector costs no merge: the log
+	 * entries after it are read one by one to extend that state vector.
+	 */
+	static async fromStored(stored: StoredRoom, merger: UpdateMerger = inlineMerger): Promise<DocState> {
+		const { snapshot, updates } = stored;
+		const seq = updates.at(-1)?.seq ?? snapshot?.seqUpto ?? 0;
+		const logBytes = updates.reduce((sum, update) => sum + update.data.byteLength, 0);
+		const stateVector = snapshot === null || logBytes >= INSPECT_LOG_BELOW_BYTES ? null : readStateVector(snapshot.stateVector);
+		if (snapshot === null || stateVector === null) return DocState.load(storedUpdates(stored), merger, seq);
+		const state = new DocState(merger);
+		state.#seq = seq;
+		state.#parts = storedUpdates(stored);
+		state.#byteLength = snapshot.data.byteLength + logBytes;
+		state.#stateVector = stateVector;
+		state.#highest = new Map(stateVector);
+		let holes = false;
+		for (const update of updates) holes = state.#extend(inspectUpdate(update.data)) || holes;
+		if (holes) await state.#recompute();
 		return state;
 	}
 
@@ -57,29 +99,23 @@ export class DocState {
 	}
 
 	/**
-	 * Takes in an update that has been stored. `info` must describe this update. Resolves
-	 * at once, except after an update that arrived before one it depends on: then only a
-	 * merge tells whether the hole is filled, and the state vector is right once it resolves.
+	 * Takes in an update that has been stored with sequence number `seq`. `info` must
+	 * describe this update. Resolves at once, except after an update that arrived before
+	 * one it depends on: then only a merge tells whether the hole is filled, and the state
+	 * vector is right once it resolves.
 	 */
-	async add(update: Uint8Array, info: UpdateInfo): Promise<void> {
+	async add(update: Uint8Array, info: UpdateInfo, seq: number): Promise<void> {
+		if (seq !== this.#seq + 1) this.#seqContiguous = false;
+		this.#seq = seq;
 		this.#parts.push(update);
 		this.#byteLength += update.byteLength;
-		let holes = this.#hasHoles();
-		for (const [client, range] of info.clients) {
-			const known = this.#stateVector.get(client) ?? 0;
-			if (range.contiguous && range.from <= known) {
-				if (range.to > known) this.#stateVector.set(client, range.to);
-			} else if (range.to > known) {
-				holes = true;
-			}
-			if (range.to > (this.#highest.get(client) ?? 0)) this.#highest.set(client, range.to);
-		}
+		const holes = this.#extend(info) || this.#hasHoles();
 		if (holes) {
 			await this.#recompute();
-		} else if (this.#parts.length >= MERGE_EVERY_PARTS && !this.#backgroundMerge) {
+		} else if (this.#mergeDue() && !this.#backgroundMerge) {
 			// Not awaited: the room goes on while the parts are merged.
 			this.#backgroundMerge = true;
-			this.compact()
+			this.#merge(true)
 				.catch(() => {
 					// The parts stay as they are; a later merge tries again.
 				})
@@ -89,11 +125,29 @@ export class DocState {
 
 	/** Merges the parts held so far into one. */
 	compact(): Promise<void> {
+		return this.#merge(false);
+	}
+
+	/**
+	 * The whole document as one update, with the sequence number it reaches and its
+	 * state vector (null if it has holes): what a snapshot stores. Null when an update
+	 * arrived out of sequence, since the parts might then miss a stored one.
+	 */
+	snapshot(): Promise<{ data: Uint8Array; seq: number; stateVector: Uint8Array | null } | null> {
 		return this.#alone(async () => {
+			if (!this.#seqContiguous) return null;
+			// Taken together with the parts: add() changes both at once.
 			const count = this.#parts.length;
-			if (count <= 1) return;
-			this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count)));
+			const seq = this.#seq;
+			const stateVector = this.#hasHoles() ? null : this.encodedStateVector();
+			if (count > 1) this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count), { background: true }));
+			return { data: this.#parts[0] ?? EMPTY_UPDATE, seq, stateVector };
 		});
+	}
+
+	/** Sequence number of the last stored update held (0 for none). */
+	get seq(): number {
+		return this.#seq;
 	}
 
 	/** The whole document as one update. */
@@ -127,6 +181,40 @@ export class DocState {
 	/** Bytes held in memory for this document: at least its merged size. */
 	get byteLength(): number {
 		return this.#byteLength;
+	}
+
+	#merge(background: boolean): Promise<void> {
+		return this.#alone(async () => {
+			const count = this.#parts.length;
+			if (count <= 1) return;
+			this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count), { background }));
+		});
+	}
+
+	/** Whether the parts not yet merged weigh enough to be merged in the background. */
+	#mergeDue(): boolean {
+		if (this.#parts.length > MERGE_AFTER_PARTS) return true;
+		const merged = this.#parts[0]?.byteLength ?? 0;
+		const unmerged = this.#byteLength - merged;
+		return unmerged > MERGE_AFTER_BYTES && unmerged > merged;
+	}
+
+	/**
+	 * Extends the state vector with an update's clock ranges. Returns true when the update
+	 * leaves a hole (it starts past what is held): only a merge can tell what is claimable.
+	 */
+	#extend(info: UpdateInfo): boolean {
+		let holes = false;
+		for (const [client, range] of info.clients) {
+			const known = this.#stateVector.get(client) ?? 0;
+			if (range.contiguous && range.from <= known) {
+				if (range.to > known) this.#stateVector.set(client, range.to);
+			} else if (range.to > known) {
+				holes = true;
+			}
+			if (range.to > (this.#highest.get(client) ?? 0)) this.#highest.set(client, range.to);
+		}
+		return holes;
 	}
 
 	#hasHoles(): boolean {
@@ -165,5 +253,15 @@ export class DocState {
 		const result = this.#exclusive.then(task, task);
 		this.#exclusive = result.catch(() => undefined);
 		return result;
+	}
+}
+
+/** A stored state vector, or null if there is none or it does not decode. */
+function readStateVector(encoded: Uint8Array | null): Map<number, number> | null {
+	if (encoded === null) return null;
+	try {
+		return Y.decodeStateVector(encoded);
+	} catch {
+		return null;
 	}
 }

@@ -1,15 +1,6 @@
 // The in-memory twin of the SQLite store, for unit tests and for trying the relay
 // without a disk. Same contract, no durability.
-import {
-	mergeInline,
-	storedUpdates,
-	type Append,
-	type CompactionResult,
-	type MergeUpdates,
-	type RoomAccess,
-	type RoomStorage,
-	type StoredRoom
-} from './storage.js';
+import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
 
 interface MemoryRoom {
 	access: RoomAccess;
@@ -65,7 +56,10 @@ export class MemoryStorage implements RoomStorage {
 		if (room === undefined) return { snapshot: null, updates: [] };
 		const { snapshot, updates } = room.stored;
 		return {
-			snapshot: snapshot === null ? null : { ...snapshot, data: snapshot.data.slice() },
+			snapshot:
+				snapshot === null
+					? null
+					: { ...snapshot, data: snapshot.data.slice(), stateVector: snapshot.stateVector?.slice() ?? null },
 			updates: updates.map((update) => ({ seq: update.seq, data: update.data.slice() }))
 		};
 	}
@@ -90,23 +84,22 @@ export class MemoryStorage implements RoomStorage {
 		return seq as number;
 	}
 
-	async compactRoom(roomId: string, merge: MergeUpdates = mergeInline): Promise<CompactionResult | null> {
+	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
 		this.#assertOpen();
+		if (this.failWrites) throw new Error('simulated write failure');
 		const room = this.#rooms.get(roomId);
-		const last = room?.stored.updates.at(-1);
-		if (room === undefined || last === undefined) return null;
-		const basedOn = room.stored.snapshot?.seqUpto ?? null;
-		const merged = room.stored.updates.length;
-		const data = await merge(storedUpdates(room.stored));
-		this.#assertOpen();
-		// Same rules as SQLite: a compaction that lost a race changes nothing, and updates
-		// appended while merging stay in the log.
-		if ((room.stored.snapshot?.seqUpto ?? null) !== basedOn) return null;
+		if (room === undefined) throw new Error(`unknown room ${roomId}`);
+		if (snapshot.seqUpto > room.lastSeq) {
+			throw new Error(`snapshot of room ${roomId} up to ${snapshot.seqUpto}, beyond its last entry ${room.lastSeq}`);
+		}
+		if ((room.stored.snapshot?.seqUpto ?? 0) >= snapshot.seqUpto) return null;
+		const kept = room.stored.updates.filter((update) => update.seq > snapshot.seqUpto);
+		const merged = room.stored.updates.length - kept.length;
 		room.stored = {
-			snapshot: { seqUpto: last.seq, data },
-			updates: room.stored.updates.filter((update) => update.seq > last.seq)
+			snapshot: { ...snapshot, data: snapshot.data.slice(), stateVector: snapshot.stateVector?.slice() ?? null },
+			updates: kept
 		};
-		return { seqUpto: last.seq, merged, snapshotBytes: data.byteLength };
+		return { seqUpto: snapshot.seqUpto, merged, snapshotBytes: snapshot.data.byteLength };
 	}
 
 	async isWritable(): Promise<boolean> {

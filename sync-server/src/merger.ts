@@ -2,6 +2,8 @@
 // 17 MiB room, one Y.mergeUpdates or Y.diffUpdate takes most of a second; on the event
 // loop that second would stall every other room. So large inputs go to a worker thread,
 // and small ones, where a round trip to the worker costs more than the work, stay here.
+// Merges nobody waits for (background ones) go to the worker from a smaller size: there
+// the round trip costs nothing that matters, and the event loop stays free for traffic.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
@@ -14,8 +16,13 @@ export interface Inspected {
 	highest: Map<number, number>;
 }
 
+export interface MergeOptions {
+	/** Nobody waits for this merge: it may take the slower road if that spares the event loop. */
+	background?: boolean;
+}
+
 export interface UpdateMerger {
-	merge(updates: Uint8Array[]): Promise<Uint8Array>;
+	merge(updates: Uint8Array[], options?: MergeOptions): Promise<Uint8Array>;
 	/** The merge of `updates`, and what a peer at the encoded `stateVector` lacks of it. */
 	diff(updates: Uint8Array[], stateVector: Uint8Array): Promise<{ merged: Uint8Array; diff: Uint8Array }>;
 	inspect(updates: Uint8Array[]): Promise<Inspected>;
@@ -85,8 +92,10 @@ interface Pending {
 }
 
 export interface WorkerMergerOptions {
-	/** Inputs smaller than this (bytes in all) are handled on the calling thread. */
+	/** Inputs smaller than this (bytes in all) are handled on the calling thread… */
 	inlineBelowBytes?: number;
+	/** …and background merges smaller than this. */
+	backgroundInlineBelowBytes?: number;
 	/** A job that takes longer is failed and the worker replaced, in case it is stuck. */
 	jobTimeoutMs?: number;
 }
@@ -94,6 +103,7 @@ export interface WorkerMergerOptions {
 /** One worker thread, started on first use and started again if it dies. */
 export class WorkerMerger implements UpdateMerger {
 	readonly #inlineBelowBytes: number;
+	readonly #backgroundInlineBelowBytes: number;
 	readonly #jobTimeoutMs: number;
 	readonly #pending = new Map<number, Pending>();
 	#worker: Worker | null = null;
@@ -102,23 +112,25 @@ export class WorkerMerger implements UpdateMerger {
 
 	constructor(options: WorkerMergerOptions = {}) {
 		this.#inlineBelowBytes = options.inlineBelowBytes ?? 1024 * 1024;
+		this.#backgroundInlineBelowBytes = Math.min(this.#inlineBelowBytes, options.backgroundInlineBelowBytes ?? 64 * 1024);
 		this.#jobTimeoutMs = options.jobTimeoutMs ?? 300_000;
 	}
 
-	async merge(updates: Uint8Array[]): Promise<Uint8Array> {
-		if (this.#small(updates)) return inlineMerger.merge(updates);
+	async merge(updates: Uint8Array[], options: MergeOptions = {}): Promise<Uint8Array> {
+		const inlineBelow = options.background === true ? this.#backgroundInlineBelowBytes : this.#inlineBelowBytes;
+		if (this.#small(updates, inlineBelow)) return inlineMerger.merge(updates);
 		return (await this.#run('merge', updates)).merged;
 	}
 
 	async diff(updates: Uint8Array[], stateVector: Uint8Array): Promise<{ merged: Uint8Array; diff: Uint8Array }> {
-		if (this.#small(updates)) return inlineMerger.diff(updates, stateVector);
+		if (this.#small(updates, this.#inlineBelowBytes)) return inlineMerger.diff(updates, stateVector);
 		const result = await this.#run('diff', updates, stateVector);
 		if (result.diff === undefined) throw new Error('merge worker sent no diff');
 		return { merged: result.merged, diff: result.diff };
 	}
 
 	async inspect(updates: Uint8Array[]): Promise<Inspected> {
-		if (this.#small(updates)) return inlineMerger.inspect(updates);
+		if (this.#small(updates, this.#inlineBelowBytes)) return inlineMerger.inspect(updates);
 		const result = await this.#run('inspect', updates);
 		if (result.stateVector === undefined || result.highest === undefined) {
 			throw new Error('merge worker sent no state vector');
@@ -138,10 +150,10 @@ export class WorkerMerger implements UpdateMerger {
 		if (worker !== null) await worker.terminate();
 	}
 
-	#small(updates: Uint8Array[]): boolean {
+	#small(updates: Uint8Array[], below: number): boolean {
 		let bytes = 0;
 		for (const update of updates) bytes += update.byteLength;
-		return bytes < this.#inlineBelowBytes;
+		return bytes < below;
 	}
 
 	#run(op: string, updates: Uint8Array[], stateVector?: Uint8Array): Promise<NonNullable<WorkerReply['result']>> {

@@ -38,8 +38,14 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	maxBufferedBytes?: number;
 	/** The answer to a sync step 1 goes out in messages of about this size (default 256 KiB). */
 	syncChunkBytes?: number;
+	/** A room's log is folded into a snapshot once it has this many entries (default 500)… */
 	compactAfterUpdates?: number;
+	/** …or this many bytes (default 8 MiB)… */
 	compactAfterBytes?: number;
+	/** …when the room has had no update for this long (default 1 s)… */
+	compactQuietMs?: number;
+	/** …or at the latest this long after it became due (default 10 s). */
+	compactMaxWaitMs?: number;
 	/** Debounce of type-8 "stored" acknowledgements (default 50 ms). */
 	ackDelayMs?: number;
 	/** Also export Node process metrics (off in tests: they are process-global). */
@@ -97,7 +103,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			maxRoomBytes: limits.maxRoomBytes,
 			syncChunkBytes: options.syncChunkBytes ?? 256 * 1024,
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
-			compactAfterBytes: options.compactAfterBytes ?? 8 * MiB
+			compactAfterBytes: options.compactAfterBytes ?? 8 * MiB,
+			compactQuietMs: options.compactQuietMs ?? 1000,
+			compactMaxWaitMs: options.compactMaxWaitMs ?? 10_000
 		},
 		options.idleUnloadMs ?? 30_000,
 		limits.maxLoadedRooms

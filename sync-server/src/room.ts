@@ -19,6 +19,7 @@ import { Compactor, type CompactionContext } from './compactor.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { AppendDropped, type GroupCommit } from './group-commit.js';
+import type { UpdateMerger } from './merger.js';
 import {
 	decodeClientMessage,
 	encodeAwarenessMessage,
@@ -28,10 +29,12 @@ import {
 } from './messages.js';
 import { SerialQueue } from './serial-queue.js';
 import { sendSyncAnswer } from './sync-answer.js';
-import { storedUpdates, type RoomAccess } from './storage.js';
+import type { RoomAccess, Snapshot } from './storage.js';
 import { inspectUpdate, InvalidUpdateError } from './update-info.js';
 
 export interface RoomContext extends CompactionContext {
+	/** Where merges of large rooms run. */
+	merger: UpdateMerger;
 	/** Stores the updates of every room, a batch per turn of the event loop. */
 	commits: GroupCommit;
 	/** An update that would make the document larger than this is refused (4413). */
@@ -63,7 +66,7 @@ export class Room {
 		/** Settles when an earlier instance of this room has finished with storage. */
 		predecessor: Promise<void> = Promise.resolve()
 	) {
-		this.#compactor = new Compactor(id, context);
+		this.#compactor = new Compactor(id, context, () => this.#snapshot());
 		// Queued first: every message of the room waits for the stored state.
 		this.#enqueue('load', async () => {
 			await predecessor;
@@ -145,6 +148,18 @@ export class Room {
 		}
 	}
 
+	/** The room is leaving memory: lets its work finish and folds its log into a snapshot. */
+	async prepareUnload(): Promise<void> {
+		await this.settled();
+		if (this.#doc !== null) await this.#compactor.beforeUnload();
+		await this.settled();
+	}
+
+	/** The room is gone: no compaction starts any more. */
+	dispose(): void {
+		this.#compactor.dispose();
+	}
+
 	/** Queues a task whose failure is logged: nothing thrown here may reach the process. */
 	#enqueue(task: string, run: () => void | Promise<void>): void {
 		this.#queue.run(run).catch((error: unknown) => {
@@ -168,10 +183,10 @@ export class Room {
 	async #load(): Promise<void> {
 		try {
 			const stored = await this.context.storage.loadRoom(this.id);
-			this.#doc = await DocState.load(storedUpdates(stored), this.context.merger);
+			this.#doc = await DocState.fromStored(stored, this.context.merger);
 			const logBytes = stored.updates.reduce((sum, u) => sum + u.data.byteLength, 0);
 			this.context.logger.debug({ room: this.id, logEntries: stored.updates.length }, 'room loaded');
-			this.#compactor.loaded(stored.updates.length, logBytes);
+			this.#compactor.loaded(stored.updates.length, logBytes, stored.snapshot?.data.byteLength ?? 0);
 		} catch (error) {
 			this.#failed = true;
 			this.#doc = null;
@@ -181,6 +196,12 @@ export class Room {
 				connection.close(CLOSE_INTERNAL_ERROR, 'storage unavailable');
 			}
 		}
+	}
+
+	async #snapshot(): Promise<Snapshot | null> {
+		const snapshot = await this.#doc?.snapshot();
+		if (snapshot === undefined || snapshot === null) return null;
+		return { seqUpto: snapshot.seq, data: snapshot.data, stateVector: snapshot.stateVector };
 	}
 
 	async #handle(connection: Connection, doc: DocState, frame: Uint8Array): Promise<void> {
@@ -298,8 +319,9 @@ export class Room {
 		this.#pendingBytes += data.byteLength;
 		const stored = this.context.commits.append(this.id, data, { dropped: () => connection.rejected });
 		this.#send(connection, async () => {
+			let seq: number;
 			try {
-				await stored;
+				seq = await stored;
 			} catch (error) {
 				// Not stored means not forwarded and not acknowledged; the client keeps the
 				// change and sends it again when it reconnects.
@@ -311,7 +333,7 @@ export class Room {
 				this.#pendingBytes -= data.byteLength;
 			}
 			this.#compactor.appended(data.byteLength);
-			await doc.add(data, info);
+			await doc.add(data, info, seq);
 			this.#broadcast(frame, connection);
 			connection.scheduleAck(() => doc.encodedStateVector());
 		});

@@ -1,5 +1,6 @@
 // The rooms held in memory. A room is loaded by its first connection and unloaded some
-// time after its last one leaves; everything it holds is already in storage by then.
+// time after its last one leaves; everything it holds is already in storage by then, and
+// its log is folded into a snapshot on the way out, so that loading it again is cheap.
 import type { Connection } from './connection.js';
 import { Room, type RoomContext } from './room.js';
 
@@ -66,6 +67,7 @@ export class RoomRegistry {
 		this.#unloadTimers.clear();
 		const rooms = [...this.#rooms.values()];
 		await Promise.all([...rooms.map((room) => room.settled()), ...this.#draining.values()]);
+		for (const room of rooms) room.dispose();
 		this.#rooms.clear();
 	}
 
@@ -75,13 +77,14 @@ export class RoomRegistry {
 		const [idle] = this.#unloadTimers.keys();
 		if (idle === undefined) return false;
 		this.#cancelUnload(idle);
-		// Its last updates may still be on their way to storage, and a compaction may run:
+		// Its last updates may still be on their way to storage, and its log gets folded:
 		// a shutdown, and a new instance of the room, wait for that.
 		this.#rooms.delete(idle.id);
 		const drained = idle
-			.settled()
+			.prepareUnload()
 			.catch(() => {})
 			.finally(() => {
+				idle.dispose();
 				if (this.#draining.get(idle.id) === drained) this.#draining.delete(idle.id);
 			});
 		this.#draining.set(idle.id, drained);
@@ -90,10 +93,12 @@ export class RoomRegistry {
 	}
 
 	async #unload(room: Room): Promise<void> {
-		// Let queued work (the last awareness removal, a pending compaction) finish first.
-		await room.settled();
-		if (room.connections.size > 0 || this.#rooms.get(room.id) !== room) return;
+		// Let queued work (the last awareness removal, a pending compaction) finish first,
+		// and fold the log. Someone may come back meanwhile: then the room stays.
+		await room.prepareUnload();
+		if (room.connections.size > 0 || this.#rooms.get(room.id) !== room || this.#closed) return;
 		this.#rooms.delete(room.id);
+		room.dispose();
 		this.context.logger.debug({ room: room.id }, 'room unloaded');
 	}
 

@@ -4,16 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {
-	mergeInline,
-	storedUpdates,
-	type Append,
-	type CompactionResult,
-	type MergeUpdates,
-	type RoomAccess,
-	type RoomStorage,
-	type StoredRoom
-} from './storage.js';
+import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
 
 export type SynchronousMode = 'FULL' | 'NORMAL';
 
@@ -28,7 +19,8 @@ export interface SqliteStorageOptions {
 	synchronous?: SynchronousMode;
 }
 
-const SCHEMA_VERSION = 1;
+/** 2: snapshots carry their state vector. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rooms (
@@ -49,7 +41,8 @@ CREATE TABLE IF NOT EXISTS snapshots (
 	room_id TEXT PRIMARY KEY REFERENCES rooms(id),
 	seq_upto INTEGER NOT NULL,
 	data BLOB NOT NULL,
-	created_at INTEGER NOT NULL
+	created_at INTEGER NOT NULL,
+	state_vector BLOB
 );
 CREATE TABLE IF NOT EXISTS meta (
 	key TEXT PRIMARY KEY,
@@ -68,6 +61,7 @@ interface UpdateRow {
 interface SnapshotRow {
 	seq_upto: number;
 	data: Buffer;
+	state_vector: Buffer | null;
 }
 
 export class SqliteStorage implements RoomStorage {
@@ -84,6 +78,7 @@ export class SqliteStorage implements RoomStorage {
 		db.pragma('foreign_keys = ON');
 		db.pragma('busy_timeout = 5000');
 		db.exec(SCHEMA);
+		migrate(db);
 		db.pragma(`user_version = ${SCHEMA_VERSION}`);
 		this.#db = db;
 		this.#statements = {
@@ -101,8 +96,9 @@ export class SqliteStorage implements RoomStorage {
 				'SELECT token_hash, readonly_token_hash FROM rooms WHERE id = ?'
 			),
 			snapshot: db.prepare<[string], SnapshotRow>(
-				'SELECT seq_upto, data FROM snapshots WHERE room_id = ?'
+				'SELECT seq_upto, data, state_vector FROM snapshots WHERE room_id = ?'
 			),
+			lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE id = ?'),
 			snapshotSeq: db.prepare<[string], { seq_upto: number }>(
 				'SELECT seq_upto FROM snapshots WHERE room_id = ?'
 			),
@@ -116,9 +112,9 @@ export class SqliteStorage implements RoomStorage {
 				'INSERT INTO updates (room_id, seq, data, created_at) VALUES (?, ?, ?, ?)'
 			),
 			upsertSnapshot: db.prepare(
-				`INSERT INTO snapshots (room_id, seq_upto, data, created_at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT(room_id) DO UPDATE SET seq_upto = excluded.seq_upto,
-				 data = excluded.data, created_at = excluded.created_at`
+				`INSERT INTO snapshots (room_id, seq_upto, data, created_at, state_vector) VALUES (?, ?, ?, ?, ?)
+				 ON CONFLICT(room_id) DO UPDATE SET seq_upto = excluded.seq_upto, data = excluded.data,
+				 created_at = excluded.created_at, state_vector = excluded.state_vector`
 			),
 			deleteLog: db.prepare('DELETE FROM updates WHERE room_id = ? AND seq <= ?'),
 			heartbeat: db.prepare(
@@ -140,6 +136,18 @@ export class SqliteStorage implements RoomStorage {
 					seqs.push(row.last_seq);
 				}
 				return seqs;
+			}),
+			snapshot: db.transaction((roomId: string, snapshot: Snapshot): CompactionResult | null => {
+				const last = statements.lastSeq.get(roomId);
+				if (last === undefined) throw new Error(`unknown room ${roomId}`);
+				if (snapshot.seqUpto > last.last_seq) {
+					throw new Error(`snapshot of room ${roomId} up to ${snapshot.seqUpto}, beyond its last entry ${last.last_seq}`);
+				}
+				const current = statements.snapshotSeq.get(roomId)?.seq_upto ?? 0;
+				if (current >= snapshot.seqUpto) return null;
+				statements.upsertSnapshot.run(roomId, snapshot.seqUpto, snapshot.data, Date.now(), snapshot.stateVector);
+				const deleted = statements.deleteLog.run(roomId, snapshot.seqUpto).changes;
+				return { seqUpto: snapshot.seqUpto, merged: deleted, snapshotBytes: snapshot.data.byteLength };
 			})
 		};
 	}
@@ -178,25 +186,8 @@ export class SqliteStorage implements RoomStorage {
 		return seq as number;
 	}
 
-	async compactRoom(roomId: string, merge: MergeUpdates = mergeInline): Promise<CompactionResult | null> {
-		// The merge runs outside any transaction: it may take seconds for a big room, and
-		// the log keeps taking appends meanwhile. Log rows up to `last.seq` never change, so
-		// what was read is still what gets folded; appends after it stay in the log.
-		const stored = this.#transactions.read(roomId);
-		const last = stored.updates.at(-1);
-		if (last === undefined) return null;
-		const data = await merge(storedUpdates(stored));
-		const basedOn = stored.snapshot?.seqUpto ?? null;
-		return this.#db
-			.transaction((): CompactionResult | null => {
-				// Another compaction of this room won the race: this one is based on an older
-				// snapshot and would fold nothing new.
-				if ((this.#statements.snapshotSeq.get(roomId)?.seq_upto ?? null) !== basedOn) return null;
-				this.#statements.upsertSnapshot.run(roomId, last.seq, data, Date.now());
-				this.#statements.deleteLog.run(roomId, last.seq);
-				return { seqUpto: last.seq, merged: stored.updates.length, snapshotBytes: data.byteLength };
-			})
-			.immediate();
+	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
+		return this.#transactions.snapshot.immediate(roomId, snapshot);
 	}
 
 	async isWritable(): Promise<boolean> {
@@ -230,8 +221,21 @@ export class SqliteStorage implements RoomStorage {
 			snapshot:
 				snapshot === undefined
 					? null
-					: { seqUpto: snapshot.seq_upto, data: new Uint8Array(snapshot.data) },
+					: {
+							seqUpto: snapshot.seq_upto,
+							data: new Uint8Array(snapshot.data),
+							stateVector: snapshot.state_vector === null ? null : new Uint8Array(snapshot.state_vector)
+						},
 			updates
 		};
+	}
+}
+
+/** Brings a file written by an earlier version of the relay up to this schema. */
+function migrate(db: Database.Database): void {
+	const columns = db.prepare<[], { name: string }>('PRAGMA table_info(snapshots)').all();
+	if (!columns.some((column) => column.name === 'state_vector')) {
+		// Snapshots written before have none: their rooms load with a merge, as they did.
+		db.exec('ALTER TABLE snapshots ADD COLUMN state_vector BLOB');
 	}
 }

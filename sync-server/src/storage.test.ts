@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from './memory-storage.js';
@@ -69,43 +70,6 @@ describe.each([
 		await storage.close();
 	});
 
-	test('appends made while a compaction merges stay in the log; a compaction that lost a race changes nothing', async () => {
-		const storage = create();
-		await storage.claimRoom('r', 'h');
-		const updates = textUpdates(['a', 'b', 'c', 'd', 'e']);
-		for (const update of updates.slice(0, 3)) await storage.appendUpdate('r', update);
-		let release = (): void => {};
-		const gate = new Promise<void>((resolve) => (release = resolve));
-		const slow = storage.compactRoom('r', async (parts) => {
-			await gate;
-			return Y.mergeUpdates(parts);
-		});
-		await storage.appendUpdate('r', updates[3]!);
-		// A faster compaction finishes first, folding everything up to seq 4.
-		expect(await storage.compactRoom('r')).toMatchObject({ seqUpto: 4, merged: 4 });
-		await storage.appendUpdate('r', updates[4]!);
-		release();
-		expect(await slow).toBeNull();
-		const loaded = await storage.loadRoom('r');
-		expect(loaded.snapshot?.seqUpto).toBe(4);
-		expect(loaded.updates.map((u) => u.seq)).toEqual([5]);
-		expect(wordsOf(storedUpdates(loaded))).toEqual(['a', 'b', 'c', 'd', 'e']);
-
-		// Without a race, appends during the merge survive it.
-		await storage.appendUpdate('r', updates[0]!);
-		let releaseAgain = (): void => {};
-		const gateAgain = new Promise<void>((resolve) => (releaseAgain = resolve));
-		const compaction = storage.compactRoom('r', async (parts) => {
-			await gateAgain;
-			return Y.mergeUpdates(parts);
-		});
-		await storage.appendUpdate('r', updates[1]!);
-		releaseAgain();
-		expect(await compaction).toMatchObject({ seqUpto: 6, merged: 2 });
-		expect((await storage.loadRoom('r')).updates.map((u) => u.seq)).toEqual([7]);
-		await storage.close();
-	});
-
 	test('a batch of appends to several rooms is stored in order, each room numbered on its own', async () => {
 		const storage = create();
 		await storage.claimRoom('r', 'h');
@@ -143,6 +107,39 @@ describe.each([
 		await storage.close();
 	});
 
+	test('a snapshot replaces the log entries it covers; a later one never goes back', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		const updates = textUpdates(['a', 'b', 'c', 'd', 'e']);
+		for (const update of updates.slice(0, 4)) await storage.appendUpdate('r', update);
+		const upTo3 = Y.mergeUpdates(updates.slice(0, 3));
+		const sv = new Uint8Array([1, 2, 3]);
+		expect(await storage.writeSnapshot('r', { seqUpto: 3, data: upTo3, stateVector: sv })).toEqual({
+			seqUpto: 3,
+			merged: 3,
+			snapshotBytes: upTo3.byteLength
+		});
+		// An older or equal snapshot (another instance of the room was behind) changes nothing.
+		expect(await storage.writeSnapshot('r', { seqUpto: 2, data: updates[0]!, stateVector: null })).toBeNull();
+		expect(await storage.writeSnapshot('r', { seqUpto: 3, data: updates[0]!, stateVector: null })).toBeNull();
+		const loaded = await storage.loadRoom('r');
+		expect(loaded.snapshot).toEqual({ seqUpto: 3, data: upTo3, stateVector: sv });
+		expect(loaded.updates.map((u) => u.seq)).toEqual([4]);
+		expect(wordsOf(storedUpdates(loaded))).toEqual(['a', 'b', 'c', 'd']);
+		// Numbering goes on after it.
+		expect(await storage.appendUpdate('r', updates[4]!)).toBe(5);
+		// A snapshot cannot claim entries that do not exist, nor a room nobody claimed.
+		await expect(storage.writeSnapshot('r', { seqUpto: 6, data: upTo3, stateVector: null })).rejects.toThrow();
+		await expect(storage.writeSnapshot('nobody', { seqUpto: 1, data: upTo3, stateVector: null })).rejects.toThrow();
+		const all = Y.mergeUpdates(updates);
+		expect(await storage.writeSnapshot('r', { seqUpto: 5, data: all, stateVector: null })).toMatchObject({ merged: 2 });
+		const again = await storage.loadRoom('r');
+		expect(again.updates).toEqual([]);
+		expect(again.snapshot?.stateVector).toBeNull();
+		expect(wordsOf(storedUpdates(again))).toEqual(['a', 'b', 'c', 'd', 'e']);
+		await storage.close();
+	});
+
 	test('appends get increasing sequence numbers per room and load back in order', async () => {
 		const storage = create();
 		await storage.claimRoom('r', 'h');
@@ -166,24 +163,6 @@ describe.each([
 		await storage.close();
 	});
 
-	test('compaction folds the log into a snapshot and numbering goes on after it', async () => {
-		const storage = create();
-		await storage.claimRoom('r', 'h');
-		const updates = textUpdates(['a', 'b', 'c', 'd']);
-		for (const update of updates.slice(0, 3)) await storage.appendUpdate('r', update);
-		expect(await storage.compactRoom('r')).toMatchObject({ seqUpto: 3, merged: 3 });
-		expect(await storage.compactRoom('r')).toBeNull();
-		expect(await storage.appendUpdate('r', updates[3]!)).toBe(4);
-		const loaded = await storage.loadRoom('r');
-		expect(loaded.snapshot?.seqUpto).toBe(3);
-		expect(loaded.updates.map((u) => u.seq)).toEqual([4]);
-		expect(wordsOf(storedUpdates(loaded))).toEqual(['a', 'b', 'c', 'd']);
-		// A second compaction merges the old snapshot with the new log.
-		expect(await storage.compactRoom('r')).toMatchObject({ seqUpto: 4, merged: 1 });
-		expect(wordsOf(storedUpdates(await storage.loadRoom('r')))).toEqual(['a', 'b', 'c', 'd']);
-		await storage.close();
-	});
-
 	test('reports itself writable until closed', async () => {
 		const storage = create();
 		expect(await storage.isWritable()).toBe(true);
@@ -203,4 +182,32 @@ test('SQLite data outlives the process that wrote it', async () => {
 	expect((await second.claimRoom('r', 'other')).tokenHash).toBe('h');
 	expect(wordsOf(storedUpdates(await second.loadRoom('r')))).toEqual(['x', 'y']);
 	await second.close();
+});
+
+test('a SQLite file of the first schema is brought up to date, its snapshots kept', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
+	dirs.push(dir);
+	const updates = textUpdates(['old', 'new']);
+	const old = new Database(join(dir, 'relay.sqlite'));
+	old.exec(`
+		CREATE TABLE rooms (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, readonly_token_hash TEXT,
+			last_seq INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+		CREATE TABLE updates (room_id TEXT NOT NULL REFERENCES rooms(id), seq INTEGER NOT NULL, data BLOB NOT NULL,
+			created_at INTEGER NOT NULL, PRIMARY KEY (room_id, seq));
+		CREATE TABLE snapshots (room_id TEXT PRIMARY KEY REFERENCES rooms(id), seq_upto INTEGER NOT NULL,
+			data BLOB NOT NULL, created_at INTEGER NOT NULL);
+		CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+		PRAGMA user_version = 1;
+	`);
+	old.prepare("INSERT INTO rooms VALUES ('r', 'h', NULL, 2, 0)").run();
+	old.prepare("INSERT INTO snapshots VALUES ('r', 1, ?, 0)").run(updates[0]!);
+	old.prepare("INSERT INTO updates VALUES ('r', 2, ?, 0)").run(updates[1]!);
+	old.close();
+
+	const storage = new SqliteStorage({ dataDir: dir });
+	const loaded = await storage.loadRoom('r');
+	expect(loaded.snapshot).toEqual({ seqUpto: 1, data: updates[0], stateVector: null });
+	expect(wordsOf(storedUpdates(loaded))).toEqual(['old', 'new']);
+	expect(await storage.appendUpdate('r', updates[1]!)).toBe(3);
+	await storage.close();
 });

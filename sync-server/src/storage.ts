@@ -5,7 +5,6 @@
 //
 // Methods return promises even though SQLite answers synchronously, so that a networked
 // store can take its place without changing the relay.
-import * as Y from 'yjs';
 
 export interface RoomAccess {
 	/** SHA-256 (hex) of the member token: the one that claimed the room, or its replacement. */
@@ -14,28 +13,32 @@ export interface RoomAccess {
 	readonlyTokenHash: string | null;
 }
 
-/**
- * Merges encoded updates into one. Compaction takes it as a parameter so that the relay
- * can do this CPU work on a worker thread while the store keeps its transactions.
- */
-export type MergeUpdates = (updates: Uint8Array[]) => Promise<Uint8Array>;
-
-export const mergeInline: MergeUpdates = async (updates) => Y.mergeUpdates(updates);
-
 export interface StoredUpdate {
 	seq: number;
 	data: Uint8Array;
 }
 
+export interface Snapshot {
+	/** The last log entry folded into it. */
+	seqUpto: number;
+	/** The whole document up to seqUpto, as one update. */
+	data: Uint8Array;
+	/**
+	 * Its state vector (Y.encodeStateVector format), so that loading the room costs no
+	 * merge; null when it has holes (structs after a missing one), or was stored without.
+	 */
+	stateVector: Uint8Array | null;
+}
+
 export interface StoredRoom {
-	snapshot: { seqUpto: number; data: Uint8Array } | null;
+	snapshot: Snapshot | null;
 	/** Log entries after the snapshot, in sequence order. */
 	updates: StoredUpdate[];
 }
 
 export interface CompactionResult {
 	seqUpto: number;
-	/** Log entries folded into the snapshot. */
+	/** Log entries the snapshot replaced (deleted from the log). */
 	merged: number;
 	snapshotBytes: number;
 }
@@ -74,11 +77,13 @@ export interface RoomStorage {
 	/** appendUpdates with one update. */
 	appendUpdate(roomId: string, data: Uint8Array): Promise<number>;
 	/**
-	 * Folds the snapshot and the whole log into a new snapshot; null if there was nothing
-	 * to fold, or if another compaction of the room finished while this one merged.
-	 * Appends may go on meanwhile: they come after the folded entries and stay in the log.
+	 * Replaces the room's snapshot by `snapshot` and deletes the log entries up to its
+	 * seqUpto, in one step. The caller vouches that `snapshot.data` holds every entry up
+	 * to seqUpto. A snapshot never goes back: null, and nothing changes, when the stored
+	 * one already reaches as far. Throws for an unclaimed room or a seqUpto beyond the
+	 * room's last entry.
 	 */
-	compactRoom(roomId: string, merge?: MergeUpdates): Promise<CompactionResult | null>;
+	writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null>;
 	/** Whether the store can take writes right now (for /healthz). */
 	isWritable(): Promise<boolean>;
 	close(): Promise<void>;

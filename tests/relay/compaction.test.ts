@@ -32,8 +32,14 @@ function storedCounts(dataDir: string, room: string): Counts {
 	}
 }
 
-test('a long log is folded into a snapshot, and new clients still get the whole document', async () => {
-	const relay = await startTestRelay({ compactAfterUpdates: 50 });
+async function compactions(relay: { httpUrl: string }): Promise<number> {
+	const text = await fetch(`${relay.httpUrl}/metrics`).then((r) => r.text());
+	return Number(/^relay_compactions_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+test('a long log is folded into a snapshot once the room is quiet, and new clients still get the whole document', async () => {
+	const options = { compactAfterUpdates: 50, compactQuietMs: 200, compactMaxWaitMs: 60_000 };
+	const relay = await startTestRelay(options);
 	const room = randomRoomId();
 	const token = randomToken();
 	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
@@ -45,14 +51,12 @@ test('a long log is folded into a snapshot, and new clients still get the whole 
 	for (let n = 1; n <= 120; n++) ledger.push([{ amount: n }]);
 	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'all 120 updates to be stored');
 
+	// Due since the 50th entry; folded once the burst is over, all of it at once.
+	await waitFor(() => storedCounts(relay.dataDir, room).log === 0, 'the log to be folded');
 	const counts = storedCounts(relay.dataDir, room);
 	expect(counts.lastSeq).toBe(120);
-	// Compacted once the log passed 50 entries. Updates are stored in batches, so a
-	// compaction may fold more than the entries that made it due; the rest stay in the log.
-	expect(counts.snapshotSeq).toBeGreaterThanOrEqual(50);
-	expect(counts.log).toBe(120 - counts.snapshotSeq!);
-	const metrics = await fetch(`${relay.httpUrl}/metrics`).then((r) => r.text());
-	expect(Number(/^relay_compactions_total (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
+	expect(counts.snapshotSeq).toBe(120);
+	expect(await compactions(relay)).toBeGreaterThanOrEqual(1);
 
 	const reader = makeClient(relay.syncUrl, room, token);
 	await waitForSynced(reader);
@@ -60,10 +64,65 @@ test('a long log is folded into a snapshot, and new clients still get the whole 
 	const total = reader.doc.getArray<{ amount: number }>('ledger').toArray().reduce((sum, e) => sum + e.amount, 0);
 	expect(total).toBe((120 * 121) / 2);
 
-	// After a restart on the same data, the room is rebuilt from snapshot plus log.
+	// Numbering goes on after the snapshot, and after a restart on the same data the room
+	// is rebuilt from snapshot plus log.
+	writer.doc.getArray<{ amount: number }>('ledger').push([{ amount: 121 }]);
+	await waitFor(() => storedCounts(relay.dataDir, room).lastSeq === 121, 'one more entry');
+	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 1, snapshotSeq: 120, lastSeq: 121 });
+	writer.destroy();
+	reader.destroy();
 	await relay.close();
-	const again = await startTestRelay({ dataDir: relay.dataDir, compactAfterUpdates: 50 });
+	const again = await startTestRelay({ dataDir: relay.dataDir, ...options });
 	const late = makeClient(again.syncUrl, room, token);
 	await waitForSynced(late);
-	expect(late.doc.getArray('ledger').length).toBe(120);
+	expect(late.doc.getArray('ledger').length).toBe(121);
+});
+
+test('a room that never pauses still has its log folded, at the latest after the maximum wait', async () => {
+	const relay = await startTestRelay({ compactAfterUpdates: 20, compactQuietMs: 60_000, compactMaxWaitMs: 300 });
+	const room = randomRoomId();
+	const token = randomToken();
+	const writer = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(writer);
+	const list = writer.doc.getArray<number>('list');
+	let n = 0;
+	const writing = setInterval(() => list.push([n++]), 10);
+	try {
+		await waitFor(async () => (await compactions(relay)) >= 1, 'a compaction while writing goes on');
+	} finally {
+		clearInterval(writing);
+	}
+	const counts = storedCounts(relay.dataDir, room);
+	expect(counts.snapshotSeq).toBeGreaterThanOrEqual(20);
+	const reader = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(reader);
+	await waitFor(() => reader.doc.getArray('list').length === n, 'the reader to get every entry');
+});
+
+test('a room leaving memory folds its log, with a state vector, and comes back from the snapshot alone', async () => {
+	const relay = await startTestRelay({ idleUnloadMs: 100 });
+	const room = randomRoomId();
+	const token = randomToken();
+	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
+	const acks = captureStoredAcks(writer);
+	await waitForSynced(writer);
+	for (let n = 0; n < 5; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
+	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
+	expect(storedCounts(relay.dataDir, room)).toMatchObject({ log: 5, snapshotSeq: null });
+	writer.destroy();
+
+	await waitFor(() => storedCounts(relay.dataDir, room).log === 0, 'the log to be folded on unload');
+	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 0, snapshotSeq: 5, lastSeq: 5 });
+	const db = new Database(join(relay.dataDir, 'relay.sqlite'), { readonly: true });
+	try {
+		const row = db
+			.prepare<[string], { state_vector: Buffer | null }>('SELECT state_vector FROM snapshots WHERE room_id = ?')
+			.get(room);
+		expect(row?.state_vector).not.toBeNull();
+	} finally {
+		db.close();
+	}
+	const reader = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(reader);
+	expect(reader.doc.getMap('stock').toJSON()).toEqual({ 'crate 0': 0, 'crate 1': 1, 'crate 2': 2, 'crate 3': 3, 'crate 4': 4 });
 });
