@@ -10,7 +10,7 @@ test('defaults when nothing is set', () => {
 		host: '0.0.0.0',
 		dataDir: path.resolve('./data'),
 		staticDir: '/srv/app/build',
-		syncChunkBytes: 256 * 1024,
+		syncChunkBytes: 1024 * 1024,
 		...DEFAULT_LIMITS
 	});
 	expect(DEFAULT_LIMITS).toEqual({

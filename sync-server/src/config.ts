@@ -49,6 +49,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayCon
 		messageBurst: integer(env, 'MESSAGE_BURST', DEFAULT_LIMITS.messageBurst, 1),
 		maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress),
 		maxLoadedRooms: integer(env, 'MAX_LOADED_ROOMS', DEFAULT_LIMITS.maxLoadedRooms),
-		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 256 * 1024)
+		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 1024 * 1024)
 	};
 }

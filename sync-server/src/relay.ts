@@ -36,7 +36,10 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	 * plus one frame, so that a whole room can be on its way to a slow client).
 	 */
 	maxBufferedBytes?: number;
-	/** The answer to a sync step 1 goes out in messages of about this size (default 256 KiB). */
+	/**
+	 * The answer to a sync step 1 goes whole up to this size, and beyond it in messages of
+	 * about this size (default 1 MiB).
+	 */
 	syncChunkBytes?: number;
 	/** A room's log is folded into a snapshot once it has this many entries (default 500)… */
 	compactAfterUpdates?: number;
@@ -101,7 +104,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			metrics,
 			logger,
 			maxRoomBytes: limits.maxRoomBytes,
-			syncChunkBytes: options.syncChunkBytes ?? 256 * 1024,
+			syncChunkBytes: options.syncChunkBytes ?? MiB,
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
 			compactAfterBytes: options.compactAfterBytes ?? 8 * MiB,
 			compactQuietMs: options.compactQuietMs ?? 1000,

@@ -39,7 +39,7 @@ export interface RoomContext extends CompactionContext {
 	commits: GroupCommit;
 	/** An update that would make the document larger than this is refused (4413). */
 	maxRoomBytes: number;
-	/** The answer to a sync step 1 goes out in messages of about this size. */
+	/** The answer to a sync step 1 goes out in messages of at most about this size. */
 	syncChunkBytes: number;
 }
 

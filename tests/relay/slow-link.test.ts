@@ -36,8 +36,8 @@ test('a large room reaches a client on a slow link in pieces, well within its si
 	// About 10 MiB at 2 MiB/s: five seconds on the wire. As one message, the client would
 	// hear nothing for five seconds; with its timeout lowered to 3 s (the stock one is 30 s
 	// against minutes on a real slow link) it would give up and start again, forever. In
-	// pieces of 256 KiB, one arrives every eighth of a second, and the bound below leaves
-	// room for a busy machine.
+	// pieces of 1 MiB, one arrives every half second, and the bound below leaves room for
+	// a busy machine.
 	const dataDir = tempDir('slow');
 	const room = randomRoomId();
 	const token = randomToken();
