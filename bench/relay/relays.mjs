@@ -245,8 +245,9 @@ export async function roomsLoaded(handle) {
 }
 
 /**
- * Our relay's storage counters so far (updates persisted and the time spent, compactions
- * and their time), or null: the reference has none, and older builds lack some.
+ * Our relay's storage counters so far (updates persisted and the time spent, commits and
+ * their time, compactions and their time), or null: the reference has none, and older
+ * builds lack some.
  */
 export async function storageStats(handle) {
 	if (handle.kind !== 'ours') return null;
@@ -254,6 +255,9 @@ export async function storageStats(handle) {
 	const stats = {
 		persisted: metric(text, 'relay_persist_duration_seconds_count'),
 		persistSeconds: metric(text, 'relay_persist_duration_seconds_sum'),
+		// Builds with group commit: one transaction (and one sync) per batch of updates.
+		commits: metric(text, 'relay_commit_duration_seconds_count'),
+		commitSeconds: metric(text, 'relay_commit_duration_seconds_sum'),
 		compactions: metric(text, 'relay_compaction_duration_seconds_count'),
 		compactionSeconds: metric(text, 'relay_compaction_duration_seconds_sum'),
 		// Appends that took at most 10 ms and at most 100 ms (histogram buckets).
