@@ -7,9 +7,12 @@
 // (a burst of edits is not interrupted by a merge and a large write), but no later than
 // a maximum wait, so that a room that never pauses still has its log folded. And when a
 // room leaves memory, so that the next load reads one snapshot and merges nothing.
+// Compactions of all rooms take turns, one at a time: rooms that filled up together (a
+// busy relay) would otherwise write their snapshots together and stall the traffic.
 import type { Logger } from './logger.js';
 import { errorMessage } from './messages.js';
 import type { RelayMetrics } from './metrics.js';
+import type { SerialQueue } from './serial-queue.js';
 import type { RoomStorage, Snapshot } from './storage.js';
 
 export interface CompactionContext {
@@ -24,6 +27,8 @@ export interface CompactionContext {
 	compactQuietMs: number;
 	/** …or this long after it became due, whichever comes first. */
 	compactMaxWaitMs: number;
+	/** Shared by every room: one compaction at a time. */
+	compactions: SerialQueue;
 }
 
 /** The room's whole document as one update, and the last log entry it holds; null if it cannot tell. */
@@ -127,10 +132,16 @@ export class Compactor {
 		this.#logEntries = 0;
 		this.#logBytes = 0;
 		this.#dueSince = null;
-		this.#running = this.#compact(entries).finally(() => {
-			this.#running = null;
-			this.#check();
-		});
+		this.#running = this.context.compactions
+			.run(async () => {
+				await this.#compact(entries);
+				// The next room's turn comes after the traffic that waited meanwhile.
+				await new Promise((resolve) => setImmediate(resolve));
+			})
+			.finally(() => {
+				this.#running = null;
+				this.#check();
+			});
 	}
 
 	async #compact(entries: number): Promise<void> {

@@ -10,6 +10,7 @@ import { errorMessage } from './messages.js';
 import { WorkerMerger, type UpdateMerger } from './merger.js';
 import { RelayMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms.js';
+import { SerialQueue } from './serial-queue.js';
 import { SqliteStorage, type SynchronousMode } from './sqlite-storage.js';
 import type { RoomStorage } from './storage.js';
 import { SyncEndpoint } from './sync-endpoint.js';
@@ -108,7 +109,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			compactAfterUpdates: options.compactAfterUpdates ?? 500,
 			compactAfterBytes: options.compactAfterBytes ?? 8 * MiB,
 			compactQuietMs: options.compactQuietMs ?? 1000,
-			compactMaxWaitMs: options.compactMaxWaitMs ?? 10_000
+			compactMaxWaitMs: options.compactMaxWaitMs ?? 10_000,
+			compactions: new SerialQueue()
 		},
 		options.idleUnloadMs ?? 30_000,
 		limits.maxLoadedRooms
