@@ -76,7 +76,7 @@ export class Compactor {
 	async beforeUnload(): Promise<void> {
 		this.#clearTimer();
 		await this.idle();
-		if (this.#logEntries === 0) return;
+		if (this.#logEntries === 0 || this.#disposed) return;
 		if (this.#snapshotBytes >= FOLD_ON_UNLOAD_BELOW_BYTES && !this.#due()) return;
 		this.#start();
 		await this.idle();
@@ -145,6 +145,8 @@ export class Compactor {
 	}
 
 	async #compact(entries: number): Promise<void> {
+		// Its turn came after the relay began to shut down: the store may be closed.
+		if (this.#disposed) return;
 		const { storage, metrics, logger } = this.context;
 		const stopTimer = metrics.compactionSeconds.startTimer();
 		try {
