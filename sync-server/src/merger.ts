@@ -2,10 +2,11 @@
 // 17 MiB room, one Y.mergeUpdates or Y.diffUpdate takes most of a second; on the event
 // loop that second would stall every other room. So large inputs go to a worker thread,
 // and small ones, where a round trip to the worker costs more than the work, stay here.
-// Merges nobody waits for (background ones) go to the worker from a much smaller size:
-// there the round trip costs nothing that matters, and the event loop stays free for
-// traffic. (A thousand small updates of a busy room take 20-30 ms to merge; twenty busy
-// rooms reaching that count together stalled every room for half a second.)
+// Merges nobody waits for (background ones) go to the worker from a smaller size, or
+// when they join many updates, whatever their size: a merge costs much per update, and a
+// thousand small updates of a busy room (50 KB) take 20-30 ms; twenty busy rooms reaching
+// that count together stalled every room for half a second. A few small updates stay
+// here: the worker is started only when there is real work for it (it costs memory).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
@@ -96,8 +97,10 @@ interface Pending {
 export interface WorkerMergerOptions {
 	/** Inputs smaller than this (bytes in all) are handled on the calling thread… */
 	inlineBelowBytes?: number;
-	/** …and background merges smaller than this. */
+	/** …and background merges smaller than this… */
 	backgroundInlineBelowBytes?: number;
+	/** …that join at most this many updates. */
+	backgroundInlineMaxUpdates?: number;
 	/** A job that takes longer is failed and the worker replaced, in case it is stuck. */
 	jobTimeoutMs?: number;
 }
@@ -106,6 +109,7 @@ export interface WorkerMergerOptions {
 export class WorkerMerger implements UpdateMerger {
 	readonly #inlineBelowBytes: number;
 	readonly #backgroundInlineBelowBytes: number;
+	readonly #backgroundInlineMaxUpdates: number;
 	readonly #jobTimeoutMs: number;
 	readonly #pending = new Map<number, Pending>();
 	#worker: Worker | null = null;
@@ -114,13 +118,17 @@ export class WorkerMerger implements UpdateMerger {
 
 	constructor(options: WorkerMergerOptions = {}) {
 		this.#inlineBelowBytes = options.inlineBelowBytes ?? 1024 * 1024;
-		this.#backgroundInlineBelowBytes = Math.min(this.#inlineBelowBytes, options.backgroundInlineBelowBytes ?? 16 * 1024);
+		this.#backgroundInlineBelowBytes = Math.min(this.#inlineBelowBytes, options.backgroundInlineBelowBytes ?? 64 * 1024);
+		this.#backgroundInlineMaxUpdates = options.backgroundInlineMaxUpdates ?? 64;
 		this.#jobTimeoutMs = options.jobTimeoutMs ?? 300_000;
 	}
 
 	async merge(updates: Uint8Array[], options: MergeOptions = {}): Promise<Uint8Array> {
-		const inlineBelow = options.background === true ? this.#backgroundInlineBelowBytes : this.#inlineBelowBytes;
-		if (this.#small(updates, inlineBelow)) return inlineMerger.merge(updates);
+		const inline =
+			options.background === true
+				? updates.length <= this.#backgroundInlineMaxUpdates && this.#small(updates, this.#backgroundInlineBelowBytes)
+				: this.#small(updates, this.#inlineBelowBytes);
+		if (inline) return inlineMerger.merge(updates);
 		return (await this.#run('merge', updates)).merged;
 	}
 
