@@ -152,7 +152,10 @@ export class Compactor {
 		try {
 			const snapshot = await this.source();
 			if (snapshot === null) {
-				logger.warn({ room: this.roomId, logEntries: entries }, 'compaction skipped: the room is not sure to hold its whole log');
+				logger.warn(
+					{ room: this.roomId, logEntries: entries },
+					'compaction skipped: the room is not sure to hold its whole log'
+				);
 				return;
 			}
 			const result = await storage.writeSnapshot(this.roomId, snapshot);
@@ -160,10 +163,8 @@ export class Compactor {
 			this.#snapshotBytes = result.snapshotBytes;
 			metrics.compactions.inc();
 			const seconds = stopTimer();
-			logger.info(
-				{ room: this.roomId, seqUpto: result.seqUpto, merged: result.merged, bytes: result.snapshotBytes, seconds },
-				'room compacted'
-			);
+			const { seqUpto, merged, snapshotBytes } = result;
+			logger.info({ room: this.roomId, seqUpto, merged, bytes: snapshotBytes, seconds }, 'room compacted');
 		} catch (error) {
 			metrics.storageFailures.inc({ operation: 'compact' });
 			logger.error(

@@ -71,7 +71,8 @@ export class DocState {
 		const { snapshot, updates } = stored;
 		const seq = updates.at(-1)?.seq ?? snapshot?.seqUpto ?? 0;
 		const logBytes = updates.reduce((sum, update) => sum + update.data.byteLength, 0);
-		const stateVector = snapshot === null || logBytes >= INSPECT_LOG_BELOW_BYTES ? null : readStateVector(snapshot.stateVector);
+		const stateVector =
+			snapshot === null || logBytes >= INSPECT_LOG_BELOW_BYTES ? null : readStateVector(snapshot.stateVector);
 		if (snapshot === null || stateVector === null) return DocState.load(storedUpdates(stored), merger, seq);
 		const state = new DocState(merger);
 		state.#seq = seq;
@@ -140,7 +141,9 @@ export class DocState {
 			const count = this.#parts.length;
 			const seq = this.#seq;
 			const stateVector = this.#hasHoles() ? null : this.encodedStateVector();
-			if (count > 1) this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count), { background: true }));
+			if (count > 1) {
+				this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count), { background: true }));
+			}
 			return { data: this.#parts[0] ?? EMPTY_UPDATE, seq, stateVector };
 		});
 	}

@@ -99,7 +99,9 @@ export class GroupCommit {
 		let seqs: number[];
 		try {
 			seqs = await this.storage.appendUpdates(batch);
-			if (seqs.length !== batch.length) throw new Error(`store returned ${seqs.length} sequence numbers for ${batch.length} updates`);
+			if (seqs.length !== batch.length) {
+				throw new Error(`store returned ${seqs.length} sequence numbers for ${batch.length} updates`);
+			}
 		} catch (error) {
 			this.observer.failed(batch.length, error);
 			for (const entry of batch) entry.reject(error);

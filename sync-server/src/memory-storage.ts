@@ -90,7 +90,7 @@ export class MemoryStorage implements RoomStorage {
 		const room = this.#rooms.get(roomId);
 		if (room === undefined) throw new Error(`unknown room ${roomId}`);
 		if (snapshot.seqUpto > room.lastSeq) {
-			throw new Error(`snapshot of room ${roomId} up to ${snapshot.seqUpto}, beyond its last entry ${room.lastSeq}`);
+			throw new Error(`snapshot of room ${roomId} past its last entry (${snapshot.seqUpto} > ${room.lastSeq})`);
 		}
 		if ((room.stored.snapshot?.seqUpto ?? 0) >= snapshot.seqUpto) return null;
 		const kept = room.stored.updates.filter((update) => update.seq > snapshot.seqUpto);

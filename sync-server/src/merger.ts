@@ -118,7 +118,8 @@ export class WorkerMerger implements UpdateMerger {
 
 	constructor(options: WorkerMergerOptions = {}) {
 		this.#inlineBelowBytes = options.inlineBelowBytes ?? 1024 * 1024;
-		this.#backgroundInlineBelowBytes = Math.min(this.#inlineBelowBytes, options.backgroundInlineBelowBytes ?? 64 * 1024);
+		const backgroundBelow = options.backgroundInlineBelowBytes ?? 64 * 1024;
+		this.#backgroundInlineBelowBytes = Math.min(this.#inlineBelowBytes, backgroundBelow);
 		this.#backgroundInlineMaxUpdates = options.backgroundInlineMaxUpdates ?? 64;
 		this.#jobTimeoutMs = options.jobTimeoutMs ?? 300_000;
 	}
@@ -126,7 +127,8 @@ export class WorkerMerger implements UpdateMerger {
 	async merge(updates: Uint8Array[], options: MergeOptions = {}): Promise<Uint8Array> {
 		const inline =
 			options.background === true
-				? updates.length <= this.#backgroundInlineMaxUpdates && this.#small(updates, this.#backgroundInlineBelowBytes)
+				? updates.length <= this.#backgroundInlineMaxUpdates &&
+					this.#small(updates, this.#backgroundInlineBelowBytes)
 				: this.#small(updates, this.#inlineBelowBytes);
 		if (inline) return inlineMerger.merge(updates);
 		return (await this.#run('merge', updates)).merged;

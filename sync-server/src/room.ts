@@ -86,8 +86,8 @@ export class Room {
 			if (doc === null) return;
 			// Like the reference server: our sync step 1 first, then who is present.
 			const step1 = encodeSyncStep1(doc.encodedStateVector());
-			const present =
-				this.#awareness.size > 0 ? encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries())) : null;
+			const entries = this.#awareness.size > 0 ? this.#awareness.entries() : null;
+			const present = entries === null ? null : encodeAwarenessMessage(encodeAwarenessUpdate(entries));
 			this.#send(connection, () => {
 				connection.send(step1);
 				if (present !== null) connection.send(present);

@@ -141,11 +141,12 @@ export class SqliteStorage implements RoomStorage {
 				const last = statements.lastSeq.get(roomId);
 				if (last === undefined) throw new Error(`unknown room ${roomId}`);
 				if (snapshot.seqUpto > last.last_seq) {
-					throw new Error(`snapshot of room ${roomId} up to ${snapshot.seqUpto}, beyond its last entry ${last.last_seq}`);
+					throw new Error(`snapshot of room ${roomId} past its last entry (${snapshot.seqUpto} > ${last.last_seq})`);
 				}
 				const current = statements.snapshotSeq.get(roomId)?.seq_upto ?? 0;
 				if (current >= snapshot.seqUpto) return null;
-				statements.upsertSnapshot.run(roomId, snapshot.seqUpto, snapshot.data, Date.now(), snapshot.stateVector);
+				const { seqUpto, data, stateVector } = snapshot;
+				statements.upsertSnapshot.run(roomId, seqUpto, data, Date.now(), stateVector);
 				const deleted = statements.deleteLog.run(roomId, snapshot.seqUpto).changes;
 				return { seqUpto: snapshot.seqUpto, merged: deleted, snapshotBytes: snapshot.data.byteLength };
 			})

@@ -109,6 +109,7 @@ test('a room leaving memory folds its log, with a state vector, and comes back f
 	for (let n = 0; n < 5; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
 	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
 	expect(storedCounts(relay.dataDir, room)).toMatchObject({ log: 5, snapshotSeq: null });
+	const writerStock = writer.doc.getMap('stock').toJSON();
 	writer.destroy();
 
 	await waitFor(() => storedCounts(relay.dataDir, room).log === 0, 'the log to be folded on unload');
@@ -124,5 +125,5 @@ test('a room leaving memory folds its log, with a state vector, and comes back f
 	}
 	const reader = makeClient(relay.syncUrl, room, token);
 	await waitForSynced(reader);
-	expect(reader.doc.getMap('stock').toJSON()).toEqual({ 'crate 0': 0, 'crate 1': 1, 'crate 2': 2, 'crate 3': 3, 'crate 4': 4 });
+	expect(reader.doc.getMap('stock').toJSON()).toEqual(writerStock);
 });
