@@ -36,32 +36,9 @@ import {
 	whenSynced
 } from './load.mjs';
 import { killAll, pinGenerator, roomsLoaded, startRelay, storageStats } from './relays.mjs';
+import { CONFIG } from './config.mjs';
+import { fmt, printTable, row } from './table.mjs';
 
-const CONFIG = {
-	rooms: 20,
-	clientsPerRoom: 5,
-	rampRates: [200, 500, 1000, 2000, 3000, 4000, 6000, 8000],
-	stepMs: 5000,
-	drainMs: 2000,
-	p99LimitMs: 100,
-	minDelivered: 0.95,
-	fixedRate: 500,
-	fixedMs: 10_000,
-	warmupMs: 1000,
-	syncEntries: 10_000,
-	syncTransactions: 100,
-	syncRuns: 5,
-	syncWarmUps: 3,
-	// All of them connected at once from one address: our relay allows 200 by default.
-	memoryRooms: 180,
-	memoryEntries: 1000,
-	memoryTransactions: 10,
-	memoryConcurrency: 20,
-	memoryIdleUnloadMs: 10_000
-};
-
-const fmt = (value, digits = 0) =>
-	value === null || value === undefined || Number.isNaN(value) ? '-' : value.toFixed(digits);
 const pct = (value) => `${(value * 100).toFixed(0)}%`;
 const log = (line = '') => console.log(line);
 
@@ -360,23 +337,6 @@ async function memory(kind) {
 		heapLoaded: heapPerRoom(heapLoaded),
 		heapIdle: heapPerRoom(heapUnloaded)
 	};
-}
-
-function row(name, ours, reference, digits, target, check) {
-	const ratio = ours !== undefined && reference ? ours / reference : NaN;
-	const met =
-		target === '(info)' ? '' : ours === undefined || reference === undefined ? '-' : check(ours, reference) ? 'yes' : 'NO';
-	return [name, fmt(ours, digits), fmt(reference, digits), fmt(ratio, 2), target, met];
-}
-
-function printTable(rows) {
-	const header = ['figure', 'ours', 'reference', 'ours/ref', 'target', 'met'];
-	const all = [header, ...rows];
-	const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-	const line = (r) => r.map((cell, i) => (i === 0 || i >= 4 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
-	log(line(header));
-	log(widths.map((w) => '-'.repeat(w)).join('  '));
-	for (const r of rows) log(line(r));
 }
 
 async function main() {
