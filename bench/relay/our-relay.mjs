@@ -29,8 +29,8 @@ const relay = await startRelay({
 	logger: createLogger(),
 	processMetrics: true,
 	idleUnloadMs: Number(process.env.BENCH_IDLE_UNLOAD_MS ?? 30_000),
-	// Only for diagnosis (how much of a figure is the per-update fsync): FULL is deployed.
-	...(process.env.BENCH_SYNCHRONOUS ? { synchronous: process.env.BENCH_SYNCHRONOUS } : {})
+	// To compare with a sync inside every commit; the default (background) is deployed.
+	...(process.env.BENCH_DISK_SYNC ? { diskSync: process.env.BENCH_DISK_SYNC } : {})
 });
 
 let stopping = false;

@@ -66,12 +66,12 @@ function freePort() {
 /**
  * Starts one relay. `idleUnloadMs` applies to ours only (the reference never unloads a
  * room it does not persist); `profile` turns on --cpu-prof; `relayDist` is another
- * build of our relay to run instead of sync-server/dist; `synchronous` overrides our
- * SQLite synchronous mode (diagnosis only).
+ * build of our relay to run instead of sync-server/dist; `diskSync` overrides how ours
+ * syncs SQLite to disk.
  */
 export async function startRelay(
 	kind,
-	{ idleUnloadMs = 30_000, profile = false, relayDist = null, synchronous = null } = {}
+	{ idleUnloadMs = 30_000, profile = false, relayDist = null, diskSync = null } = {}
 ) {
 	const relay = RELAYS[kind];
 	const port = await freePort();
@@ -99,7 +99,7 @@ export async function startRelay(
 			BENCH_MEMORY_FILE: memoryFile,
 			BENCH_LOOP_FILE: loopFile,
 			...(relayDist === null ? {} : { BENCH_RELAY_DIST: relayDist }),
-			...(synchronous === null ? {} : { BENCH_SYNCHRONOUS: synchronous }),
+			...(diskSync === null ? {} : { BENCH_DISK_SYNC: diskSync }),
 			LOG_LEVEL: 'info'
 		},
 		stdio: ['ignore', 'ignore', 'pipe']

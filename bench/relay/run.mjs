@@ -5,7 +5,7 @@
 //      time until the relay's answer is in; the rest is the client applying it);
 //   4. resident memory per idle room.
 // Each figure gets a fresh relay process per relay. Ours persists every update to SQLite
-// (synchronous=FULL, as deployed); the reference persists nothing.
+// and syncs it to disk (in the background, as deployed); the reference persists nothing.
 //
 // Reading a ramp step: "relay cpu/wait" is the relay's CPU use and the share of the time
 // its main thread was ready to run but waiting for its core (other work on the machine,
@@ -17,8 +17,8 @@
 //   --only=...          run only some of the figures
 //   --relays=ours       run only some of the relays (ours, reference)
 //   --relay-dist=DIR    run another build of our relay (a directory like sync-server/dist)
-//   --synchronous=NORMAL  diagnosis only: our SQLite without an fsync per commit, to see how
-//                       much of a figure the fsync is (deployed relays use FULL)
+//   --disk-sync=each-commit  ours with SQLite syncing inside every commit, fan-out waiting
+//                       for the disk (the default, background, is what is deployed)
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -49,11 +49,13 @@ const wanted = (phase) => only === undefined || only.includes(phase);
 const KINDS = args.find((arg) => arg.startsWith('--relays='))?.slice('--relays='.length).split(',') ?? ['ours', 'reference'];
 const relayDistArg = args.find((arg) => arg.startsWith('--relay-dist='))?.slice('--relay-dist='.length);
 const relayDist = relayDistArg === undefined ? null : resolve(relayDistArg);
-const synchronous = args.find((arg) => arg.startsWith('--synchronous='))?.slice('--synchronous='.length) ?? null;
-if (synchronous !== null && !['FULL', 'NORMAL'].includes(synchronous)) throw new Error('--synchronous is FULL or NORMAL');
-/** Starts one relay under test; ours from --relay-dist and with --synchronous when given. */
+const diskSync = args.find((arg) => arg.startsWith('--disk-sync='))?.slice('--disk-sync='.length) ?? null;
+if (diskSync !== null && !['background', 'each-commit'].includes(diskSync)) {
+	throw new Error('--disk-sync is background or each-commit');
+}
+/** Starts one relay under test; ours from --relay-dist and with --disk-sync when given. */
 const start = (kind, options = {}) =>
-	startRelay(kind, kind === 'ours' ? { ...options, relayDist, synchronous, profile } : options);
+	startRelay(kind, kind === 'ours' ? { ...options, relayDist, diskSync, profile } : options);
 /** Stops a relay, printing its CPU profile's hot functions when there is one. */
 async function stop(relay) {
 	const profileText = await relay.stop();
@@ -346,7 +348,7 @@ async function main() {
 		`relay bench: node ${process.version}, ${cores} cores; ` +
 			(pinned ? 'load generator on core 0, relay under test on core 1 (taskset)' : 'taskset not found: nothing pinned') +
 			(relayDist === null ? '' : `; ours from ${relayDist}`) +
-			(synchronous === null ? '' : `; ours with SQLite synchronous=${synchronous} (diagnosis, not as deployed)`)
+			(diskSync === null ? '' : `; ours with disk sync ${diskSync}`)
 	);
 	const results = { ours: {}, reference: {} };
 	const started = performance.now();

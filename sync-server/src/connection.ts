@@ -19,6 +19,8 @@ export interface ConnectionOptions {
 	/** The client asked for type-8 "stored" messages (ack=1 in the URL). */
 	wantsAck: boolean;
 	ackDelayMs: number;
+	/** Resolves once everything stored so far is on disk: an acknowledgement waits for it. */
+	synced: () => Promise<void>;
 	/** A client that reads slower than this many buffered bytes is dropped; it resyncs. */
 	maxBufferedBytes: number;
 	messagesPerSecond: number;
@@ -95,13 +97,20 @@ export class Connection {
 
 	/**
 	 * Schedules a "stored" message carrying the room's state vector as it is when the
-	 * timer fires (trailing debounce): a burst of updates costs one acknowledgement.
+	 * timer fires (trailing debounce): a burst of updates costs one acknowledgement. It
+	 * goes once what that vector covers is on disk; if that can no longer be promised, it
+	 * never goes, and the client keeps its changes.
 	 */
 	scheduleAck(currentStateVector: () => Uint8Array): void {
 		if (!this.options.wantsAck || this.#ackTimer !== null || !this.open) return;
 		this.#ackTimer = setTimeout(() => {
 			this.#ackTimer = null;
-			this.send(encodeStoredMessage(currentStateVector()));
+			// Everything in the vector was stored before this point: the sync asked for now covers it.
+			const stored = encodeStoredMessage(currentStateVector());
+			this.options.synced().then(
+				() => void this.send(stored),
+				() => {}
+			);
 		}, this.options.ackDelayMs);
 	}
 

@@ -102,6 +102,11 @@ export class MemoryStorage implements RoomStorage {
 		return { seqUpto: snapshot.seqUpto, merged, snapshotBytes: snapshot.data.byteLength };
 	}
 
+	/** Nothing here ever reaches a disk: this twin promises only as much as the process lives. */
+	async synced(): Promise<void> {
+		this.#assertOpen();
+	}
+
 	async isWritable(): Promise<boolean> {
 		return !this.#closed && !this.failWrites;
 	}

@@ -67,13 +67,19 @@ export class RelayMetrics {
 	});
 	readonly persistSeconds = new Histogram({
 		name: 'relay_persist_duration_seconds',
-		help: 'Time from an update handed to storage to the update durably stored (its wait for the commit included).',
+		help: 'Time from an update handed to storage to the update stored in the file (its wait for the commit included).',
 		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 		registers: [this.registry]
 	});
 	readonly commitSeconds = new Histogram({
 		name: 'relay_commit_duration_seconds',
-		help: 'Time of one storage commit (one transaction, one sync to disk) of a batch of updates.',
+		help: 'Time of one storage commit (one transaction) of a batch of updates.',
+		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+		registers: [this.registry]
+	});
+	readonly diskSyncSeconds = new Histogram({
+		name: 'relay_disk_sync_duration_seconds',
+		help: 'Time of one background sync of the write-ahead log to disk (acknowledgements wait for it).',
 		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 		registers: [this.registry]
 	});

@@ -11,7 +11,7 @@ import { WorkerMerger, type UpdateMerger } from './merger.js';
 import { RelayMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms.js';
 import { SerialQueue } from './serial-queue.js';
-import { SqliteStorage, type SynchronousMode } from './sqlite-storage.js';
+import { SqliteStorage, type DiskSyncMode } from './sqlite-storage.js';
 import type { RoomStorage } from './storage.js';
 import { SyncEndpoint } from './sync-endpoint.js';
 
@@ -25,7 +25,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	logger?: Logger;
 	/** Another store (e.g. the in-memory twin) instead of SQLite in dataDir. */
 	storage?: RoomStorage;
-	synchronous?: SynchronousMode;
+	/** How the SQLite store reaches the disk (default: in the background, acknowledgements waiting for it). */
+	diskSync?: DiskSyncMode;
 	/** Where merges of large rooms run (default: a worker thread). */
 	merger?: UpdateMerger;
 	/** Delay before an empty room leaves memory (default 30 s). */
@@ -78,14 +79,26 @@ export function limitsOf(options: Partial<RelayLimits>): RelayLimits {
 export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	const logger = options.logger ?? silentLogger;
 	const limits = limitsOf(options);
-	const storage = options.storage ?? new SqliteStorage({ dataDir: options.dataDir, synchronous: options.synchronous });
-	const merger = options.merger ?? new WorkerMerger();
 	let closing = false;
 	// The gauges are read only when /metrics is asked, after everything below exists.
 	const metrics: RelayMetrics = new RelayMetrics(
 		{ rooms: () => rooms.size, connections: (access) => sync.count(access) },
 		{ processMetrics: options.processMetrics }
 	);
+	const storage =
+		options.storage ??
+		new SqliteStorage({
+			dataDir: options.dataDir,
+			diskSync: options.diskSync,
+			diskSyncObserver: {
+				synced: (seconds) => metrics.diskSyncSeconds.observe(seconds),
+				failed(error) {
+					metrics.storageFailures.inc({ operation: 'disk-sync' });
+					logger.error({ error: errorMessage(error) }, 'disk sync failed; no update will be acknowledged any more');
+				}
+			}
+		});
+	const merger = options.merger ?? new WorkerMerger();
 	const commits = new GroupCommit(storage, {
 		committed(updates, seconds, waits) {
 			metrics.commitSeconds.observe(seconds);

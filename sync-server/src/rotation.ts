@@ -98,5 +98,11 @@ export async function handleRotation(
 		{ room: roomId, closedConnections: closed, readOnly: next.readonlyTokenHash !== null },
 		'room tokens rotated'
 	);
+	// The member is told the old tokens are dead only once a power cut cannot revive them.
+	try {
+		await deps.storage.synced();
+	} catch {
+		return sendJson(res, 503, { error: 'not-durable' });
+	}
 	sendJson(res, 200, { status: 'rotated' });
 }

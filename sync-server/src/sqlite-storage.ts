@@ -1,23 +1,33 @@
 // The default store: one SQLite file in the data directory, written through
 // better-sqlite3. Writes are synchronous, so when appendUpdates resolves the updates are
-// on disk, and a room loads before any other message of the event loop runs.
+// in the file (they survive a crash of the relay), and a room loads before any other
+// message of the event loop runs. How they reach the disk itself depends on `diskSync`.
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
 import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
 
-export type SynchronousMode = 'FULL' | 'NORMAL';
+/**
+ * - `background` (default): a commit writes the write-ahead log without waiting for the
+ *   disk; the log is then synced in the thread pool (fdatasync), and `synced()` waits for
+ *   that. Updates are fanned out as soon as they are in the file, acknowledged once on disk.
+ * - `each-commit`: SQLite syncs the log inside every commit (synchronous=FULL); the event
+ *   loop waits for the disk each time. Kept for comparison.
+ */
+export type DiskSyncMode = 'background' | 'each-commit';
 
 export interface SqliteStorageOptions {
 	dataDir: string;
-	/**
-	 * FULL (default) syncs the write-ahead log on every commit, so an acknowledged update
-	 * survives a power cut, not just a crash of the process. NORMAL survives a killed
-	 * process but may lose the last commits on power loss; it is about 20x faster per
-	 * commit, which only matters on slow storage under heavy write load.
-	 */
-	synchronous?: SynchronousMode;
+	diskSync?: DiskSyncMode;
+	/** Told of every background sync of the log. */
+	diskSyncObserver?: DiskSyncObserver;
+	/** Syncs the log file to disk; fdatasync unless a test holds it back or makes it fail. */
+	syncFile?: (fd: number) => Promise<void>;
 }
+
+const fdatasync = promisify(fs.fdatasync);
 
 /** 2: snapshots carry their state vector. */
 const SCHEMA_VERSION = 2;
@@ -69,18 +79,36 @@ export class SqliteStorage implements RoomStorage {
 	readonly #statements;
 	/** Transactions, prepared once: better-sqlite3 builds a wrapper each time transaction() is called. */
 	readonly #transactions;
+	/** Null when SQLite syncs inside each commit. */
+	readonly #diskSync: DiskSync | null = null;
+	/** The write-ahead log, held open to be synced. */
+	#walFd: number | null = null;
 
 	constructor(options: SqliteStorageOptions) {
 		fs.mkdirSync(options.dataDir, { recursive: true });
-		const db = new Database(path.join(options.dataDir, 'relay.sqlite'));
+		const file = path.join(options.dataDir, 'relay.sqlite');
+		const db = new Database(file);
 		db.pragma('journal_mode = WAL');
-		db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+		const background = (options.diskSync ?? 'background') === 'background';
+		// NORMAL: a commit writes the log and returns; SQLite still syncs around checkpoints.
+		db.pragma(`synchronous = ${background ? 'NORMAL' : 'FULL'}`);
 		db.pragma('foreign_keys = ON');
 		db.pragma('busy_timeout = 5000');
 		db.exec(SCHEMA);
 		migrate(db);
 		db.pragma(`user_version = ${SCHEMA_VERSION}`);
 		this.#db = db;
+		if (background) {
+			// The log file exists once a write has gone through it (just above). This process
+			// keeps the database open until close(), so SQLite never deletes and recreates
+			// it meanwhile: the descriptor stays on the live file. Its name in the directory
+			// is synced once, or a power cut could lose the whole file.
+			const walFd = fs.openSync(`${file}-wal`, 'r+');
+			this.#walFd = walFd;
+			syncDirectory(options.dataDir);
+			const syncFile = options.syncFile ?? fdatasync;
+			this.#diskSync = new DiskSync(() => syncFile(walFd), options.diskSyncObserver);
+		}
 		this.#statements = {
 			claim: db.prepare(
 				`INSERT INTO rooms (id, token_hash, readonly_token_hash, created_at) VALUES (?, ?, ?, ?)
@@ -154,7 +182,9 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
-		this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now());
+		if (this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now()).changes > 0) {
+			this.#diskSync?.wrote();
+		}
 		return this.#access(roomId);
 	}
 
@@ -164,12 +194,13 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess> {
-		this.#statements.setReadonly.run(readonlyTokenHash, roomId);
+		if (this.#statements.setReadonly.run(readonlyTokenHash, roomId).changes > 0) this.#diskSync?.wrote();
 		return this.#access(roomId);
 	}
 
 	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
 		const result = this.#statements.replaceAccess.run(next.tokenHash, next.readonlyTokenHash, roomId, expectedTokenHash);
+		if (result.changes === 1) this.#diskSync?.wrote();
 		return result.changes === 1;
 	}
 
@@ -179,7 +210,9 @@ export class SqliteStorage implements RoomStorage {
 
 	async appendUpdates(appends: readonly Append[]): Promise<number[]> {
 		if (appends.length === 0) return [];
-		return this.#transactions.append.immediate(appends);
+		const seqs = this.#transactions.append.immediate(appends);
+		this.#diskSync?.wrote();
+		return seqs;
 	}
 
 	async appendUpdate(roomId: string, data: Uint8Array): Promise<number> {
@@ -188,12 +221,20 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
-		return this.#transactions.snapshot.immediate(roomId, snapshot);
+		const result = this.#transactions.snapshot.immediate(roomId, snapshot);
+		if (result !== null) this.#diskSync?.wrote();
+		return result;
+	}
+
+	synced(): Promise<void> {
+		return this.#diskSync?.synced() ?? Promise.resolve();
 	}
 
 	async isWritable(): Promise<boolean> {
+		if (this.#diskSync?.failed === true) return false;
 		try {
 			this.#statements.heartbeat.run(String(Date.now()));
+			this.#diskSync?.wrote();
 			return true;
 		} catch {
 			return false;
@@ -201,7 +242,16 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async close(): Promise<void> {
-		if (this.#db.open) this.#db.close();
+		if (this.#db.open) {
+			// The last writes get their sync (and whoever waits for it, an answer) first.
+			await this.#diskSync?.synced().catch(() => {});
+			await this.#diskSync?.idle();
+			if (this.#db.open) this.#db.close();
+		}
+		if (this.#walFd !== null) {
+			fs.closeSync(this.#walFd);
+			this.#walFd = null;
+		}
 	}
 
 	#access(roomId: string): RoomAccess {
@@ -229,6 +279,16 @@ export class SqliteStorage implements RoomStorage {
 						},
 			updates
 		};
+	}
+}
+
+/** Syncs a directory's entries (a new file's name) to disk. */
+function syncDirectory(dir: string): void {
+	const fd = fs.openSync(dir, 'r');
+	try {
+		fs.fsyncSync(fd);
+	} finally {
+		fs.closeSync(fd);
 	}
 }
 

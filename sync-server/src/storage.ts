@@ -69,9 +69,10 @@ export interface RoomStorage {
 	replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean>;
 	loadRoom(roomId: string): Promise<StoredRoom>;
 	/**
-	 * Durably appends updates, of one room or several, all or none: one transaction, one
-	 * sync to disk. Resolves with their sequence numbers, in the order given, once they
-	 * are stored; an update to an unclaimed room fails the whole call.
+	 * Appends updates, of one room or several, all or none: one transaction. Resolves with
+	 * their sequence numbers, in the order given, once they are stored so as to survive a
+	 * crash of the relay (`synced()` tells when they would survive a power cut too); an
+	 * update to an unclaimed room fails the whole call.
 	 */
 	appendUpdates(appends: readonly Append[]): Promise<number[]>;
 	/** appendUpdates with one update. */
@@ -84,6 +85,11 @@ export interface RoomStorage {
 	 * room's last entry.
 	 */
 	writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null>;
+	/**
+	 * Resolves once everything written before the call is on disk, so as to survive a
+	 * power cut; rejects if the store can no longer promise that.
+	 */
+	synced(): Promise<void>;
 	/** Whether the store can take writes right now (for /healthz). */
 	isWritable(): Promise<boolean>;
 	close(): Promise<void>;

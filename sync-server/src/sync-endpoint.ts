@@ -152,6 +152,7 @@ export class SyncEndpoint {
 			{
 				...who,
 				ackDelayMs: this.options.ackDelayMs,
+				synced: () => this.deps.storage.synced(),
 				maxBufferedBytes: this.options.maxBufferedBytes,
 				messagesPerSecond: limits.messagesPerSecond,
 				messageBurst: limits.messageBurst

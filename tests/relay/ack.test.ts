@@ -1,12 +1,15 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
+import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
 import {
 	captureStoredAcks,
 	covers,
+	heldDisk,
 	makeClient,
 	randomRoomId,
 	randomToken,
 	startTestRelay,
+	tempDir,
 	waitFor,
 	waitForSynced
 } from './helpers.js';
@@ -49,4 +52,25 @@ test('acknowledgements are opt-in: a stock client never receives type 8', async 
 	expect(covers(acks.at(-1)!, stock.doc)).toBe(true);
 	await new Promise((resolve) => setTimeout(resolve, 150));
 	expect(unexpected).toEqual([]);
+});
+
+test('an update reaches the others as soon as it is in the file; its acknowledgement waits for the disk', async () => {
+	const disk = heldDisk();
+	const dataDir = tempDir('held-disk');
+	const relay = await startTestRelay({ dataDir, storage: new SqliteStorage({ dataDir, syncFile: disk.syncFile }), ackDelayMs: 10 });
+	const room = randomRoomId();
+	const token = randomToken();
+	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
+	const reader = makeClient(relay.syncUrl, room, token);
+	const acks = captureStoredAcks(writer);
+	await Promise.all([waitForSynced(writer), waitForSynced(reader)]);
+
+	writer.doc.getMap('stock').set('flour', 12);
+	await waitFor(() => reader.doc.getMap('stock').get('flour') === 12, 'the fan-out, before any disk sync');
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	expect(acks.filter((sv) => covers(sv, writer.doc))).toEqual([]);
+	expect(disk.waiting()).toBeGreaterThan(0);
+
+	disk.release();
+	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the acknowledgement, once synced');
 });

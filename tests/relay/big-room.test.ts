@@ -43,7 +43,7 @@ test('while a big room is loaded and compacted, another room’s round trips sta
 	const dataDir = tempDir('big');
 	const bigRoom = randomRoomId();
 	const token = randomToken();
-	const seed = new SqliteStorage({ dataDir, synchronous: 'NORMAL' });
+	const seed = new SqliteStorage({ dataDir });
 	await seed.claimRoom(bigRoom, hashToken(token));
 	for (const update of updates) await seed.appendUpdate(bigRoom, update);
 	await seed.close();

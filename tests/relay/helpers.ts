@@ -171,3 +171,22 @@ export function captureStoredAcks(client: TestClient): Uint8Array[] {
 	};
 	return acks;
 }
+
+/**
+ * A disk whose syncs wait until the test releases it (for a relay given
+ * `new SqliteStorage({ dataDir, syncFile })`); released at the end of the test anyway.
+ */
+export function heldDisk(): { syncFile: () => Promise<void>; release(): void; waiting(): number } {
+	let held = true;
+	const waiting: Array<() => void> = [];
+	const release = (): void => {
+		held = false;
+		for (const resolve of waiting.splice(0)) resolve();
+	};
+	onTestFinished(release);
+	return {
+		syncFile: () => (held ? new Promise<void>((resolve) => waiting.push(resolve)) : Promise.resolve()),
+		release,
+		waiting: () => waiting.length
+	};
+}

@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
+import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
 import {
+	heldDisk,
 	makeClient,
 	metric,
 	metricsText,
@@ -7,6 +9,7 @@ import {
 	randomRoomId,
 	randomToken,
 	startTestRelay,
+	tempDir,
 	waitFor,
 	waitForSynced,
 	type TestRelay
@@ -127,4 +130,28 @@ test('a browser on another origin may ask to rotate (CORS preflight)', async () 
 	expect(response.headers.get('access-control-allow-origin')).toBe('*');
 	expect(response.headers.get('access-control-allow-methods')).toBe('POST');
 	expect(response.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+});
+
+test('a rotation closes the old connections at once, and is confirmed only once it is on disk', async () => {
+	const disk = heldDisk();
+	const dataDir = tempDir('held-disk');
+	const relay = await startTestRelay({ dataDir, storage: new SqliteStorage({ dataDir, syncFile: disk.syncFile }) });
+	const room = randomRoomId();
+	const token = randomToken();
+	const lostPhone = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(lostPhone);
+	const phoneClosed = nextClose(lostPhone);
+
+	let answered = false;
+	const response = rotate(relay, room, `Bearer ${token}`, { token: randomToken() }).then((answer) => {
+		answered = true;
+		return answer;
+	});
+	expect(await phoneClosed).toEqual({ code: 4403, reason: 'token rotated' });
+	expect(await probe(relay, room, token)).toBe(403);
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	expect(answered).toBe(false);
+
+	disk.release();
+	expect((await response).status).toBe(200);
 });

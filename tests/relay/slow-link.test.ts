@@ -42,7 +42,7 @@ test('a large room reaches a client on a slow link in pieces, well within its si
 	const room = randomRoomId();
 	const token = randomToken();
 	const { updates, doc: source } = largeRoom(10 * MiB);
-	const seed = new SqliteStorage({ dataDir, synchronous: 'NORMAL' });
+	const seed = new SqliteStorage({ dataDir });
 	await seed.claimRoom(room, hashToken(token));
 	for (const update of updates) await seed.appendUpdate(room, update);
 	await seed.close();

@@ -1,0 +1,108 @@
+// How the SQLite store reaches the disk: commits land in the file at once, the sync to
+// disk follows off the event loop, and synced() tells when it is done.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, expect, test } from 'vitest';
+import { SqliteStorage } from './sqlite-storage.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDir(): string {
+	const dir = mkdtempSync(join(tmpdir(), 'passerelle-disk-sync-'));
+	dirs.push(dir);
+	return dir;
+}
+
+/** Disk syncs that wait for the test; each call records the descriptor it was given. */
+function heldSyncs() {
+	const calls: Array<{ fd: number; resolve(): void; reject(error: Error): void }> = [];
+	const syncFile = (fd: number) =>
+		new Promise<void>((resolve, reject) => {
+			calls.push({ fd, resolve, reject });
+		});
+	return { calls, syncFile };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+/** What another process reading the file would see of room r's log. */
+function storedSeqs(dir: string): number[] {
+	const reader = new Database(join(dir, 'relay.sqlite'), { readonly: true });
+	try {
+		return reader
+			.prepare<[], { seq: number }>("SELECT seq FROM updates WHERE room_id = 'r' ORDER BY seq")
+			.all()
+			.map((row) => row.seq);
+	} finally {
+		reader.close();
+	}
+}
+
+test('an append is in the file when it resolves; synced() waits for the disk sync that follows', async () => {
+	const dir = dataDir();
+	const { calls, syncFile } = heldSyncs();
+	const storage = new SqliteStorage({ dataDir: dir, syncFile });
+	await storage.claimRoom('r', 'h');
+	// The claim is a write too: its sync first.
+	calls.shift()?.resolve();
+	await storage.synced();
+	expect(await storage.appendUpdate('r', new Uint8Array([1, 2, 3]))).toBe(1);
+	expect(storedSeqs(dir)).toEqual([1]);
+
+	let synced = false;
+	const waiting = storage.synced().then(() => (synced = true));
+	await flush();
+	expect(synced).toBe(false);
+	// Appends go on while the disk is busy; the next sync takes them together.
+	expect(await storage.appendUpdate('r', new Uint8Array([4]))).toBe(2);
+	expect(calls).toHaveLength(1);
+	calls[0]?.resolve();
+	await waiting;
+	expect(synced).toBe(true);
+	expect(calls).toHaveLength(2);
+	calls[1]?.resolve();
+	await storage.close();
+});
+
+test('with the real disk sync, synced() resolves and the data is in the file after close', async () => {
+	const dir = dataDir();
+	const storage = new SqliteStorage({ dataDir: dir });
+	await storage.claimRoom('r', 'h');
+	await storage.appendUpdates([
+		{ roomId: 'r', data: new Uint8Array([1]) },
+		{ roomId: 'r', data: new Uint8Array([2]) }
+	]);
+	await storage.synced();
+	await storage.close();
+	expect(storedSeqs(dir)).toEqual([1, 2]);
+});
+
+test('after a failed disk sync the store refuses to vouch for anything and reports itself unwritable', async () => {
+	const dir = dataDir();
+	const { calls, syncFile } = heldSyncs();
+	const storage = new SqliteStorage({ dataDir: dir, syncFile });
+	await storage.claimRoom('r', 'h');
+	calls[0]?.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+	await expect(storage.synced()).rejects.toThrow('EIO');
+	expect(await storage.isWritable()).toBe(false);
+	// The file still takes appends (they survive a crash of the relay), but none is vouched for.
+	expect(await storage.appendUpdate('r', new Uint8Array([7]))).toBe(1);
+	await expect(storage.synced()).rejects.toThrow('EIO');
+	await storage.close();
+});
+
+test('syncing inside each commit needs no background sync', async () => {
+	const dir = dataDir();
+	const { calls, syncFile } = heldSyncs();
+	const storage = new SqliteStorage({ dataDir: dir, diskSync: 'each-commit', syncFile });
+	await storage.claimRoom('r', 'h');
+	await storage.appendUpdate('r', new Uint8Array([1]));
+	await storage.synced();
+	expect(calls).toHaveLength(0);
+	await storage.close();
+});
