@@ -9,6 +9,7 @@ export const CONFIG = {
 	minDelivered: 0.95,
 	fixedRate: 500,
 	fixedMs: 10_000,
+	fixedRounds: 3,
 	warmupMs: 1000,
 	syncEntries: 10_000,
 	syncTransactions: 100,

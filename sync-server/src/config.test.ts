@@ -11,6 +11,7 @@ test('defaults when nothing is set', () => {
 		dataDir: path.resolve('./data'),
 		staticDir: '/srv/app/build',
 		syncChunkBytes: 1024 * 1024,
+		diskSyncIntervalMs: 10,
 		...DEFAULT_LIMITS
 	});
 	expect(DEFAULT_LIMITS).toEqual({
@@ -36,7 +37,8 @@ test('reads every variable, sizes with or without a unit', () => {
 			MESSAGE_BURST: '100',
 			MAX_CONNECTIONS_PER_ADDRESS: '0',
 			MAX_LOADED_ROOMS: '500',
-			SYNC_CHUNK_BYTES: '65536'
+			SYNC_CHUNK_BYTES: '65536',
+			DISK_SYNC_INTERVAL_MS: '0'
 		},
 		'/srv/app'
 	);
@@ -51,7 +53,8 @@ test('reads every variable, sizes with or without a unit', () => {
 		messageBurst: 100,
 		maxConnectionsPerAddress: 0,
 		maxLoadedRooms: 500,
-		syncChunkBytes: 65536
+		syncChunkBytes: 65536,
+		diskSyncIntervalMs: 0
 	});
 });
 
@@ -62,7 +65,8 @@ test.each([
 	['MAX_ROOM_BYTES', '0'],
 	['MAX_MESSAGES_PER_SECOND', '1.5'],
 	['MESSAGE_BURST', '0'],
-	['MAX_LOADED_ROOMS', '-1']
+	['MAX_LOADED_ROOMS', '-1'],
+	['DISK_SYNC_INTERVAL_MS', '5000']
 ])('refuses %s=%s, naming the variable', (name, value) => {
 	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);
 });

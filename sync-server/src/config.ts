@@ -2,6 +2,7 @@
 // that does not parse stops the relay at start, with a message naming the variable:
 // a typo must not silently fall back to a default.
 import path from 'node:path';
+import { DEFAULT_DISK_SYNC_INTERVAL_MS } from './disk-sync.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 
 export interface RelayConfig extends RelayLimits {
@@ -10,6 +11,7 @@ export interface RelayConfig extends RelayLimits {
 	dataDir: string;
 	staticDir: string;
 	syncChunkBytes: number;
+	diskSyncIntervalMs: number;
 }
 
 const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -49,6 +51,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayCon
 		messageBurst: integer(env, 'MESSAGE_BURST', DEFAULT_LIMITS.messageBurst, 1),
 		maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress),
 		maxLoadedRooms: integer(env, 'MAX_LOADED_ROOMS', DEFAULT_LIMITS.maxLoadedRooms),
-		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 1024 * 1024)
+		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 1024 * 1024),
+		diskSyncIntervalMs: integer(env, 'DISK_SYNC_INTERVAL_MS', DEFAULT_DISK_SYNC_INTERVAL_MS, 0, 1000)
 	};
 }

@@ -26,14 +26,14 @@ function watch(promise: Promise<void>) {
 describe('DiskSync', () => {
 	test('with nothing written, synced() resolves without touching the disk', async () => {
 		const { calls, syncFile } = heldSyncs();
-		const disk = new DiskSync(syncFile);
+		const disk = new DiskSync(syncFile, { intervalMs: 0 });
 		await disk.synced();
 		expect(calls).toHaveLength(0);
 	});
 
 	test('a write starts a sync at once, and synced() waits for it', async () => {
 		const { calls, syncFile } = heldSyncs();
-		const disk = new DiskSync(syncFile);
+		const disk = new DiskSync(syncFile, { intervalMs: 0 });
 		disk.wrote();
 		expect(calls).toHaveLength(1);
 		const waiting = watch(disk.synced());
@@ -47,7 +47,10 @@ describe('DiskSync', () => {
 	test('writes made during a sync wait for the next one, which covers them all', async () => {
 		const synced: number[] = [];
 		const { calls, syncFile } = heldSyncs();
-		const disk = new DiskSync(syncFile, { synced: (_seconds, writes) => synced.push(writes), failed: () => {} });
+		const disk = new DiskSync(syncFile, {
+			intervalMs: 0,
+			observer: { synced: (_seconds, writes) => synced.push(writes), failed: () => {} }
+		});
 		disk.wrote();
 		const first = watch(disk.synced());
 		disk.wrote();
@@ -71,7 +74,10 @@ describe('DiskSync', () => {
 	test('a failed sync refuses every wait from then on, even after a sync that would succeed', async () => {
 		const failures: unknown[] = [];
 		const { calls, syncFile } = heldSyncs();
-		const disk = new DiskSync(syncFile, { synced: () => {}, failed: (error) => failures.push(error) });
+		const disk = new DiskSync(syncFile, {
+			intervalMs: 0,
+			observer: { synced: () => {}, failed: (error) => failures.push(error) }
+		});
 		disk.wrote();
 		const waiting = watch(disk.synced());
 		calls[0]?.reject(new Error('EIO'));
@@ -82,5 +88,24 @@ describe('DiskSync', () => {
 		disk.wrote();
 		expect(calls).toHaveLength(1);
 		await expect(disk.synced()).rejects.toThrow('EIO');
+	});
+
+	test('syncs start at most once per interval, however many writes and waits come', async () => {
+		const { calls, syncFile } = heldSyncs();
+		const disk = new DiskSync(syncFile, { intervalMs: 40 });
+		const started = performance.now();
+		disk.wrote();
+		calls[0]?.resolve();
+		await disk.synced();
+		for (let i = 0; i < 20; i++) disk.wrote();
+		const waiting = disk.synced();
+		await flush();
+		expect(calls).toHaveLength(1);
+		await new Promise((resolve) => setTimeout(resolve, 60));
+		expect(calls).toHaveLength(2);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+		calls[1]?.resolve();
+		await waiting;
+		expect(calls).toHaveLength(2);
 	});
 });

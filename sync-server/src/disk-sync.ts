@@ -3,15 +3,19 @@
 // crash of the relay, and the relay fans it out at once. Surviving a power cut takes a
 // sync to the disk (fdatasync), which costs from a fraction of a millisecond to tens of
 // them; run in the thread pool, it holds up nothing but the acknowledgements, which wait
-// for it. One sync runs at a time and covers every write made before it started, so
-// however fast writes come, they cost at most one sync in flight and one queued.
+// for it. One sync runs at a time and covers every write made before it started, and a
+// sync starts at most once per interval (10 ms by default): however fast writes come, the
+// disk sees a bounded number of syncs, and the thread doing them does not take the core
+// from the event loop every few hundred microseconds. A write reaches the disk within
+// about one interval and one sync; acknowledgements wait that long at most (they are
+// debounced by more anyway).
 //
 // A failed sync is final: after an fsync error the kernel may have dropped the dirty pages,
 // and a later sync that succeeds would vouch for data that is gone. Every wait is refused
 // from then on, so no client is told its changes are stored; they keep them and resend.
 
 export interface DiskSyncObserver {
-	/** A sync covering `writes` writes took `seconds`. */
+	/** A sync took `seconds`; the first `writes` writes are now on disk. */
 	synced(seconds: number, writes: number): void;
 	failed(error: unknown): void;
 }
@@ -25,19 +29,35 @@ interface Waiter {
 
 const silentObserver: DiskSyncObserver = { synced: () => {}, failed: () => {} };
 
+export const DEFAULT_DISK_SYNC_INTERVAL_MS = 10;
+
+export interface DiskSyncOptions {
+	/** Least time between the starts of two syncs (default 10 ms; 0 syncs as soon as possible). */
+	intervalMs?: number;
+	observer?: DiskSyncObserver;
+}
+
 export class DiskSync {
 	/** Writes made so far; a sync that starts now covers all of them. */
 	#written = 0;
 	/** Writes covered by the last sync that ended well. */
 	#covered = 0;
 	#running: Promise<void> | null = null;
+	/** Set while a sync waits for its interval to pass. */
+	#timer: NodeJS.Timeout | null = null;
+	#lastStart = -Infinity;
 	#waiters: Waiter[] = [];
 	#failure: unknown = null;
+	readonly #intervalMs: number;
+	readonly #observer: DiskSyncObserver;
 
 	constructor(
 		private readonly syncFile: () => Promise<void>,
-		private readonly observer: DiskSyncObserver = silentObserver
-	) {}
+		options: DiskSyncOptions = {}
+	) {
+		this.#intervalMs = options.intervalMs ?? DEFAULT_DISK_SYNC_INTERVAL_MS;
+		this.#observer = options.observer ?? silentObserver;
+	}
 
 	/** A sync has failed: nothing written will be vouched for any more. */
 	get failed(): boolean {
@@ -60,19 +80,29 @@ export class DiskSync {
 		});
 	}
 
-	/** Resolves when no sync runs and every write has been synced (or a sync has failed). */
+	/** Resolves once every write so far has been synced (or a sync has failed). */
 	async idle(): Promise<void> {
-		while (this.#running !== null) await this.#running;
+		await this.synced().catch(() => {});
 	}
 
 	#start(): void {
-		if (this.#running !== null || this.#failure !== null || this.#covered >= this.#written) return;
-		const writes = this.#written;
+		if (this.#running !== null || this.#timer !== null) return;
+		if (this.#failure !== null || this.#covered >= this.#written) return;
+		const wait = this.#lastStart + this.#intervalMs - performance.now();
+		if (wait > 0) {
+			this.#timer = setTimeout(() => {
+				this.#timer = null;
+				this.#start();
+			}, wait);
+			return;
+		}
 		const started = performance.now();
+		this.#lastStart = started;
+		const writes = this.#written;
 		this.#running = this.syncFile().then(
 			() => {
 				this.#covered = writes;
-				this.observer.synced((performance.now() - started) / 1000, writes);
+				this.#observer.synced((performance.now() - started) / 1000, writes);
 				const waiting = this.#waiters;
 				this.#waiters = waiting.filter((waiter) => waiter.writes > writes);
 				for (const waiter of waiting) if (waiter.writes <= writes) waiter.resolve();
@@ -82,7 +112,7 @@ export class DiskSync {
 			},
 			(error: unknown) => {
 				this.#failure = error instanceof Error ? error : new Error(String(error));
-				this.observer.failed(error);
+				this.#observer.failed(error);
 				for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure);
 				this.#running = null;
 			}

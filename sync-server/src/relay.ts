@@ -27,6 +27,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	storage?: RoomStorage;
 	/** How the SQLite store reaches the disk (default: in the background, acknowledgements waiting for it). */
 	diskSync?: DiskSyncMode;
+	/** Least time between two background syncs to disk (default 10 ms). */
+	diskSyncIntervalMs?: number;
 	/** Where merges of large rooms run (default: a worker thread). */
 	merger?: UpdateMerger;
 	/** Delay before an empty room leaves memory (default 30 s). */
@@ -90,6 +92,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		new SqliteStorage({
 			dataDir: options.dataDir,
 			diskSync: options.diskSync,
+			diskSyncIntervalMs: options.diskSyncIntervalMs,
 			diskSyncObserver: {
 				synced: (seconds) => metrics.diskSyncSeconds.observe(seconds),
 				failed(error) {

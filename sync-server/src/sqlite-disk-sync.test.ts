@@ -46,7 +46,7 @@ function storedSeqs(dir: string): number[] {
 test('an append is in the file when it resolves; synced() waits for the disk sync that follows', async () => {
 	const dir = dataDir();
 	const { calls, syncFile } = heldSyncs();
-	const storage = new SqliteStorage({ dataDir: dir, syncFile });
+	const storage = new SqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0 });
 	await storage.claimRoom('r', 'h');
 	// The claim is a write too: its sync first.
 	calls.shift()?.resolve();
@@ -85,7 +85,7 @@ test('with the real disk sync, synced() resolves and the data is in the file aft
 test('after a failed disk sync the store refuses to vouch for anything and reports itself unwritable', async () => {
 	const dir = dataDir();
 	const { calls, syncFile } = heldSyncs();
-	const storage = new SqliteStorage({ dataDir: dir, syncFile });
+	const storage = new SqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0 });
 	await storage.claimRoom('r', 'h');
 	calls[0]?.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
 	await expect(storage.synced()).rejects.toThrow('EIO');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
+import { prepareSchema } from './sqlite-schema.js';
 import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
 
 /**
@@ -21,6 +22,8 @@ export type DiskSyncMode = 'background' | 'each-commit';
 export interface SqliteStorageOptions {
 	dataDir: string;
 	diskSync?: DiskSyncMode;
+	/** Least time between two background syncs of the log (default 10 ms). */
+	diskSyncIntervalMs?: number;
 	/** Told of every background sync of the log. */
 	diskSyncObserver?: DiskSyncObserver;
 	/** Syncs the log file to disk; fdatasync unless a test holds it back or makes it fail. */
@@ -28,37 +31,6 @@ export interface SqliteStorageOptions {
 }
 
 const fdatasync = promisify(fs.fdatasync);
-
-/** 2: snapshots carry their state vector. */
-const SCHEMA_VERSION = 2;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS rooms (
-	id TEXT PRIMARY KEY,
-	token_hash TEXT NOT NULL,
-	readonly_token_hash TEXT,
-	last_seq INTEGER NOT NULL DEFAULT 0,
-	created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS updates (
-	room_id TEXT NOT NULL REFERENCES rooms(id),
-	seq INTEGER NOT NULL,
-	data BLOB NOT NULL,
-	created_at INTEGER NOT NULL,
-	PRIMARY KEY (room_id, seq)
-);
-CREATE TABLE IF NOT EXISTS snapshots (
-	room_id TEXT PRIMARY KEY REFERENCES rooms(id),
-	seq_upto INTEGER NOT NULL,
-	data BLOB NOT NULL,
-	created_at INTEGER NOT NULL,
-	state_vector BLOB
-);
-CREATE TABLE IF NOT EXISTS meta (
-	key TEXT PRIMARY KEY,
-	value TEXT NOT NULL
-);
-`;
 
 interface AccessRow {
 	token_hash: string;
@@ -81,6 +53,8 @@ export class SqliteStorage implements RoomStorage {
 	readonly #transactions;
 	/** Null when SQLite syncs inside each commit. */
 	readonly #diskSync: DiskSync | null = null;
+	/** Per room, the last sequence number taken (see #lastSeq). */
+	readonly #lastSeqs = new Map<string, number>();
 	/** The write-ahead log, held open to be synced. */
 	#walFd: number | null = null;
 
@@ -94,9 +68,7 @@ export class SqliteStorage implements RoomStorage {
 		db.pragma(`synchronous = ${background ? 'NORMAL' : 'FULL'}`);
 		db.pragma('foreign_keys = ON');
 		db.pragma('busy_timeout = 5000');
-		db.exec(SCHEMA);
-		migrate(db);
-		db.pragma(`user_version = ${SCHEMA_VERSION}`);
+		prepareSchema(db);
 		this.#db = db;
 		if (background) {
 			// The log file exists once a write has gone through it (just above). This process
@@ -107,7 +79,10 @@ export class SqliteStorage implements RoomStorage {
 			this.#walFd = walFd;
 			syncDirectory(options.dataDir);
 			const syncFile = options.syncFile ?? fdatasync;
-			this.#diskSync = new DiskSync(() => syncFile(walFd), options.diskSyncObserver);
+			this.#diskSync = new DiskSync(() => syncFile(walFd), {
+				intervalMs: options.diskSyncIntervalMs,
+				observer: options.diskSyncObserver
+			});
 		}
 		this.#statements = {
 			claim: db.prepare(
@@ -126,15 +101,18 @@ export class SqliteStorage implements RoomStorage {
 			snapshot: db.prepare<[string], SnapshotRow>(
 				'SELECT seq_upto, data, state_vector FROM snapshots WHERE room_id = ?'
 			),
-			lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE id = ?'),
+			lastSeq: db.prepare<[string, string, string], { last_seq: number }>(
+				`SELECT max(last_seq,
+					coalesce((SELECT max(seq) FROM updates WHERE room_id = ?), 0),
+					coalesce((SELECT seq_upto FROM snapshots WHERE room_id = ?), 0)) AS last_seq
+				 FROM rooms WHERE id = ?`
+			),
+			recordLastSeq: db.prepare('UPDATE rooms SET last_seq = ? WHERE id = ? AND last_seq < ?'),
 			snapshotSeq: db.prepare<[string], { seq_upto: number }>(
 				'SELECT seq_upto FROM snapshots WHERE room_id = ?'
 			),
 			log: db.prepare<[string], UpdateRow>(
 				'SELECT seq, data FROM updates WHERE room_id = ? ORDER BY seq'
-			),
-			nextSeq: db.prepare<[string], { last_seq: number }>(
-				'UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'
 			),
 			insertUpdate: db.prepare(
 				'INSERT INTO updates (room_id, seq, data, created_at) VALUES (?, ?, ?, ?)'
@@ -153,29 +131,31 @@ export class SqliteStorage implements RoomStorage {
 		const statements = this.#statements;
 		this.#transactions = {
 			read: db.transaction((roomId: string) => this.#read(roomId)),
-			append: db.transaction((appends: readonly Append[]): number[] => {
+			append: db.transaction((appends: readonly Append[]) => {
 				const now = Date.now();
-				const seqs: number[] = [];
-				for (const { roomId, data } of appends) {
-					const row = statements.nextSeq.get(roomId);
+				// The counters move in the cache only once the transaction has committed.
+				const last = new Map<string, number>();
+				const seqs = appends.map(({ roomId, data }) => {
 					// Throwing rolls back the whole transaction: none of the batch is stored.
-					if (row === undefined) throw new Error(`unknown room ${roomId}`);
-					statements.insertUpdate.run(roomId, row.last_seq, data, now);
-					seqs.push(row.last_seq);
-				}
-				return seqs;
+					const seq = (last.get(roomId) ?? this.#lastSeq(roomId)) + 1;
+					statements.insertUpdate.run(roomId, seq, data, now);
+					last.set(roomId, seq);
+					return seq;
+				});
+				return { seqs, last };
 			}),
 			snapshot: db.transaction((roomId: string, snapshot: Snapshot): CompactionResult | null => {
-				const last = statements.lastSeq.get(roomId);
-				if (last === undefined) throw new Error(`unknown room ${roomId}`);
-				if (snapshot.seqUpto > last.last_seq) {
-					throw new Error(`snapshot of room ${roomId} past its last entry (${snapshot.seqUpto} > ${last.last_seq})`);
+				const last = this.#lastSeq(roomId);
+				if (snapshot.seqUpto > last) {
+					throw new Error(`snapshot of room ${roomId} past its last entry (${snapshot.seqUpto} > ${last})`);
 				}
 				const current = statements.snapshotSeq.get(roomId)?.seq_upto ?? 0;
 				if (current >= snapshot.seqUpto) return null;
 				const { seqUpto, data, stateVector } = snapshot;
 				statements.upsertSnapshot.run(roomId, seqUpto, data, Date.now(), stateVector);
 				const deleted = statements.deleteLog.run(roomId, snapshot.seqUpto).changes;
+				// Kept for readers of the file; the cache and the queries above do not need it.
+				statements.recordLastSeq.run(last, roomId, last);
 				return { seqUpto: snapshot.seqUpto, merged: deleted, snapshotBytes: snapshot.data.byteLength };
 			})
 		};
@@ -210,8 +190,9 @@ export class SqliteStorage implements RoomStorage {
 
 	async appendUpdates(appends: readonly Append[]): Promise<number[]> {
 		if (appends.length === 0) return [];
-		const seqs = this.#transactions.append.immediate(appends);
+		const { seqs, last } = this.#transactions.append.immediate(appends);
 		this.#diskSync?.wrote();
+		for (const [roomId, seq] of last) this.#lastSeqs.set(roomId, seq);
 		return seqs;
 	}
 
@@ -244,7 +225,6 @@ export class SqliteStorage implements RoomStorage {
 	async close(): Promise<void> {
 		if (this.#db.open) {
 			// The last writes get their sync (and whoever waits for it, an answer) first.
-			await this.#diskSync?.synced().catch(() => {});
 			await this.#diskSync?.idle();
 			if (this.#db.open) this.#db.close();
 		}
@@ -252,6 +232,20 @@ export class SqliteStorage implements RoomStorage {
 			fs.closeSync(this.#walFd);
 			this.#walFd = null;
 		}
+	}
+
+	/**
+	 * The last sequence number taken in a room; throws for an unclaimed room. Read from the
+	 * file once per room, then counted here: this process is the file's only writer, and
+	 * an append then writes nothing but its own row.
+	 */
+	#lastSeq(roomId: string): number {
+		const cached = this.#lastSeqs.get(roomId);
+		if (cached !== undefined) return cached;
+		const row = this.#statements.lastSeq.get(roomId, roomId, roomId);
+		if (row === undefined) throw new Error(`unknown room ${roomId}`);
+		this.#lastSeqs.set(roomId, row.last_seq);
+		return row.last_seq;
 	}
 
 	#access(roomId: string): RoomAccess {
@@ -289,14 +283,5 @@ function syncDirectory(dir: string): void {
 		fs.fsyncSync(fd);
 	} finally {
 		fs.closeSync(fd);
-	}
-}
-
-/** Brings a file written by an earlier version of the relay up to this schema. */
-function migrate(db: Database.Database): void {
-	const columns = db.prepare<[], { name: string }>('PRAGMA table_info(snapshots)').all();
-	if (!columns.some((column) => column.name === 'state_vector')) {
-		// Snapshots written before have none: their rooms load with a merge, as they did.
-		db.exec('ALTER TABLE snapshots ADD COLUMN state_vector BLOB');
 	}
 }

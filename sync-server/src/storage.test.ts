@@ -164,6 +164,21 @@ describe.each([
 		await storage.close();
 	});
 
+	test('a batch that fails takes no sequence number', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'h');
+		const [update] = textUpdates(['x']);
+		await expect(
+			storage.appendUpdates([
+				{ roomId: 'r', data: update! },
+				{ roomId: 'nobody', data: update! }
+			])
+		).rejects.toThrow();
+		expect(await storage.appendUpdate('r', update!)).toBe(1);
+		expect((await storage.loadRoom('r')).updates.map((u) => u.seq)).toEqual([1]);
+		await storage.close();
+	});
+
 	test('reports itself writable until closed', async () => {
 		const storage = create();
 		expect(await storage.isWritable()).toBe(true);
@@ -182,6 +197,21 @@ test('SQLite data outlives the process that wrote it', async () => {
 	const second = new SqliteStorage({ dataDir: dir });
 	expect((await second.claimRoom('r', 'other')).tokenHash).toBe('h');
 	expect(wordsOf(storedUpdates(await second.loadRoom('r')))).toEqual(['x', 'y']);
+	await second.close();
+});
+
+test('after a restart, numbering goes on past the snapshot even when it folded the whole log', async () => {
+	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
+	dirs.push(dir);
+	const updates = textUpdates(['a', 'b', 'c']);
+	const first = new SqliteStorage({ dataDir: dir });
+	await first.claimRoom('r', 'h');
+	await first.appendUpdates(updates.slice(0, 2).map((data) => ({ roomId: 'r', data })));
+	await first.writeSnapshot('r', { seqUpto: 2, data: Y.mergeUpdates(updates.slice(0, 2)), stateVector: null });
+	await first.close();
+	const second = new SqliteStorage({ dataDir: dir });
+	expect(await second.appendUpdate('r', updates[2]!)).toBe(3);
+	expect(wordsOf(storedUpdates(await second.loadRoom('r')))).toEqual(['a', 'b', 'c']);
 	await second.close();
 });
 
@@ -211,4 +241,9 @@ test('a SQLite file of the first schema is brought up to date, its snapshots kep
 	expect(wordsOf(storedUpdates(loaded))).toEqual(['old', 'new']);
 	expect(await storage.appendUpdate('r', updates[1]!)).toBe(3);
 	await storage.close();
+	const file = new Database(join(dir, 'relay.sqlite'), { readonly: true });
+	const table = file.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'updates'").get();
+	expect(table?.sql).toMatch(/WITHOUT ROWID/);
+	expect(file.pragma('user_version', { simple: true })).toBe(3);
+	file.close();
 });
