@@ -10,6 +10,7 @@ export const CONFIG = {
 	fixedRate: 500,
 	fixedMs: 10_000,
 	fixedRounds: 3,
+	fixedWarmUpMs: 5000,
 	warmupMs: 1000,
 	syncEntries: 10_000,
 	syncTransactions: 100,

@@ -11,7 +11,7 @@ test('defaults when nothing is set', () => {
 		dataDir: path.resolve('./data'),
 		staticDir: '/srv/app/build',
 		syncChunkBytes: 1024 * 1024,
-		diskSyncIntervalMs: 10,
+		diskSyncIntervalMs: 50,
 		...DEFAULT_LIMITS
 	});
 	expect(DEFAULT_LIMITS).toEqual({

@@ -4,7 +4,7 @@
 // sync to the disk (fdatasync), which costs from a fraction of a millisecond to tens of
 // them; run in the thread pool, it holds up nothing but the acknowledgements, which wait
 // for it. One sync runs at a time and covers every write made before it started, and a
-// sync starts at most once per interval (10 ms by default): however fast writes come, the
+// sync starts at most once per interval (50 ms by default, the debounce of acknowledgements): however fast writes come, the
 // disk sees a bounded number of syncs, and the thread doing them does not take the core
 // from the event loop every few hundred microseconds. A write reaches the disk within
 // about one interval and one sync; acknowledgements wait that long at most (they are
@@ -29,10 +29,10 @@ interface Waiter {
 
 const silentObserver: DiskSyncObserver = { synced: () => {}, failed: () => {} };
 
-export const DEFAULT_DISK_SYNC_INTERVAL_MS = 10;
+export const DEFAULT_DISK_SYNC_INTERVAL_MS = 50;
 
 export interface DiskSyncOptions {
-	/** Least time between the starts of two syncs (default 10 ms; 0 syncs as soon as possible). */
+	/** Least time between the starts of two syncs (default 50 ms; 0 syncs as soon as possible). */
 	intervalMs?: number;
 	observer?: DiskSyncObserver;
 }

@@ -83,6 +83,12 @@ export class RelayMetrics {
 		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
 		registers: [this.registry]
 	});
+	readonly checkpointSeconds = new Histogram({
+		name: 'relay_checkpoint_duration_seconds',
+		help: 'Time of one checkpoint (the write-ahead log copied into the database file), run in a worker thread.',
+		buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+		registers: [this.registry]
+	});
 	readonly storageFailures = new Counter({
 		name: 'relay_storage_failures_total',
 		help: 'Failed storage operations, by operation.',

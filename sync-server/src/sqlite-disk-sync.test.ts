@@ -1,10 +1,10 @@
 // How the SQLite store reaches the disk: commits land in the file at once, the sync to
 // disk follows off the event loop, and synced() tells when it is done.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, expect, test, vi } from 'vitest';
 import { SqliteStorage } from './sqlite-storage.js';
 
 const dirs: string[] = [];
@@ -105,4 +105,22 @@ test('syncing inside each commit needs no background sync', async () => {
 	await storage.synced();
 	expect(calls).toHaveLength(0);
 	await storage.close();
+});
+
+test('the log goes back into the database file from the worker, and the data stays whole', async () => {
+	const dir = dataDir();
+	const checkpoints: Array<{ log: number; checkpointed: number }> = [];
+	const storage = new SqliteStorage({
+		dataDir: dir,
+		checkpointEveryWrites: 20,
+		checkpointObserver: { checkpointed: (_seconds, result) => checkpoints.push(result), failed: () => {} }
+	});
+	await storage.claimRoom('r', 'h');
+	const before = statSync(join(dir, 'relay.sqlite')).size;
+	for (let i = 0; i < 100; i++) await storage.appendUpdate('r', new Uint8Array(512).fill(i));
+	await vi.waitFor(() => expect(checkpoints.length).toBeGreaterThan(0));
+	expect(checkpoints.some((c) => c.checkpointed > 0)).toBe(true);
+	expect(statSync(join(dir, 'relay.sqlite')).size).toBeGreaterThan(before);
+	await storage.close();
+	expect(storedSeqs(dir)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
 });

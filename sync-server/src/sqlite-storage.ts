@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { Checkpointer, type CheckpointObserver } from './checkpointer.js';
 import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
 import { prepareSchema } from './sqlite-schema.js';
 import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
@@ -13,19 +14,25 @@ import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, Store
 /**
  * - `background` (default): a commit writes the write-ahead log without waiting for the
  *   disk; the log is then synced in the thread pool (fdatasync), and `synced()` waits for
- *   that. Updates are fanned out as soon as they are in the file, acknowledged once on disk.
- * - `each-commit`: SQLite syncs the log inside every commit (synchronous=FULL); the event
- *   loop waits for the disk each time. Kept for comparison.
+ *   that. Updates are fanned out as soon as they are in the file, acknowledged once on
+ *   disk. Checkpoints run in a worker thread.
+ * - `each-commit`: SQLite syncs the log inside every commit (synchronous=FULL) and
+ *   checkpoints inside a commit too; the event loop waits for the disk each time. Kept
+ *   for comparison.
  */
 export type DiskSyncMode = 'background' | 'each-commit';
 
 export interface SqliteStorageOptions {
 	dataDir: string;
 	diskSync?: DiskSyncMode;
-	/** Least time between two background syncs of the log (default 10 ms). */
+	/** Least time between two background syncs of the log (default 50 ms). */
 	diskSyncIntervalMs?: number;
 	/** Told of every background sync of the log. */
 	diskSyncObserver?: DiskSyncObserver;
+	/** Told of every checkpoint run by the worker. */
+	checkpointObserver?: CheckpointObserver;
+	/** Writes between two checkpoints (default 1000). */
+	checkpointEveryWrites?: number;
 	/** Syncs the log file to disk; fdatasync unless a test holds it back or makes it fail. */
 	syncFile?: (fd: number) => Promise<void>;
 }
@@ -53,6 +60,7 @@ export class SqliteStorage implements RoomStorage {
 	readonly #transactions;
 	/** Null when SQLite syncs inside each commit. */
 	readonly #diskSync: DiskSync | null = null;
+	readonly #checkpointer: Checkpointer | null = null;
 	/** Per room, the last sequence number taken (see #lastSeq). */
 	readonly #lastSeqs = new Map<string, number>();
 	/** The write-ahead log, held open to be synced. */
@@ -82,6 +90,14 @@ export class SqliteStorage implements RoomStorage {
 			this.#diskSync = new DiskSync(() => syncFile(walFd), {
 				intervalMs: options.diskSyncIntervalMs,
 				observer: options.diskSyncObserver
+			});
+			db.pragma('wal_autocheckpoint = 0');
+			const sqliteCheckpoints = () => {
+				if (db.open) db.pragma('wal_autocheckpoint = 1000');
+			};
+			this.#checkpointer = new Checkpointer(file, sqliteCheckpoints, {
+				everyWrites: options.checkpointEveryWrites,
+				observer: options.checkpointObserver
 			});
 		}
 		this.#statements = {
@@ -162,9 +178,7 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
-		if (this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now()).changes > 0) {
-			this.#diskSync?.wrote();
-		}
+		if (this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now()).changes > 0) this.#wrote(0);
 		return this.#access(roomId);
 	}
 
@@ -174,13 +188,13 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess> {
-		if (this.#statements.setReadonly.run(readonlyTokenHash, roomId).changes > 0) this.#diskSync?.wrote();
+		if (this.#statements.setReadonly.run(readonlyTokenHash, roomId).changes > 0) this.#wrote(0);
 		return this.#access(roomId);
 	}
 
 	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
 		const result = this.#statements.replaceAccess.run(next.tokenHash, next.readonlyTokenHash, roomId, expectedTokenHash);
-		if (result.changes === 1) this.#diskSync?.wrote();
+		if (result.changes === 1) this.#wrote(0);
 		return result.changes === 1;
 	}
 
@@ -191,7 +205,9 @@ export class SqliteStorage implements RoomStorage {
 	async appendUpdates(appends: readonly Append[]): Promise<number[]> {
 		if (appends.length === 0) return [];
 		const { seqs, last } = this.#transactions.append.immediate(appends);
-		this.#diskSync?.wrote();
+		let bytes = 0;
+		for (const { data } of appends) bytes += data.byteLength;
+		this.#wrote(bytes);
 		for (const [roomId, seq] of last) this.#lastSeqs.set(roomId, seq);
 		return seqs;
 	}
@@ -203,7 +219,7 @@ export class SqliteStorage implements RoomStorage {
 
 	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
 		const result = this.#transactions.snapshot.immediate(roomId, snapshot);
-		if (result !== null) this.#diskSync?.wrote();
+		if (result !== null) this.#wrote(snapshot.data.byteLength);
 		return result;
 	}
 
@@ -215,7 +231,7 @@ export class SqliteStorage implements RoomStorage {
 		if (this.#diskSync?.failed === true) return false;
 		try {
 			this.#statements.heartbeat.run(String(Date.now()));
-			this.#diskSync?.wrote();
+			this.#wrote(0);
 			return true;
 		} catch {
 			return false;
@@ -226,12 +242,20 @@ export class SqliteStorage implements RoomStorage {
 		if (this.#db.open) {
 			// The last writes get their sync (and whoever waits for it, an answer) first.
 			await this.#diskSync?.idle();
+			// Its connection first: closing the last one, SQLite checkpoints and removes the log.
+			await this.#checkpointer?.close();
 			if (this.#db.open) this.#db.close();
 		}
 		if (this.#walFd !== null) {
 			fs.closeSync(this.#walFd);
 			this.#walFd = null;
 		}
+	}
+
+	/** A write of about `bytes` bytes has gone into the file. */
+	#wrote(bytes: number): void {
+		this.#diskSync?.wrote();
+		this.#checkpointer?.wrote(bytes);
 	}
 
 	/**
