@@ -4,11 +4,10 @@
 // sync to the disk (fdatasync), which costs from a fraction of a millisecond to tens of
 // them; run in the thread pool, it holds up nothing but the acknowledgements, which wait
 // for it. One sync runs at a time and covers every write made before it started, and a
-// sync starts at most once per interval (50 ms by default, the debounce of acknowledgements): however fast writes come, the
-// disk sees a bounded number of syncs, and the thread doing them does not take the core
-// from the event loop every few hundred microseconds. A write reaches the disk within
-// about one interval and one sync; acknowledgements wait that long at most (they are
-// debounced by more anyway).
+// sync starts at most once per interval (50 ms by default, as long as acknowledgements
+// are debounced): however fast writes come, the disk sees at most 20 syncs a second, and
+// the thread doing them does not take the core from the event loop every few hundred
+// microseconds. A write reaches the disk within about one interval and one sync.
 //
 // A failed sync is final: after an fsync error the kernel may have dropped the dirty pages,
 // and a later sync that succeeds would vouch for data that is gone. Every wait is refused
