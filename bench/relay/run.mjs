@@ -375,6 +375,24 @@ async function memory(kind) {
 	};
 }
 
+/** Both ramps ended at the last rate without passing the limit. */
+const bothAtCeiling = (ours, reference) =>
+	ours !== undefined && reference !== undefined && ours.failedAt === null && reference.failedAt === null;
+
+/**
+ * The throughput row. When both ramps end without passing the limit, the figures are
+ * lower bounds set by the load generator: ours must then be within 5% of the reference.
+ */
+function throughputRow(ours, reference) {
+	const name = '[1] fanned-out updates/s, p99 <= 100 ms';
+	if (!bothAtCeiling(ours, reference)) {
+		return row(name, ours?.fanout, reference?.fanout, 0, '>= reference', (a, b) => a >= b);
+	}
+	const cells = row(name, ours.fanout, reference.fanout, 0, '>= reference', (a, b) => a >= b * 0.95);
+	if (cells[5] === 'yes') cells[5] = 'tie';
+	return cells;
+}
+
 async function main() {
 	const cores = availableParallelism();
 	const pinned = pinGenerator();
@@ -404,7 +422,7 @@ async function main() {
 	const r = results.reference;
 	log(`\nsummary (${fmt((performance.now() - started) / 1000)} s)`);
 	printTable([
-		row('[1] fanned-out updates/s, p99 <= 100 ms', o.ramp?.fanout, r.ramp?.fanout, 0, '>= reference', (a, b) => a >= b),
+		throughputRow(o.ramp, r.ramp),
 		row(`[2] p50 ms at ${CONFIG.fixedRate} edits/s (median of ${CONFIG.fixedRounds} rounds)`, o.fixed?.p50, r.fixed?.p50, 2, '(info)', () => true),
 		row(`[2] p99 ms at ${CONFIG.fixedRate} edits/s (median of ${CONFIG.fixedRounds} rounds)`, o.fixed?.p99, r.fixed?.p99, 2, '<= reference', (a, b) => a <= b),
 		row(`[3] sync ${CONFIG.syncEntries} entries, ms (median)`, o.sync?.warm, r.sync?.warm, 1, '<= reference', (a, b) => a <= b),
@@ -414,6 +432,12 @@ async function main() {
 		row('[4] KiB per idle room, still loaded', o.memory?.loaded, r.memory?.loaded, 1, '<= reference / 2', (a, b) => a <= b / 2),
 		row('[4]   heap+external KiB/room, loaded', o.memory?.heapLoaded, r.memory?.heapLoaded, 1, '(info)', () => true)
 	]);
+	if (bothAtCeiling(o.ramp, r.ramp)) {
+		log(
+			'note [1]: neither relay passed the limit before the load generator ran out of core; both figures are' +
+				' lower bounds, and within 5% of each other count as a tie. Compare the relays at the last steps above.'
+		);
+	}
 	const gen = [o.ramp?.failedAt, r.ramp?.failedAt].some((f) => f?.generatorBound);
 	if (gen) log('note: a ramp stopped at a step where the load generator itself was saturated; see the steps above.');
 }

@@ -25,8 +25,12 @@ function storedCounts(dataDir: string, room: string): Counts {
 		const snapshot = db
 			.prepare<[string], { seq_upto: number }>('SELECT seq_upto FROM snapshots WHERE room_id = ?')
 			.get(room);
-		const lastSeq = db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE id = ?').get(room);
-		return { log: log?.n ?? 0, snapshotSeq: snapshot?.seq_upto ?? null, lastSeq: lastSeq?.last_seq ?? 0 };
+		// The newest sequence number in the file: rooms.last_seq only catches up at compactions.
+		const newest = db
+			.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM updates WHERE room_id = ?')
+			.get(room);
+		const lastSeq = Math.max(newest?.seq ?? 0, snapshot?.seq_upto ?? 0);
+		return { log: log?.n ?? 0, snapshotSeq: snapshot?.seq_upto ?? null, lastSeq };
 	} finally {
 		db.close();
 	}
