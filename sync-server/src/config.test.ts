@@ -12,6 +12,7 @@ test('defaults when nothing is set', () => {
 		staticDir: '/srv/app/build',
 		syncChunkBytes: 1024 * 1024,
 		diskSyncIntervalMs: 50,
+		trustedProxies: [],
 		...DEFAULT_LIMITS
 	});
 	expect(DEFAULT_LIMITS).toEqual({
@@ -38,7 +39,8 @@ test('reads every variable, sizes with or without a unit', () => {
 			MAX_CONNECTIONS_PER_ADDRESS: '0',
 			MAX_LOADED_ROOMS: '500',
 			SYNC_CHUNK_BYTES: '65536',
-			DISK_SYNC_INTERVAL_MS: '0'
+			DISK_SYNC_INTERVAL_MS: '0',
+			TRUST_PROXY: '127.0.0.1,::1'
 		},
 		'/srv/app'
 	);
@@ -54,7 +56,8 @@ test('reads every variable, sizes with or without a unit', () => {
 		maxConnectionsPerAddress: 0,
 		maxLoadedRooms: 500,
 		syncChunkBytes: 65536,
-		diskSyncIntervalMs: 0
+		diskSyncIntervalMs: 0,
+		trustedProxies: ['127.0.0.1', '::1']
 	});
 });
 
@@ -66,7 +69,8 @@ test.each([
 	['MAX_MESSAGES_PER_SECOND', '1.5'],
 	['MESSAGE_BURST', '0'],
 	['MAX_LOADED_ROOMS', '-1'],
-	['DISK_SYNC_INTERVAL_MS', '5000']
+	['DISK_SYNC_INTERVAL_MS', '5000'],
+	['TRUST_PROXY', 'my-proxy']
 ])('refuses %s=%s, naming the variable', (name, value) => {
 	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);
 });

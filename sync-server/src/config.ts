@@ -2,6 +2,7 @@
 // that does not parse stops the relay at start, with a message naming the variable:
 // a typo must not silently fall back to a default.
 import path from 'node:path';
+import { parseTrustedProxies } from './client-address.js';
 import { DEFAULT_DISK_SYNC_INTERVAL_MS } from './disk-sync.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 
@@ -12,6 +13,8 @@ export interface RelayConfig extends RelayLimits {
 	staticDir: string;
 	syncChunkBytes: number;
 	diskSyncIntervalMs: number;
+	/** Reverse proxies whose X-Forwarded-For names the client (see client-address.ts). */
+	trustedProxies: string[];
 }
 
 const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -52,6 +55,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayCon
 		maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.maxConnectionsPerAddress),
 		maxLoadedRooms: integer(env, 'MAX_LOADED_ROOMS', DEFAULT_LIMITS.maxLoadedRooms),
 		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 1024 * 1024),
-		diskSyncIntervalMs: integer(env, 'DISK_SYNC_INTERVAL_MS', DEFAULT_DISK_SYNC_INTERVAL_MS, 0, 1000)
+		diskSyncIntervalMs: integer(env, 'DISK_SYNC_INTERVAL_MS', DEFAULT_DISK_SYNC_INTERVAL_MS, 0, 1000),
+		trustedProxies: [...parseTrustedProxies(env['TRUST_PROXY'])]
 	};
 }

@@ -2,6 +2,7 @@
 // WebSocket sync endpoint. Everything a site needs runs in this one process on one port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseTrustedProxies } from './client-address.js';
 import { GroupCommit } from './group-commit.js';
 import { createHttpHandler } from './http-api.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
@@ -29,6 +30,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	diskSync?: DiskSyncMode;
 	/** Least time between two background syncs to disk (default 50 ms). */
 	diskSyncIntervalMs?: number;
+	/** Reverse proxies whose X-Forwarded-For is believed for the per-address limit (default none). */
+	trustedProxies?: readonly string[];
 	/** Where merges of large rooms run (default: a worker thread). */
 	merger?: UpdateMerger;
 	/** Delay before an empty room leaves memory (default 30 s). */
@@ -143,6 +146,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		{
 			limits,
 			ackDelayMs: options.ackDelayMs ?? 50,
+			trustedProxies: parseTrustedProxies((options.trustedProxies ?? []).join(',')),
 			maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
 			pingIntervalMs: options.pingIntervalMs ?? 30_000
 		}

@@ -4,6 +4,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { admit, type AccessLevel } from './access.js';
+import { clientAddress } from './client-address.js';
 import {
 	CLOSE_GOING_AWAY,
 	CLOSE_RATE_LIMITED,
@@ -23,6 +24,8 @@ import { parseSyncRequest, refuseUpgrade } from './sync-request.js';
 export interface SyncEndpointOptions {
 	limits: RelayLimits;
 	ackDelayMs: number;
+	/** Proxies whose X-Forwarded-For names the client, for the per-address limit. */
+	trustedProxies: ReadonlySet<string>;
 	maxBufferedBytes: number;
 	pingIntervalMs: number;
 }
@@ -113,7 +116,7 @@ export class SyncEndpoint {
 		if (this.deps.isClosing()) return this.#refuseUpgrade(socket, 503, 'shutting-down', null);
 		const request = parseSyncRequest(req.url ?? '/');
 		if (!request.ok) return this.#refuseUpgrade(socket, request.status, request.reason, null);
-		const address = req.socket.remoteAddress ?? 'unknown';
+		const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.options.trustedProxies);
 		if (!this.#addresses.hasRoom(address)) {
 			// Before any storage work: a flood from one address costs nothing more.
 			return this.#acceptAndClose(req, socket, head, CLOSE_RATE_LIMITED, 'too-many-connections', request.roomId);

@@ -17,8 +17,11 @@ import {
 } from './helpers.js';
 
 /** A raw socket that records how it was closed. */
-function rawSocket(url: string): { socket: WebSocket; closed: Promise<{ code: number; reason: string }> } {
-	const socket = new WebSocket(url);
+function rawSocket(
+	url: string,
+	headers: Record<string, string> = {}
+): { socket: WebSocket; closed: Promise<{ code: number; reason: string }> } {
+	const socket = new WebSocket(url, { headers });
 	socket.on('error', () => {});
 	const closed = new Promise<{ code: number; reason: string }>((resolve) =>
 		socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
@@ -71,6 +74,22 @@ test('connections beyond the per-address limit are closed with 4529 before any s
 	await waitFor(async () => (await health(relay)).connections === 1, 'the first client to leave');
 	const again = makeClient(relay.syncUrl, otherRoom, token);
 	await waitForSynced(again);
+});
+
+test('behind a trusted proxy, the per-address limit counts the address the proxy forwards', async () => {
+	const relay = await startTestRelay({ maxConnectionsPerAddress: 1, trustedProxies: ['127.0.0.1', '::1'] });
+	const token = randomToken();
+	const url = (room: string) => `${relay.syncUrl}/${room}?token=${token}`;
+	const opened = (socket: WebSocket) => new Promise((resolve) => socket.once('open', resolve));
+	// Two people at one site behind the proxy: each is one address.
+	const alice = rawSocket(url(randomRoomId()), { 'X-Forwarded-For': '198.51.100.4' });
+	const bob = rawSocket(url(randomRoomId()), { 'X-Forwarded-For': '198.51.100.5' });
+	await Promise.all([opened(alice.socket), opened(bob.socket)]);
+	// A second socket of Alice's is over the limit, even with an address of its own in front.
+	const again = rawSocket(url(randomRoomId()), { 'X-Forwarded-For': '203.0.113.9, 198.51.100.4' });
+	expect(await again.closed).toEqual({ code: 4529, reason: 'too-many-connections' });
+	alice.socket.close();
+	bob.socket.close();
 });
 
 test('when the relay holds its maximum of rooms, an idle one makes way; a busy relay answers 4503', async () => {
