@@ -8,6 +8,9 @@ export interface GaugeSources {
 	connections(access: AccessLevel): number;
 }
 
+/** Seconds, for what waits on the disk: from half a millisecond to a second. */
+const DISK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
 export class RelayMetrics {
 	readonly registry = new Registry();
 	readonly messagesIn = new Counter({
@@ -68,19 +71,19 @@ export class RelayMetrics {
 	readonly persistSeconds = new Histogram({
 		name: 'relay_persist_duration_seconds',
 		help: 'Time from an update handed to storage to the update stored in the file (its wait for the commit included).',
-		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+		buckets: DISK_BUCKETS,
 		registers: [this.registry]
 	});
 	readonly commitSeconds = new Histogram({
 		name: 'relay_commit_duration_seconds',
 		help: 'Time of one storage commit (one transaction) of a batch of updates.',
-		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+		buckets: DISK_BUCKETS,
 		registers: [this.registry]
 	});
 	readonly diskSyncSeconds = new Histogram({
 		name: 'relay_disk_sync_duration_seconds',
 		help: 'Time of one background sync of the write-ahead log to disk (acknowledgements wait for it).',
-		buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+		buckets: DISK_BUCKETS,
 		registers: [this.registry]
 	});
 	readonly checkpointSeconds = new Histogram({
