@@ -3,7 +3,8 @@
 // both files while the event loop, and so every room, waits: a stall of several
 // milliseconds every few seconds under a steady stream of edits. Here the relay's own
 // connection never checkpoints (wal_autocheckpoint = 0); a second connection, in a worker,
-// runs a PASSIVE checkpoint, which never blocks a writer, once enough has been written.
+// runs a PASSIVE checkpoint, which never blocks a writer, once the log has grown by about
+// as many pages as SQLite itself would wait for.
 // Should the worker fail, the relay's connection goes back to checkpointing by itself: the
 // log must not grow without end.
 import { createRequire } from 'node:module';
@@ -39,30 +40,25 @@ export interface CheckpointObserver {
 }
 
 export interface CheckpointerOptions {
-	/** A checkpoint starts after this many writes… */
-	everyWrites?: number;
-	/** …or this many bytes written (default 4 MiB, about SQLite's own 1000 pages). */
-	everyBytes?: number;
+	/** A checkpoint starts once about this many pages have gone into the log (default 1000, like SQLite). */
+	everyPages?: number;
 	observer?: CheckpointObserver;
 }
 
 export class Checkpointer {
 	readonly #worker: Worker;
-	readonly #everyWrites: number;
-	readonly #everyBytes: number;
+	readonly #everyPages: number;
 	readonly #observer: CheckpointObserver | null;
 	/** Called once if the worker fails: the owner turns SQLite's own checkpoints back on. */
 	readonly #fallback: () => void;
-	#writes = 0;
-	#bytes = 0;
+	#pages = 0;
 	#running: { id: number; started: number; ended: Promise<void>; end: () => void } | null = null;
 	#nextId = 1;
 	#failed = false;
 	#closed = false;
 
 	constructor(file: string, fallback: () => void, options: CheckpointerOptions = {}) {
-		this.#everyWrites = options.everyWrites ?? 1000;
-		this.#everyBytes = options.everyBytes ?? 4 * 1024 * 1024;
+		this.#everyPages = options.everyPages ?? 1000;
 		this.#observer = options.observer ?? null;
 		this.#fallback = fallback;
 		this.#worker = new Worker(WORKER_SOURCE, {
@@ -78,11 +74,10 @@ export class Checkpointer {
 		this.#worker.on('exit', () => this.#fail(new Error('checkpoint worker exited')));
 	}
 
-	/** Records a write of about `bytes` bytes; starts a checkpoint once enough has piled up. */
-	wrote(bytes: number): void {
-		this.#writes += 1;
-		this.#bytes += bytes;
-		if (this.#writes >= this.#everyWrites || this.#bytes >= this.#everyBytes) this.#start();
+	/** Records a commit that wrote about `pages` pages; starts a checkpoint once enough have piled up. */
+	wrote(pages: number): void {
+		this.#pages += pages;
+		if (this.#pages >= this.#everyPages) this.#start();
 	}
 
 	/** Waits for a running checkpoint, then stops the worker. */
@@ -95,8 +90,7 @@ export class Checkpointer {
 
 	#start(): void {
 		if (this.#running !== null || this.#failed || this.#closed) return;
-		this.#writes = 0;
-		this.#bytes = 0;
+		this.#pages = 0;
 		const id = this.#nextId++;
 		let end = (): void => {};
 		const ended = new Promise<void>((resolve) => (end = resolve));

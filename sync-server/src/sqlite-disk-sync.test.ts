@@ -112,7 +112,7 @@ test('the log goes back into the database file from the worker, and the data sta
 	const checkpoints: Array<{ log: number; checkpointed: number }> = [];
 	const storage = new SqliteStorage({
 		dataDir: dir,
-		checkpointEveryWrites: 20,
+		checkpointEveryPages: 20,
 		checkpointObserver: { checkpointed: (_seconds, result) => checkpoints.push(result), failed: () => {} }
 	});
 	await storage.claimRoom('r', 'h');

@@ -31,13 +31,15 @@ export interface SqliteStorageOptions {
 	diskSyncObserver?: DiskSyncObserver;
 	/** Told of every checkpoint run by the worker. */
 	checkpointObserver?: CheckpointObserver;
-	/** Writes between two checkpoints (default 1000). */
-	checkpointEveryWrites?: number;
+	/** Pages written to the log between two checkpoints (default 1000). */
+	checkpointEveryPages?: number;
 	/** Syncs the log file to disk; fdatasync unless a test holds it back or makes it fail. */
 	syncFile?: (fd: number) => Promise<void>;
 }
 
 const fdatasync = promisify(fs.fdatasync);
+/** SQLite's default page size, used to estimate how much a commit adds to the log. */
+const PAGE_BYTES = 4096;
 
 interface AccessRow {
 	token_hash: string;
@@ -96,7 +98,7 @@ export class SqliteStorage implements RoomStorage {
 				if (db.open) db.pragma('wal_autocheckpoint = 1000');
 			};
 			this.#checkpointer = new Checkpointer(file, sqliteCheckpoints, {
-				everyWrites: options.checkpointEveryWrites,
+				everyPages: options.checkpointEveryPages,
 				observer: options.checkpointObserver
 			});
 		}
@@ -178,7 +180,7 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
-		if (this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now()).changes > 0) this.#wrote(0);
+		if (this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now()).changes > 0) this.#wrote(1);
 		return this.#access(roomId);
 	}
 
@@ -188,13 +190,13 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess> {
-		if (this.#statements.setReadonly.run(readonlyTokenHash, roomId).changes > 0) this.#wrote(0);
+		if (this.#statements.setReadonly.run(readonlyTokenHash, roomId).changes > 0) this.#wrote(1);
 		return this.#access(roomId);
 	}
 
 	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
 		const result = this.#statements.replaceAccess.run(next.tokenHash, next.readonlyTokenHash, roomId, expectedTokenHash);
-		if (result.changes === 1) this.#wrote(0);
+		if (result.changes === 1) this.#wrote(1);
 		return result.changes === 1;
 	}
 
@@ -207,7 +209,8 @@ export class SqliteStorage implements RoomStorage {
 		const { seqs, last } = this.#transactions.append.immediate(appends);
 		let bytes = 0;
 		for (const { data } of appends) bytes += data.byteLength;
-		this.#wrote(bytes);
+		// Each room's rows go to the last page of its part of the log, large ones to more.
+		this.#wrote(last.size + Math.floor(bytes / PAGE_BYTES));
 		for (const [roomId, seq] of last) this.#lastSeqs.set(roomId, seq);
 		return seqs;
 	}
@@ -219,7 +222,7 @@ export class SqliteStorage implements RoomStorage {
 
 	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
 		const result = this.#transactions.snapshot.immediate(roomId, snapshot);
-		if (result !== null) this.#wrote(snapshot.data.byteLength);
+		if (result !== null) this.#wrote(2 + Math.ceil(snapshot.data.byteLength / PAGE_BYTES));
 		return result;
 	}
 
@@ -231,7 +234,7 @@ export class SqliteStorage implements RoomStorage {
 		if (this.#diskSync?.failed === true) return false;
 		try {
 			this.#statements.heartbeat.run(String(Date.now()));
-			this.#wrote(0);
+			this.#wrote(1);
 			return true;
 		} catch {
 			return false;
@@ -252,10 +255,10 @@ export class SqliteStorage implements RoomStorage {
 		}
 	}
 
-	/** A write of about `bytes` bytes has gone into the file. */
-	#wrote(bytes: number): void {
+	/** A commit has written about `pages` pages into the log. */
+	#wrote(pages: number): void {
 		this.#diskSync?.wrote();
-		this.#checkpointer?.wrote(bytes);
+		this.#checkpointer?.wrote(pages);
 	}
 
 	/**
