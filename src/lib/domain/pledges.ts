@@ -241,6 +241,36 @@ export function withdrawPledge(
 	return { ok: true };
 }
 
+export type PledgeMark = 'delivery' | 'withdrawal';
+
+/**
+ * Takes back a delivery or a withdrawal marked by mistake. The pledge goes back to the
+ * state its other marks and its need give it; the history keeps both the mark and its
+ * undoing. On a contested pledge (both marks, from two phones), undoing one settles it.
+ */
+export function undoPledgeMark(
+	doc: Y.Doc,
+	id: PledgeId,
+	mark: PledgeMark,
+	by: MemberId,
+	now = Date.now()
+): { ok: true } | { ok: false; reason: 'not_marked' } {
+	const { entry, pledge, need } = current(doc, id, localDate(new Date(now)));
+	const marked = mark === 'delivery' ? pledge.deliveredOn : pledge.withdrawnOn;
+	if (marked === null) return { ok: false, reason: 'not_marked' };
+	doc.transact(() => {
+		if (mark === 'delivery') {
+			for (const key of ['deliveredOn', 'deliveredAt', 'deliveredBy'] as const) entry.set(key, null);
+		} else {
+			for (const key of ['withdrawnOn', 'withdrawnAt', 'withdrawnBy'] as const) entry.set(key, null);
+			entry.set('withdrawReason', '');
+		}
+		const action = mark === 'delivery' ? 'pledge.delivery_undone' : 'pledge.withdrawal_undone';
+		recordActivity(doc, { at: now, by, action, subjectKind: 'pledge', subjectId: id, summary: label(pledge.amount, need) });
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
 export function getPledge(doc: Y.Doc, id: PledgeId): Pledge | undefined {
 	return readEntity(id, pledgesMap(doc).get(id), PledgeSchema) as Pledge | undefined;
 }

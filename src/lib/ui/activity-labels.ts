@@ -42,6 +42,8 @@ const ACTIONS: Record<string, () => string> = {
 	'need.updated': m.act_need_updated,
 	'pledge.created': m.act_pledge_created,
 	'pledge.delivered': m.act_pledge_delivered,
+	'pledge.delivery_undone': m.act_pledge_delivery_undone,
+	'pledge.withdrawal_undone': m.act_pledge_withdrawal_undone,
 	'pledge.withdrawn': m.act_pledge_withdrawn,
 	'resource.created': m.act_resource_created,
 	'resource.removed': m.act_resource_removed,

@@ -1,0 +1,61 @@
+/**
+ * A pledge marked delivered by mistake is taken back: the pledge is promised again,
+ * can be marked anew, and the history keeps the mark and its undoing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newDevice } from '../support/browser';
+import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
+import { AppModel } from './app-model';
+import { plain } from './decisions-model';
+
+describe('a pledge marked by mistake', () => {
+	let relay: RelayProcess;
+	let browser: Browser;
+	let a: AppModel;
+
+	beforeAll(async () => {
+		requireAppBuild();
+		relay = await startRelayProcess({ staticDir: process.env['STATIC_DIR'] });
+		browser = await launchBrowser();
+		a = new AppModel(await (await newDevice(browser, 'fr-FR')).newPage());
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await relay?.kill('SIGTERM');
+	});
+
+	it('is taken back, can be marked again, and the history keeps both steps', async () => {
+		const page = a.page;
+		await page.goto(`http://127.0.0.1:${relay.port}/`);
+		await a.chooseName('Alice');
+		await a.createCollective('Atelier vélo');
+		await page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Besoins' }).click();
+		await page.getByRole('button', { name: 'Nouveau besoin' }).click();
+		const needForm = page.getByRole('form', { name: 'Nouveau besoin' });
+		await needForm.getByLabel('Titre').fill('Chambres à air');
+		await needForm.getByLabel('Objectif').fill('60');
+		await needForm.getByRole('button', { name: 'Enregistrer' }).click();
+		await page.getByRole('heading', { level: 2, name: 'Chambres à air' }).waitFor();
+
+		const pledgeForm = page.getByRole('form', { name: 'Promettre' });
+		await pledgeForm.getByLabel(/Quantité/).fill('25');
+		await pledgeForm.getByRole('button', { name: 'Enregistrer la promesse' }).click();
+		const card = page.locator('li.pledge');
+		const state = () => card.locator('.state').textContent();
+		await expect.poll(state).toBe('Promis');
+
+		await card.getByRole('button', { name: 'Marquer comme tenue' }).click();
+		await expect.poll(state).toBe('Tenu');
+		await card.getByRole('button', { name: 'Annuler « tenue »' }).click();
+		await expect.poll(state).toBe('Promis');
+		await card.getByRole('button', { name: 'Marquer comme tenue' }).waitFor();
+
+		await page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Historique' }).click();
+		const undone = page.locator('[data-action="pledge.delivery_undone"]');
+		await undone.waitFor();
+		expect(plain(await undone.textContent())).toContain('Alice a annulé la tenue d’une promesse');
+		await page.locator('[data-action="pledge.delivered"]').waitFor();
+	});
+});
