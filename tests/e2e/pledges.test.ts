@@ -1,6 +1,6 @@
 /**
- * A pledge marked delivered by mistake is taken back: the pledge is promised again,
- * can be marked anew, and the history keeps the mark and its undoing.
+ * A pledge marked delivered by mistake is taken back: the pledge is promised again, its
+ * amount can be corrected, and the history keeps the mark, its undoing and the change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -26,7 +26,7 @@ describe('a pledge marked by mistake', () => {
 		await relay?.kill('SIGTERM');
 	});
 
-	it('is taken back, can be marked again, and the history keeps both steps', async () => {
+	it('is taken back, corrected, and the history keeps every step', async () => {
 		const page = a.page;
 		await page.goto(`http://127.0.0.1:${relay.port}/`);
 		await a.chooseName('Alice');
@@ -52,10 +52,24 @@ describe('a pledge marked by mistake', () => {
 		await expect.poll(state).toBe('Promis');
 		await card.getByRole('button', { name: 'Marquer comme tenue' }).waitFor();
 
+		// A promise can be corrected: its amount changes, within the cap.
+		await card.getByRole('button', { name: 'Modifier' }).click();
+		const edit = card.getByRole('form', { name: 'Modifier la promesse' });
+		await edit.getByLabel(/Quantité/).fill('abc');
+		await edit.getByRole('button', { name: 'Enregistrer' }).click();
+		await edit.getByRole('alert').waitFor();
+		await edit.getByLabel(/Quantité/).fill('30');
+		await edit.getByRole('button', { name: 'Enregistrer' }).click();
+		await expect.poll(async () => plain(await card.textContent())).toContain('30,00 €');
+		await edit.waitFor({ state: 'detached' });
+
 		await page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Historique' }).click();
 		const undone = page.locator('[data-action="pledge.delivery_undone"]');
 		await undone.waitFor();
 		expect(plain(await undone.textContent())).toContain('Alice a annulé la tenue d’une promesse');
 		await page.locator('[data-action="pledge.delivered"]').waitFor();
+		const edited = page.locator('[data-action="pledge.edited"]');
+		expect(plain(await edited.textContent())).toContain('Alice a modifié une promesse');
+		expect(plain(await edited.textContent())).toContain('25.00 → 30.00 EUR');
 	});
 });

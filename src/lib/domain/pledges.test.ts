@@ -5,7 +5,7 @@ import { newId } from './ids';
 import { closeNeed, createNeed } from './needs';
 import { at, hoursNeed, moneyNeed, pledge } from './needs-testing';
 import { isContested } from './pledge-state';
-import { addPledge, deliverPledge, getPledge, listPledges, undoPledgeMark, withdrawPledge } from './pledges';
+import { addPledge, deliverPledge, getPledge, listPledges, withdrawPledge } from './pledges';
 import { addResource } from './resources';
 import { DomainError, pledgesMap } from './schema';
 import { memberId, newSpace, syncDocs } from './testing';
@@ -152,49 +152,6 @@ describe('pledges', () => {
 			expect(merged).toMatchObject({ deliveredOn: '2026-03-05', withdrawnOn: '2026-03-05', withdrawReason: 'Malade' });
 			expect(merged && isContested(merged)).toBe(true);
 			expect(withdrawPledge(doc, id, { reason: 'x' }, by)).toEqual({ ok: false, reason: 'already_delivered' });
-		}
-	});
-
-	it('takes back a delivery or a withdrawal marked by mistake, and the history keeps both', () => {
-		const { doc, by } = newSpace();
-		const needId = moneyNeed(doc, by);
-		const paid = pledge(doc, needId, 2000, by);
-		expect(undoPledgeMark(doc, paid, 'delivery', by)).toEqual({ ok: false, reason: 'not_marked' });
-		deliverPledge(doc, paid, {}, by, at('2026-03-05'));
-		expect(undoPledgeMark(doc, paid, 'delivery', by, at('2026-03-06'))).toEqual({ ok: true });
-		expect(getPledge(doc, paid)).toMatchObject({ deliveredOn: null, deliveredAt: null, deliveredBy: null });
-		// Promised again: it can be withdrawn, and that can be taken back too.
-		expect(withdrawPledge(doc, paid, { reason: 'Erreur de saisie' }, by, at('2026-03-07'))).toEqual({ ok: true });
-		expect(undoPledgeMark(doc, paid, 'withdrawal', by, at('2026-03-08'))).toEqual({ ok: true });
-		expect(getPledge(doc, paid)).toMatchObject({ withdrawnOn: null, withdrawReason: '', withdrawnBy: null });
-		expect(deliverPledge(doc, paid, {}, by, at('2026-03-09'))).toEqual({ ok: true });
-		const actions = listActivity(doc, { subjectId: paid }).items.map((a) => a.action).sort();
-		expect(actions).toEqual([
-			'pledge.created',
-			'pledge.delivered',
-			'pledge.delivered',
-			'pledge.delivery_undone',
-			'pledge.withdrawal_undone',
-			'pledge.withdrawn'
-		]);
-		expect(() => undoPledgeMark(doc, newId<'pledge'>(), 'delivery', by)).toThrow(/No pledge/);
-	});
-
-	it('settles a contested pledge when one of its two marks is taken back', () => {
-		const { doc: a, by } = newSpace();
-		const needId = moneyNeed(a, by);
-		const id = pledge(a, needId, 2000, by);
-		const b = new Y.Doc();
-		syncDocs(a, b);
-		deliverPledge(a, id, {}, by, at('2026-03-05'));
-		withdrawPledge(b, id, { reason: 'Malade' }, memberId(), at('2026-03-05'));
-		syncDocs(a, b);
-		expect(undoPledgeMark(b, id, 'delivery', by, at('2026-03-06'))).toEqual({ ok: true });
-		syncDocs(a, b);
-		for (const doc of [a, b]) {
-			const settled = getPledge(doc, id);
-			expect(settled).toMatchObject({ deliveredOn: null, withdrawnOn: '2026-03-05' });
-			expect(settled && isContested(settled)).toBe(false);
 		}
 	});
 

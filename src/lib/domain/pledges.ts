@@ -147,14 +147,8 @@ export function addPledge(
 		throw new DomainError('resource_not_found', `No resource ${clean.resourceId}`);
 	}
 	if (need.status === 'closed') return { ok: false, reason: 'need_closed' };
-	if (need.cap !== null) {
-		const all = pledgesOfNeed(doc, need).items;
-		const states = pledgeStates(need, all, pledgedOn);
-		const committed = sum([extraDelivered, ...all.filter((p) => counts(states.get(p.id) ?? 'withdrawn')).map((p) => p.amount)]);
-		if (sum([committed, clean.amount]) > need.cap) {
-			return { ok: false, reason: 'over_cap', room: Math.max(0, sum([need.cap, -committed])) };
-		}
-	}
+	const room = roomUnderCap(doc, need, pledgedOn, extraDelivered);
+	if (room !== null && clean.amount > room) return { ok: false, reason: 'over_cap', room };
 
 	const id = newId<'pledge'>();
 	doc.transact(() => {
@@ -182,7 +176,7 @@ export function addPledge(
 		};
 		for (const [key, value] of Object.entries(fields)) entry.set(key, value);
 		pledgesMap(doc).set(id, entry);
-		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, summary: label(clean.amount, need) });
+		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(clean.amount, need) });
 	}, LOCAL_ORIGIN);
 	return { ok: true, id };
 }
@@ -204,14 +198,14 @@ export function deliverPledge(
 	const today = localDate(new Date(now));
 	const deliveredOn = validateInput(DeliveryInput, input).deliveredOn ?? today;
 	if (deliveredOn > today) throw new DomainError('invalid_deliveredOn', 'deliveredOn: a date still to come');
-	const { entry, pledge, need, state } = current(doc, id, today);
+	const { entry, pledge, need, state } = pledgeContext(doc, id, today);
 	const refused = refusal(state, 'deliver');
 	if (refused) return refused;
 	doc.transact(() => {
 		entry.set('deliveredOn', deliveredOn);
 		entry.set('deliveredAt', now);
 		entry.set('deliveredBy', by);
-		recordActivity(doc, { at: now, by, action: 'pledge.delivered', subjectKind: 'pledge', subjectId: id, summary: label(pledge.amount, need) });
+		recordActivity(doc, { at: now, by, action: 'pledge.delivered', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -228,7 +222,7 @@ export function withdrawPledge(
 ): PledgeTransition {
 	const { reason } = validateInput(WithdrawalInput, input);
 	const today = localDate(new Date(now));
-	const { entry, pledge, need, state } = current(doc, id, today);
+	const { entry, pledge, need, state } = pledgeContext(doc, id, today);
 	const refused = refusal(state, 'withdraw');
 	if (refused) return refused;
 	doc.transact(() => {
@@ -236,37 +230,7 @@ export function withdrawPledge(
 		entry.set('withdrawnAt', now);
 		entry.set('withdrawnBy', by);
 		entry.set('withdrawReason', reason);
-		recordActivity(doc, { at: now, by, action: 'pledge.withdrawn', subjectKind: 'pledge', subjectId: id, summary: label(pledge.amount, need) });
-	}, LOCAL_ORIGIN);
-	return { ok: true };
-}
-
-export type PledgeMark = 'delivery' | 'withdrawal';
-
-/**
- * Takes back a delivery or a withdrawal marked by mistake. The pledge goes back to the
- * state its other marks and its need give it; the history keeps both the mark and its
- * undoing. On a contested pledge (both marks, from two phones), undoing one settles it.
- */
-export function undoPledgeMark(
-	doc: Y.Doc,
-	id: PledgeId,
-	mark: PledgeMark,
-	by: MemberId,
-	now = Date.now()
-): { ok: true } | { ok: false; reason: 'not_marked' } {
-	const { entry, pledge, need } = current(doc, id, localDate(new Date(now)));
-	const marked = mark === 'delivery' ? pledge.deliveredOn : pledge.withdrawnOn;
-	if (marked === null) return { ok: false, reason: 'not_marked' };
-	doc.transact(() => {
-		if (mark === 'delivery') {
-			for (const key of ['deliveredOn', 'deliveredAt', 'deliveredBy'] as const) entry.set(key, null);
-		} else {
-			for (const key of ['withdrawnOn', 'withdrawnAt', 'withdrawnBy'] as const) entry.set(key, null);
-			entry.set('withdrawReason', '');
-		}
-		const action = mark === 'delivery' ? 'pledge.delivery_undone' : 'pledge.withdrawal_undone';
-		recordActivity(doc, { at: now, by, action, subjectKind: 'pledge', subjectId: id, summary: label(pledge.amount, need) });
+		recordActivity(doc, { at: now, by, action: 'pledge.withdrawn', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -305,7 +269,8 @@ export function fitsNeed(need: Pick<Need, 'kind'>, pledge: Pledge): boolean {
 	return v.is(fits, pledge.amount) && (pledge.conditionThreshold === null || v.is(fits, pledge.conditionThreshold));
 }
 
-function current(doc: Y.Doc, id: PledgeId, today: string) {
+/** A pledge's entry, its reading, its need and its state today; throws for an unknown or unreadable pledge. */
+export function pledgeContext(doc: Y.Doc, id: PledgeId, today: string) {
 	const entry = pledgesMap(doc).get(id);
 	if (!(entry instanceof Y.Map)) throw new DomainError('pledge_not_found', `No pledge ${id}`);
 	const pledge = getPledge(doc, id);
@@ -323,7 +288,21 @@ function refusal(state: PledgeState, move: 'deliver' | 'withdraw'): PledgeTransi
 	return null;
 }
 
-function label(amount: number, need: Need): string {
+/**
+ * What the need's cap leaves for more pledges today (null without a cap): the cap less
+ * the pledges that count and `extraDelivered`, leaving out the pledge `except` (one
+ * being edited).
+ */
+export function roomUnderCap(doc: Y.Doc, need: Need, today: string, extraDelivered = 0, except?: PledgeId): number | null {
+	if (need.cap === null) return null;
+	const all = pledgesOfNeed(doc, need).items;
+	const states = pledgeStates(need, all, today);
+	const counted = all.filter((p) => p.id !== except && counts(states.get(p.id) ?? 'withdrawn')).map((p) => p.amount);
+	return Math.max(0, sum([need.cap, -sum([extraDelivered, ...counted])]));
+}
+
+/** How a pledge of `amount` toward `need` reads in the history. */
+export function pledgeLabel(amount: number, need: Need): string {
 	const quantity = need.kind === 'money' ? toDecimalString(amount, need.unit) : String(amount);
 	return `${quantity} ${need.unit} · ${need.title}`;
 }

@@ -43,6 +43,7 @@ const ACTIONS: Record<string, () => string> = {
 	'pledge.created': m.act_pledge_created,
 	'pledge.delivered': m.act_pledge_delivered,
 	'pledge.delivery_undone': m.act_pledge_delivery_undone,
+	'pledge.edited': m.act_pledge_edited,
 	'pledge.withdrawal_undone': m.act_pledge_withdrawal_undone,
 	'pledge.withdrawn': m.act_pledge_withdrawn,
 	'resource.created': m.act_resource_created,
