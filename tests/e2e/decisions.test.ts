@@ -92,7 +92,7 @@ describe('decisions in a hybrid assembly', () => {
 		await expect.poll(() => alice.proposalForm().getByLabel('Proposition').inputValue()).toBe('Le samedi, pour les livraisons.');
 	});
 
-	it('opens a vote with a quorum, and money and a booking to allocate if adopted', async () => {
+	it('opens a vote with a quorum, money and a booking to allocate if adopted, and a text corrected while open', async () => {
 		await alice.proposalForm().getByRole('button', { name: 'Annuler' }).click();
 		await alice.propose({
 			title: TITLE,
@@ -105,6 +105,17 @@ describe('decisions in a hybrid assembly', () => {
 		await pageA.getByText('Vote à la majorité simple').waitFor();
 		await pageA.getByText('Réservation de Camionnette pour Cantine populaire', { exact: false }).waitFor();
 		await pageA.getByText(/120,00\s€ du fonds Caisse/).waitFor();
+		// Still open, the proposal can be corrected; a title is still required.
+		await pageA.getByRole('button', { name: 'Modifier la proposition' }).click();
+		const edit = pageA.getByRole('form', { name: 'Modifier la proposition' });
+		await edit.getByLabel('Titre').fill('');
+		await edit.getByRole('button', { name: 'Enregistrer' }).click();
+		await edit.getByRole('alert').waitFor();
+		await edit.getByLabel('Titre').fill(TITLE);
+		await edit.getByLabel('Proposition').fill('Le samedi matin, pour les livraisons.');
+		await edit.getByRole('button', { name: 'Enregistrer' }).click();
+		await edit.waitFor({ state: 'detached' });
+		await pageA.getByText('Le samedi matin, pour les livraisons.').waitFor();
 		await alice.takePosition('Oui');
 		await expect.poll(() => alice.myPosition()).toContain('Votre position : Oui');
 		await expect.poll(() => alice.participation()).toContain('quorum de 4 pas encore atteint');
@@ -115,6 +126,7 @@ describe('decisions in a hybrid assembly', () => {
 		await bruno.card(TITLE).waitFor();
 		await expect.poll(async () => plain(await bruno.card(TITLE).textContent())).toContain('Participation : 1 sur 2 membres');
 		await bruno.openDecision(TITLE);
+		await pageB.getByText('Le samedi matin, pour les livraisons.').waitFor();
 		await expect.poll(() => bruno.participation()).toContain('1 personne a participé');
 		await bruno.results().getByText('Bruno').waitFor();
 	});
