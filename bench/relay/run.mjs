@@ -21,7 +21,6 @@
 //   --disk-sync=each-commit  ours with SQLite syncing inside every commit, fan-out waiting
 //                       for the disk (the default, background, is what is deployed)
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
 	closeClient,
@@ -38,24 +37,13 @@ import {
 } from './load.mjs';
 import { killAll, pinGenerator, roomsLoaded, startRelay, storageStats } from './relays.mjs';
 import { CONFIG } from './config.mjs';
-import { fmt, printTable, row } from './table.mjs';
+import { parseOptions } from './options.mjs';
+import { fmt, printSummary } from './table.mjs';
 
 const pct = (value) => `${(value * 100).toFixed(0)}%`;
 const log = (line = '') => console.log(line);
 
-const args = process.argv.slice(2);
-const profile = args.includes('--profile');
-const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
-const wanted = (phase) => only === undefined || only.includes(phase);
-const KINDS = args.find((arg) => arg.startsWith('--relays='))?.slice('--relays='.length).split(',') ?? ['ours', 'reference'];
-const relayDistArg = args.find((arg) => arg.startsWith('--relay-dist='))?.slice('--relay-dist='.length);
-const relayDist = relayDistArg === undefined ? null : resolve(relayDistArg);
-const roundsArg = args.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length);
-if (roundsArg !== undefined) CONFIG.fixedRounds = Number(roundsArg);
-const diskSync = args.find((arg) => arg.startsWith('--disk-sync='))?.slice('--disk-sync='.length) ?? null;
-if (diskSync !== null && !['background', 'each-commit'].includes(diskSync)) {
-	throw new Error('--disk-sync is background or each-commit');
-}
+const { profile, wanted, kinds: KINDS, relayDist, diskSync } = parseOptions(process.argv.slice(2));
 /** Starts one relay under test; ours from --relay-dist and with --disk-sync when given. */
 const start = (kind, options = {}) =>
 	startRelay(kind, kind === 'ours' ? { ...options, relayDist, diskSync, profile } : { ...options, profile });
@@ -178,7 +166,7 @@ async function ramp(kind) {
 async function fixedRounds(kinds) {
 	// The first run of the load generator is its slowest (its code not yet optimised, its
 	// heap growing): an untimed run against each relay comes first.
-	for (const kind of kinds) await warmUp(kind);
+	for (const kind of kinds) await fixedRate(kind, 0);
 	const rounds = Object.fromEntries(kinds.map((kind) => [kind, []]));
 	for (let round = 1; round <= CONFIG.fixedRounds; round++) {
 		const order = round % 2 === 1 ? kinds : [...kinds].reverse();
@@ -192,20 +180,16 @@ async function fixedRounds(kinds) {
 	);
 }
 
-async function warmUp(kind) {
-	const relay = await start(kind);
-	const load = await connectRooms(relay.serverUrl, CONFIG.rooms, CONFIG.clientsPerRoom);
-	await runRate(load, { step: 0, rate: CONFIG.fixedRate, durationMs: CONFIG.fixedWarmUpMs, relay });
-	for (const client of load.clients) closeClient(client);
-	await relay.stop();
-}
-
+/** One relay at the fixed rate; round 0 is the untimed warm-up of the load generator. */
 async function fixedRate(kind, round) {
 	const relay = await start(kind);
 	const load = await connectRooms(relay.serverUrl, CONFIG.rooms, CONFIG.clientsPerRoom);
-	await runRate(load, { step: 0, rate: CONFIG.fixedRate, durationMs: CONFIG.warmupMs, relay });
-	const r = await measuredRate(relay, load, { step: 1, rate: CONFIG.fixedRate, durationMs: CONFIG.fixedMs, drainMs: 3000 });
+	const warmUpMs = round === 0 ? CONFIG.fixedWarmUpMs : CONFIG.warmupMs;
+	await runRate(load, { step: 0, rate: CONFIG.fixedRate, durationMs: warmUpMs, relay });
+	const measure = { step: 1, rate: CONFIG.fixedRate, durationMs: CONFIG.fixedMs, drainMs: 3000 };
+	const r = round === 0 ? null : await measuredRate(relay, load, measure);
 	for (const client of load.clients) closeClient(client);
+	if (r === null) return void (await relay.stop());
 	await stop(relay);
 	log(
 		`\n[2] ${relay.label}, round ${round}: ${CONFIG.fixedRate} edits/s for ${CONFIG.fixedMs / 1000} s: p50 ${fmt(r.p50, 2)} ms,` +
@@ -375,24 +359,6 @@ async function memory(kind) {
 	};
 }
 
-/** Both ramps ended at the last rate without passing the limit. */
-const bothAtCeiling = (ours, reference) =>
-	ours !== undefined && reference !== undefined && ours.failedAt === null && reference.failedAt === null;
-
-/**
- * The throughput row. When both ramps end without passing the limit, the figures are
- * lower bounds set by the load generator: ours must then be within 5% of the reference.
- */
-function throughputRow(ours, reference) {
-	const name = '[1] fanned-out updates/s, p99 <= 100 ms';
-	if (!bothAtCeiling(ours, reference)) {
-		return row(name, ours?.fanout, reference?.fanout, 0, '>= reference', (a, b) => a >= b);
-	}
-	const cells = row(name, ours.fanout, reference.fanout, 0, '>= reference', (a, b) => a >= b * 0.95);
-	if (cells[5] === 'yes') cells[5] = 'tie';
-	return cells;
-}
-
 async function main() {
 	const cores = availableParallelism();
 	const pinned = pinGenerator();
@@ -418,28 +384,7 @@ async function main() {
 			for (const kind of KINDS) results[kind][phase] = await run(kind);
 		}
 	}
-	const o = results.ours;
-	const r = results.reference;
-	log(`\nsummary (${fmt((performance.now() - started) / 1000)} s)`);
-	printTable([
-		throughputRow(o.ramp, r.ramp),
-		row(`[2] p50 ms at ${CONFIG.fixedRate} edits/s (median of ${CONFIG.fixedRounds} rounds)`, o.fixed?.p50, r.fixed?.p50, 2, '(info)', () => true),
-		row(`[2] p99 ms at ${CONFIG.fixedRate} edits/s (median of ${CONFIG.fixedRounds} rounds)`, o.fixed?.p99, r.fixed?.p99, 2, '<= reference', (a, b) => a <= b),
-		row(`[3] sync ${CONFIG.syncEntries} entries, ms (median)`, o.sync?.warm, r.sync?.warm, 1, '<= reference', (a, b) => a <= b),
-		row('[3]   of which until the answer is in, ms', o.sync?.answered, r.sync?.answered, 1, '(info)', () => true),
-		row('[3]   ours with the room unloaded first', o.sync?.cold ?? undefined, r.sync?.warm, 1, '(info)', () => true),
-		row('[4] KiB per idle room, after idle delay', o.memory?.idle, r.memory?.idle, 1, '<= reference / 2', (a, b) => a <= b / 2),
-		row('[4] KiB per idle room, still loaded', o.memory?.loaded, r.memory?.loaded, 1, '<= reference / 2', (a, b) => a <= b / 2),
-		row('[4]   heap+external KiB/room, loaded', o.memory?.heapLoaded, r.memory?.heapLoaded, 1, '(info)', () => true)
-	]);
-	if (bothAtCeiling(o.ramp, r.ramp)) {
-		log(
-			'note [1]: neither relay passed the limit before the load generator ran out of core; both figures are' +
-				' lower bounds, and within 5% of each other count as a tie. Compare the relays at the last steps above.'
-		);
-	}
-	const gen = [o.ramp?.failedAt, r.ramp?.failedAt].some((f) => f?.generatorBound);
-	if (gen) log('note: a ramp stopped at a step where the load generator itself was saturated; see the steps above.');
+	printSummary(results, (performance.now() - started) / 1000);
 }
 
 main().then(
