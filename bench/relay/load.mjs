@@ -219,6 +219,8 @@ export async function runRate(load, { step, rate, durationMs, drainMs = 2000, re
 		fanoutPerSecond: (latencies.length * 1000) / sendMs,
 		p50: percentile(latencies, 0.5),
 		p99: percentile(latencies, 0.99),
+		// Where the slowest deliveries begin: p90, p95, p98, p99.5, p99.9 (ms).
+		tail: [0.9, 0.95, 0.98, 0.995, 0.999].map((q) => percentile(latencies, q)),
 		max: latencies.length === 0 ? NaN : latencies[latencies.length - 1],
 		generatorCpu: (ownCpuMs() - cpuBefore) / wallMs,
 		relayCpu: (relay.cpuMs() - relayBefore) / wallMs,

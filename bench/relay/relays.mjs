@@ -258,6 +258,9 @@ export async function storageStats(handle) {
 		// Builds with group commit: one transaction (and one sync) per batch of updates.
 		commits: metric(text, 'relay_commit_duration_seconds_count'),
 		commitSeconds: metric(text, 'relay_commit_duration_seconds_sum'),
+		// Builds with the update journal: its folds into SQLite.
+		folds: metric(text, 'relay_journal_fold_duration_seconds_count'),
+		foldSeconds: metric(text, 'relay_journal_fold_duration_seconds_sum'),
 		compactions: metric(text, 'relay_compaction_duration_seconds_count'),
 		compactionSeconds: metric(text, 'relay_compaction_duration_seconds_sum'),
 		// Appends that took at most 10 ms and at most 100 ms (histogram buckets).

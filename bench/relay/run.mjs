@@ -38,6 +38,7 @@ import {
 import { killAll, pinGenerator, roomsLoaded, startRelay, storageStats } from './relays.mjs';
 import { CONFIG } from './config.mjs';
 import { parseOptions } from './options.mjs';
+import { storageLine } from './storage-line.mjs';
 import { fmt, printSummary } from './table.mjs';
 
 const pct = (value) => `${(value * 100).toFixed(0)}%`;
@@ -76,32 +77,7 @@ async function measuredRate(relay, load, options) {
 	const before = await storageStats(relay);
 	const r = await runRate(load, { ...options, relay });
 	const after = await storageStats(relay);
-	if (before !== null && after !== null) {
-		const wallSeconds = r.wallMs / 1000;
-		const persisted = after.persisted - before.persisted;
-		const persistSeconds = after.persistSeconds - before.persistSeconds;
-		const compactions = (after.compactions ?? 0) - (before.compactions ?? 0);
-		const compactionSeconds = (after.compactionSeconds ?? 0) - (before.compactionSeconds ?? 0);
-		const slower = (within) =>
-			after[within] === null || before[within] === null ? '-' : persisted - (after[within] - before[within]);
-		if (after.commits === null || before.commits === null) {
-			// An older build: one commit per update, timed alone.
-			r.storage =
-				`      our storage: ${persisted} updates persisted, ${fmt((persistSeconds * 1000) / persisted, 2)} ms each` +
-				` (${pct(persistSeconds / wallSeconds)} of the time), ${slower('persistedWithin10ms')} over 10 ms,` +
-				` ${slower('persistedWithin100ms')} over 100 ms; ${compactions} compactions, ${fmt(compactionSeconds * 1000)} ms in all`;
-		} else {
-			// Group commit: an update's time runs from its hand-over to storage to its commit's end.
-			const commits = after.commits - before.commits;
-			const commitSeconds = after.commitSeconds - before.commitSeconds;
-			r.storage =
-				`      our storage: ${persisted} updates persisted in ${commits} commits (${fmt(persisted / commits, 1)} per commit),` +
-				` ${fmt((commitSeconds * 1000) / commits, 2)} ms each (${pct(commitSeconds / wallSeconds)} of the time);` +
-				` an update waited ${fmt((persistSeconds * 1000) / persisted, 2)} ms on average to be stored,` +
-				` ${slower('persistedWithin10ms')} over 10 ms, ${slower('persistedWithin100ms')} over 100 ms;` +
-				` ${compactions} compactions, ${fmt(compactionSeconds * 1000)} ms in all`;
-		}
-	}
+	if (before !== null && after !== null) r.storage = storageLine(before, after, r.wallMs / 1000);
 	return r;
 }
 
@@ -194,6 +170,7 @@ async function fixedRate(kind, round) {
 	log(
 		`\n[2] ${relay.label}, round ${round}: ${CONFIG.fixedRate} edits/s for ${CONFIG.fixedMs / 1000} s: p50 ${fmt(r.p50, 2)} ms,` +
 			` p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms, delivered ${pct(r.deliveredRatio)},` +
+			` p90/p95/p98/p99.5/p99.9 ${r.tail.map((ms) => fmt(ms, 2)).join('/')} ms,` +
 			` relay cpu ${pct(r.relayCpu)} (waiting for its core ${pct(r.relayWait)}), longest relay stall ${fmt(r.relayStall)} ms,` +
 			` generator cpu ${pct(r.generatorCpu)} (waiting ${pct(r.generatorWait)})${noise(r)}` +
 			(r.storage ? `\n${r.storage}` : '')

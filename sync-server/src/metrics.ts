@@ -82,7 +82,7 @@ export class RelayMetrics {
 	});
 	readonly diskSyncSeconds = new Histogram({
 		name: 'relay_disk_sync_duration_seconds',
-		help: 'Time of one background sync of the write-ahead log to disk (acknowledgements wait for it).',
+		help: 'Time of one background sync of the journal and the write-ahead log to disk (acknowledgements wait for it).',
 		buckets: DISK_BUCKETS,
 		registers: [this.registry]
 	});
@@ -90,6 +90,12 @@ export class RelayMetrics {
 		name: 'relay_checkpoint_duration_seconds',
 		help: 'Time of one checkpoint (the write-ahead log copied into the database file), run in a worker thread.',
 		buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+		registers: [this.registry]
+	});
+	readonly foldSeconds = new Histogram({
+		name: 'relay_journal_fold_duration_seconds',
+		help: 'Time of one fold of journaled updates into SQLite, on the event loop.',
+		buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
 		registers: [this.registry]
 	});
 	readonly storageFailures = new Counter({

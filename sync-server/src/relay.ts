@@ -109,6 +109,13 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 					metrics.storageFailures.inc({ operation: 'checkpoint' });
 					logger.error({ error: errorMessage(error) }, 'checkpoint worker failed; SQLite checkpoints on its own again');
 				}
+			},
+			foldObserver: {
+				folded: (seconds) => metrics.foldSeconds.observe(seconds),
+				failed(error) {
+					metrics.storageFailures.inc({ operation: 'fold' });
+					logger.error({ error: errorMessage(error) }, 'fold of the journal into SQLite failed; its updates stay in the journal');
+				}
 			}
 		});
 	const merger = options.merger ?? new WorkerMerger();

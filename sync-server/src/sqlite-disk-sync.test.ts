@@ -1,5 +1,5 @@
-// How the SQLite store reaches the disk: commits land in the file at once, the sync to
-// disk follows off the event loop, and synced() tells when it is done.
+// How the SQLite store reaches the disk: appends land in the journal at once, the sync
+// to disk follows off the event loop, and synced() tells when it is done.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,16 +43,18 @@ function storedSeqs(dir: string): number[] {
 	}
 }
 
-test('an append is in the file when it resolves; synced() waits for the disk sync that follows', async () => {
+test('an append is in the journal when it resolves; synced() waits for the disk sync that follows', async () => {
 	const dir = dataDir();
 	const { calls, syncFile } = heldSyncs();
-	const storage = new SqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0 });
+	const storage = new SqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0, foldIntervalMs: 60_000 });
 	await storage.claimRoom('r', 'h');
-	// The claim is a write too: its sync first.
+	// The claim is a write too (to SQLite's log): its sync first.
 	calls.shift()?.resolve();
 	await storage.synced();
 	expect(await storage.appendUpdate('r', new Uint8Array([1, 2, 3]))).toBe(1);
-	expect(storedSeqs(dir)).toEqual([1]);
+	// In the journal, not yet folded into SQLite's log table.
+	expect(statSync(join(dir, 'journal-a')).size).toBeGreaterThan(0);
+	expect(storedSeqs(dir)).toEqual([]);
 
 	let synced = false;
 	const waiting = storage.synced().then(() => (synced = true));
@@ -65,8 +67,16 @@ test('an append is in the file when it resolves; synced() waits for the disk syn
 	await waiting;
 	expect(synced).toBe(true);
 	expect(calls).toHaveLength(2);
+	// Each sync took only the file written since the one before: the journal.
+	expect(calls[1]?.fd).toBe(calls[0]?.fd);
 	calls[1]?.resolve();
-	await storage.close();
+	// Closing folds the journal into SQLite, and waits for that to be synced too.
+	const closing = storage.close();
+	await vi.waitFor(() => expect(calls).toHaveLength(3));
+	expect(calls[2]?.fd).not.toBe(calls[1]?.fd);
+	calls[2]?.resolve();
+	await closing;
+	expect(storedSeqs(dir)).toEqual([1, 2]);
 });
 
 test('with the real disk sync, synced() resolves and the data is in the file after close', async () => {
@@ -112,7 +122,7 @@ test('the log goes back into the database file from the worker, and the data sta
 	const checkpoints: Array<{ log: number; checkpointed: number }> = [];
 	const storage = new SqliteStorage({
 		dataDir: dir,
-		checkpointEveryPages: 20,
+		checkpointEveryPages: 5,
 		checkpointObserver: { checkpointed: (_seconds, result) => checkpoints.push(result), failed: () => {} }
 	});
 	await storage.claimRoom('r', 'h');

@@ -1,59 +1,57 @@
 // The default store: one SQLite file in the data directory, written through
-// better-sqlite3. Writes are synchronous, so when appendUpdates resolves the updates are
-// in the file (they survive a crash of the relay), and a room loads before any other
-// message of the event loop runs. How they reach the disk itself depends on `diskSync`.
+// better-sqlite3, and (in the background mode) the update journal beside it. Writes are
+// synchronous, so when appendUpdates resolves the updates are in a file (they survive a
+// crash of the relay), and a room loads before any other message of the event loop runs.
+// How they reach the disk itself depends on `diskSync`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { Checkpointer, type CheckpointObserver } from './checkpointer.js';
 import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
+import { Journal, type JournalRecord } from './journal.js';
+import { JournalFolder, type FoldObserver } from './journal-folder.js';
 import { prepareSchema } from './sqlite-schema.js';
+import { prepareStatements } from './sqlite-statements.js';
 import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
 
 /**
- * - `background` (default): a commit writes the write-ahead log without waiting for the
- *   disk; the log is then synced in the thread pool (fdatasync), and `synced()` waits for
- *   that. Updates are fanned out as soon as they are in the file, acknowledged once on
- *   disk. Checkpoints run in a worker thread.
- * - `each-commit`: SQLite syncs the log inside every commit (synchronous=FULL) and
- *   checkpoints inside a commit too; the event loop waits for the disk each time. Kept
- *   for comparison.
+ * - `background` (default): an append is one write to the update journal, folded into
+ *   SQLite's log table a little later (journal-folder.ts); other writes commit to
+ *   SQLite's write-ahead log. Neither waits for the disk: the files written are synced
+ *   in the thread pool (fdatasync), and `synced()` waits for that. Updates are fanned
+ *   out as soon as they are in the journal, acknowledged once on disk. Checkpoints run
+ *   in a worker thread.
+ * - `each-commit`: an append is a SQLite transaction, which syncs the log inside every
+ *   commit (synchronous=FULL) and checkpoints inside a commit too; the event loop waits
+ *   for the disk each time. Kept for comparison.
  */
 export type DiskSyncMode = 'background' | 'each-commit';
 
 export interface SqliteStorageOptions {
 	dataDir: string;
 	diskSync?: DiskSyncMode;
-	/** Least time between two background syncs of the log (default 50 ms). */
+	/** Least time between two background syncs (default 50 ms). */
 	diskSyncIntervalMs?: number;
-	/** Told of every background sync of the log. */
+	/** Told of every background sync. */
 	diskSyncObserver?: DiskSyncObserver;
 	/** Told of every checkpoint run by the worker. */
 	checkpointObserver?: CheckpointObserver;
 	/** Pages written to the log between two checkpoints (default 1000). */
 	checkpointEveryPages?: number;
-	/** Syncs the log file to disk; fdatasync unless a test holds it back or makes it fail. */
+	/** Syncs a file to disk; fdatasync unless a test holds it back or makes it fail. */
 	syncFile?: (fd: number) => Promise<void>;
+	/** Most time an update waits in the journal before it is folded into SQLite (default 100 ms). */
+	foldIntervalMs?: number;
+	/** Bytes after which writing moves to the other journal file (default 4 MiB). */
+	journalSwitchBytes?: number;
+	/** Told of every fold of the journal into SQLite. */
+	foldObserver?: FoldObserver;
 }
 
 const fdatasync = promisify(fs.fdatasync);
 /** SQLite's default page size, used to estimate how much a commit adds to the log. */
 const PAGE_BYTES = 4096;
-
-interface AccessRow {
-	token_hash: string;
-	readonly_token_hash: string | null;
-}
-interface UpdateRow {
-	seq: number;
-	data: Buffer;
-}
-interface SnapshotRow {
-	seq_upto: number;
-	data: Buffer;
-	state_vector: Buffer | null;
-}
 
 export class SqliteStorage implements RoomStorage {
 	readonly #db: Database.Database;
@@ -67,6 +65,11 @@ export class SqliteStorage implements RoomStorage {
 	readonly #lastSeqs = new Map<string, number>();
 	/** The write-ahead log, held open to be synced. */
 	#walFd: number | null = null;
+	/** Where appends land first, in the background mode (see journal.ts). */
+	readonly #journal: Journal | null = null;
+	readonly #folder: JournalFolder | null = null;
+	/** Descriptors written since their last sync. */
+	readonly #dirty = new Set<number>();
 
 	constructor(options: SqliteStorageOptions) {
 		fs.mkdirSync(options.dataDir, { recursive: true });
@@ -84,15 +87,21 @@ export class SqliteStorage implements RoomStorage {
 			// The log file exists once a write has gone through it (just above). This process
 			// keeps the database open until close(), so SQLite never deletes and recreates
 			// it meanwhile: the descriptor stays on the live file. Its name in the directory
-			// is synced once, or a power cut could lose the whole file.
-			const walFd = fs.openSync(`${file}-wal`, 'r+');
-			this.#walFd = walFd;
+			// is synced once, with the journal's, or a power cut could lose the whole file.
+			this.#walFd = fs.openSync(`${file}-wal`, 'r+');
+			this.#journal = new Journal(options.dataDir, options.journalSwitchBytes);
 			syncDirectory(options.dataDir);
 			const syncFile = options.syncFile ?? fdatasync;
-			this.#diskSync = new DiskSync(() => syncFile(walFd), {
+			const diskSync = new DiskSync(() => this.#syncDirty(syncFile), {
 				intervalMs: options.diskSyncIntervalMs,
 				observer: options.diskSyncObserver
 			});
+			this.#diskSync = diskSync;
+			this.#folder = new JournalFolder(
+				this.#journal,
+				{ insert: (records) => this.#insertFolded(records), synced: () => diskSync.synced() },
+				{ intervalMs: options.foldIntervalMs, observer: options.foldObserver }
+			);
 			db.pragma('wal_autocheckpoint = 0');
 			const sqliteCheckpoints = () => {
 				if (db.open) db.pragma('wal_autocheckpoint = 1000');
@@ -102,53 +111,20 @@ export class SqliteStorage implements RoomStorage {
 				observer: options.checkpointObserver
 			});
 		}
-		this.#statements = {
-			claim: db.prepare(
-				`INSERT INTO rooms (id, token_hash, readonly_token_hash, created_at) VALUES (?, ?, ?, ?)
-				 ON CONFLICT(id) DO NOTHING`
-			),
-			setReadonly: db.prepare(
-				'UPDATE rooms SET readonly_token_hash = ? WHERE id = ? AND readonly_token_hash IS NULL'
-			),
-			replaceAccess: db.prepare(
-				'UPDATE rooms SET token_hash = ?, readonly_token_hash = ? WHERE id = ? AND token_hash = ?'
-			),
-			access: db.prepare<[string], AccessRow>(
-				'SELECT token_hash, readonly_token_hash FROM rooms WHERE id = ?'
-			),
-			snapshot: db.prepare<[string], SnapshotRow>(
-				'SELECT seq_upto, data, state_vector FROM snapshots WHERE room_id = ?'
-			),
-			lastSeq: db.prepare<[string, string, string], { last_seq: number }>(
-				`SELECT max(last_seq,
-					coalesce((SELECT max(seq) FROM updates WHERE room_id = ?), 0),
-					coalesce((SELECT seq_upto FROM snapshots WHERE room_id = ?), 0)) AS last_seq
-				 FROM rooms WHERE id = ?`
-			),
-			recordLastSeq: db.prepare('UPDATE rooms SET last_seq = ? WHERE id = ? AND last_seq < ?'),
-			snapshotSeq: db.prepare<[string], { seq_upto: number }>(
-				'SELECT seq_upto FROM snapshots WHERE room_id = ?'
-			),
-			log: db.prepare<[string], UpdateRow>(
-				'SELECT seq, data FROM updates WHERE room_id = ? ORDER BY seq'
-			),
-			insertUpdate: db.prepare(
-				'INSERT INTO updates (room_id, seq, data, created_at) VALUES (?, ?, ?, ?)'
-			),
-			upsertSnapshot: db.prepare(
-				`INSERT INTO snapshots (room_id, seq_upto, data, created_at, state_vector) VALUES (?, ?, ?, ?, ?)
-				 ON CONFLICT(room_id) DO UPDATE SET seq_upto = excluded.seq_upto, data = excluded.data,
-				 created_at = excluded.created_at, state_vector = excluded.state_vector`
-			),
-			deleteLog: db.prepare('DELETE FROM updates WHERE room_id = ? AND seq <= ?'),
-			heartbeat: db.prepare(
-				`INSERT INTO meta (key, value) VALUES ('heartbeat', ?)
-				 ON CONFLICT(key) DO UPDATE SET value = excluded.value`
-			)
-		};
+		this.#statements = prepareStatements(db);
 		const statements = this.#statements;
 		this.#transactions = {
 			read: db.transaction((roomId: string) => this.#read(roomId)),
+			fold: db.transaction((records: readonly JournalRecord[]) => {
+				const now = Date.now();
+				for (const { roomId, seq, data } of records) statements.insertUpdate.run(roomId, seq, data, now);
+			}),
+			// After a crash: a record already folded, of a room whose claim did not reach the
+			// disk, or already in a snapshot, is skipped.
+			recover: db.transaction((records: readonly JournalRecord[]) => {
+				const now = Date.now();
+				for (const { roomId, seq, data } of records) statements.recoverUpdate.run(seq, data, now, roomId, seq);
+			}),
 			append: db.transaction((appends: readonly Append[]) => {
 				const now = Date.now();
 				// The counters move in the cache only once the transaction has committed.
@@ -177,6 +153,15 @@ export class SqliteStorage implements RoomStorage {
 				return { seqUpto: snapshot.seqUpto, merged: deleted, snapshotBytes: snapshot.data.byteLength };
 			})
 		};
+		// What a crash left in the journal goes in first, in either mode (the last run may
+		// have used the other); in each-commit mode the commit itself reaches the disk.
+		const journal = this.#journal ?? new Journal(options.dataDir);
+		const walFd = this.#walFd;
+		journal.recover((records) => {
+			this.#transactions.recover.immediate(records);
+			if (walFd !== null) fs.fdatasyncSync(walFd);
+		});
+		if (journal !== this.#journal) journal.close();
 	}
 
 	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
@@ -201,11 +186,13 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async loadRoom(roomId: string): Promise<StoredRoom> {
+		this.#folder?.fold();
 		return this.#transactions.read(roomId);
 	}
 
 	async appendUpdates(appends: readonly Append[]): Promise<number[]> {
 		if (appends.length === 0) return [];
+		if (this.#folder !== null) return this.#appendToJournal(this.#folder, appends);
 		const { seqs, last } = this.#transactions.append.immediate(appends);
 		let bytes = 0;
 		for (const { data } of appends) bytes += data.byteLength;
@@ -221,6 +208,7 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
+		this.#folder?.fold();
 		const result = this.#transactions.snapshot.immediate(roomId, snapshot);
 		if (result !== null) this.#wrote(2 + Math.ceil(snapshot.data.byteLength / PAGE_BYTES));
 		return result;
@@ -231,7 +219,7 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async isWritable(): Promise<boolean> {
-		if (this.#diskSync?.failed === true) return false;
+		if (this.#diskSync?.failed === true || this.#folder?.failed === true) return false;
 		try {
 			this.#statements.heartbeat.run(String(Date.now()));
 			this.#wrote(1);
@@ -242,12 +230,21 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async close(): Promise<void> {
+		let folded = false;
 		if (this.#db.open) {
+			// What cannot be folded stays in the journal, for the next start.
+			folded = this.#folder?.close() ?? true;
 			// The last writes get their sync (and whoever waits for it, an answer) first.
 			await this.#diskSync?.idle();
 			// Its connection first: closing the last one, SQLite checkpoints and removes the log.
 			await this.#checkpointer?.close();
 			if (this.#db.open) this.#db.close();
+		}
+		if (this.#journal !== null) {
+			// Folded and checkpointed into the database, which SQLite synced: the next start
+			// has nothing to recover.
+			if (folded) this.#journal.recover(() => {});
+			this.#journal.close();
 		}
 		if (this.#walFd !== null) {
 			fs.closeSync(this.#walFd);
@@ -255,8 +252,46 @@ export class SqliteStorage implements RoomStorage {
 		}
 	}
 
+	/**
+	 * Background mode: the appends go to the journal, in one write, and are folded into
+	 * SQLite a little later. Sequence numbers are taken as in a commit.
+	 */
+	#appendToJournal(folder: JournalFolder, appends: readonly Append[]): number[] {
+		const last = new Map<string, number>();
+		const records = appends.map(({ roomId, data }): JournalRecord => {
+			// Throws for an unclaimed room before anything is written.
+			const seq = (last.get(roomId) ?? this.#lastSeq(roomId)) + 1;
+			last.set(roomId, seq);
+			return { roomId, seq, data };
+		});
+		folder.append(records);
+		if (this.#journal !== null) this.#dirty.add(this.#journal.activeFd);
+		for (const [roomId, seq] of last) this.#lastSeqs.set(roomId, seq);
+		this.#diskSync?.wrote();
+		return records.map((record) => record.seq);
+	}
+
+	#insertFolded(records: readonly JournalRecord[]): void {
+		this.#transactions.fold.immediate(records);
+		let bytes = 0;
+		const rooms = new Set<string>();
+		for (const { roomId, data } of records) {
+			bytes += data.byteLength;
+			rooms.add(roomId);
+		}
+		this.#wrote(rooms.size + Math.floor(bytes / PAGE_BYTES));
+	}
+
+	/** Syncs every file written since its last sync, together. */
+	#syncDirty(syncFile: (fd: number) => Promise<void>): Promise<void> {
+		const fds = [...this.#dirty];
+		this.#dirty.clear();
+		return Promise.all(fds.map((fd) => syncFile(fd))).then(() => {});
+	}
+
 	/** A commit has written about `pages` pages into the log. */
 	#wrote(pages: number): void {
+		if (this.#walFd !== null) this.#dirty.add(this.#walFd);
 		this.#diskSync?.wrote();
 		this.#checkpointer?.wrote(pages);
 	}

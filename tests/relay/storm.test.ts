@@ -82,7 +82,11 @@ test('clients writing through a SIGKILL and restart of the relay lose nothing', 
 		const newcomer = makeClient(syncUrl, rooms[room]!.id, rooms[room]!.token);
 		await waitForSynced(newcomer);
 		expect(editsOf(newcomer.doc)).toEqual(expected);
-		// …because SQLite holds them all.
+		// …because SQLite holds them all, once the journal's last ones are folded in.
+		await waitFor(
+			() => editsOf(storedDoc(dataDir, rooms[room]!.id)).length === expected.length,
+			`SQLite to hold the ${expected.length} edits of room ${room}`
+		);
 		expect(editsOf(storedDoc(dataDir, rooms[room]!.id))).toEqual(expected);
 	}
 	const total = clients.reduce((sum, client) => sum + client.written.length, 0);

@@ -1,0 +1,177 @@
+// The update journal: where an update lands first. Appending to a SQLite table costs a
+// transaction per event-loop turn (B-tree work, page checksums, locks and several writes
+// to its log); appending a record to a plain file costs one write(). So the relay writes
+// each turn's updates to the journal, in one write, and fans them out; the store folds
+// them into SQLite in batches a little later, and a restart folds in whatever a crash
+// left behind. Records carry their sequence numbers, so folding one twice is harmless.
+//
+// Two files take turns. Once the active one has grown past a size, and everything in it
+// has been folded, writing moves to the other; the old one is emptied only after SQLite's
+// log is on disk, so that a power cut never finds an update in neither place.
+//
+// Format: a file is a run of batches, one per write. A batch is its body's length (u32),
+// the body's CRC-32 (u32), and the body: records of room id length (u16), room id
+// (UTF-8), sequence number (f64, an integer), data length (u32), data. Reading stops at
+// the first batch that is cut short or fails its checksum: after a power cut the end of a
+// file can be torn, and nothing written after an unsynced write was ever acknowledged.
+import fs from 'node:fs';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+
+export interface JournalRecord {
+	roomId: string;
+	seq: number;
+	data: Uint8Array;
+}
+
+const BATCH_HEADER = 8;
+const RECORD_FIXED = 2 + 8 + 4;
+/** A batch's body, at most; a larger declared length marks a damaged file. */
+const MAX_BODY = 2 ** 31;
+
+export function encodeBatch(records: readonly JournalRecord[]): Buffer {
+	const ids = records.map((record) => Buffer.from(record.roomId, 'utf8'));
+	let size = BATCH_HEADER;
+	records.forEach((record, i) => (size += RECORD_FIXED + (ids[i] as Buffer).length + record.data.byteLength));
+	const batch = Buffer.allocUnsafe(size);
+	let at = BATCH_HEADER;
+	records.forEach((record, i) => {
+		const id = ids[i] as Buffer;
+		at = batch.writeUInt16LE(id.length, at);
+		at += id.copy(batch, at);
+		at = batch.writeDoubleLE(record.seq, at);
+		at = batch.writeUInt32LE(record.data.byteLength, at);
+		batch.set(record.data, at);
+		at += record.data.byteLength;
+	});
+	const body = batch.subarray(BATCH_HEADER);
+	batch.writeUInt32LE(body.length, 0);
+	batch.writeUInt32LE(crc32(body), 4);
+	return batch;
+}
+
+/** The records of the whole batches at the start of `bytes`, and how many bytes they take. */
+export function decodeBatches(bytes: Buffer): { records: JournalRecord[]; length: number } {
+	const records: JournalRecord[] = [];
+	let at = 0;
+	while (at + BATCH_HEADER <= bytes.length) {
+		const bodyLength = bytes.readUInt32LE(at);
+		const end = at + BATCH_HEADER + bodyLength;
+		if (bodyLength === 0 || bodyLength > MAX_BODY || end > bytes.length) break;
+		const body = bytes.subarray(at + BATCH_HEADER, end);
+		if (crc32(body) !== bytes.readUInt32LE(at + 4)) break;
+		const batch = decodeBody(body);
+		if (batch === null) break;
+		records.push(...batch);
+		at = end;
+	}
+	return { records, length: at };
+}
+
+function decodeBody(body: Buffer): JournalRecord[] | null {
+	const records: JournalRecord[] = [];
+	let at = 0;
+	while (at < body.length) {
+		if (at + RECORD_FIXED > body.length) return null;
+		const idLength = body.readUInt16LE(at);
+		const idEnd = at + 2 + idLength;
+		if (idEnd + 12 > body.length) return null;
+		const roomId = body.toString('utf8', at + 2, idEnd);
+		const seq = body.readDoubleLE(idEnd);
+		const dataLength = body.readUInt32LE(idEnd + 8);
+		const dataStart = idEnd + 12;
+		if (!Number.isSafeInteger(seq) || seq < 1 || dataStart + dataLength > body.length) return null;
+		records.push({ roomId, seq, data: new Uint8Array(body.subarray(dataStart, dataStart + dataLength)) });
+		at = dataStart + dataLength;
+	}
+	return records;
+}
+
+interface JournalFile {
+	fd: number;
+	/** Bytes of whole batches: where the next one goes. */
+	size: number;
+}
+
+export const DEFAULT_JOURNAL_SWITCH_BYTES = 4 * 1024 * 1024;
+
+/** The two journal files of a data directory. */
+export class Journal {
+	readonly #files: [JournalFile, JournalFile];
+	#active: 0 | 1;
+	/** The other file, while it waits to be emptied. */
+	#retiring = false;
+
+	/** Opens the journal files of a data directory, creating them if need be. */
+	constructor(
+		dataDir: string,
+		private readonly switchBytes = DEFAULT_JOURNAL_SWITCH_BYTES
+	) {
+		const open = (name: string): JournalFile => ({
+			fd: fs.openSync(path.join(dataDir, name), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600),
+			size: 0
+		});
+		this.#files = [open('journal-a'), open('journal-b')];
+		this.#active = 0;
+	}
+
+	/**
+	 * Hands every whole record the files hold to `fold`, which must have them on disk
+	 * elsewhere when it returns, then empties the files (and syncs that).
+	 */
+	recover(fold: (records: JournalRecord[]) => void): void {
+		const records: JournalRecord[] = [];
+		for (const file of this.#files) records.push(...decodeBatches(fs.readFileSync(file.fd)).records);
+		if (records.length > 0) fold(records);
+		for (const file of this.#files) {
+			fs.ftruncateSync(file.fd, 0);
+			fs.fsyncSync(file.fd);
+			file.size = 0;
+		}
+		this.#active = 0;
+		this.#retiring = false;
+	}
+
+	/** Writes one batch to the active file; throws (and nothing counts as written) on failure. */
+	append(records: readonly JournalRecord[]): void {
+		const file = this.#files[this.#active];
+		const batch = encodeBatch(records);
+		let written = 0;
+		while (written < batch.length) {
+			written += fs.writeSync(file.fd, batch, written, batch.length - written, file.size + written);
+		}
+		file.size += batch.length;
+	}
+
+	/** The descriptor of the file appends go to now. */
+	get activeFd(): number {
+		return this.#files[this.#active].fd;
+	}
+
+	/**
+	 * Called with nothing left to fold: when the active file is large enough and the other
+	 * is empty, moves writing to the other and returns a function that empties the old one,
+	 * to call once the folded records are on disk. Null otherwise.
+	 */
+	switchIfFull(): (() => void) | null {
+		const active = this.#files[this.#active];
+		if (this.#retiring || active.size < this.switchBytes) return null;
+		this.#retiring = true;
+		this.#active = this.#active === 0 ? 1 : 0;
+		return () => {
+			try {
+				fs.ftruncateSync(active.fd, 0);
+			} catch {
+				// Left as it is, and writing stays where it is: nothing is lost, the file
+				// grows, and the next start folds both files in again.
+				return;
+			}
+			active.size = 0;
+			this.#retiring = false;
+		};
+	}
+
+	close(): void {
+		for (const file of this.#files) fs.closeSync(file.fd);
+	}
+}
