@@ -116,6 +116,22 @@ describe('decisions in a hybrid assembly', () => {
 		await edit.getByRole('button', { name: 'Enregistrer' }).click();
 		await edit.waitFor({ state: 'detached' });
 		await pageA.getByText('Le samedi matin, pour les livraisons.').waitFor();
+
+		// While it is open, what it would do can grow and shrink: 30 € more is proposed,
+		// refused first without an amount, then withdrawn again (it stays listed, struck).
+		await pageA.getByRole('button', { name: 'Ajouter une affectation' }).click();
+		const more = pageA.getByRole('form', { name: 'Ajouter une affectation' });
+		await more.getByLabel(/^Fonds/).selectOption({ label: 'Caisse (EUR)' });
+		await more.getByRole('button', { name: 'Ajouter à la proposition' }).click();
+		await expect.poll(() => more.getByRole('alert').textContent()).toContain('Affectation 3 : indiquez un montant positif');
+		expect(await seriousViolations(pageA)).toEqual([]);
+		await more.getByLabel('Montant').fill('30');
+		await more.getByRole('button', { name: 'Ajouter à la proposition' }).click();
+		await more.waitFor({ state: 'detached' });
+		const ifAdopted = pageA.getByRole('region', { name: 'Si elle est adoptée' });
+		await ifAdopted.getByText(/30,00\s€ du fonds Caisse/).waitFor();
+		await ifAdopted.getByRole('button', { name: /Retirer de la proposition : 30,00\s€ du fonds Caisse/ }).click();
+		await expect.poll(async () => plain(await ifAdopted.textContent())).toMatch(/30,00 € du fonds Caisse\s*\(retirée de la proposition\)/);
 		await alice.takePosition('Oui');
 		await expect.poll(() => alice.myPosition()).toContain('Votre position : Oui');
 		await expect.poll(() => alice.participation()).toContain('quorum de 4 pas encore atteint');
@@ -127,6 +143,9 @@ describe('decisions in a hybrid assembly', () => {
 		await expect.poll(async () => plain(await bruno.card(TITLE).textContent())).toContain('Participation : 1 sur 2 membres');
 		await bruno.openDecision(TITLE);
 		await pageB.getByText('Le samedi matin, pour les livraisons.').waitFor();
+		const ifAdopted = pageB.getByRole('region', { name: 'Si elle est adoptée' });
+		await expect.poll(async () => plain(await ifAdopted.textContent())).toMatch(/30,00 € du fonds Caisse\s*\(retirée de la proposition\)/);
+		expect(await ifAdopted.getByRole('button', { name: /^Retirer/ }).count()).toBe(2);
 		await expect.poll(() => bruno.participation()).toContain('1 personne a participé');
 		await bruno.results().getByText('Bruno').waitFor();
 	});

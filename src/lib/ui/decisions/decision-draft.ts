@@ -40,9 +40,11 @@ export interface DecisionDraft {
 	allocations: AllocationDraft[];
 }
 
+export type AllocationProblem = 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need';
+
 export type DraftProblem =
 	| { field: 'title' | 'closesAt' | 'quorum' | 'options' | 'options_twice' | 'reviewOn' }
-	| { field: 'allocation'; index: number; problem: 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need' };
+	| { field: 'allocation'; index: number; problem: AllocationProblem };
 
 export type DraftReading = { ok: true; input: DecisionInput } | { ok: false; problem: DraftProblem };
 
@@ -104,7 +106,7 @@ export function readAllocation(
 	index: number,
 	fundCurrency: FundCurrency
 ): { ok: true; effect: EffectInput } | { ok: false; problem: DraftProblem } {
-	const fail = (problem: 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need') =>
+	const fail = (problem: AllocationProblem) =>
 		({ ok: false, problem: { field: 'allocation', index, problem } }) as const;
 	if (draft.kind === 'money') {
 		const currency = draft.fundId ? fundCurrency(draft.fundId) : null;
@@ -188,13 +190,7 @@ export function restoreDraft(stored: DecisionDraft, fallback: DecisionDraft): De
 	const allocations = Array.isArray(stored.allocations)
 		? stored.allocations
 				.filter((a): a is AllocationDraft => typeof a === 'object' && a !== null && ALLOCATION_KINDS.includes(a.kind))
-				.map((a) => {
-					const whole = blankAllocation(a.kind);
-					for (const key of Object.keys(whole) as (keyof AllocationDraft)[]) {
-						if (typeof a[key] === typeof whole[key]) (whole as unknown as Record<string, unknown>)[key] = a[key];
-					}
-					return whole;
-				})
+				.map(restoreAllocation)
 		: [];
 	return {
 		...stored,
@@ -203,4 +199,13 @@ export function restoreDraft(stored: DecisionDraft, fallback: DecisionDraft): De
 		options: options.length >= 2 ? options : [...options, '', ''].slice(0, Math.max(2, options.length)),
 		allocations
 	};
+}
+
+/** One allocation read back from storage, with every field of the type the form expects. */
+export function restoreAllocation(stored: AllocationDraft): AllocationDraft {
+	const whole = blankAllocation(ALLOCATION_KINDS.includes(stored.kind) ? stored.kind : 'money');
+	for (const key of Object.keys(whole) as (keyof AllocationDraft)[]) {
+		if (typeof stored[key] === typeof whole[key]) (whole as unknown as Record<string, unknown>)[key] = stored[key];
+	}
+	return whole;
 }

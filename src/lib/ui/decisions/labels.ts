@@ -3,6 +3,7 @@ import type { EffectRefusal } from '$lib/domain/allocations';
 import type { OutcomeSuggestion } from '$lib/domain/decision-results';
 import type { Process } from '$lib/domain/decision-process';
 import type { Effect, Outcome } from '$lib/domain/decision-schema';
+import type { AllocationProblem } from './decision-draft';
 import { formatMoney } from '$lib/domain/money';
 import { getLocale } from '$lib/paraglide/runtime';
 import * as m from '$lib/paraglide/messages';
@@ -108,4 +109,16 @@ export function effectText(effect: Effect, names: Names): string {
 		});
 	}
 	return m.decision_effect_close_need({ need: names.need(effect.needId) });
+}
+
+/** Why allocation `number` of a form cannot be read, as a sentence. */
+export function allocationProblemText(problem: AllocationProblem, number: number): string {
+	return {
+		fund: m.decision_error_allocation_fund,
+		amount: m.decision_error_allocation_amount,
+		resource: m.decision_error_allocation_resource,
+		slot: m.decision_error_allocation_slot,
+		recipient: m.decision_error_allocation_recipient,
+		need: m.decision_error_allocation_need
+	}[problem]({ number });
 }
