@@ -5,9 +5,9 @@
 // them into SQLite in batches a little later, and a restart folds in whatever a crash
 // left behind. Records carry their sequence numbers, so folding one twice is harmless.
 //
-// Two files take turns. Once the active one has grown past a size, and everything in it
-// has been folded, writing moves to the other; the old one is emptied only after SQLite's
-// log is on disk, so that a power cut never finds an update in neither place.
+// Two files take turns. Once the active one has grown past a size, writing moves to the
+// other; the old one is emptied once everything in it is folded and SQLite's log is on
+// disk, so that a power cut never finds an update in neither place.
 //
 // Format: a file is a run of batches, one per write. A batch is its body's length (u32),
 // the body's CRC-32 (u32), and the body: records of room id length (u16), room id
@@ -95,12 +95,15 @@ interface JournalFile {
 
 export const DEFAULT_JOURNAL_SWITCH_BYTES = 4 * 1024 * 1024;
 
+/** Which of the two files. */
+export type JournalFileIndex = 0 | 1;
+
 /** The two journal files of a data directory. */
 export class Journal {
 	readonly #files: [JournalFile, JournalFile];
-	#active: 0 | 1;
-	/** The other file, while it waits to be emptied. */
-	#retiring = false;
+	#active: JournalFileIndex = 0;
+	/** The other file, once writing has left it and until it is emptied. */
+	#retiring: JournalFileIndex | null = null;
 
 	/** Opens the journal files of a data directory, creating them if need be. */
 	constructor(
@@ -112,7 +115,6 @@ export class Journal {
 			size: 0
 		});
 		this.#files = [open('journal-a'), open('journal-b')];
-		this.#active = 0;
 	}
 
 	/**
@@ -129,46 +131,55 @@ export class Journal {
 			file.size = 0;
 		}
 		this.#active = 0;
-		this.#retiring = false;
+		this.#retiring = null;
 	}
 
-	/** Writes one batch to the active file; throws (and nothing counts as written) on failure. */
-	append(records: readonly JournalRecord[]): void {
-		const file = this.#files[this.#active];
+	/**
+	 * Writes one batch to the active file and says which file that was; throws (and
+	 * nothing counts as written) on failure. Once the file has grown past the switch size,
+	 * and the other one is empty, the next batch goes to the other.
+	 */
+	append(records: readonly JournalRecord[]): JournalFileIndex {
+		const index = this.#active;
+		const file = this.#files[index];
 		const batch = encodeBatch(records);
 		let written = 0;
 		while (written < batch.length) {
 			written += fs.writeSync(file.fd, batch, written, batch.length - written, file.size + written);
 		}
 		file.size += batch.length;
+		if (file.size >= this.switchBytes && this.#retiring === null) {
+			this.#retiring = index;
+			this.#active = index === 0 ? 1 : 0;
+		}
+		return index;
 	}
 
-	/** The descriptor of the file appends go to now. */
-	get activeFd(): number {
-		return this.#files[this.#active].fd;
+	/** The descriptor of a file, to sync it. */
+	fd(index: JournalFileIndex): number {
+		return this.#files[index].fd;
+	}
+
+	/** The file writing has left, which is emptied once all its records are folded and on disk. */
+	get retiring(): JournalFileIndex | null {
+		return this.#retiring;
 	}
 
 	/**
-	 * Called with nothing left to fold: when the active file is large enough and the other
-	 * is empty, moves writing to the other and returns a function that empties the old one,
-	 * to call once the folded records are on disk. Null otherwise.
+	 * Empties the retiring file; its records must be folded into SQLite and synced. If
+	 * that fails, it stays as it is: nothing is lost, writing goes on in the other file
+	 * (which then grows past the switch size), and the next start folds both in again.
 	 */
-	switchIfFull(): (() => void) | null {
-		const active = this.#files[this.#active];
-		if (this.#retiring || active.size < this.switchBytes) return null;
-		this.#retiring = true;
-		this.#active = this.#active === 0 ? 1 : 0;
-		return () => {
-			try {
-				fs.ftruncateSync(active.fd, 0);
-			} catch {
-				// Left as it is, and writing stays where it is: nothing is lost, the file
-				// grows, and the next start folds both files in again.
-				return;
-			}
-			active.size = 0;
-			this.#retiring = false;
-		};
+	emptyRetiring(): void {
+		if (this.#retiring === null) return;
+		const file = this.#files[this.#retiring];
+		try {
+			fs.ftruncateSync(file.fd, 0);
+		} catch {
+			return;
+		}
+		file.size = 0;
+		this.#retiring = null;
 	}
 
 	close(): void {

@@ -10,6 +10,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
+import { LOWER_THREAD_PRIORITY } from './thread-priority.js';
 
 export interface Inspected {
 	merged: Uint8Array;
@@ -59,6 +60,7 @@ export const inlineMerger: UpdateMerger = {
 // same Yjs package as the relay, by absolute path.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+${LOWER_THREAD_PRIORITY}
 const Y = require(workerData.yjs);
 const mergeAll = (updates) => (updates.length === 1 ? updates[0] : Y.mergeUpdates(updates));
 parentPort.on('message', ({ id, op, updates, stateVector }) => {
@@ -122,6 +124,16 @@ export class WorkerMerger implements UpdateMerger {
 		this.#backgroundInlineBelowBytes = Math.min(this.#inlineBelowBytes, backgroundBelow);
 		this.#backgroundInlineMaxUpdates = options.backgroundInlineMaxUpdates ?? 64;
 		this.#jobTimeoutMs = options.jobTimeoutMs ?? 300_000;
+	}
+
+	/**
+	 * Starts the worker now instead of at the first large merge. Starting one takes tens
+	 * of milliseconds of CPU; on a busy single core, paid in the middle of serving, that
+	 * is a stall every room feels.
+	 */
+	prepare(): this {
+		if (!this.#closed) this.#ensureWorker();
+		return this;
 	}
 
 	async merge(updates: Uint8Array[], options: MergeOptions = {}): Promise<Uint8Array> {

@@ -107,7 +107,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 				checkpointed: (seconds) => metrics.checkpointSeconds.observe(seconds),
 				failed(error) {
 					metrics.storageFailures.inc({ operation: 'checkpoint' });
-					logger.error({ error: errorMessage(error) }, 'checkpoint worker failed; SQLite checkpoints on its own again');
+					logger.error({ error: errorMessage(error) }, 'store worker failed; folds and checkpoints run on the relay connection again');
 				}
 			},
 			foldObserver: {
@@ -118,7 +118,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 				}
 			}
 		});
-	const merger = options.merger ?? new WorkerMerger();
+	const merger = options.merger ?? new WorkerMerger().prepare();
 	const commits = new GroupCommit(storage, {
 		committed(updates, seconds, waits) {
 			metrics.commitSeconds.observe(seconds);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { Checkpointer, type CheckpointObserver } from './checkpointer.js';
+import { StoreWorker } from './store-worker.js';
 import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { JournalFolder, type FoldObserver } from './journal-folder.js';
@@ -61,6 +62,8 @@ export class SqliteStorage implements RoomStorage {
 	/** Null when SQLite syncs inside each commit. */
 	readonly #diskSync: DiskSync | null = null;
 	readonly #checkpointer: Checkpointer | null = null;
+	/** Folds and checkpoints, on a second connection (see store-worker.ts). */
+	readonly #worker: StoreWorker | null = null;
 	/** Per room, the last sequence number taken (see #lastSeq). */
 	readonly #lastSeqs = new Map<string, number>();
 	/** The write-ahead log, held open to be synced. */
@@ -97,30 +100,25 @@ export class SqliteStorage implements RoomStorage {
 				observer: options.diskSyncObserver
 			});
 			this.#diskSync = diskSync;
-			this.#folder = new JournalFolder(
-				this.#journal,
-				{ insert: (records) => this.#insertFolded(records), synced: () => diskSync.synced() },
-				{ intervalMs: options.foldIntervalMs, observer: options.foldObserver }
-			);
 			db.pragma('wal_autocheckpoint = 0');
-			const sqliteCheckpoints = () => {
-				if (db.open) db.pragma('wal_autocheckpoint = 1000');
-			};
-			this.#checkpointer = new Checkpointer(file, sqliteCheckpoints, {
+			const worker = new StoreWorker(file, (error) => this.#checkpointer?.workerFailed(error));
+			this.#worker = worker;
+			this.#checkpointer = new Checkpointer(worker, () => db.open && db.pragma('wal_autocheckpoint = 1000'), {
 				everyPages: options.checkpointEveryPages,
 				observer: options.checkpointObserver
 			});
+			this.#folder = new JournalFolder(
+				this.#journal,
+				{ insert: (records) => this.#insertFolded(worker, records), synced: () => diskSync.synced() },
+				{ intervalMs: options.foldIntervalMs, observer: options.foldObserver }
+			);
 		}
 		this.#statements = prepareStatements(db);
 		const statements = this.#statements;
 		this.#transactions = {
 			read: db.transaction((roomId: string) => this.#read(roomId)),
-			fold: db.transaction((records: readonly JournalRecord[]) => {
-				const now = Date.now();
-				for (const { roomId, seq, data } of records) statements.insertUpdate.run(roomId, seq, data, now);
-			}),
-			// After a crash: a record already folded, of a room whose claim did not reach the
-			// disk, or already in a snapshot, is skipped.
+			// After a crash (or the store worker's): a record already folded, of a room whose
+			// claim did not reach the disk, or already in a snapshot, is skipped.
 			recover: db.transaction((records: readonly JournalRecord[]) => {
 				const now = Date.now();
 				for (const { roomId, seq, data } of records) statements.recoverUpdate.run(seq, data, now, roomId, seq);
@@ -186,7 +184,7 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async loadRoom(roomId: string): Promise<StoredRoom> {
-		this.#folder?.fold();
+		await this.#folder?.settled();
 		return this.#transactions.read(roomId);
 	}
 
@@ -208,7 +206,8 @@ export class SqliteStorage implements RoomStorage {
 	}
 
 	async writeSnapshot(roomId: string, snapshot: Snapshot): Promise<CompactionResult | null> {
-		this.#folder?.fold();
+		// The log rows it replaces must be there to be deleted.
+		await this.#folder?.settled();
 		const result = this.#transactions.snapshot.immediate(roomId, snapshot);
 		if (result !== null) this.#wrote(2 + Math.ceil(snapshot.data.byteLength / PAGE_BYTES));
 		return result;
@@ -233,11 +232,11 @@ export class SqliteStorage implements RoomStorage {
 		let folded = false;
 		if (this.#db.open) {
 			// What cannot be folded stays in the journal, for the next start.
-			folded = this.#folder?.close() ?? true;
+			folded = (await this.#folder?.close()) ?? true;
 			// The last writes get their sync (and whoever waits for it, an answer) first.
 			await this.#diskSync?.idle();
 			// Its connection first: closing the last one, SQLite checkpoints and removes the log.
-			await this.#checkpointer?.close();
+			await this.#worker?.close();
 			if (this.#db.open) this.#db.close();
 		}
 		if (this.#journal !== null) {
@@ -264,15 +263,25 @@ export class SqliteStorage implements RoomStorage {
 			last.set(roomId, seq);
 			return { roomId, seq, data };
 		});
-		folder.append(records);
-		if (this.#journal !== null) this.#dirty.add(this.#journal.activeFd);
+		const file = folder.append(records);
+		if (this.#journal !== null) this.#dirty.add(this.#journal.fd(file));
 		for (const [roomId, seq] of last) this.#lastSeqs.set(roomId, seq);
 		this.#diskSync?.wrote();
 		return records.map((record) => record.seq);
 	}
 
-	#insertFolded(records: readonly JournalRecord[]): void {
-		this.#transactions.fold.immediate(records);
+	/** Folds in the worker; should it be gone, on this connection. */
+	async #insertFolded(worker: StoreWorker, records: readonly JournalRecord[]): Promise<void> {
+		if (worker.dead) this.#transactions.recover.immediate(records);
+		else {
+			try {
+				await worker.fold(records);
+			} catch (error) {
+				if (!worker.dead) throw error;
+				// It may have died after its commit: what is already there is skipped.
+				this.#transactions.recover.immediate(records);
+			}
+		}
 		let bytes = 0;
 		const rooms = new Set<string>();
 		for (const { roomId, data } of records) {
