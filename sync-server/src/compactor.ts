@@ -94,7 +94,12 @@ export class Compactor {
 	}
 
 	#due(): boolean {
-		return this.#logEntries >= this.context.compactAfterUpdates || this.#logBytes >= this.context.compactAfterBytes;
+		if (this.#logBytes >= this.context.compactAfterBytes) return true;
+		// A compaction rewrites the whole snapshot. Past the entry threshold it also waits
+		// for the log to weigh a quarter of the snapshot, so that a big, busy room pays for
+		// its compactions in proportion to what it takes in, not a whole rewrite every few
+		// hundred edits.
+		return this.#logEntries >= this.context.compactAfterUpdates && this.#logBytes * 4 >= this.#snapshotBytes;
 	}
 
 	#check(): void {

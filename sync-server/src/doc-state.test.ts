@@ -80,6 +80,24 @@ describe('inspectUpdate', () => {
 });
 
 describe('WorkerMerger', () => {
+	test('a whole document merges small, dropping overwritten values; a part keeps what it builds on', async () => {
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 500; n++) doc.getMap('m').set('k', `value ${n}`);
+		const whole = await inlineMerger.merge(updates);
+		const structural = Y.mergeUpdates(updates);
+		expect(whole.byteLength).toBeLessThan(structural.byteLength / 10);
+		const copy = new Y.Doc();
+		Y.applyUpdate(copy, whole);
+		expect(copy.getMap('m').get('k')).toBe('value 499');
+		// The last 100 on their own build on earlier values: merged as a part, none is lost.
+		const tail = await inlineMerger.merge(updates.slice(400), { part: true });
+		const rebuilt = new Y.Doc();
+		Y.applyUpdate(rebuilt, await inlineMerger.merge([Y.mergeUpdates(updates.slice(0, 400)), tail]));
+		expect(rebuilt.getMap('m').get('k')).toBe('value 499');
+		expect(svOf(rebuilt)).toEqual(svOf(doc));
+	});
+
 	test('merges, diffs and reads state vectors on a worker thread like on this one', async () => {
 		const merger = new WorkerMerger({ inlineBelowBytes: 0 });
 		const doc = new Y.Doc();
@@ -226,6 +244,31 @@ describe('DocState', () => {
 		doc.getArray('l').push(['one more']);
 		await add(state, updates.at(-1)!);
 		expect(merges).toBe(1);
+	});
+
+	test('past many small parts beside a heavier merged one, only the small ones are merged in the background', async () => {
+		const merged: number[] = [];
+		const counting: UpdateMerger = {
+			...inlineMerger,
+			merge: async (updates, options) => {
+				// Without the snapshot, the small parts build on structs they do not hold.
+				if (options?.background) merged.push(options.part ? updates.length : -updates.length);
+				return inlineMerger.merge(updates, options);
+			}
+		};
+		const doc = new Y.Doc();
+		// A big history first, stored as one snapshot…
+		doc.getText('t').insert(0, 'x'.repeat(200_000));
+		const state = await DocState.load([Y.encodeStateAsUpdate(doc)], counting, 1);
+		const updates = recorder(doc);
+		// …then more small edits than the background threshold.
+		for (let n = 0; n <= MERGE_AFTER_PARTS; n++) doc.getMap('m').set('k', n);
+		for (const update of updates) await add(state, update);
+		// The merge took the small parts only (all but the last, which came after it
+		// started), not the snapshot with them.
+		await expect.poll(() => merged).toEqual([MERGE_AFTER_PARTS]);
+		expect((await restore(state)).getMap('m').get('k')).toBe(MERGE_AFTER_PARTS);
+		expect((await restore(state)).getText('t').length).toBe(200_000);
 	});
 
 	test('gives a snapshot of what it holds, with the sequence number it reaches and its state vector', async () => {

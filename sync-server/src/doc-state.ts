@@ -6,8 +6,9 @@
 //
 // The parts are merged lazily: when someone needs the whole document (a new device, a
 // snapshot), or in the background once the parts not yet merged weigh as much as the
-// merged ones. Each merge re-encodes the whole room, so merging after a fixed number of
-// updates would cost a big room a full merge every few edits.
+// merged ones. A merge of everything re-encodes the whole room, so merging everything
+// after a fixed number of updates would cost a big room a full merge every few edits;
+// past 1024 small parts, they are merged among themselves, beside the merged one.
 //
 // The held parts are exactly the room's stored snapshot and log up to `seq`: updates are
 // added once stored, in sequence order. That is what lets a snapshot be written from
@@ -190,7 +191,14 @@ export class DocState {
 		return this.#alone(async () => {
 			const count = this.#parts.length;
 			if (count <= 1) return;
-			this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count), { background }));
+			// In the background, parts that weigh less than the merged one are merged among
+			// themselves and left beside it: a big room then pays for what it took in since,
+			// not for a re-encoding of its whole history every thousand edits. Once they weigh
+			// as much, everything is merged.
+			const first = this.#parts[0] as Uint8Array;
+			const from = background && count > 2 && this.#byteLength - first.byteLength < first.byteLength ? 1 : 0;
+			const merged = await this.merger.merge(this.#parts.slice(from, count), { background, part: from > 0 });
+			this.#replaceRange(from, count, merged);
 		});
 	}
 
@@ -246,9 +254,13 @@ export class DocState {
 	}
 
 	#replacePrefix(count: number, merged: Uint8Array): void {
-		const rest = this.#parts.slice(count);
-		this.#parts = [merged, ...rest];
-		this.#byteLength = rest.reduce((sum, part) => sum + part.byteLength, merged.byteLength);
+		this.#replaceRange(0, count, merged);
+	}
+
+	/** Parts [from, to) are replaced by their merge; parts added meanwhile stay behind it. */
+	#replaceRange(from: number, to: number, merged: Uint8Array): void {
+		this.#parts = [...this.#parts.slice(0, from), merged, ...this.#parts.slice(to)];
+		this.#byteLength = this.#parts.reduce((sum, part) => sum + part.byteLength, 0);
 	}
 
 	/** Runs `task` after every merge queued before it. */
