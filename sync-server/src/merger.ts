@@ -44,10 +44,14 @@ export interface UpdateMerger {
  * input at each struct (a thousand small updates: 2-3 ms against 25-50), and deleted
  * content is dropped as a document drops it (garbage collection, as in every client), so
  * a room whose values are overwritten over and over stays small. Structs that wait for
- * one that is missing are kept as they are (encodeStateAsUpdate includes them).
+ * one that is missing are kept as they are (encodeStateAsUpdate includes them). A part
+ * of a document may build on structs it lacks: it is merged struct by struct.
+ *
+ * Source text, so that the worker below and this thread run the very same code.
  */
-function mergeAll(updates: Uint8Array[], part = false): Uint8Array {
-	if (updates.length === 1) return updates[0] as Uint8Array;
+const MERGE_ALL_SOURCE = `
+function mergeAll(updates, part) {
+	if (updates.length === 1) return updates[0];
 	if (part) return Y.mergeUpdates(updates);
 	const doc = new Y.Doc();
 	doc.transact(() => {
@@ -57,6 +61,12 @@ function mergeAll(updates: Uint8Array[], part = false): Uint8Array {
 	doc.destroy();
 	return merged;
 }
+`;
+
+const mergeAll = new Function('Y', `${MERGE_ALL_SOURCE}\nreturn mergeAll;`)(Y) as (
+	updates: Uint8Array[],
+	part?: boolean
+) => Uint8Array;
 
 function inspectMerged(merged: Uint8Array): Inspected {
 	return {
@@ -84,18 +94,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 ${LOWER_THREAD_PRIORITY}
 const Y = require(workerData.yjs);
-// As mergeAll in merger.ts.
-const mergeAll = (updates, part) => {
-	if (updates.length === 1) return updates[0];
-	if (part) return Y.mergeUpdates(updates);
-	const doc = new Y.Doc();
-	doc.transact(() => {
-		for (const update of updates) Y.applyUpdate(doc, update);
-	});
-	const merged = Y.encodeStateAsUpdate(doc);
-	doc.destroy();
-	return merged;
-};
+${MERGE_ALL_SOURCE}
 parentPort.on('message', ({ id, op, updates, stateVector, part }) => {
 	try {
 		const merged = mergeAll(updates, part);
