@@ -63,12 +63,27 @@ describe('a pledge marked by mistake', () => {
 		await expect.poll(async () => plain(await card.textContent())).toContain('30,00 €');
 		await edit.waitFor({ state: 'detached' });
 
+		// …and so can its condition: only if the need reaches 50 by a date still to come.
+		await card.getByRole('button', { name: 'Modifier' }).click();
+		const again = card.getByRole('form', { name: 'Modifier la promesse' });
+		await again.getByLabel('Seulement si le besoin atteint un seuil').check();
+		await again.getByLabel(/Seuil/).fill('50');
+		await again.getByLabel('Date limite du seuil').fill('2020-01-01');
+		await again.getByRole('button', { name: 'Enregistrer' }).click();
+		await expect.poll(() => again.getByRole('alert').textContent()).toContain('date limite aujourd’hui ou plus tard');
+		await expect.poll(state).toBe('Promis');
+		const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+		await again.getByLabel('Date limite du seuil').fill(inAMonth);
+		await again.getByRole('button', { name: 'Enregistrer' }).click();
+		await again.waitFor({ state: 'detached' });
+		await expect.poll(state).toBe('Sous condition');
+
 		await page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Historique' }).click();
 		const undone = page.locator('[data-action="pledge.delivery_undone"]');
 		await undone.waitFor();
 		expect(plain(await undone.textContent())).toContain('Alice a annulé la tenue d’une promesse');
 		await page.locator('[data-action="pledge.delivered"]').waitFor();
-		const edited = page.locator('[data-action="pledge.edited"]');
+		const edited = page.locator('[data-action="pledge.edited"]', { hasText: '25.00 → 30.00' });
 		expect(plain(await edited.textContent())).toContain('Alice a modifié une promesse');
 		expect(plain(await edited.textContent())).toContain('25.00 → 30.00 EUR');
 	});

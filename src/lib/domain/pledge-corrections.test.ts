@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listActivity } from './activity';
-import { newId } from './ids';
+import { newId, type PledgeId } from './ids';
 import { createNeed } from './needs';
 import { at, moneyNeed, pledge } from './needs-testing';
 import { editPledge, undoPledgeMark } from './pledge-corrections';
 import { isContested } from './pledge-state';
-import { addPledge, deliverPledge, getPledge, withdrawPledge } from './pledges';
+import { addPledge, deliverPledge, getPledge, pledgeContext, withdrawPledge } from './pledges';
 import { memberId, newSpace, syncDocs } from './testing';
 
 describe('pledge corrections', () => {
@@ -69,6 +69,39 @@ describe('pledge corrections', () => {
 		const before = Y.encodeStateAsUpdate(doc);
 		expect(editPledge(doc, mine, { amount: 20_000 }, by, at('2026-03-04'))).toEqual({ ok: true });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('makes a conditional promise firm, or a firm one conditional, and refuses a condition already past', () => {
+		const { doc, by } = newSpace();
+		const needId = moneyNeed(doc, by);
+		const stateOf = (id: PledgeId, day: string) => pledgeContext(doc, id, day).state;
+		const ifPlan = pledge(doc, needId, 2000, by, at('2026-03-02'), { condition: { threshold: 50_000, by: '2026-03-31' } });
+		expect(stateOf(ifPlan, '2026-03-03')).toBe('conditional');
+		// The plan goes ahead whatever happens: the promise becomes firm.
+		expect(editPledge(doc, ifPlan, { condition: null }, by, at('2026-03-03'))).toEqual({ ok: true });
+		expect(getPledge(doc, ifPlan)).toMatchObject({ conditionThreshold: null, conditionBy: null });
+		expect(stateOf(ifPlan, '2026-03-03')).toBe('promised');
+		// And back, with a new threshold; a date already past is refused, nothing written.
+		expect(() =>
+			editPledge(doc, ifPlan, { condition: { threshold: 30_000, by: '2026-03-02' } }, by, at('2026-03-03'))
+		).toThrow(/condition.by/);
+		expect(() =>
+			editPledge(doc, ifPlan, { condition: { threshold: 12.5, by: '2026-04-30' } }, by, at('2026-03-03'))
+		).toThrow(/condition.threshold/);
+		expect(editPledge(doc, ifPlan, { condition: { threshold: 30_000, by: '2026-04-30' } }, by, at('2026-03-03'))).toEqual({
+			ok: true
+		});
+		expect(getPledge(doc, ifPlan)).toMatchObject({ conditionThreshold: 30_000, conditionBy: '2026-04-30' });
+		expect(stateOf(ifPlan, '2026-03-04')).toBe('conditional');
+		expect(listActivity(doc, { subjectId: ifPlan }).items.filter((a) => a.action === 'pledge.edited')).toHaveLength(2);
+
+		// A converted pledge whose date has passed keeps its condition when only its note changes.
+		const converted = pledge(doc, needId, 40_000, memberId(), at('2026-03-02'), { condition: { threshold: 40_000, by: '2026-03-10' } });
+		expect(stateOf(converted, '2026-03-20')).toBe('converted');
+		expect(editPledge(doc, converted, { note: 'versé en avril', condition: { threshold: 40_000, by: '2026-03-10' } }, by, at('2026-03-20'))).toEqual({
+			ok: true
+		});
+		expect(getPledge(doc, converted)).toMatchObject({ note: 'versé en avril', conditionBy: '2026-03-10' });
 	});
 
 	it('leaves what was delivered or withdrawn as recorded, and refuses bad input', () => {

@@ -12,7 +12,7 @@ import { MAX_AMOUNT, toDecimalString } from './money';
 import { quantitySchema } from './needs';
 import { pledgeContext, pledgeLabel, roomUnderCap } from './pledges';
 import { localDate } from './resources';
-import { DomainError, LOCAL_ORIGIN, validateInput } from './schema';
+import { DomainError, LOCAL_ORIGIN, isoDate, validateInput } from './schema';
 
 export type PledgeMark = 'delivery' | 'withdrawal';
 
@@ -46,7 +46,16 @@ export function undoPledgeMark(
 
 const EditInput = v.object({
 	amount: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT))),
-	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500)))
+	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500))),
+	/** A new condition, or null to make the pledge firm; left out, it stays as it is. */
+	condition: v.optional(
+		v.nullable(
+			v.object({
+				threshold: v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT)),
+				by: isoDate
+			})
+		)
+	)
 });
 
 export type EditPledgeResult =
@@ -55,9 +64,11 @@ export type EditPledgeResult =
 	| { ok: false; reason: 'over_cap'; room: number };
 
 /**
- * Changes the amount or the note of a pledge that is still a promise (promised,
- * conditional or converted): what was delivered, withdrawn or has lapsed stays as it
- * was recorded; undo the mark first. A larger amount must fit under the need's cap.
+ * Changes the amount, the note or the condition of a pledge that is still a promise
+ * (promised, conditional or converted): what was delivered, withdrawn or has lapsed
+ * stays as it was recorded; undo the mark first. A larger amount must fit under the
+ * need's cap. A new condition needs a date still to come; an unchanged one may have
+ * passed (a converted pledge keeps its date when only its note changes).
  */
 export function editPledge(
 	doc: Y.Doc,
@@ -72,10 +83,22 @@ export function editPledge(
 	if (changes.amount !== undefined && !v.is(quantitySchema(need.kind), changes.amount)) {
 		throw new DomainError('invalid_amount', `amount: not a valid quantity of ${need.unit}`);
 	}
+	const before =
+		pledge.conditionThreshold === null || pledge.conditionBy === null
+			? null
+			: { threshold: pledge.conditionThreshold, by: pledge.conditionBy };
+	const condition = changes.condition === undefined ? before : changes.condition;
+	const conditionChanged = condition?.threshold !== before?.threshold || condition?.by !== before?.by;
+	if (conditionChanged && condition !== null) {
+		if (!v.is(quantitySchema(need.kind), condition.threshold)) {
+			throw new DomainError('invalid_condition.threshold', `condition.threshold: not a valid quantity of ${need.unit}`);
+		}
+		if (condition.by < today) throw new DomainError('invalid_condition.by', 'condition.by: a date already past');
+	}
 	if (state !== 'promised' && state !== 'conditional' && state !== 'converted') return { ok: false, reason: 'not_a_promise' };
 	const amount = changes.amount ?? pledge.amount;
 	const note = changes.note ?? pledge.note;
-	if (amount === pledge.amount && note === pledge.note) return { ok: true };
+	if (amount === pledge.amount && note === pledge.note && !conditionChanged) return { ok: true };
 	if (amount > pledge.amount) {
 		const room = roomUnderCap(doc, need, today, 0, id);
 		if (room !== null && amount > room) return { ok: false, reason: 'over_cap', room };
@@ -86,6 +109,10 @@ export function editPledge(
 	doc.transact(() => {
 		if (amount !== pledge.amount) entry.set('amount', amount);
 		if (note !== pledge.note) entry.set('note', note);
+		if (conditionChanged) {
+			entry.set('conditionThreshold', condition?.threshold ?? null);
+			entry.set('conditionBy', condition?.by ?? null);
+		}
 		recordActivity(doc, { at: now, by, action: 'pledge.edited', subjectKind: 'pledge', subjectId: id, summary });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
