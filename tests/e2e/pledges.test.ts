@@ -78,6 +78,19 @@ describe('a pledge marked by mistake', () => {
 		await again.waitFor({ state: 'detached' });
 		await expect.poll(state).toBe('Sous condition');
 
+		// An outside supporter's name, mistyped, is corrected the same way.
+		await pledgeForm.getByRole('radio', { name: 'Un soutien extérieur' }).check();
+		await pledgeForm.getByLabel('Nom du soutien').fill('Velo club');
+		await pledgeForm.getByLabel(/Quantité/).fill('10');
+		await pledgeForm.getByRole('button', { name: 'Enregistrer la promesse' }).click();
+		const theirs = page.locator('li.pledge', { hasText: 'Velo club' });
+		await theirs.getByRole('button', { name: 'Modifier' }).click();
+		const rename = theirs.getByRole('form', { name: 'Modifier la promesse' });
+		await rename.getByLabel('Nom du soutien').fill('Vélo-Club Nord');
+		await rename.getByRole('button', { name: 'Enregistrer' }).click();
+		await page.locator('li.pledge', { hasText: 'Vélo-Club Nord' }).waitFor();
+		expect(await page.locator('li.pledge', { hasText: 'Velo club' }).count()).toBe(0);
+
 		await page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Historique' }).click();
 		const undone = page.locator('[data-action="pledge.delivery_undone"]');
 		await undone.waitFor();

@@ -104,6 +104,18 @@ describe('pledge corrections', () => {
 		expect(getPledge(doc, converted)).toMatchObject({ note: 'versé en avril', conditionBy: '2026-03-10' });
 	});
 
+	it('corrects an outside supporter’s name, and only theirs', () => {
+		const { doc, by } = newSpace();
+		const needId = moneyNeed(doc, by);
+		const theirs = pledge(doc, needId, 2000, by, at('2026-03-02'), { memberId: null, supporterName: 'Velo club' });
+		expect(editPledge(doc, theirs, { supporterName: ' Vélo-Club Nord ' }, by, at('2026-03-03'))).toEqual({ ok: true });
+		expect(getPledge(doc, theirs)?.supporterName).toBe('Vélo-Club Nord');
+		expect(() => editPledge(doc, theirs, { supporterName: '  ' }, by, at('2026-03-03'))).toThrow(/supporterName/);
+		const mine = pledge(doc, needId, 1000, by);
+		expect(() => editPledge(doc, mine, { supporterName: 'Quelqu’un' }, by, at('2026-03-03'))).toThrow(/supporterName/);
+		expect(getPledge(doc, mine)).toMatchObject({ memberId: by, supporterName: '' });
+	});
+
 	it('leaves what was delivered or withdrawn as recorded, and refuses bad input', () => {
 		const { doc, by } = newSpace();
 		const needId = moneyNeed(doc, by);

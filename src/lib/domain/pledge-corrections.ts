@@ -47,6 +47,8 @@ export function undoPledgeMark(
 const EditInput = v.object({
 	amount: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT))),
 	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500))),
+	/** The name of an outside supporter, corrected (a member's own pledge has none). */
+	supporterName: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80))),
 	/** A new condition, or null to make the pledge firm; left out, it stays as it is. */
 	condition: v.optional(
 		v.nullable(
@@ -64,7 +66,7 @@ export type EditPledgeResult =
 	| { ok: false; reason: 'over_cap'; room: number };
 
 /**
- * Changes the amount, the note or the condition of a pledge that is still a promise
+ * Changes the amount, the note, the supporter's name or the condition of a pledge that is still a promise
  * (promised, conditional or converted): what was delivered, withdrawn or has lapsed
  * stays as it was recorded; undo the mark first. A larger amount must fit under the
  * need's cap. A new condition needs a date still to come; an unchanged one may have
@@ -95,10 +97,15 @@ export function editPledge(
 		}
 		if (condition.by < today) throw new DomainError('invalid_condition.by', 'condition.by: a date already past');
 	}
+	if (changes.supporterName !== undefined && pledge.memberId !== null) {
+		throw new DomainError('invalid_supporterName', 'supporterName: a member’s own pledge has no supporter name');
+	}
 	if (state !== 'promised' && state !== 'conditional' && state !== 'converted') return { ok: false, reason: 'not_a_promise' };
 	const amount = changes.amount ?? pledge.amount;
 	const note = changes.note ?? pledge.note;
-	if (amount === pledge.amount && note === pledge.note && !conditionChanged) return { ok: true };
+	const supporterName = changes.supporterName ?? pledge.supporterName;
+	const unchanged = amount === pledge.amount && note === pledge.note && supporterName === pledge.supporterName;
+	if (unchanged && !conditionChanged) return { ok: true };
 	if (amount > pledge.amount) {
 		const room = roomUnderCap(doc, need, today, 0, id);
 		if (room !== null && amount > room) return { ok: false, reason: 'over_cap', room };
@@ -109,6 +116,7 @@ export function editPledge(
 	doc.transact(() => {
 		if (amount !== pledge.amount) entry.set('amount', amount);
 		if (note !== pledge.note) entry.set('note', note);
+		if (supporterName !== pledge.supporterName) entry.set('supporterName', supporterName);
 		if (conditionChanged) {
 			entry.set('conditionThreshold', condition?.threshold ?? null);
 			entry.set('conditionBy', condition?.by ?? null);
