@@ -125,6 +125,11 @@ export class Journal {
 		const records: JournalRecord[] = [];
 		for (const file of this.#files) records.push(...decodeBatches(fs.readFileSync(file.fd)).records);
 		if (records.length > 0) fold(records);
+		this.clear();
+	}
+
+	/** Empties both files, and syncs that; what they held must be safe elsewhere. */
+	clear(): void {
 		for (const file of this.#files) {
 			fs.ftruncateSync(file.fd, 0);
 			fs.fsyncSync(file.fd);

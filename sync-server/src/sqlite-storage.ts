@@ -192,10 +192,7 @@ export class SqliteStorage implements RoomStorage {
 		if (appends.length === 0) return [];
 		if (this.#folder !== null) return this.#appendToJournal(this.#folder, appends);
 		const { seqs, last } = this.#transactions.append.immediate(appends);
-		let bytes = 0;
-		for (const { data } of appends) bytes += data.byteLength;
-		// Each room's rows go to the last page of its part of the log, large ones to more.
-		this.#wrote(last.size + Math.floor(bytes / PAGE_BYTES));
+		this.#wrote(logPages(appends));
 		for (const [roomId, seq] of last) this.#lastSeqs.set(roomId, seq);
 		return seqs;
 	}
@@ -242,7 +239,7 @@ export class SqliteStorage implements RoomStorage {
 		if (this.#journal !== null) {
 			// Folded and checkpointed into the database, which SQLite synced: the next start
 			// has nothing to recover.
-			if (folded) this.#journal.recover(() => {});
+			if (folded) this.#journal.clear();
 			this.#journal.close();
 		}
 		if (this.#walFd !== null) {
@@ -282,13 +279,7 @@ export class SqliteStorage implements RoomStorage {
 				this.#transactions.recover.immediate(records);
 			}
 		}
-		let bytes = 0;
-		const rooms = new Set<string>();
-		for (const { roomId, data } of records) {
-			bytes += data.byteLength;
-			rooms.add(roomId);
-		}
-		this.#wrote(rooms.size + Math.floor(bytes / PAGE_BYTES));
+		this.#wrote(logPages(records));
 	}
 
 	/** Syncs every file written since its last sync, together. */
@@ -345,6 +336,20 @@ export class SqliteStorage implements RoomStorage {
 			updates
 		};
 	}
+}
+
+/**
+ * About how many pages rows appended to the log take: each room's rows go to the last
+ * page of its part of the log, large ones to more.
+ */
+function logPages(rows: readonly Append[]): number {
+	let bytes = 0;
+	const rooms = new Set<string>();
+	for (const { roomId, data } of rows) {
+		bytes += data.byteLength;
+		rooms.add(roomId);
+	}
+	return rooms.size + Math.floor(bytes / PAGE_BYTES);
 }
 
 /** Syncs a directory's entries (a new file's name) to disk. */
