@@ -10,7 +10,7 @@ import { recordActivity } from './activity';
 import type { MemberId, PledgeId } from './ids';
 import { MAX_AMOUNT, toDecimalString } from './money';
 import { quantitySchema } from './needs';
-import { pledgeContext, pledgeLabel, roomUnderCap } from './pledges';
+import { checkCondition, pledgeContext, pledgeLabel, roomUnderCap } from './pledges';
 import { localDate } from './resources';
 import { DomainError, LOCAL_ORIGIN, isoDate, validateInput } from './schema';
 
@@ -91,12 +91,7 @@ export function editPledge(
 			: { threshold: pledge.conditionThreshold, by: pledge.conditionBy };
 	const condition = changes.condition === undefined ? before : changes.condition;
 	const conditionChanged = condition?.threshold !== before?.threshold || condition?.by !== before?.by;
-	if (conditionChanged && condition !== null) {
-		if (!v.is(quantitySchema(need.kind), condition.threshold)) {
-			throw new DomainError('invalid_condition.threshold', `condition.threshold: not a valid quantity of ${need.unit}`);
-		}
-		if (condition.by < today) throw new DomainError('invalid_condition.by', 'condition.by: a date already past');
-	}
+	if (conditionChanged && condition !== null) checkCondition(need, condition, today);
 	if (changes.supporterName !== undefined && pledge.memberId !== null) {
 		throw new DomainError('invalid_supporterName', 'supporterName: a member’s own pledge has no supporter name');
 	}

@@ -137,12 +137,7 @@ export function addPledge(
 	const pledgedOn = localDate(new Date(now));
 	const fits = quantitySchema(need.kind);
 	if (!v.is(fits, clean.amount)) throw new DomainError('invalid_amount', `amount: not a valid quantity of ${need.unit}`);
-	if (clean.condition) {
-		if (!v.is(fits, clean.condition.threshold)) {
-			throw new DomainError('invalid_condition.threshold', `condition.threshold: not a valid quantity of ${need.unit}`);
-		}
-		if (clean.condition.by < pledgedOn) throw new DomainError('invalid_condition.by', 'condition.by: a date already past');
-	}
+	if (clean.condition) checkCondition(need, clean.condition, pledgedOn);
 	if (clean.resourceId && !getResource(doc, clean.resourceId as ResourceId)) {
 		throw new DomainError('resource_not_found', `No resource ${clean.resourceId}`);
 	}
@@ -299,6 +294,14 @@ export function roomUnderCap(doc: Y.Doc, need: Need, today: string, extraDeliver
 	const states = pledgeStates(need, all, today);
 	const counted = all.filter((p) => p.id !== except && counts(states.get(p.id) ?? 'withdrawn')).map((p) => p.amount);
 	return Math.max(0, sum([need.cap, -sum([extraDelivered, ...counted])]));
+}
+
+/** Throws unless the threshold is a quantity of the need's unit and the date is not before `today`. */
+export function checkCondition(need: Need, condition: { threshold: number; by: string }, today: string): void {
+	if (!v.is(quantitySchema(need.kind), condition.threshold)) {
+		throw new DomainError('invalid_condition.threshold', `condition.threshold: not a valid quantity of ${need.unit}`);
+	}
+	if (condition.by < today) throw new DomainError('invalid_condition.by', 'condition.by: a date already past');
 }
 
 /** How a pledge of `amount` toward `need` reads in the history. */
