@@ -2,12 +2,14 @@
 // the same way:
 // - SIGUSR2 runs a full garbage collection, then writes process.memoryUsage() to
 //   BENCH_MEMORY_FILE, so memory is read without garbage;
-// - every 250 ms, the longest event-loop stall of that window goes to BENCH_LOOP_FILE
-//   (a line "<epoch ms> <stall ms>"), so a latency spike can be told from a blocked loop;
+// - every 250 ms, the longest event-loop stall of that window goes to BENCH_LOOP_FILE,
+//   with the garbage collection pauses of the main thread in it (a line "<epoch ms>
+//   <stall ms> <gc pauses> <gc ms> <longest gc ms>"), so a latency spike can be told
+//   from a blocked loop, and a blocked loop from a collection;
 // - a relay with no SIGTERM handler of its own (the reference) exits normally on
 //   SIGTERM, so that --cpu-prof can write a profile.
 import { openSync, writeFileSync, writeSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 
 process.on('SIGUSR2', () => {
 	globalThis.gc?.();
@@ -25,8 +27,18 @@ if (loopFile) {
 	const fd = openSync(loopFile, 'a');
 	const delay = monitorEventLoopDelay({ resolution: 5 });
 	delay.enable();
+	const gc = { pauses: 0, ms: 0, longest: 0 };
+	new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			gc.pauses += 1;
+			gc.ms += entry.duration;
+			gc.longest = Math.max(gc.longest, entry.duration);
+		}
+	}).observe({ entryTypes: ['gc'] });
 	setInterval(() => {
-		writeSync(fd, `${Date.now()} ${(delay.max / 1e6).toFixed(1)}\n`);
+		const line = [Date.now(), (delay.max / 1e6).toFixed(1), gc.pauses, gc.ms.toFixed(2), gc.longest.toFixed(2)];
+		writeSync(fd, `${line.join(' ')}\n`);
 		delay.reset();
+		Object.assign(gc, { pauses: 0, ms: 0, longest: 0 });
 	}, 250).unref();
 }

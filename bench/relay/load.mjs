@@ -226,6 +226,7 @@ export async function runRate(load, { step, rate, durationMs, drainMs = 2000, re
 		relayCpu: (relay.cpuMs() - relayBefore) / wallMs,
 		relayWait: (relay.waitMs() - relayWaitBefore) / wallMs,
 		relayStall: relay.longestStallMs(startedAt, Date.now()),
+		relayGc: relay.gcPauses(startedAt, Date.now()),
 		generatorWait: (runQueueWaitMs() - ownWaitBefore) / wallMs,
 		maxBurst,
 		disconnects: clients.reduce((sum, client) => sum + client.disconnects, 0)

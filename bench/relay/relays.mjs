@@ -116,6 +116,21 @@ export async function startRelay(
 		exited = true;
 		resolve();
 	}));
+	/** The lines of BENCH_LOOP_FILE whose 250 ms window overlaps the given times (epoch ms). */
+	const loopWindows = (from, to) => {
+		let text;
+		try {
+			text = readFileSync(loopFile, 'utf8');
+		} catch {
+			return [];
+		}
+		const windows = [];
+		for (const line of text.split('\n')) {
+			const [at, stallMs, gcPauses = 0, gcMs = 0, gcLongestMs = 0] = line.split(' ').map(Number);
+			if (at > from && at - 250 < to) windows.push({ stallMs, gcPauses, gcMs, gcLongestMs });
+		}
+		return windows;
+	};
 	const handle = {
 		kind,
 		label: relay.label,
@@ -136,17 +151,17 @@ export async function startRelay(
 		},
 		/** The relay's longest event-loop stall (ms) between two times (epoch ms). */
 		longestStallMs(from, to) {
-			let longest = 0;
-			try {
-				for (const line of readFileSync(loopFile, 'utf8').split('\n')) {
-					const [at, ms] = line.split(' ').map(Number);
-					// A window ends at `at` and began 250 ms earlier.
-					if (at > from && at - 250 < to) longest = Math.max(longest, ms);
-				}
-			} catch {
-				return NaN;
-			}
-			return longest;
+			const windows = loopWindows(from, to);
+			return windows.length === 0 ? NaN : windows.reduce((longest, w) => Math.max(longest, w.stallMs), 0);
+		},
+		/** The main thread's garbage collection pauses between two times (epoch ms). */
+		gcPauses(from, to) {
+			const windows = loopWindows(from, to);
+			return {
+				pauses: windows.reduce((sum, w) => sum + w.gcPauses, 0),
+				ms: windows.reduce((sum, w) => sum + w.gcMs, 0),
+				longestMs: windows.reduce((longest, w) => Math.max(longest, w.gcLongestMs), 0)
+			};
 		},
 		/** Time the relay's main thread spent runnable but waiting for a core, in ms. */
 		waitMs: () => runQueueWaitMs(child.pid),

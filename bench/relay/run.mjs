@@ -172,6 +172,7 @@ async function fixedRate(kind, round) {
 			` p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms, delivered ${pct(r.deliveredRatio)},` +
 			` p90/p95/p98/p99.5/p99.9 ${r.tail.map((ms) => fmt(ms, 2)).join('/')} ms,` +
 			` relay cpu ${pct(r.relayCpu)} (waiting for its core ${pct(r.relayWait)}), longest relay stall ${fmt(r.relayStall)} ms,` +
+			` relay gc ${fmt(r.relayGc.ms, 1)} ms in ${r.relayGc.pauses} pauses (longest ${fmt(r.relayGc.longestMs, 2)} ms),` +
 			` generator cpu ${pct(r.generatorCpu)} (waiting ${pct(r.generatorWait)})${noise(r)}` +
 			(r.storage ? `\n${r.storage}` : '')
 	);
