@@ -6,9 +6,11 @@
 // When: once the log passes its thresholds, after the room has been quiet for a moment
 // (a burst of edits is not interrupted by a merge and a large write), but no later than
 // a maximum wait, so that a room that never pauses still has its log folded. And when a
-// room leaves memory, so that the next load reads one snapshot and merges nothing.
+// room leaves memory with a log of some length, so that the next load reads one snapshot
+// and a few entries after it, and merges nothing.
 // Compactions of all rooms take turns, one at a time: rooms that filled up together (a
 // busy relay) would otherwise write their snapshots together and stall the traffic.
+import { INSPECT_LOG_BELOW_BYTES } from './doc-state.js';
 import type { Logger } from './logger.js';
 import { errorMessage } from './messages.js';
 import type { RelayMetrics } from './metrics.js';
@@ -35,8 +37,16 @@ export interface CompactionContext {
 export type SnapshotSource = () => Promise<Snapshot | null>;
 
 /**
- * A room leaving memory folds its log whatever its length, unless its snapshot is larger
- * than this: rewriting a big snapshot for a few entries costs more than reading them.
+ * A room leaving memory folds a log of at least this many entries, or one too large to be
+ * read entry by entry at the next load. A shorter, lighter one costs that load no more
+ * than a snapshot does (nothing is merged), while folding it would cost the room a merge
+ * of its whole document as it leaves; when many rooms go idle together, that is a burst
+ * of merges, and of memory the process keeps for a while after.
+ */
+const FOLD_ON_UNLOAD_MIN_ENTRIES = 100;
+/**
+ * Nor does it fold into a snapshot larger than this, unless the log is due anyway:
+ * rewriting a big snapshot for a few entries costs more than reading them.
  */
 const FOLD_ON_UNLOAD_BELOW_BYTES = 8 * 1024 * 1024;
 
@@ -76,8 +86,11 @@ export class Compactor {
 	async beforeUnload(): Promise<void> {
 		this.#clearTimer();
 		await this.idle();
-		if (this.#logEntries === 0 || this.#disposed) return;
-		if (this.#snapshotBytes >= FOLD_ON_UNLOAD_BELOW_BYTES && !this.#due()) return;
+		if (this.#disposed || this.#logEntries === 0) return;
+		if (!this.#due()) {
+			if (this.#logEntries < FOLD_ON_UNLOAD_MIN_ENTRIES && this.#logBytes < INSPECT_LOG_BELOW_BYTES) return;
+			if (this.#snapshotBytes >= FOLD_ON_UNLOAD_BELOW_BYTES) return;
+		}
 		this.#start();
 		await this.idle();
 	}

@@ -350,6 +350,42 @@ describe('DocState', () => {
 		expect(merged.encodedStateVector()).toEqual(Y.encodeStateVector(snapshotDoc));
 		expect(merged.seq).toBe(7);
 	});
+
+	test('loads a short log with no snapshot without merging, and merges one with a hole', async () => {
+		let merges = 0;
+		const counting: UpdateMerger = {
+			merge: async (updates, options) => {
+				merges += 1;
+				return inlineMerger.merge(updates, options);
+			},
+			diff: async (updates, sv) => {
+				merges += 1;
+				return inlineMerger.diff(updates, sv);
+			},
+			inspect: async (updates) => {
+				merges += 1;
+				return inlineMerger.inspect(updates);
+			},
+			close: async () => {}
+		};
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 10; n++) doc.getMap('m').set(`k${n}`, n);
+		const log = updates.map((data, i) => ({ seq: i + 1, data }));
+		const state = await DocState.fromStored({ snapshot: null, updates: log }, counting);
+		expect(merges).toBe(0);
+		expect(state.seq).toBe(10);
+		expect(state.encodedStateVector()).toEqual(Y.encodeStateVector(doc));
+		expect((await restore(state)).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
+
+		// The fourth update missing: the state vector stops before it, as a merge says.
+		merges = 0;
+		const holed = await DocState.fromStored({ snapshot: null, updates: log.filter((u) => u.seq !== 4) }, counting);
+		expect(merges).toBeGreaterThan(0);
+		const upToThird = new Y.Doc();
+		for (const update of updates.slice(0, 3)) Y.applyUpdate(upToThird, update);
+		expect(holed.encodedStateVector()).toEqual(Y.encodeStateVector(upToThird));
+	});
 });
 
 describe('WorkerMerger', () => {

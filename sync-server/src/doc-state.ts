@@ -23,7 +23,7 @@ export const MERGE_AFTER_PARTS = 1024;
 /** …or once they weigh more than this and more than the merged part. */
 const MERGE_AFTER_BYTES = 256 * 1024;
 /** A stored log up to this size is read update by update on load, instead of merged. */
-const INSPECT_LOG_BELOW_BYTES = 1024 * 1024;
+export const INSPECT_LOG_BELOW_BYTES = 1024 * 1024;
 
 /** The encoding of an update with nothing in it. */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
@@ -66,19 +66,22 @@ export class DocState {
 
 	/**
 	 * A room as stored. A snapshot that carries its state vector costs no merge: the log
-	 * entries after it are read one by one to extend that state vector.
+	 * entries after it are read one by one to extend that state vector. So does a short
+	 * log with no snapshot before it, from an empty state vector.
 	 */
 	static async fromStored(stored: StoredRoom, merger: UpdateMerger = inlineMerger): Promise<DocState> {
 		const { snapshot, updates } = stored;
 		const seq = updates.at(-1)?.seq ?? snapshot?.seqUpto ?? 0;
 		const logBytes = updates.reduce((sum, update) => sum + update.data.byteLength, 0);
-		const stateVector =
-			snapshot === null || logBytes >= INSPECT_LOG_BELOW_BYTES ? null : readStateVector(snapshot.stateVector);
-		if (snapshot === null || stateVector === null) return DocState.load(storedUpdates(stored), merger, seq);
+		let stateVector: Map<number, number> | null = null;
+		if (logBytes < INSPECT_LOG_BELOW_BYTES) {
+			stateVector = snapshot === null ? new Map() : readStateVector(snapshot.stateVector);
+		}
+		if (stateVector === null) return DocState.load(storedUpdates(stored), merger, seq);
 		const state = new DocState(merger);
 		state.#seq = seq;
 		state.#parts = storedUpdates(stored);
-		state.#byteLength = snapshot.data.byteLength + logBytes;
+		state.#byteLength = (snapshot?.data.byteLength ?? 0) + logBytes;
 		state.#stateVector = stateVector;
 		state.#highest = new Map(stateVector);
 		let holes = false;

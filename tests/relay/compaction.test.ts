@@ -5,6 +5,8 @@ import {
 	captureStoredAcks,
 	covers,
 	makeClient,
+	metric,
+	metricsText,
 	randomRoomId,
 	randomToken,
 	startTestRelay,
@@ -104,23 +106,24 @@ test('a room that never pauses still has its log folded, at the latest after the
 	await waitFor(() => reader.doc.getArray('list').length === n, 'the reader to get every entry');
 });
 
-test('a room leaving memory folds its log, with a state vector, and comes back from the snapshot alone', async () => {
+test('a room leaving memory folds a log of 100 entries, with a state vector, and comes back from the snapshot alone', async () => {
 	const relay = await startTestRelay({ idleUnloadMs: 100 });
 	const room = randomRoomId();
 	const token = randomToken();
 	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
 	const acks = captureStoredAcks(writer);
 	await waitForSynced(writer);
-	for (let n = 0; n < 5; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
+	// One transaction each: 100 log entries, under the 500 that make a log due on its own.
+	for (let n = 0; n < 100; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
 	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
 	// Stored means journaled; the rows reach SQLite's log table with the next fold.
-	await waitFor(() => storedCounts(relay.dataDir, room).log === 5, 'the journal to be folded into the log');
+	await waitFor(() => storedCounts(relay.dataDir, room).log === 100, 'the journal to be folded into the log');
 	expect(storedCounts(relay.dataDir, room).snapshotSeq).toBeNull();
 	const writerStock = writer.doc.getMap('stock').toJSON();
 	writer.destroy();
 
 	await waitFor(() => storedCounts(relay.dataDir, room).log === 0, 'the log to be folded on unload');
-	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 0, snapshotSeq: 5, lastSeq: 5 });
+	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 0, snapshotSeq: 100, lastSeq: 100 });
 	const db = new Database(join(relay.dataDir, 'relay.sqlite'), { readonly: true });
 	try {
 		const row = db
@@ -133,4 +136,28 @@ test('a room leaving memory folds its log, with a state vector, and comes back f
 	const reader = makeClient(relay.syncUrl, room, token);
 	await waitForSynced(reader);
 	expect(reader.doc.getMap('stock').toJSON()).toEqual(writerStock);
+});
+
+test('a room leaving memory with a short log keeps it as it is, and comes back from the log alone', async () => {
+	const relay = await startTestRelay({ idleUnloadMs: 100 });
+	const room = randomRoomId();
+	const token = randomToken();
+	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
+	const acks = captureStoredAcks(writer);
+	await waitForSynced(writer);
+	for (let n = 0; n < 5; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
+	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
+	await waitFor(() => storedCounts(relay.dataDir, room).log === 5, 'the journal to be folded into the log');
+	const writerStock = writer.doc.getMap('stock').toJSON();
+	writer.destroy();
+
+	await waitFor(async () => metric(await metricsText(relay), 'relay_rooms_loaded') === 0, 'the room to leave memory');
+	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 5, snapshotSeq: null, lastSeq: 5 });
+	const reader = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(reader);
+	expect(reader.doc.getMap('stock').toJSON()).toEqual(writerStock);
+	// Back in memory, it takes more edits on top of the log it was read from.
+	reader.doc.getMap('stock').set('crate 5', 5);
+	const third = makeClient(relay.syncUrl, room, token);
+	await waitFor(() => third.doc.getMap('stock').size === 6, 'a third client to get the new edit too');
 });
