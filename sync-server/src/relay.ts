@@ -1,5 +1,6 @@
 // The relay: one HTTP server for health, metrics, access checks, the built app and the
 // WebSocket sync endpoint. Everything a site needs runs in this one process on one port.
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseTrustedProxies } from './client-address.js';
@@ -15,6 +16,7 @@ import { SerialQueue } from './serial-queue.js';
 import { SqliteStorage, type DiskSyncMode } from './sqlite-storage.js';
 import type { RoomStorage } from './storage.js';
 import { SyncEndpoint } from './sync-endpoint.js';
+import { lowerHelperThreadPriority } from './thread-priority.js';
 
 export interface RelayOptions extends Partial<RelayLimits> {
 	port: number;
@@ -171,6 +173,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		})
 	);
 	server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
+
+	// libuv's thread pool starts with its first task: one now, so that its threads exist
+	// to be lowered with V8's (see thread-priority.ts).
+	await fs.promises.access('.').catch(() => {});
+	lowerHelperThreadPriority();
 
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -1,5 +1,5 @@
-// The relay's worker threads run at the lowest priority, the event loop's thread at its own.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+// The relay's other threads run at the lowest priority, the event loop's thread at its own.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { expect, test, vi } from 'vitest';
 import { WorkerMerger } from './merger.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { StoreWorker } from './store-worker.js';
+import { lowerHelperThreadPriority } from './thread-priority.js';
 
 /** Nice value of each thread of this process, by thread id. */
 function niceByThread(): Map<number, number> {
@@ -43,4 +44,13 @@ test.skipIf(!existsSync('/proc/thread-self'))('merge and store workers run at ni
 		db.close();
 		rmSync(dir, { recursive: true, force: true });
 	}
+});
+
+test.skipIf(!existsSync('/proc/thread-self'))('every thread but the calling one can be lowered: V8 helpers and the thread pool', () => {
+	const own = Number(readlinkSync('/proc/thread-self').split('/').pop());
+	const spared = new Set([process.pid, own]);
+	const threads = niceByThread().size;
+	expect(threads).toBeGreaterThan(spared.size);
+	expect(lowerHelperThreadPriority()).toBeGreaterThanOrEqual(threads - spared.size);
+	for (const [tid, nice] of niceByThread()) expect([tid, nice]).toEqual([tid, spared.has(tid) ? 0 : 19]);
 });
