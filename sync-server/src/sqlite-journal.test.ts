@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
 import { encodeBatch } from './journal.js';
 import { SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
+import { StoreWorker } from './store-worker.js';
 
 const dirs: string[] = [];
 const open: SqliteStorage[] = [];
@@ -176,4 +177,32 @@ test('a store started in each-commit mode still folds in what a crash left in th
 	const after = store(crashCopy(dir), { diskSync: 'each-commit' });
 	expect(await seqs(after)).toEqual([1]);
 	expect(await after.appendUpdate('r', update(2))).toBe(2);
+});
+
+test('when the store worker dies, folds go on on the relay\'s own connection, once each', async () => {
+	const dir = dataDir();
+	let died!: () => void;
+	const death = new Promise<void>((resolve) => (died = resolve));
+	// A real worker, on a file it cannot open: it dies as it starts.
+	const startStoreWorker = (_file: string, failed: (error: Error) => void) =>
+		new StoreWorker(join(dir, 'missing', 'relay.sqlite'), (error) => {
+			died();
+			failed(error);
+		});
+	const storage = store(dir, { startStoreWorker });
+	await storage.claimRoom('r', 'h');
+	// Handed to the worker before it is known dead: the failed fold is done here instead.
+	await storage.appendUpdate('r', update(1));
+	expect(await seqs(storage)).toEqual([1]);
+	await death;
+	// Known dead: straight to this connection.
+	await storage.appendUpdate('r', update(2));
+	await storage.appendUpdate('r', update(3));
+	expect(await seqs(storage)).toEqual([1, 2, 3]);
+	expect(tableSeqs(dir)).toEqual([1, 2, 3]);
+	expect(await storage.isWritable()).toBe(true);
+	// And nothing is lost or doubled across a crash and a start with a working worker.
+	const after = store(crashCopy(dir));
+	expect(await after.appendUpdate('r', update(4))).toBe(4);
+	expect((await after.loadRoom('r')).updates).toEqual([1, 2, 3, 4].map((i) => ({ seq: i, data: update(i) })));
 });

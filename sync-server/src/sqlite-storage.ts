@@ -48,6 +48,8 @@ export interface SqliteStorageOptions {
 	journalSwitchBytes?: number;
 	/** Told of every fold of the journal into SQLite. */
 	foldObserver?: FoldObserver;
+	/** Starts the store worker on the file; a test may start one that dies. */
+	startStoreWorker?: (file: string, failed: (error: Error) => void) => StoreWorker;
 }
 
 const fdatasync = promisify(fs.fdatasync);
@@ -101,7 +103,8 @@ export class SqliteStorage implements RoomStorage {
 			});
 			this.#diskSync = diskSync;
 			db.pragma('wal_autocheckpoint = 0');
-			const worker = new StoreWorker(file, (error) => this.#checkpointer?.workerFailed(error));
+			const startWorker = options.startStoreWorker ?? ((at, failed) => new StoreWorker(at, failed));
+			const worker = startWorker(file, (error) => this.#checkpointer?.workerFailed(error));
 			this.#worker = worker;
 			this.#checkpointer = new Checkpointer(worker, () => db.open && db.pragma('wal_autocheckpoint = 1000'), {
 				everyPages: options.checkpointEveryPages,
