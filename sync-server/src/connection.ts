@@ -43,6 +43,8 @@ export class Connection {
 
 	constructor(
 		readonly socket: WebSocket,
+		/** The network socket the WebSocket writes to, as handed over at the upgrade. */
+		private readonly raw: Duplex,
 		readonly options: ConnectionOptions,
 		readonly metrics: RelayMetrics
 	) {
@@ -84,9 +86,7 @@ export class Connection {
 	 */
 	#cork(): void {
 		if (this.#corked) return;
-		// ws keeps its network socket in a field of its own; without it, frames go one by one.
-		const raw = (this.socket as unknown as { _socket?: Duplex })._socket;
-		if (raw === undefined || typeof raw.cork !== 'function') return;
+		const raw = this.raw;
 		raw.cork();
 		this.#corked = true;
 		process.nextTick(() => {

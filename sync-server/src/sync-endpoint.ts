@@ -134,7 +134,7 @@ export class SyncEndpoint {
 		// With SQLite, nothing runs between the access check above and the accept below
 		// (no I/O in between), so a rotation cannot slip in and leave an old token open.
 		this.#wss.handleUpgrade(req, socket, head, (ws) => {
-			this.#accept(ws, request.roomId, {
+			this.#accept(ws, socket, request.roomId, {
 				access: admission.level,
 				tokenHash: admission.tokenHash,
 				address,
@@ -145,6 +145,8 @@ export class SyncEndpoint {
 
 	#accept(
 		ws: WebSocket,
+		/** The network socket under `ws`: what it writes goes through this one. */
+		raw: Duplex,
 		roomId: string,
 		who: { access: AccessLevel; tokenHash: string; address: string; wantsAck: boolean }
 	): void {
@@ -152,6 +154,7 @@ export class SyncEndpoint {
 		const { limits } = this.options;
 		const connection = new Connection(
 			ws,
+			raw,
 			{
 				...who,
 				ackDelayMs: this.options.ackDelayMs,
