@@ -1,8 +1,8 @@
 /**
  * The money of a collective, end to end on a phone: a cash box, dues that two
- * members owe, a payment and a purchase, balances and who is late, a mistaken
- * purchase reversed with both entries kept, and the ledger exported as CSV
- * for the general assembly.
+ * members owe and a change of their amount from a date on, a payment and a
+ * purchase, balances and who is late, a mistaken purchase reversed with both
+ * entries kept, and the ledger exported as CSV for the general assembly.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,31 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
 		expect(plain(await app.page.getByText(/membres? en retard/).textContent())).toBe('1 membre en retard');
 		await bobPage.context().close();
+	});
+
+	it('changes the dues amount from a date on, refuses a date at the start, and takes the change back', async () => {
+		const card = app.page.getByRole('region', { name: 'Cotisation de base' });
+		await card.getByRole('button', { name: "Changer le montant à partir d'une date" }).click();
+		const form = card.getByRole('form', { name: "Changer le montant à partir d'une date" });
+		// The form suggests the next period's start; a date at the start itself is refused.
+		const suggested = await form.getByLabel('À partir du').inputValue();
+		expect(suggested > today()).toBe(true);
+		await form.getByLabel('Nouveau montant').fill('12');
+		await form.getByLabel('À partir du').fill(today());
+		await form.getByRole('button', { name: 'Enregistrer le changement' }).click();
+		expect(await form.getByRole('alert').textContent()).toContain('La date doit venir après le début de la cotisation');
+		await form.getByLabel('À partir du').fill(suggested);
+		await form.getByRole('button', { name: 'Enregistrer le changement' }).click();
+		await app.page.getByRole('status').getByText('Changement de montant enregistré.').waitFor();
+		expect(plain(await card.textContent())).toMatch(/12,00 € par mois à partir du/);
+		// Members see what is coming; what they owe now is unchanged.
+		expect(plain(await money.duesOf('Bob').textContent())).toMatch(/12,00 € par mois à partir du/);
+		expect(plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
+		expect(plain(await money.duesOf('Alice').textContent())).toContain('À jour');
+
+		await card.getByRole('button', { name: /^Retirer le changement du/ }).click();
+		await expect.poll(async () => plain(await card.textContent())).not.toMatch(/à partir du/);
+		expect(plain(await money.duesOf('Bob').textContent())).not.toMatch(/à partir du/);
 	});
 
 	it('refuses an unreadable amount, records a purchase and derives the balance', async () => {

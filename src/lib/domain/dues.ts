@@ -12,11 +12,14 @@
  * its start date and the day the member joined (UTC). Payments count when
  * they are 'dues' entries with the member as counterparty, in the setting's
  * currency and dated on or before the day asked about; money in adds, money
- * out (a reversal, a refund) subtracts.
+ * out (a reversal, a refund) subtracts. A period owes the amount in force on
+ * the day it starts: the setting's own, or the latest change of it on or
+ * before that day (dues-changes.ts).
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from './activity';
+import { amountOn, clearChanges, readChanges, type DuesChange } from './dues-changes';
 import { newId, type FundId, type MemberId } from './ids';
 import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signed, writeEntry, type RecordResult } from './ledger';
 import { MAX_AMOUNT, toDecimalString } from './money';
@@ -50,15 +53,18 @@ export type DuesSetting = Omit<v.InferOutput<typeof DuesSettingSchema>, 'target'
 	target: DuesTarget;
 	createdBy: MemberId;
 	updatedBy: MemberId;
+	/** Changes of the amount from a date on, after the start, oldest first. */
+	changes: DuesChange[];
 };
 const DuesInput = v.object(SettingFields);
 export type DuesInput = v.InferInput<typeof DuesInput>;
 
 /**
  * Sets a member's dues, or the default. Writes only the fields that changed.
- * The setting applies from its start date as it is now: changing the amount
- * changes what every past period owed, so to change dues from a date on, set
- * a new start date and settle the past first.
+ * The setting applies from its start date as it is now: changing its amount
+ * corrects what every period owed up to its first change. To ask for another
+ * amount from a date on, see changeDuesAmount. A setting made again after it
+ * was stopped, or moved to another currency, starts without changes.
  */
 export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: MemberId, now = Date.now()): void {
 	const key = validateInput(v.object({ target }), { target: who }).target;
@@ -76,6 +82,7 @@ export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: Membe
 		}
 		const setting = entry as Y.Map<unknown>;
 		let changed = fresh || setting.get('removedAt') != null;
+		if (changed || setting.get('currency') !== fields.currency) clearChanges(setting);
 		for (const [field, value] of Object.entries(fields)) {
 			if (setting.get(field) === value) continue;
 			setting.set(field, value);
@@ -107,9 +114,12 @@ export function listDues(doc: Y.Doc): ReadResult<DuesSetting> {
 	const items: DuesSetting[] = [];
 	let unreadable = 0;
 	for (const [key, value] of duesMap(doc).entries()) {
-		const parsed = value instanceof Y.Map ? v.safeParse(DuesSettingSchema, value.toJSON()) : null;
-		if (!parsed?.success || parsed.output.target !== key) unreadable++;
-		else if (parsed.output.removedAt === null) items.push(parsed.output as DuesSetting);
+		const raw = value instanceof Y.Map ? (value.toJSON() as Record<string, unknown>) : null;
+		const parsed = raw === null ? null : v.safeParse(DuesSettingSchema, raw);
+		if (raw === null || !parsed?.success || parsed.output.target !== key) unreadable++;
+		else if (parsed.output.removedAt === null) {
+			items.push({ ...(parsed.output as Omit<DuesSetting, 'changes'>), changes: readChanges(raw, parsed.output.start) });
+		}
 	}
 	return { items, unreadable };
 }
@@ -119,7 +129,12 @@ export interface DuesStatus {
 	name: string | null;
 	/** Whether the member's own setting or the default applies. */
 	source: 'member' | 'default';
+	/** What the current period owes (the first one, before the start). */
 	amount: number;
+	/** Since when `amount` has applied: the start, or the change that set it. */
+	amountSince: string;
+	/** Changes of the amount still to come after today. */
+	upcoming: DuesChange[];
 	currency: string;
 	period: DuesPeriod;
 	/** The first period's start for this member. */
@@ -154,8 +169,12 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 		if (!setting) continue;
 		const joinDate = joined.get(memberId);
 		const start = !own && joinDate && joinDate > setting.start ? joinDate : setting.start;
-		const periods = periodsStarted(start, day, MONTHS[setting.period]);
-		const expected = periods * setting.amount;
+		const months = MONTHS[setting.period];
+		const periods = periodsStarted(start, day, months);
+		const owes = (k: number) => amountOn(setting.amount, setting.changes, periodStart(start, k * months));
+		let expected = 0;
+		for (let k = 0; k < periods; k++) expected += owes(k);
+		const amount = owes(Math.max(periods - 1, 0));
 		const paid = ledger
 			.filter((e) => e.counterparty?.kind === 'member' && e.counterparty.memberId === memberId && e.currency === setting.currency)
 			.reduce((sum, e) => sum + signed(e), 0);
@@ -164,7 +183,9 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 			memberId: memberId as MemberId,
 			name: memberName(doc, memberId),
 			source: own ? 'member' : 'default',
-			amount: setting.amount,
+			amount,
+			amountSince: setting.changes.reduce((since, change) => (change.from <= day && change.from > since ? change.from : since), start),
+			upcoming: setting.changes.filter((change) => change.from > day),
 			currency: setting.currency,
 			period: setting.period,
 			start,
@@ -173,9 +194,9 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 			paid,
 			balance,
 			state: periods === 0 ? 'not_started' : balance < 0 ? 'late' : 'up_to_date',
-			periodsLate: balance < 0 && setting.amount > 0 ? Math.ceil(-balance / setting.amount) : 0,
-			periodsAhead: balance > 0 && setting.amount > 0 ? Math.floor(balance / setting.amount) : 0,
-			nextDue: periodStart(start, periods * MONTHS[setting.period])
+			periodsLate: balance < 0 && amount > 0 ? Math.ceil(-balance / amount) : 0,
+			periodsAhead: balance > 0 && amount > 0 ? Math.floor(balance / amount) : 0,
+			nextDue: periodStart(start, periods * months)
 		});
 	}
 	items.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || (a.memberId < b.memberId ? -1 : 1));
@@ -190,6 +211,12 @@ export function periodsStarted(start: string, today: string, months: number): nu
 	let k = Math.floor(((ty - sy) * 12 + (tm - sm)) / months);
 	while (k > 0 && periodStart(start, k * months) > today) k--;
 	return k + 1;
+}
+
+/** The first period of a setting that starts after `today` (the second one if none has started). */
+export function nextPeriodStart(start: string, period: DuesPeriod, today: string): string {
+	const months = MONTHS[period];
+	return periodStart(start, Math.max(periodsStarted(start, today, months), 1) * months);
 }
 
 /** The date `months` months after `start`, on the same day or the month's last. */

@@ -19,6 +19,8 @@ const ACTIONS: Record<string, () => string> = {
 	'decision.position_taken': m.act_decision_position_taken,
 	'decision.tally_recorded': m.act_decision_tally_recorded,
 	'decision.tally_voided': m.act_decision_tally_voided,
+	'dues.changed': m.act_dues_changed,
+	'dues.change_removed': m.act_dues_change_removed,
 	'dues.paid': m.act_dues_paid,
 	'dues.removed': m.act_dues_removed,
 	'dues.set': m.act_dues_set,
