@@ -3,7 +3,7 @@ import type { FundKind } from '$lib/domain/funds';
 import type { DuesPeriod } from '$lib/domain/dues';
 import type { Direction, LedgerCategory, LedgerRefusal } from '$lib/domain/ledger';
 import type { EditResult, ReverseResult } from '$lib/domain/ledger-corrections';
-import type { ParseAmountResult } from '$lib/domain/money';
+import { parseAmount, type ParseAmountResult } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
 
 export function fundKindLabel(kind: FundKind): string {
@@ -49,6 +49,14 @@ export function amountError(result: ParseAmountResult, currency: string, positiv
 		case 'too_large':
 			return m.money_error_amount_large();
 	}
+}
+
+/** A typed dues amount per period, in minor units (zero exempts), or why it was not read. */
+export function readDuesAmount(text: string, currency: string): { ok: true; amount: number } | { ok: false; error: string } {
+	const parsed = parseAmount(text, currency);
+	if (parsed.ok) return { ok: true, amount: parsed.amount };
+	const error = parsed.reason === 'empty' ? null : amountError(parsed, currency, false);
+	return { ok: false, error: error ?? m.money_error_dues_amount() };
 }
 
 export function refusalMessage(reason: LedgerRefusal | 'same_fund'): string {
