@@ -105,6 +105,7 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(plain(await money.duesOf('Bob').textContent())).toMatch(/12,00 € par mois à partir du/);
 		expect(plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
 		expect(plain(await money.duesOf('Alice').textContent())).toContain('À jour');
+		expect(plain(await money.duesOf('Alice').textContent())).toMatch(/Prochaine échéance le .+ : 12,00 €/);
 
 		await card.getByRole('button', { name: /^Retirer le changement du/ }).click();
 		await expect.poll(async () => plain(await card.textContent())).not.toMatch(/à partir du/);

@@ -30,7 +30,10 @@ describe('dues amount changes', () => {
 			expected: 3_000,
 			amount: 1_000,
 			amountSince: '2026-01-01',
-			upcoming: [{ from: '2026-04-01', amount: 1_200 }]
+			upcoming: [{ from: '2026-04-01', amount: 1_200 }],
+			// The next period is the first at the new amount.
+			nextDue: '2026-04-01',
+			nextAmount: 1_200
 		});
 		// Bob's periods start on the 10th: March at 10 €, April 10th and May 10th at 12 €.
 		expect(statusOf(doc, bob, '2026-05-15')).toMatchObject({ periods: 3, expected: 3_400, periodsLate: 3 });

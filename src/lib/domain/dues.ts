@@ -148,8 +148,9 @@ export interface DuesStatus {
 	state: 'not_started' | 'up_to_date' | 'late';
 	periodsLate: number;
 	periodsAhead: number;
-	/** When the next period starts. */
+	/** When the next period starts, and what it will owe. */
 	nextDue: string;
+	nextAmount: number;
 }
 
 /** Where each member stands on `today` (YYYY-MM-DD), sorted by name. */
@@ -196,7 +197,8 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 			state: periods === 0 ? 'not_started' : balance < 0 ? 'late' : 'up_to_date',
 			periodsLate: balance < 0 && amount > 0 ? Math.ceil(-balance / amount) : 0,
 			periodsAhead: balance > 0 && amount > 0 ? Math.floor(balance / amount) : 0,
-			nextDue: periodStart(start, periods * months)
+			nextDue: periodStart(start, periods * months),
+			nextAmount: owes(periods)
 		});
 	}
 	items.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || (a.memberId < b.memberId ? -1 : 1));
