@@ -22,6 +22,27 @@ async function add(state: DocState, update: Uint8Array): Promise<boolean> {
 
 const svOf = (doc: Y.Doc): Map<number, number> => Y.decodeStateVector(Y.encodeStateVector(doc));
 
+/** The inline merger, counting the merges, diffs and inspections asked of it. */
+function countingMerger(): UpdateMerger & { merges: number } {
+	const counting = {
+		merges: 0,
+		merge: async (updates: Uint8Array[], options?: Parameters<UpdateMerger['merge']>[1]) => {
+			counting.merges += 1;
+			return inlineMerger.merge(updates, options);
+		},
+		diff: async (updates: Uint8Array[], sv: Uint8Array) => {
+			counting.merges += 1;
+			return inlineMerger.diff(updates, sv);
+		},
+		inspect: async (updates: Uint8Array[]) => {
+			counting.merges += 1;
+			return inlineMerger.inspect(updates);
+		},
+		close: async () => {}
+	};
+	return counting;
+}
+
 async function restore(state: DocState): Promise<Y.Doc> {
 	const doc = new Y.Doc();
 	Y.applyUpdate(doc, await state.diff(new Uint8Array([0])));
@@ -308,22 +329,7 @@ describe('DocState', () => {
 	});
 
 	test('loads a snapshot with its state vector and the log after it without merging', async () => {
-		let merges = 0;
-		const counting: UpdateMerger = {
-			merge: async (updates) => {
-				merges += 1;
-				return Y.mergeUpdates(updates);
-			},
-			diff: async (updates, sv) => {
-				merges += 1;
-				return inlineMerger.diff(updates, sv);
-			},
-			inspect: async (updates) => {
-				merges += 1;
-				return inlineMerger.inspect(updates);
-			},
-			close: async () => {}
-		};
+		const counting = countingMerger();
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		for (let n = 0; n < 10; n++) doc.getMap('m').set(`k${n}`, n);
@@ -337,7 +343,7 @@ describe('DocState', () => {
 			},
 			counting
 		);
-		expect(merges).toBe(0);
+		expect(counting.merges).toBe(0);
 		expect(state.seq).toBe(10);
 		expect(state.encodedStateVector()).toEqual(Y.encodeStateVector(doc));
 		expect((await restore(state)).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
@@ -352,36 +358,21 @@ describe('DocState', () => {
 	});
 
 	test('loads a short log with no snapshot without merging, and merges one with a hole', async () => {
-		let merges = 0;
-		const counting: UpdateMerger = {
-			merge: async (updates, options) => {
-				merges += 1;
-				return inlineMerger.merge(updates, options);
-			},
-			diff: async (updates, sv) => {
-				merges += 1;
-				return inlineMerger.diff(updates, sv);
-			},
-			inspect: async (updates) => {
-				merges += 1;
-				return inlineMerger.inspect(updates);
-			},
-			close: async () => {}
-		};
+		const counting = countingMerger();
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		for (let n = 0; n < 10; n++) doc.getMap('m').set(`k${n}`, n);
 		const log = updates.map((data, i) => ({ seq: i + 1, data }));
 		const state = await DocState.fromStored({ snapshot: null, updates: log }, counting);
-		expect(merges).toBe(0);
+		expect(counting.merges).toBe(0);
 		expect(state.seq).toBe(10);
 		expect(state.encodedStateVector()).toEqual(Y.encodeStateVector(doc));
 		expect((await restore(state)).getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON());
 
 		// The fourth update missing: the state vector stops before it, as a merge says.
-		merges = 0;
+		counting.merges = 0;
 		const holed = await DocState.fromStored({ snapshot: null, updates: log.filter((u) => u.seq !== 4) }, counting);
-		expect(merges).toBeGreaterThan(0);
+		expect(counting.merges).toBeGreaterThan(0);
 		const upToThird = new Y.Doc();
 		for (const update of updates.slice(0, 3)) Y.applyUpdate(upToThird, update);
 		expect(holed.encodedStateVector()).toEqual(Y.encodeStateVector(upToThird));
