@@ -4,9 +4,8 @@ import { expect, test } from 'vitest';
 import {
 	captureStoredAcks,
 	covers,
+	health,
 	makeClient,
-	metric,
-	metricsText,
 	randomRoomId,
 	randomToken,
 	startTestRelay,
@@ -41,6 +40,23 @@ function storedCounts(dataDir: string, room: string): Counts {
 async function compactions(relay: { httpUrl: string }): Promise<number> {
 	const text = await fetch(`${relay.httpUrl}/metrics`).then((r) => r.text());
 	return Number(/^relay_compactions_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
+
+/**
+ * A writer sets `entries` crates, one transaction each (one log entry each), waits until
+ * they are stored and in SQLite's log table, and leaves; what it held is returned.
+ */
+async function writeAndLeave(relay: { syncUrl: string; dataDir: string }, room: string, token: string, entries: number) {
+	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
+	const acks = captureStoredAcks(writer);
+	await waitForSynced(writer);
+	for (let n = 0; n < entries; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
+	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
+	// Stored means journaled; the rows reach SQLite's log table with the next fold.
+	await waitFor(() => storedCounts(relay.dataDir, room).log === entries, 'the journal to be folded into the log');
+	const stock = writer.doc.getMap('stock').toJSON();
+	writer.destroy();
+	return stock;
 }
 
 test('a long log is folded into a snapshot once the room is quiet, and new clients still get the whole document', async () => {
@@ -110,17 +126,9 @@ test('a room leaving memory folds a log of 100 entries, with a state vector, and
 	const relay = await startTestRelay({ idleUnloadMs: 100 });
 	const room = randomRoomId();
 	const token = randomToken();
-	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
-	const acks = captureStoredAcks(writer);
-	await waitForSynced(writer);
-	// One transaction each: 100 log entries, under the 500 that make a log due on its own.
-	for (let n = 0; n < 100; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
-	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
-	// Stored means journaled; the rows reach SQLite's log table with the next fold.
-	await waitFor(() => storedCounts(relay.dataDir, room).log === 100, 'the journal to be folded into the log');
+	// 100 log entries, under the 500 that make a log due on its own.
+	const writerStock = await writeAndLeave(relay, room, token, 100);
 	expect(storedCounts(relay.dataDir, room).snapshotSeq).toBeNull();
-	const writerStock = writer.doc.getMap('stock').toJSON();
-	writer.destroy();
 
 	await waitFor(() => storedCounts(relay.dataDir, room).log === 0, 'the log to be folded on unload');
 	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 0, snapshotSeq: 100, lastSeq: 100 });
@@ -142,16 +150,9 @@ test('a room leaving memory with a short log keeps it as it is, and comes back f
 	const relay = await startTestRelay({ idleUnloadMs: 100 });
 	const room = randomRoomId();
 	const token = randomToken();
-	const writer = makeClient(relay.syncUrl, room, token, { ack: true });
-	const acks = captureStoredAcks(writer);
-	await waitForSynced(writer);
-	for (let n = 0; n < 5; n++) writer.doc.getMap('stock').set(`crate ${n}`, n);
-	await waitFor(() => acks.some((sv) => covers(sv, writer.doc)), 'the edits to be stored');
-	await waitFor(() => storedCounts(relay.dataDir, room).log === 5, 'the journal to be folded into the log');
-	const writerStock = writer.doc.getMap('stock').toJSON();
-	writer.destroy();
+	const writerStock = await writeAndLeave(relay, room, token, 5);
 
-	await waitFor(async () => metric(await metricsText(relay), 'relay_rooms_loaded') === 0, 'the room to leave memory');
+	await waitFor(async () => (await health(relay)).rooms === 0, 'the room to leave memory');
 	expect(storedCounts(relay.dataDir, room)).toEqual({ log: 5, snapshotSeq: null, lastSeq: 5 });
 	const reader = makeClient(relay.syncUrl, room, token);
 	await waitForSynced(reader);
