@@ -56,7 +56,8 @@ export function clearChanges(setting: Y.Map<unknown>): void {
 	for (const key of [...setting.keys()]) if (key.startsWith(PREFIX)) setting.delete(key);
 }
 
-function liveSetting(doc: Y.Doc, who: Target): Y.Map<unknown> | null {
+/** The setting's map, if it is in force (not stopped). */
+export function liveSetting(doc: Y.Doc, who: Target): Y.Map<unknown> | null {
 	const setting = duesMap(doc).get(who);
 	return setting instanceof Y.Map && setting.get('removedAt') == null ? setting : null;
 }

@@ -19,7 +19,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from './activity';
-import { amountOn, clearChanges, readChanges, type DuesChange } from './dues-changes';
+import { amountOn, clearChanges, liveSetting, readChanges, type DuesChange } from './dues-changes';
 import { newId, type FundId, type MemberId } from './ids';
 import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signed, writeEntry, type RecordResult } from './ledger';
 import { MAX_AMOUNT, toDecimalString } from './money';
@@ -99,8 +99,8 @@ export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: Membe
 
 /** Ends a setting: the member falls back to the default, or the default stops applying. */
 export function removeDues(doc: Y.Doc, who: DuesTarget, by: MemberId, now = Date.now()): void {
-	const setting = duesMap(doc).get(who);
-	if (!(setting instanceof Y.Map) || setting.get('removedAt') != null) return;
+	const setting = liveSetting(doc, who);
+	if (setting === null) return;
 	doc.transact(() => {
 		setting.set('removedAt', now);
 		setting.set('updatedAt', now);

@@ -1,10 +1,13 @@
 /** Words for the money codes and refusals, in the current language. */
 import type { FundKind } from '$lib/domain/funds';
 import type { DuesPeriod } from '$lib/domain/dues';
+import type { DuesChange } from '$lib/domain/dues-changes';
 import type { Direction, LedgerCategory, LedgerRefusal } from '$lib/domain/ledger';
 import type { EditResult, ReverseResult } from '$lib/domain/ledger-corrections';
 import { parseAmount, type ParseAmountResult } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
+import { formatDate } from '../format';
+import { money } from './amounts';
 
 export function fundKindLabel(kind: FundKind): string {
 	return { cash: m.money_fund_kind_cash, bank: m.money_fund_kind_bank, budget: m.money_fund_kind_budget }[kind]();
@@ -32,6 +35,11 @@ export function periodLabel(period: DuesPeriod): string {
 /** "par mois", to follow an amount. */
 export function perPeriodLabel(period: DuesPeriod): string {
 	return { monthly: m.money_per_monthly, quarterly: m.money_per_quarterly, yearly: m.money_per_yearly }[period]();
+}
+
+/** A change of a dues amount: "12,00 € par mois à partir du 1 janv. 2027". */
+export function duesChangeLine(change: DuesChange, currency: string, period: DuesPeriod): string {
+	return m.money_dues_change_line({ amount: money(change.amount, currency), per: perPeriodLabel(period), date: formatDate(change.from) });
 }
 
 /** Why a typed amount was not read, or null when it was (and is above zero if `positive`). */
