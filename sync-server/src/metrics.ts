@@ -58,6 +58,12 @@ export class RelayMetrics {
 		labelNames: ['kind'] as const,
 		registers: [this.registry]
 	});
+	readonly awarenessDropped = new Counter({
+		name: 'relay_awareness_dropped_total',
+		help: 'Awareness entries dropped instead of forwarded: another connection owns the client id, too many ids, a full room, an oversized state.',
+		labelNames: ['reason'] as const,
+		registers: [this.registry]
+	});
 	readonly updatesPersisted = new Counter({
 		name: 'relay_updates_persisted_total',
 		help: 'Updates appended to storage.',

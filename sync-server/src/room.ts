@@ -7,7 +7,7 @@
 // a room's messages go out in the order they came in.
 import * as Y from 'yjs';
 import { stillAdmitted } from './access.js';
-import { AwarenessTable, decodeAwarenessUpdate, encodeAwarenessUpdate } from './awareness.js';
+import { AwarenessTable, encodeAwarenessUpdate, readAwarenessUpdate, TooManyEntriesError } from './awareness.js';
 import {
 	CLOSE_INTERNAL_ERROR,
 	CLOSE_POLICY_VIOLATION,
@@ -113,10 +113,8 @@ export class Room {
 		this.connections.delete(connection);
 		connection.dispose();
 		this.#enqueue('leave', () => {
-			const stillControlled = new Set<number>();
-			for (const other of this.connections) for (const id of other.controlled) stillControlled.add(id);
-			const leaving = [...connection.controlled].filter((id) => !stillControlled.has(id));
-			const removals = this.#awareness.remove(leaving);
+			// Its client ids are free again: a client that reconnects announces the same id.
+			const removals = this.#awareness.release(connection.controlled);
 			if (removals.length > 0) {
 				const frame = encodeAwarenessMessage(encodeAwarenessUpdate(removals));
 				this.#send(null, () => this.#broadcast(frame, null));
@@ -249,13 +247,36 @@ export class Room {
 					return;
 				}
 				let entries;
+				let result;
 				try {
-					entries = decodeAwarenessUpdate(message.update);
+					entries = readAwarenessUpdate(message.update, this.#awareness.limits.entriesPerMessage);
+					result = this.#awareness.apply(entries, connection.controlled);
 				} catch (error) {
+					// No client sends more entries than a room holds: this one floods on purpose.
+					if (error instanceof TooManyEntriesError) {
+						return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'too many awareness entries', error);
+					}
 					return this.#refuse(connection, CLOSE_UNSUPPORTED_DATA, 'malformed awareness', error);
 				}
-				const news = this.#awareness.apply(entries, connection.controlled);
-				if (news.length === 0) return;
+				for (const [reason, count] of result.dropped) this.context.metrics.awarenessDropped.inc({ reason }, count);
+				if (result.dropped.size > 0) {
+					this.context.logger.debug(
+						{ room: this.id, connection: connection.id, dropped: Object.fromEntries(result.dropped) },
+						'awareness entries dropped'
+					);
+				}
+				const reminders = result.reminders;
+				if (reminders.length > 0) {
+					const frame = encodeAwarenessMessage(encodeAwarenessUpdate(reminders));
+					this.#send(connection, () => void connection.send(frame));
+				}
+				const news = result.news;
+				if (news.length === 0) {
+					// Its renewals dropped, a stock client alone in the room would hear nothing
+					// and reconnect every 30 s.
+					if (result.dropped.size > 0) this.#send(connection, () => void connection.send(EMPTY_AWARENESS));
+					return;
+				}
 				// Forwarded as received unless part of it was stale. The sender gets it back
 				// too, like from the reference server: a stock client alone in a room counts
 				// its own awareness renewals as the relay's sign of life and would otherwise
