@@ -23,7 +23,7 @@ import { isContested } from './pledge-state';
 import { needsOverCap } from './progress';
 import { listPledges } from './pledges';
 import { listResources } from './resources';
-import { DomainError, LOCAL_ORIGIN, idString, resolutionsMap, text, timestamp, validateInput } from './schema';
+import { DomainError, LOCAL_ORIGIN, idString, plainValue, resolutionsMap, text, timestamp, validateInput } from './schema';
 
 export const CONFLICT_KINDS = [
 	'booking_overlap',
@@ -133,7 +133,7 @@ function readAcknowledgements(doc: Y.Doc): Map<string, v.InferOutput<typeof Ackn
 	const result = new Map<string, v.InferOutput<typeof AcknowledgementSchema>>();
 	for (const [key, value] of resolutionsMap(doc).entries()) {
 		if (!(value instanceof Y.Map)) continue;
-		const parsed = v.safeParse(AcknowledgementSchema, value.toJSON());
+		const parsed = v.safeParse(AcknowledgementSchema, plainValue(value));
 		if (parsed.success && parsed.output.key === key) result.set(key, parsed.output);
 	}
 	return result;

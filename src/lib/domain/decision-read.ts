@@ -26,7 +26,7 @@ import {
 	type Tally
 } from './decision-schema';
 import type { DecisionId, MemberId } from './ids';
-import { decisionsMap, DomainError } from './schema';
+import { decisionsMap, DomainError, plainValue } from './schema';
 
 export const NESTED = ['comments', 'positions', 'tallies', 'allocations', 'closings', 'executions'] as const;
 
@@ -52,7 +52,7 @@ export function readDecision(key: string, value: unknown): Decision | undefined 
 		return kept;
 	};
 	const parse = <S extends v.GenericSchema>(schema: S, raw: unknown, key?: string) => {
-		const plain = raw instanceof Y.Map ? raw.toJSON() : raw;
+		const plain = plainValue(raw);
 		const parsed = v.safeParse(schema, plain);
 		if (!parsed.success) return undefined;
 		const out = parsed.output as { id?: unknown };

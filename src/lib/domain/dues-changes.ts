@@ -31,7 +31,7 @@ export type DuesChangeInput = v.InferInput<typeof ChangeInput>;
 
 export type DuesChangeResult = { ok: true } | { ok: false; reason: 'no_setting' | 'not_after_start' };
 
-/** The changes stored on a setting (as read with toJSON), after its start, by date. */
+/** The changes stored on a setting (as read with plainValue), after its start, by date. */
 export function readChanges(raw: Record<string, unknown>, start: string): DuesChange[] {
 	const changes: DuesChange[] = [];
 	for (const [key, value] of Object.entries(raw)) {

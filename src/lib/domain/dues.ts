@@ -24,7 +24,7 @@ import { newId, type FundId, type MemberId } from './ids';
 import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signed, writeEntry, type RecordResult } from './ledger';
 import { MAX_AMOUNT, toDecimalString } from './money';
 import { listMembers, memberName } from './space';
-import { LOCAL_ORIGIN, currencyCode, duesMap, idString, isoDate, minorUnits, timestamp, validateInput, type ReadResult } from './schema';
+import { LOCAL_ORIGIN, currencyCode, duesMap, idString, isoDate, minorUnits, plainValue, timestamp, validateInput, type ReadResult } from './schema';
 
 export const DUES_PERIODS = ['monthly', 'quarterly', 'yearly'] as const;
 export type DuesPeriod = (typeof DUES_PERIODS)[number];
@@ -114,7 +114,7 @@ export function listDues(doc: Y.Doc): ReadResult<DuesSetting> {
 	const items: DuesSetting[] = [];
 	let unreadable = 0;
 	for (const [key, value] of duesMap(doc).entries()) {
-		const raw = value instanceof Y.Map ? (value.toJSON() as Record<string, unknown>) : null;
+		const raw = value instanceof Y.Map ? (plainValue(value) as Record<string, unknown>) : null;
 		const parsed = raw === null ? null : v.safeParse(DuesSettingSchema, raw);
 		if (raw === null || !parsed?.success || parsed.output.target !== key) unreadable++;
 		else if (parsed.output.removedAt === null) {

@@ -161,9 +161,39 @@ export function readEntity<S extends EntitySchema>(
 	schema: S
 ): v.InferOutput<S> | undefined {
 	if (!(value instanceof Y.Map)) return undefined;
-	const parsed = v.safeParse(schema, value.toJSON());
+	const parsed = v.safeParse(schema, plainValue(value));
 	if (!parsed.success || parsed.output.id !== key) return undefined;
 	return parsed.output;
+}
+
+/**
+ * No entity nests deeper than a few levels (a fund's lines, a decision's
+ * tallies); anything below this depth is not ours to read.
+ */
+export const MAX_READ_DEPTH = 16;
+
+/** Stands for a part nested too deep, or of a kind no entity uses: no schema accepts it. */
+const UNREADABLE_PART: unique symbol = Symbol('passerelle:unreadable-part');
+
+/**
+ * A stored value as plain data, as `toJSON()` gives it but with a depth limit.
+ * `toJSON()` recurses once per level: an entry of ten thousand nested maps (a
+ * few kilobytes of update) overflows the stack, and the exception took down
+ * every list, or under `meta` every page, on every device. Here a part below
+ * the limit reads as a marker that fails its field's schema, so only the entry
+ * holding it is counted unreadable; under a key no schema knows, it is dropped.
+ */
+export function plainValue(value: unknown, depth = MAX_READ_DEPTH): unknown {
+	if (!(value instanceof Y.AbstractType)) return value;
+	if (value instanceof Y.Text) return value.toString();
+	if (depth <= 0) return UNREADABLE_PART;
+	if (value instanceof Y.Map) {
+		const out: Record<string, unknown> = {};
+		for (const [key, child] of value.entries()) out[key] = plainValue(child, depth - 1);
+		return out;
+	}
+	if (value instanceof Y.Array) return value.toArray().map((child) => plainValue(child, depth - 1));
+	return UNREADABLE_PART;
 }
 
 /** A domain rule was broken by the caller: a bug or an unchecked form value. */

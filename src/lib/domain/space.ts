@@ -9,6 +9,7 @@ import {
 	SpaceMetaSchema,
 	membersMap,
 	metaMap,
+	plainValue,
 	readEntities,
 	validateInput,
 	type Member,
@@ -54,7 +55,16 @@ export function editSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Dat
 
 /** The space's meta, or null while it has not arrived (a fresh join before sync) or is unreadable. */
 export function readSpaceMeta(doc: Y.Doc): SpaceMeta | null {
-	const parsed = v.safeParse(SpaceMetaSchema, metaMap(doc).toJSON());
+	// Field by field, and only the known ones: every page reads the meta, so a
+	// hostile value under one key must not hide the space's name with it.
+	const meta = metaMap(doc);
+	const fields: Record<string, unknown> = {};
+	for (const [key, schema] of Object.entries(SpaceMetaSchema.entries)) {
+		const parsed = v.safeParse(schema, plainValue(meta.get(key)));
+		// An optional field that does not read falls back to its default.
+		fields[key] = parsed.success ? parsed.output : v.getDefault(schema);
+	}
+	const parsed = v.safeParse(SpaceMetaSchema, fields);
 	return parsed.success ? parsed.output : null;
 }
 
