@@ -8,7 +8,7 @@ import { joinSpace } from './space';
 import { memberId, newSpace } from './testing';
 
 /** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(csv: string): string[][] {
+function parseCsv(csv: string, separator = ','): string[][] {
 	const rows: string[][] = [];
 	let row: string[] = [];
 	let cell = '';
@@ -20,7 +20,7 @@ function parseCsv(csv: string): string[][] {
 			i++;
 		} else if (c === '"') {
 			quoted = !quoted;
-		} else if (!quoted && c === ',') {
+		} else if (!quoted && c === separator) {
 			row.push(cell);
 			cell = '';
 		} else if (!quoted && c === '\r' && csv[i + 1] === '\n') {
@@ -96,7 +96,7 @@ describe('ledger CSV', () => {
 		const rows = parseCsv(ledgerCsv(doc, { from: '2026-02-01' }, { headers: { date: 'Date', amount: 'Montant' } }));
 		expect(rows).toHaveLength(2);
 		expect(rows[0]?.slice(0, 5)).toEqual(['id', 'Date', 'fund', 'direction', 'Montant']);
-		expect(ledgerCsv(doc, { fundId: newId<'fund'>() })).toBe(CSV_COLUMNS.join(',') + '\r\n');
+		expect(ledgerCsv(doc, { fundId: newId<'fund'>() })).toBe(CSV_COLUMNS.map((c) => `"${c}"`).join(',') + '\r\n');
 	});
 
 	it('defuses formulas in text cells and quotes what needs quoting', () => {
@@ -111,10 +111,42 @@ describe('ledger CSV', () => {
 		expect(rows[2]).toContain(`'-2+3`);
 		// The amount is a number: its minus sign stays.
 		expect(rows[2]).toContain('-10.00');
-		expect(textCell('\tx')).toBe("'\tx");
+		expect(textCell('\tx')).toBe(`"'\tx"`);
 		expect(textCell('a,b')).toBe('"a,b"');
 		expect(quote('say "hi"')).toBe('"say ""hi"""');
 		expect(quote('line\r\nbreak')).toBe('"line\r\nbreak"');
-		expect(textCell('plain')).toBe('plain');
+		expect(textCell('plain')).toBe('"plain"');
+	});
+
+	it('quotes every text cell, so that a reader splitting at semicolons finds no formula either', () => {
+		const { doc, by } = newSpace();
+		const box = fund(doc, by, { name: 'Caisse;=HYPERLINK("http://x")' });
+		entry(doc, by, box, { note: 'Loyer;@SUM(A1)', counterparty: { kind: 'outside', name: 'Bar;+1' } }, 1);
+		entry(doc, by, box, { note: 'a;-2+3', direction: 'out', category: 'purchase' }, 2);
+		const csv = ledgerCsv(doc);
+		// An Excel or LibreOffice set to French or Italian reads the file with ';' as the separator.
+		for (const row of parseCsv(csv, ';')) {
+			for (const cell of row) expect(cell).not.toMatch(/^\s*[=+@-]/);
+		}
+		// Read with commas, the text is whole, and the amount is still a bare number.
+		const rows = parseCsv(csv);
+		expect(rows[1]).toContain('Caisse;=HYPERLINK("http://x")');
+		expect(rows[1]).toContain('Loyer;@SUM(A1)');
+		expect(csv).toContain(',-10.00,');
+		expect(rows[2]).toContain('-10.00');
+	});
+
+	it('defuses cells that start with NUL, a control character, spaces before a formula, or full-width formula signs', () => {
+		expect(textCell('\0=1+1')).toBe(`"'\0=1+1"`);
+		expect(textCell('\0plain')).toBe(`"'\0plain"`);
+		expect(textCell('\n=1+1')).toBe(`"'\n=1+1"`);
+		expect(textCell('  =1+1')).toBe(`"'  =1+1"`);
+		expect(textCell('＝1+1')).toBe(`"'＝1+1"`);
+		expect(textCell('＋1')).toBe(`"'＋1"`);
+		expect(textCell('－1')).toBe(`"'－1"`);
+		expect(textCell('＠A1')).toBe(`"'＠A1"`);
+		expect(textCell('a = b')).toBe('"a = b"');
+		expect(quote('-10.00')).toBe('-10.00');
+		expect(quote('a;b')).toBe('"a;b"');
 	});
 });

@@ -3,7 +3,9 @@
  * a header row, CRLF line ends, amounts as exact decimals with a dot and a
  * sign (money out is negative), ISO dates, names resolved where the space
  * knows them. Text cells that a spreadsheet would run as a formula are
- * defused with a leading apostrophe.
+ * defused with a leading apostrophe, and every text cell is quoted: a French
+ * or Italian spreadsheet splits the file at semicolons, and an unquoted
+ * `x;=cmd` would start a new cell with a formula.
  */
 import type * as Y from 'yjs';
 import { budgetLines, listFunds } from './funds';
@@ -65,8 +67,10 @@ export function ledgerCsv(doc: Y.Doc, filter: LedgerFilter = {}, options: CsvOpt
 			recorded_at: new Date(entry.createdAt).toISOString(),
 			recorded_by: memberName(doc, entry.createdBy) ?? entry.createdBy
 		};
-		// The amount is the one number; every other cell is text and may carry a formula.
-		rows.push(CSV_COLUMNS.map((c) => (c === 'amount' ? quote(cells[c]) : textCell(cells[c]))));
+		// The amount is the one number, written by the app (its minus sign is a
+		// sign, not a formula): it stays bare so that spreadsheets read it as one.
+		// Every other cell is text and may carry a formula.
+		rows.push(CSV_COLUMNS.map((c) => (c === 'amount' && DECIMAL.test(cells[c]) ? cells[c] : textCell(cells[c]))));
 	}
 	return rows.map((row) => row.join(',') + '\r\n').join('');
 }
@@ -77,12 +81,23 @@ function counterpartyName(doc: Y.Doc, entry: LedgerEntry): string {
 	return party.kind === 'member' ? (memberName(doc, party.memberId) ?? party.memberId) : party.name;
 }
 
-/** Defuses formulas (=, +, -, @, and tab or CR that some spreadsheets skip), then quotes. */
+/**
+ * What a spreadsheet may run as a formula: a cell starting with =, +, - or @
+ * (or their full-width forms, which some read as the same), also after
+ * spaces or control characters that some readers drop first; and any cell
+ * starting with a control character (NUL, tab, CR, LF), whatever follows.
+ */
+/** An amount as `toDecimalString` writes it. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+const FORMULA_START = /^[\s\x00-\x1f\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\x00-\x1f]/;
+
+/** Defuses formulas with a leading apostrophe, then quotes, whatever the text. */
 export function textCell(value: string): string {
-	return quote(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+	return `"${(FORMULA_START.test(value) ? `'${value}` : value).replace(/"/g, '""')}"`;
 }
 
-/** Quotes a field holding a comma, a quote, CR or LF, doubling inner quotes. */
+/** Quotes a field holding a separator (comma or semicolon), a quote, CR or LF, doubling inner quotes. */
 export function quote(value: string): string {
-	return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+	return /[",;\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
