@@ -7,11 +7,11 @@ import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { MemberId } from '../domain/ids';
 import { LOCAL_ORIGIN } from '../domain/schema';
 import type { Identity, SpaceEntry } from './device';
 import { relayParams } from './keys';
 import { probeAccess, problemFromCloseCode, type RelayProblem } from './relay-access';
+import { watchPeers, type Peer } from './peers';
 import { addMark, parseMarks, unconfirmed, type Mark } from './pending';
 
 /** The relay's "stored" message: its state vector after a durable write (see sync-server/PROTOCOL.md). */
@@ -19,12 +19,6 @@ const MESSAGE_STORED = 8;
 const MAX_BACKOFF_MS = 15_000;
 
 export type Connection = 'offline' | 'connecting' | 'connected';
-
-export interface Peer {
-	clientId: number;
-	memberId: MemberId;
-	name: string;
-}
 
 export interface SyncStatus {
 	connection: Connection;
@@ -48,6 +42,7 @@ export class SpaceSession {
 	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [], problem: null };
 	private readonly listeners = new Set<() => void>();
 	private destroyed = false;
+	private stopPeers: () => void = () => {};
 
 	constructor(
 		private _entry: SpaceEntry,
@@ -105,6 +100,7 @@ export class SpaceSession {
 
 	destroy(): void {
 		this.destroyed = true;
+		this.stopPeers();
 		this.doc.off('update', this.onUpdate);
 		this.provider?.destroy();
 		void this.persistence.destroy();
@@ -154,8 +150,9 @@ export class SpaceSession {
 			id: this.identity.memberId,
 			name: this.identity.name
 		});
-		provider.awareness.on('change', () => {
-			if (current()) this.update({ peers: this.readPeers(provider) });
+		this.stopPeers();
+		this.stopPeers = watchPeers(this.doc, provider.awareness, (peers) => {
+			if (current()) this.update({ peers });
 		});
 	}
 
@@ -189,20 +186,6 @@ export class SpaceSession {
 			// A full storage only costs the count after a reload; the edits themselves are in IndexedDB.
 		}
 		this.update({ pending: this.marks.length });
-	}
-
-	private readPeers(provider: WebsocketProvider): Peer[] {
-		const peers: Peer[] = [];
-		for (const [clientId, state] of provider.awareness.getStates()) {
-			if (clientId === this.doc.clientID) continue;
-			const member: unknown = state['member'];
-			if (typeof member !== 'object' || member === null) continue;
-			const { id, name } = member as Record<string, unknown>;
-			if (typeof id === 'string' && typeof name === 'string') {
-				peers.push({ clientId, memberId: id as MemberId, name: name.slice(0, 80) });
-			}
-		}
-		return peers;
 	}
 
 	private update(change: Partial<SyncStatus>): void {
