@@ -51,6 +51,20 @@ function acceptsGzip(req: IncomingMessage): boolean {
 	return typeof accepted === 'string' && /\bgzip\b/.test(accepted);
 }
 
+/**
+ * Sent with every response of the app. The page carries its own Content-Security-Policy
+ * in a <meta> tag (hashes of its inline script); what a <meta> tag cannot say goes
+ * here: no framing (clickjacking), and no Referer, since the app's paths carry the space
+ * id. Browsers enforce both policies, so this one only repeats rules that cannot clash
+ * with the page's.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+	'Content-Security-Policy': "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+	'X-Frame-Options': 'DENY',
+	'Referrer-Policy': 'no-referrer',
+	'X-Content-Type-Options': 'nosniff'
+};
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const NO_CACHE = 'no-cache';
 
@@ -72,6 +86,7 @@ function cacheControl(urlPath: string): string | null {
 
 function plain(res: ServerResponse, status: number, text: string): void {
 	res.writeHead(status, {
+		...SECURITY_HEADERS,
 		'Content-Type': 'text/plain; charset=utf-8',
 		'Content-Length': Buffer.byteLength(text),
 		'Cache-Control': NO_CACHE
@@ -107,7 +122,7 @@ export function createStaticHandler(staticDir: string) {
 
 	return function serveStatic(req: IncomingMessage, res: ServerResponse, urlPath: string): void {
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
-			res.writeHead(405, { Allow: 'GET, HEAD' });
+			res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' });
 			res.end();
 			return;
 		}
@@ -142,8 +157,8 @@ function sendFile(
 	const extension = path.extname(file).toLowerCase();
 	const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
 	const headers: Record<string, string | number> = {
+		...SECURITY_HEADERS,
 		'Content-Type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
-		'X-Content-Type-Options': 'nosniff',
 		ETag: etag
 	};
 	const compressible = COMPRESSIBLE.has(extension);
