@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMark, parseMarks, unconfirmed } from './pending';
+import * as Y from 'yjs';
+import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
 describe('pending changes', () => {
 	it('counts marks the relay state has not reached', () => {
@@ -15,5 +16,49 @@ describe('pending changes', () => {
 		expect(parseMarks(null)).toEqual([]);
 		expect(parseMarks('{oops')).toEqual([]);
 		expect(parseMarks('[[1,2],["x",3],[4],[5,6]]')).toEqual([[1, 2], [5, 6]]);
+	});
+});
+
+describe('changes lost with the browser data', () => {
+	/** A device's edits, each leaving its mark as the session does. */
+	function edits(doc: Y.Doc, count: number): Mark[] {
+		let marks: Mark[] = [];
+		for (let i = 0; i < count; i++) {
+			doc.getMap('resources').set(`r${i}`, i);
+			marks = addMark(marks, doc.clientID, Y.getState(doc.store, doc.clientID));
+		}
+		return marks;
+	}
+	const stateIn = (doc: Y.Doc) => (client: number) => Y.getState(doc.store, client);
+
+	it('keeps the marks whose change the loaded copy holds', () => {
+		const before = new Y.Doc();
+		const marks = edits(before, 3);
+		const reloaded = new Y.Doc();
+		Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(before));
+		expect(lostMarks(marks, stateIn(reloaded))).toEqual({ kept: marks, lost: [] });
+	});
+
+	it('finds every mark lost when the copy came back empty', () => {
+		const before = new Y.Doc();
+		const marks = edits(before, 2);
+		const fresh = new Y.Doc();
+		expect(lostMarks(marks, stateIn(fresh))).toEqual({ kept: [], lost: marks });
+	});
+
+	it('finds the later marks lost when the copy stops short of them', () => {
+		const before = new Y.Doc();
+		const saved = edits(before, 2);
+		const stored = Y.encodeStateAsUpdate(before);
+		const unsaved = edits(before, 2);
+		const reloaded = new Y.Doc();
+		Y.applyUpdate(reloaded, stored);
+		// Another writer's marks are judged by its own clock.
+		const other = new Y.Doc();
+		const theirs = edits(other, 1);
+		Y.applyUpdate(reloaded, Y.encodeStateAsUpdate(other));
+		const result = lostMarks([...saved, ...unsaved, ...theirs], stateIn(reloaded));
+		expect(result.kept).toEqual([...saved, ...theirs]);
+		expect(result.lost).toEqual(unsaved);
 	});
 });

@@ -4,6 +4,11 @@
  * its state vector once it has stored updates durably; a mark is confirmed when
  * that vector reaches its clock. Marks are kept on the device so a reload while
  * offline still shows what is waiting.
+ *
+ * Marks live in localStorage, the changes in IndexedDB: the browser can lose
+ * the second and keep the first (site data cleared for one store, eviction
+ * under storage pressure). A mark whose change is no longer in the copy loaded
+ * from IndexedDB can never be confirmed: that change is lost.
  */
 export type Mark = readonly [client: number, clock: number];
 
@@ -13,6 +18,18 @@ export function addMark(marks: readonly Mark[], client: number, clock: number): 
 
 export function unconfirmed(marks: readonly Mark[], relayState: ReadonlyMap<number, number>): Mark[] {
 	return marks.filter(([client, clock]) => (relayState.get(client) ?? 0) < clock);
+}
+
+/**
+ * Splits marks by whether the loaded copy still holds their change: `stateOf`
+ * gives the clock the document has reached for a writer (0 when it has nothing
+ * of it, as `Y.getState` does).
+ */
+export function lostMarks(marks: readonly Mark[], stateOf: (client: number) => number): { kept: Mark[]; lost: Mark[] } {
+	const kept: Mark[] = [];
+	const lost: Mark[] = [];
+	for (const mark of marks) (stateOf(mark[0]) < mark[1] ? lost : kept).push(mark);
+	return { kept, lost };
 }
 
 export function parseMarks(raw: string | null): Mark[] {

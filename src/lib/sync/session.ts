@@ -12,7 +12,7 @@ import type { Identity, SpaceEntry } from './device';
 import { relayParams } from './keys';
 import { probeAccess, problemFromCloseCode, type RelayProblem } from './relay-access';
 import { watchPeers, type Peer } from './peers';
-import { addMark, parseMarks, unconfirmed, type Mark } from './pending';
+import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
 /** The relay's "stored" message: its state vector after a durable write (see sync-server/PROTOCOL.md). */
 const MESSAGE_STORED = 8;
@@ -30,6 +30,8 @@ export interface SyncStatus {
 	peers: Peer[];
 	/** The relay's reason for not syncing, when it gave one. */
 	problem: RelayProblem | null;
+	/** Local changes found lost with the browser's data before the relay had them; 0 once the person has read it. */
+	lost: number;
 }
 
 export class SpaceSession {
@@ -39,7 +41,7 @@ export class SpaceSession {
 	private readonly persistence: IndexeddbPersistence;
 	private provider: WebsocketProvider | null = null;
 	private marks: Mark[];
-	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [], problem: null };
+	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [], problem: null, lost: 0 };
 	private readonly listeners = new Set<() => void>();
 	private destroyed = false;
 	private stopPeers: () => void = () => {};
@@ -53,6 +55,7 @@ export class SpaceSession {
 		this.loaded = this.persistence.whenSynced.then(() => undefined);
 		this.marks = parseMarks(storage.getItem(this.marksKey));
 		this.status.pending = this.marks.length;
+		void this.loaded.then(this.dropLostMarks);
 		this.doc.on('update', this.onUpdate);
 		void this.connect();
 	}
@@ -111,6 +114,25 @@ export class SpaceSession {
 	private get marksKey(): string {
 		return `passerelle:pending:${this._entry.id}`;
 	}
+
+	/** The person has read that changes were lost. */
+	dismissLost(): void {
+		this.update({ lost: 0 });
+	}
+
+	/**
+	 * Once the local copy has loaded, a mark whose change it lacks can never be
+	 * confirmed: the change went with the browser's data before reaching the
+	 * relay. Say so once, and stop counting it as waiting.
+	 */
+	private readonly dropLostMarks = (): void => {
+		if (this.destroyed) return;
+		const { kept, lost } = lostMarks(this.marks, (client) => Y.getState(this.doc.store, client));
+		if (lost.length === 0) return;
+		this.marks = kept;
+		this.saveMarks();
+		this.update({ lost: this.status.lost + lost.length });
+	};
 
 	private async connect(): Promise<void> {
 		const entry = this._entry;
