@@ -64,8 +64,24 @@ export function activityArray(doc: Y.Doc): Y.Array<unknown> {
 	return doc.getArray('activity');
 }
 
-/** Building blocks for entity schemas, shared by every aggregate. */
-export const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+/**
+ * Bidirectional embedding, override and isolate controls, and the invisible
+ * direction marks. A name holding U+202E reverses the text shown after it
+ * ("Bob" followed by a reversed "gpj.exe"); right-to-left names are written
+ * correctly without any of them, so reading drops them from every text.
+ */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function withoutBidiControls(value: string): string {
+	return value.replace(BIDI_CONTROLS, '');
+}
+
+/**
+ * Building blocks for entity schemas, shared by every aggregate. Text is
+ * checked against its maximum as stored (a megabyte name is refused before
+ * any work on it), then cleared of direction controls.
+ */
+export const text = (max: number) => v.pipe(v.string(), v.maxLength(max), v.transform(withoutBidiControls));
 export const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const idString = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
 export const isoDate = v.pipe(v.string(), v.isoDate());

@@ -93,8 +93,9 @@ export function listMembers(doc: Y.Doc): ReadResult<Member> {
 	return { items: members, unreadable };
 }
 
+/** A member's name as the schema reads it: bounded, without direction controls; null when it does not read. */
 export function memberName(doc: Y.Doc, id: string): string | null {
 	const member = membersMap(doc).get(id);
-	const name = member instanceof Y.Map ? member.get('name') : undefined;
-	return typeof name === 'string' ? name : null;
+	const parsed = v.safeParse(MemberSchema.entries.name, member instanceof Y.Map ? member.get('name') : undefined);
+	return parsed.success ? parsed.output : null;
 }

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { randomToken } from '../domain/ids';
+import { withoutBidiControls } from '../domain/schema';
 import type { SpaceId } from '../domain/ids';
 
 export type Access = 'member' | 'read';
@@ -25,7 +26,7 @@ const InviteSchema = v.object({
 	spaceId: token,
 	secret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
 	relayUrl: v.pipe(v.string(), v.url(), v.regex(/^wss?:\/\//)),
-	name: v.optional(v.pipe(v.string(), v.maxLength(120)), ''),
+	name: v.optional(v.pipe(v.string(), v.maxLength(120), v.transform(withoutBidiControls)), ''),
 	access: v.optional(v.picklist(['m', 'r']), 'm')
 });
 
