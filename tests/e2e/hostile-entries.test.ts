@@ -66,7 +66,8 @@ describe('entries no form would write', () => {
 		await app.addResource({ kind: 'Matériel', name: 'Perceuse' });
 		await app.waitSynced();
 
-		const parsed = parseInvite(await app.inviteLink());
+		const invite = await app.inviteLink();
+		const parsed = parseInvite(invite);
 		if (!parsed.ok) throw new Error('invite did not parse');
 		const { spaceId, secret } = parsed.invite;
 		const doc = new Y.Doc();
@@ -116,6 +117,23 @@ describe('entries no form would write', () => {
 				await page.getByRole('link', { name: section, exact: true }).click();
 				await page.getByRole('heading', { name: 'Atelier GKN', level: 1 }).waitFor();
 			}
+
+			// The copy kept on the device loads again with the entry in it.
+			await page.goto(`http://127.0.0.1:${relay.port}/s/${spaceId}`);
+			await app.resource('Perceuse').waitFor();
+			await page.getByText("1 entrée n'a pas pu être lue et est ignorée.").waitFor();
+			await page.getByRole('heading', { name: 'Atelier GKN', level: 1 }).waitFor();
+
+			// A new device still joins, and sees the same.
+			const newcomer = await newDevice(browser, 'it-IT');
+			const pageB = await newcomer.newPage();
+			await pageB.goto(invite);
+			await pageB.getByLabel('Il tuo nome').fill('Bruno');
+			await pageB.getByRole('button', { name: 'Unisciti' }).click();
+			await pageB.waitForURL(/\/s\//);
+			await pageB.getByRole('article', { name: 'Perceuse', exact: true }).waitFor();
+			await pageB.getByText('1 voce non è leggibile ed è ignorata.').waitFor();
+			await pageB.getByRole('heading', { name: 'Atelier GKN', level: 1 }).waitFor();
 		} finally {
 			rogue.destroy();
 		}
