@@ -19,6 +19,31 @@ function today(): string {
 	return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+/** The cells of one CSV row (RFC 4180), unquoted. */
+function cells(row: string): string[] {
+	const out: string[] = [];
+	let i = 0;
+	for (;;) {
+		let cell = '';
+		if (row[i] === '"') {
+			for (i++; i < row.length; i++) {
+				if (row[i] === '"' && row[i + 1] === '"') cell += row[i++];
+				else if (row[i] === '"') break;
+				else cell += row[i];
+			}
+			i++;
+		} else {
+			const end = row.indexOf(',', i);
+			const stop = end === -1 ? row.length : end;
+			cell = row.slice(i, stop);
+			i = stop;
+		}
+		out.push(cell);
+		if (row[i] !== ',') return out;
+		i++;
+	}
+}
+
 async function joinAs(page: Page, link: string, name: string): Promise<void> {
 	await page.goto(link);
 	await page.getByLabel('Votre nom').fill(name);
@@ -164,11 +189,13 @@ describe('money: funds, dues, ledger and export', () => {
 		const all = await money.exportCsv();
 		expect(all.name).toMatch(/^atelier-ecritures-\d{4}-\d{2}-\d{2}\.csv$/);
 		const rows = all.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+		// Every text cell is quoted; the amount alone is a bare number.
 		expect(rows[0]).toBe(
-			"Identifiant,Date,Fonds,Sens,Montant,Monnaie,Catégorie,\"De qui, à qui\",Note,Poste du budget,Besoin,Décision,Virement,Annule,Annulée par,Enregistrée le,Enregistrée par"
+			'"Identifiant","Date","Fonds","Sens","Montant","Monnaie","Catégorie","De qui, à qui","Note","Poste du budget","Besoin","Décision","Virement","Annule","Annulée par","Enregistrée le","Enregistrée par"'
 		);
 		expect(rows).toHaveLength(4);
-		const byAmount = new Map(rows.slice(1).map((row) => [row.split(',')[4], row.split(',')]));
+		expect(rows[1]).toMatch(/^"[^"]+","\d{4}-\d{2}-\d{2}","Caisse","(in|out)",-?\d+\.\d{2},"EUR",/);
+		const byAmount = new Map(rows.slice(1).map((row) => [cells(row)[4], cells(row)]));
 		expect([...byAmount.keys()].sort()).toEqual(['-4.50', '10.00', '4.50']);
 		const purchase = byAmount.get('-4.50')!;
 		const reversal = byAmount.get('4.50')!;
