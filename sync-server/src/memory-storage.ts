@@ -1,9 +1,10 @@
 // The in-memory twin of the SQLite store, for unit tests and for trying the relay
 // without a disk. Same contract, no durability.
-import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
+import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from './storage.js';
 
 interface MemoryRoom {
 	access: RoomAccess;
+	createdAt: number;
 	lastSeq: number;
 	stored: StoredRoom;
 }
@@ -14,12 +15,18 @@ export class MemoryStorage implements RoomStorage {
 	/** Tests flip this to see how the relay behaves when writes fail. */
 	failWrites = false;
 
-	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
+	async claimRoom(
+		roomId: string,
+		tokenHash: string,
+		readonlyTokenHash: string | null = null,
+		recoveryHash: string | null = null
+	): Promise<RoomAccess> {
 		this.#assertOpen();
 		let room = this.#rooms.get(roomId);
 		if (room === undefined) {
 			room = {
-				access: { tokenHash, readonlyTokenHash },
+				access: { tokenHash, readonlyTokenHash, recoveryHash },
+				createdAt: Date.now(),
 				lastSeq: 0,
 				stored: { snapshot: null, updates: [] }
 			};
@@ -42,12 +49,23 @@ export class MemoryStorage implements RoomStorage {
 		return { ...room.access };
 	}
 
-	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
+	async replaceAccess(roomId: string, expectedTokenHash: string, next: TokenHashes): Promise<boolean> {
 		this.#assertOpen();
 		const room = this.#rooms.get(roomId);
 		if (room === undefined || room.access.tokenHash !== expectedTokenHash) return false;
-		room.access = { ...next };
+		room.access = { tokenHash: next.tokenHash, readonlyTokenHash: next.readonlyTokenHash, recoveryHash: room.access.recoveryHash };
 		return true;
+	}
+
+	async deleteUnusedRooms(createdBefore: number, keep: (roomId: string) => boolean): Promise<string[]> {
+		this.#assertOpen();
+		const deleted: string[] = [];
+		for (const [roomId, room] of this.#rooms) {
+			if (room.createdAt >= createdBefore || room.lastSeq > 0 || keep(roomId)) continue;
+			this.#rooms.delete(roomId);
+			deleted.push(roomId);
+		}
+		return deleted;
 	}
 
 	async loadRoom(roomId: string): Promise<StoredRoom> {

@@ -5,9 +5,10 @@
 //   3  the update log is clustered on (room, seq) (WITHOUT ROWID): an append writes one
 //      b-tree page instead of a table page and an index page; rooms.last_seq is no
 //      longer kept up to date on every append (see lastSeq in sqlite-storage.ts)
+//   4  rooms.recovery_hash: the hash of the recovery token the room id commits to
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const UPDATES_TABLE = (name: string) => `
 CREATE TABLE IF NOT EXISTS ${name} (
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS rooms (
 	id TEXT PRIMARY KEY,
 	token_hash TEXT NOT NULL,
 	readonly_token_hash TEXT,
+	recovery_hash TEXT,
 	-- Sequence numbers up to here are taken; the log and the snapshot may reach further.
 	last_seq INTEGER NOT NULL DEFAULT 0,
 	created_at INTEGER NOT NULL
@@ -51,6 +53,11 @@ export function prepareSchema(db: Database.Database): void {
 }
 
 function migrate(db: Database.Database): void {
+	const roomColumns = db.prepare<[], { name: string }>('PRAGMA table_info(rooms)').all();
+	if (!roomColumns.some((column) => column.name === 'recovery_hash')) {
+		// Rooms claimed before have none: they are recovered by no one, as before.
+		db.exec('ALTER TABLE rooms ADD COLUMN recovery_hash TEXT');
+	}
 	const columns = db.prepare<[], { name: string }>('PRAGMA table_info(snapshots)').all();
 	if (!columns.some((column) => column.name === 'state_vector')) {
 		// Snapshots written before have none: their rooms load with a merge, as they did.

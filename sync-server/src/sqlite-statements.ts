@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 export interface AccessRow {
 	token_hash: string;
 	readonly_token_hash: string | null;
+	recovery_hash: string | null;
 }
 export interface UpdateRow {
 	seq: number;
@@ -18,7 +19,7 @@ export interface SnapshotRow {
 export function prepareStatements(db: Database.Database) {
 	return {
 		claim: db.prepare(
-			`INSERT INTO rooms (id, token_hash, readonly_token_hash, created_at) VALUES (?, ?, ?, ?)
+			`INSERT INTO rooms (id, token_hash, readonly_token_hash, recovery_hash, created_at) VALUES (?, ?, ?, ?, ?)
 			 ON CONFLICT(id) DO NOTHING`
 		),
 		setReadonly: db.prepare(
@@ -28,7 +29,18 @@ export function prepareStatements(db: Database.Database) {
 			'UPDATE rooms SET token_hash = ?, readonly_token_hash = ? WHERE id = ? AND token_hash = ?'
 		),
 		access: db.prepare<[string], AccessRow>(
-			'SELECT token_hash, readonly_token_hash FROM rooms WHERE id = ?'
+			'SELECT token_hash, readonly_token_hash, recovery_hash FROM rooms WHERE id = ?'
+		),
+		// Never written: no entry in the log, no snapshot, no sequence number ever taken.
+		unusedRooms: db.prepare<[number], { id: string }>(
+			`SELECT id FROM rooms WHERE created_at < ? AND last_seq = 0
+			 AND NOT EXISTS (SELECT 1 FROM updates WHERE room_id = rooms.id)
+			 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE room_id = rooms.id)`
+		),
+		deleteUnusedRoom: db.prepare(
+			`DELETE FROM rooms WHERE id = ? AND last_seq = 0
+			 AND NOT EXISTS (SELECT 1 FROM updates WHERE room_id = rooms.id)
+			 AND NOT EXISTS (SELECT 1 FROM snapshots WHERE room_id = rooms.id)`
 		),
 		snapshot: db.prepare<[string], SnapshotRow>(
 			'SELECT seq_upto, data, state_vector FROM snapshots WHERE room_id = ?'

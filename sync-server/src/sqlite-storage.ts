@@ -13,8 +13,8 @@ import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
 import { Journal, type JournalRecord } from './journal.js';
 import { JournalFolder, type FoldObserver } from './journal-folder.js';
 import { prepareSchema } from './sqlite-schema.js';
-import { prepareStatements } from './sqlite-statements.js';
-import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom } from './storage.js';
+import { prepareStatements, type AccessRow } from './sqlite-statements.js';
+import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from './storage.js';
 
 /**
  * - `background` (default): an append is one write to the update journal, folded into
@@ -139,6 +139,17 @@ export class SqliteStorage implements RoomStorage {
 				});
 				return { seqs, last };
 			}),
+			deleteUnused: db.transaction((createdBefore: number, keep: (roomId: string) => boolean): string[] => {
+				const deleted: string[] = [];
+				for (const { id } of statements.unusedRooms.all(createdBefore)) {
+					// An append still in the journal has taken a sequence number here already.
+					if (keep(id) || (this.#lastSeqs.get(id) ?? 0) > 0) continue;
+					if (statements.deleteUnusedRoom.run(id).changes === 0) continue;
+					this.#lastSeqs.delete(id);
+					deleted.push(id);
+				}
+				return deleted;
+			}),
 			snapshot: db.transaction((roomId: string, snapshot: Snapshot): CompactionResult | null => {
 				const last = this.#lastSeq(roomId);
 				if (snapshot.seqUpto > last) {
@@ -165,14 +176,29 @@ export class SqliteStorage implements RoomStorage {
 		if (journal !== this.#journal) journal.close();
 	}
 
-	async claimRoom(roomId: string, tokenHash: string, readonlyTokenHash: string | null = null): Promise<RoomAccess> {
-		if (this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, Date.now()).changes > 0) this.#wrote(1);
+	async claimRoom(
+		roomId: string,
+		tokenHash: string,
+		readonlyTokenHash: string | null = null,
+		recoveryHash: string | null = null
+	): Promise<RoomAccess> {
+		const claimed = this.#statements.claim.run(roomId, tokenHash, readonlyTokenHash, recoveryHash, Date.now());
+		if (claimed.changes > 0) this.#wrote(1);
 		return this.#access(roomId);
 	}
 
 	async roomAccess(roomId: string): Promise<RoomAccess | null> {
 		const row = this.#statements.access.get(roomId);
-		return row === undefined ? null : { tokenHash: row.token_hash, readonlyTokenHash: row.readonly_token_hash };
+		return row === undefined ? null : accessOf(row);
+	}
+
+	async deleteUnusedRooms(createdBefore: number, keep: (roomId: string) => boolean): Promise<string[]> {
+		// Whatever waits in the journal is in the log first, so that a room written a moment
+		// ago is seen as written.
+		await this.#folder?.settled();
+		const deleted = this.#transactions.deleteUnused.immediate(createdBefore, keep);
+		if (deleted.length > 0) this.#wrote(1 + Math.floor(deleted.length / 50));
+		return deleted;
 	}
 
 	async setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess> {
@@ -180,7 +206,7 @@ export class SqliteStorage implements RoomStorage {
 		return this.#access(roomId);
 	}
 
-	async replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean> {
+	async replaceAccess(roomId: string, expectedTokenHash: string, next: TokenHashes): Promise<boolean> {
 		const result = this.#statements.replaceAccess.run(next.tokenHash, next.readonlyTokenHash, roomId, expectedTokenHash);
 		if (result.changes === 1) this.#wrote(1);
 		return result.changes === 1;
@@ -316,7 +342,7 @@ export class SqliteStorage implements RoomStorage {
 	#access(roomId: string): RoomAccess {
 		const row = this.#statements.access.get(roomId);
 		if (row === undefined) throw new Error(`room ${roomId} is not claimed`);
-		return { tokenHash: row.token_hash, readonlyTokenHash: row.readonly_token_hash };
+		return accessOf(row);
 	}
 
 	#read(roomId: string): StoredRoom {
@@ -339,6 +365,10 @@ export class SqliteStorage implements RoomStorage {
 			updates
 		};
 	}
+}
+
+function accessOf(row: AccessRow): RoomAccess {
+	return { tokenHash: row.token_hash, readonlyTokenHash: row.readonly_token_hash, recoveryHash: row.recovery_hash };
 }
 
 /**

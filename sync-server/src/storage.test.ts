@@ -40,8 +40,8 @@ describe.each([
 ])('%s storage', (_name, create) => {
 	test('the first token hash claims a room and stays', async () => {
 		const storage = create();
-		expect(await storage.claimRoom('room-a', 'aa')).toEqual({ tokenHash: 'aa', readonlyTokenHash: null });
-		expect(await storage.claimRoom('room-a', 'bb')).toEqual({ tokenHash: 'aa', readonlyTokenHash: null });
+		expect(await storage.claimRoom('room-a', 'aa')).toEqual({ tokenHash: 'aa', readonlyTokenHash: null, recoveryHash: null });
+		expect(await storage.claimRoom('room-a', 'bb')).toEqual({ tokenHash: 'aa', readonlyTokenHash: null, recoveryHash: null });
 		expect((await storage.claimRoom('room-b', 'bb')).tokenHash).toBe('bb');
 		await storage.close();
 	});
@@ -49,11 +49,11 @@ describe.each([
 	test('a claim can carry a read-only hash; a later one is recorded only where none exists', async () => {
 		const storage = create();
 		expect(await storage.roomAccess('r')).toBeNull();
-		expect(await storage.claimRoom('r', 'aa', 'ro')).toEqual({ tokenHash: 'aa', readonlyTokenHash: 'ro' });
-		expect(await storage.setReadonlyToken('r', 'other')).toEqual({ tokenHash: 'aa', readonlyTokenHash: 'ro' });
+		expect(await storage.claimRoom('r', 'aa', 'ro')).toEqual({ tokenHash: 'aa', readonlyTokenHash: 'ro', recoveryHash: null });
+		expect(await storage.setReadonlyToken('r', 'other')).toEqual({ tokenHash: 'aa', readonlyTokenHash: 'ro', recoveryHash: null });
 		await storage.claimRoom('s', 'bb');
-		expect(await storage.setReadonlyToken('s', 'ro2')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2' });
-		expect(await storage.roomAccess('s')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2' });
+		expect(await storage.setReadonlyToken('s', 'ro2')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2', recoveryHash: null });
+		expect(await storage.roomAccess('s')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2', recoveryHash: null });
 		await expect(storage.setReadonlyToken('nobody', 'x')).rejects.toThrow();
 		await storage.close();
 	});
@@ -63,10 +63,35 @@ describe.each([
 		await storage.claimRoom('r', 'aa', 'ro');
 		expect(await storage.replaceAccess('r', 'wrong', { tokenHash: 'bb', readonlyTokenHash: null })).toBe(false);
 		expect(await storage.replaceAccess('r', 'aa', { tokenHash: 'bb', readonlyTokenHash: null })).toBe(true);
-		expect(await storage.roomAccess('r')).toEqual({ tokenHash: 'bb', readonlyTokenHash: null });
+		expect(await storage.roomAccess('r')).toEqual({ tokenHash: 'bb', readonlyTokenHash: null, recoveryHash: null });
 		// The second of two racing rotations from the same old token loses.
 		expect(await storage.replaceAccess('r', 'aa', { tokenHash: 'cc', readonlyTokenHash: 'x' })).toBe(false);
 		expect(await storage.replaceAccess('nobody', 'aa', { tokenHash: 'cc', readonlyTokenHash: null })).toBe(false);
+		await storage.close();
+	});
+
+	test('a recovery hash is set by the claim and kept through a rotation', async () => {
+		const storage = create();
+		await storage.claimRoom('r', 'aa', 'ro', 'rec');
+		expect(await storage.replaceAccess('r', 'aa', { tokenHash: 'bb', readonlyTokenHash: 'ro2' })).toBe(true);
+		expect(await storage.roomAccess('r')).toEqual({ tokenHash: 'bb', readonlyTokenHash: 'ro2', recoveryHash: 'rec' });
+		await storage.close();
+	});
+
+	test('rooms claimed long ago that never stored anything are deleted, others kept', async () => {
+		const storage = create();
+		for (const room of ['empty', 'written', 'loaded', 'compacted']) await storage.claimRoom(room, 'h');
+		const [update] = textUpdates(['a']);
+		await storage.appendUpdate('written', update!);
+		await storage.appendUpdate('compacted', update!);
+		await storage.writeSnapshot('compacted', { seqUpto: 1, data: update!, stateVector: null });
+		// Claimed now: not old enough.
+		expect(await storage.deleteUnusedRooms(Date.now() - 60_000, () => false)).toEqual([]);
+		const later = Date.now() + 1000;
+		expect(await storage.deleteUnusedRooms(later, (room) => room === 'loaded')).toEqual(['empty']);
+		expect(await storage.roomAccess('empty')).toBeNull();
+		for (const room of ['written', 'loaded', 'compacted']) expect(await storage.roomAccess(room)).not.toBeNull();
+		expect(storedUpdates(await storage.loadRoom('written'))).toHaveLength(1);
 		await storage.close();
 	});
 
@@ -240,10 +265,12 @@ test('a SQLite file of the first schema is brought up to date, its snapshots kep
 	expect(loaded.snapshot).toEqual({ seqUpto: 1, data: updates[0], stateVector: null });
 	expect(wordsOf(storedUpdates(loaded))).toEqual(['old', 'new']);
 	expect(await storage.appendUpdate('r', updates[1]!)).toBe(3);
+	// Claimed before recovery existed: no recovery hash.
+	expect(await storage.roomAccess('r')).toEqual({ tokenHash: 'h', readonlyTokenHash: null, recoveryHash: null });
 	await storage.close();
 	const file = new Database(join(dir, 'relay.sqlite'), { readonly: true });
 	const table = file.prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'updates'").get();
 	expect(table?.sql).toMatch(/WITHOUT ROWID/);
-	expect(file.pragma('user_version', { simple: true })).toBe(3);
+	expect(file.pragma('user_version', { simple: true })).toBe(4);
 	file.close();
 });

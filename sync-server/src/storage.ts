@@ -11,7 +11,16 @@ export interface RoomAccess {
 	tokenHash: string;
 	/** SHA-256 (hex) of the read-only token, once a member has made one known. */
 	readonlyTokenHash: string | null;
+	/**
+	 * SHA-256 (hex) of the collective's recovery token, to which the room id commits; null
+	 * for a room whose id commits to nothing (spaces created before recovery existed).
+	 * Set by the claim, never changed afterwards: a rotation with this token always wins.
+	 */
+	recoveryHash: string | null;
 }
+
+/** The hashes a rotation replaces. */
+export type TokenHashes = Pick<RoomAccess, 'tokenHash' | 'readonlyTokenHash'>;
 
 export interface StoredUpdate {
 	seq: number;
@@ -52,9 +61,15 @@ export interface Append {
 export interface RoomStorage {
 	/**
 	 * Returns the room's access record, creating it with these hashes if the room is
-	 * unknown. The caller compares hashes: a room is claimed by its first token.
+	 * unknown. The caller decides beforehand whether a claim is allowed (access.ts), and
+	 * compares hashes afterwards: of two claims racing, the first one stays.
 	 */
-	claimRoom(roomId: string, tokenHash: string, readonlyTokenHash?: string | null): Promise<RoomAccess>;
+	claimRoom(
+		roomId: string,
+		tokenHash: string,
+		readonlyTokenHash?: string | null,
+		recoveryHash?: string | null
+	): Promise<RoomAccess>;
 	/** The room's access record, or null for a room nobody has claimed. Creates nothing. */
 	roomAccess(roomId: string): Promise<RoomAccess | null>;
 	/**
@@ -63,10 +78,15 @@ export interface RoomStorage {
 	 */
 	setReadonlyToken(roomId: string, readonlyTokenHash: string): Promise<RoomAccess>;
 	/**
-	 * Replaces both hashes, if the member hash is still `expectedTokenHash` (two rotations
-	 * racing cannot both win). Returns false when it was not, or the room is unknown.
+	 * Replaces both token hashes, if the member hash is still `expectedTokenHash` (two
+	 * rotations racing cannot both win). The recovery hash stays as it is. Returns false when it was not, or the room is unknown.
 	 */
-	replaceAccess(roomId: string, expectedTokenHash: string, next: RoomAccess): Promise<boolean>;
+	replaceAccess(roomId: string, expectedTokenHash: string, next: TokenHashes): Promise<boolean>;
+	/**
+	 * Deletes the rooms claimed before `createdBefore` (ms since the epoch) that never stored
+	 * anything, except those `keep` names (rooms in memory). Returns the ids deleted.
+	 */
+	deleteUnusedRooms(createdBefore: number, keep: (roomId: string) => boolean): Promise<string[]>;
 	loadRoom(roomId: string): Promise<StoredRoom>;
 	/**
 	 * Appends updates, of one room or several, all or none: one transaction. Resolves with
