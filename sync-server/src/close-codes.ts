@@ -14,12 +14,22 @@ export const CLOSE_POLICY_VIOLATION = 1008;
 export const CLOSE_MESSAGE_TOO_BIG = 1009;
 export const CLOSE_INTERNAL_ERROR = 1011;
 
+/**
+ * A room nobody holds, and this connection may not claim it: it lacks the member and read
+ * tokens, or the claim secret the room id commits to. A member device can claim it later.
+ */
+export const CLOSE_CLAIM_REFUSED = 4401;
+/** A room nobody holds, on a relay that wants its claim key for every new room. */
+export const CLOSE_CLAIM_KEY_REQUIRED = 4402;
 /** The token this connection was opened with has been replaced. */
 export const CLOSE_TOKEN_ROTATED = 4403;
 /** The update would make the room's document larger than the relay allows. */
 export const CLOSE_ROOM_TOO_LARGE = 4413;
 
-/** Too many messages on this connection, or too many connections from one address. */
+/**
+ * Too many messages on this connection, too many connections from one address, or too
+ * many new rooms from one address in the last hour (reason says which).
+ */
 export const CLOSE_RATE_LIMITED = 4529;
 /** The relay holds as many rooms in memory as it may; try again later. */
 export const CLOSE_RELAY_BUSY = 4503;

@@ -21,8 +21,12 @@ test('defaults when nothing is set', () => {
 		messagesPerSecond: 200,
 		messageBurst: 1000,
 		maxConnectionsPerAddress: 200,
-		maxLoadedRooms: 10_000
+		maxLoadedRooms: 10_000,
+		maxNewRoomsPerAddress: 20,
+		maxHttpSocketsPerAddress: 256
 	});
+	expect(config.claimKey).toBeNull();
+	expect(config.unusedRoomExpiryMs).toBe(24 * 60 * 60 * 1000);
 });
 
 test('reads every variable, sizes with or without a unit', () => {
@@ -40,7 +44,11 @@ test('reads every variable, sizes with or without a unit', () => {
 			MAX_LOADED_ROOMS: '500',
 			SYNC_CHUNK_BYTES: '65536',
 			DISK_SYNC_INTERVAL_MS: '0',
-			TRUST_PROXY: '127.0.0.1,::1'
+			TRUST_PROXY: '127.0.0.1,::1',
+			MAX_NEW_ROOMS_PER_ADDRESS: '5',
+			MAX_HTTP_SOCKETS_PER_ADDRESS: '32',
+			CLAIM_KEY: 'usine-occupee_2026-cle-du-site',
+			UNUSED_ROOM_EXPIRY_HOURS: '2'
 		},
 		'/srv/app'
 	);
@@ -57,7 +65,11 @@ test('reads every variable, sizes with or without a unit', () => {
 		maxLoadedRooms: 500,
 		syncChunkBytes: 65536,
 		diskSyncIntervalMs: 0,
-		trustedProxies: ['127.0.0.1', '::1']
+		trustedProxies: ['127.0.0.1', '::1'],
+		maxNewRoomsPerAddress: 5,
+		maxHttpSocketsPerAddress: 32,
+		claimKey: 'usine-occupee_2026-cle-du-site',
+		unusedRoomExpiryMs: 2 * 60 * 60 * 1000
 	});
 });
 
@@ -70,7 +82,11 @@ test.each([
 	['MESSAGE_BURST', '0'],
 	['MAX_LOADED_ROOMS', '-1'],
 	['DISK_SYNC_INTERVAL_MS', '5000'],
-	['TRUST_PROXY', 'my-proxy']
+	['TRUST_PROXY', 'my-proxy'],
+	['CLAIM_KEY', 'short'],
+	['CLAIM_KEY', 'with space and more than sixteen'],
+	['MAX_NEW_ROOMS_PER_ADDRESS', 'many'],
+	['UNUSED_ROOM_EXPIRY_HOURS', '-3']
 ])('refuses %s=%s, naming the variable', (name, value) => {
 	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);
 });

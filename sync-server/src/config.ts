@@ -15,6 +15,9 @@ export interface RelayConfig extends RelayLimits {
 	diskSyncIntervalMs: number;
 	/** Reverse proxies whose X-Forwarded-For names the client (see client-address.ts). */
 	trustedProxies: string[];
+	/** The key every claim of a new room must present, or null (anyone may claim). */
+	claimKey: string | null;
+	unusedRoomExpiryMs: number;
 }
 
 const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -41,6 +44,16 @@ function bytes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 	return size;
 }
 
+/** CLAIM_KEY travels in a WebSocket header: it must be a header token, and long enough not to be guessed. */
+function claimKey(env: NodeJS.ProcessEnv): string | null {
+	const value = env['CLAIM_KEY'];
+	if (value === undefined || value === '') return null;
+	if (!/^[A-Za-z0-9_-]{16,256}$/.test(value)) {
+		throw new Error('CLAIM_KEY must be 16 to 256 letters, digits, "-" or "_"');
+	}
+	return value;
+}
+
 /** `appRoot` is where `npm run build` puts the app by default (the repository root). */
 export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayConfig {
 	return {
@@ -56,6 +69,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayCon
 		maxLoadedRooms: integer(env, 'MAX_LOADED_ROOMS', DEFAULT_LIMITS.maxLoadedRooms),
 		syncChunkBytes: bytes(env, 'SYNC_CHUNK_BYTES', 1024 * 1024),
 		diskSyncIntervalMs: integer(env, 'DISK_SYNC_INTERVAL_MS', DEFAULT_DISK_SYNC_INTERVAL_MS, 0, 1000),
-		trustedProxies: [...parseTrustedProxies(env['TRUST_PROXY'])]
+		trustedProxies: [...parseTrustedProxies(env['TRUST_PROXY'])],
+		maxNewRoomsPerAddress: integer(env, 'MAX_NEW_ROOMS_PER_ADDRESS', DEFAULT_LIMITS.maxNewRoomsPerAddress),
+		maxHttpSocketsPerAddress: integer(env, 'MAX_HTTP_SOCKETS_PER_ADDRESS', DEFAULT_LIMITS.maxHttpSocketsPerAddress),
+		claimKey: claimKey(env),
+		unusedRoomExpiryMs: integer(env, 'UNUSED_ROOM_EXPIRY_HOURS', 24, 0, 24 * 365) * 60 * 60 * 1000
 	};
 }

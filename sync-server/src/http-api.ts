@@ -69,15 +69,17 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 	}
 
 	/**
-	 * GET /sync/<roomId>?token=… without an Upgrade header: the checks of the upgrade,
+	 * GET /sync/<roomId> with `Authorization: Bearer <token>` (or ?token=…), without an Upgrade header: the checks of the upgrade,
 	 * answered in plain HTTP, because a browser sees only close code 1006 when an upgrade
 	 * is refused. Says whether the token would be let in, never a byte of the document.
 	 */
 	async function probeAccess(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		// The token in an Authorization header makes a browser ask first.
+		if (req.method === 'OPTIONS') return answerPreflight(res, 'GET');
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
 			return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET' });
 		}
-		const request = parseSyncRequest(req.url ?? '/');
+		const request = parseSyncRequest(req.url ?? '/', { authorization: req.headers.authorization });
 		if (!request.ok) return sendJson(res, request.status, { error: request.reason });
 		if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
 		let access;

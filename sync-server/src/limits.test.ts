@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { AddressCounter, TokenBucket } from './limits.js';
+import { AddressCounter, AddressRate, TokenBucket } from './limits.js';
 
 test('a token bucket allows a burst, then the sustained rate', () => {
 	let now = 0;
@@ -25,4 +25,18 @@ test('addresses are counted while connected and forgotten at zero', () => {
 	counter.remove('10.0.0.1');
 	expect(counter.addresses).toBe(0);
 	expect(new AddressCounter(0).hasRoom('anything')).toBe(true);
+});
+
+test('new rooms per address are counted over a sliding window', () => {
+	let now = 0;
+	const rate = new AddressRate(2, 1000, () => now);
+	expect(rate.take('10.0.0.1')).toBe(true);
+	now = 400;
+	expect(rate.take('10.0.0.1')).toBe(true);
+	expect(rate.take('10.0.0.1')).toBe(false);
+	expect(rate.take('10.0.0.2')).toBe(true);
+	now = 1001; // the first one left the window, not the second
+	expect(rate.take('10.0.0.1')).toBe(true);
+	expect(rate.take('10.0.0.1')).toBe(false);
+	expect(new AddressRate(0, 1000).take('anything')).toBe(true);
 });

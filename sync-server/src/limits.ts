@@ -17,6 +17,10 @@ export interface RelayLimits {
 	maxConnectionsPerAddress: number;
 	/** Rooms held in memory; 0 turns the limit off. */
 	maxLoadedRooms: number;
+	/** New rooms (claims) from one remote address in any hour; beyond, 4529; 0 turns the limit off. */
+	maxNewRoomsPerAddress: number;
+	/** Open sockets from one remote address that are not WebSockets (yet); 0 turns the limit off. */
+	maxHttpSocketsPerAddress: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -25,7 +29,13 @@ export const DEFAULT_LIMITS: RelayLimits = {
 	messagesPerSecond: 200,
 	messageBurst: 1000,
 	maxConnectionsPerAddress: 200,
-	maxLoadedRooms: 10_000
+	maxLoadedRooms: 10_000,
+	// A site behind one router creates a handful of spaces a day; a relay that lost its
+	// data sees its spaces claimed again, and past this they come back a little later.
+	maxNewRoomsPerAddress: 20,
+	// A browser keeps about six sockets per host; a site behind one address has many
+	// browsers, and all of them reconnect at once after a restart of the relay.
+	maxHttpSocketsPerAddress: 256
 };
 
 /**
@@ -81,5 +91,38 @@ export class AddressCounter {
 
 	get addresses(): number {
 		return this.#counts.size;
+	}
+}
+
+/** Events per remote address in a sliding window (new rooms per hour). */
+export class AddressRate {
+	readonly #times = new Map<string, number[]>();
+
+	constructor(
+		private readonly max: number,
+		private readonly windowMs: number,
+		private readonly now: () => number = () => Date.now()
+	) {}
+
+	/** Counts one event for this address; false (and nothing counted) when it is over the limit. */
+	take(address: string): boolean {
+		if (this.max <= 0) return true;
+		const now = this.now();
+		const recent = (this.#times.get(address) ?? []).filter((time) => time > now - this.windowMs);
+		if (recent.length >= this.max) {
+			this.#times.set(address, recent);
+			return false;
+		}
+		recent.push(now);
+		this.#times.set(address, recent);
+		if (this.#times.size > 1024) this.#forgetQuiet(now);
+		return true;
+	}
+
+	/** Addresses with nothing left in the window are dropped, so passing ones do not pile up. */
+	#forgetQuiet(now: number): void {
+		for (const [address, times] of this.#times) {
+			if ((times.at(-1) ?? 0) <= now - this.windowMs) this.#times.delete(address);
+		}
 	}
 }

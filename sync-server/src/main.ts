@@ -14,7 +14,8 @@ async function main(): Promise<void> {
 	const config = configFromEnv(process.env, appRoot);
 	const relay = await startRelay({ ...config, logger, processMetrics: true });
 	// The port actually bound: PORT=0 picks a free one (tests read it from this line).
-	logger.info({ ...config, port: relay.port }, 'relay listening');
+	// The claim key is a secret: whether one is set, never its value.
+	logger.info({ ...config, claimKey: config.claimKey === null ? 'none' : 'set', port: relay.port }, 'relay listening');
 
 	let stopping = false;
 	const stop = (signal: string): void => {

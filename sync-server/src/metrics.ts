@@ -110,6 +110,11 @@ export class RelayMetrics {
 		labelNames: ['operation'] as const,
 		registers: [this.registry]
 	});
+	readonly roomsExpired = new Counter({
+		name: 'relay_rooms_expired_total',
+		help: 'Claimed rooms deleted because they never stored anything.',
+		registers: [this.registry]
+	});
 	readonly compactions = new Counter({
 		name: 'relay_compactions_total',
 		help: 'Room logs folded into a snapshot.',

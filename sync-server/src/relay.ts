@@ -2,11 +2,12 @@
 // WebSocket sync endpoint. Everything a site needs runs in this one process on one port.
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { parseTrustedProxies } from './client-address.js';
 import { GroupCommit } from './group-commit.js';
 import { createHttpHandler } from './http-api.js';
-import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
+import { AddressCounter, DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 import { silentLogger, type Logger } from './logger.js';
 import { errorMessage } from './messages.js';
 import { WorkerMerger, type UpdateMerger } from './merger.js';
@@ -64,6 +65,16 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	processMetrics?: boolean;
 	/** How long close() lets sockets say goodbye before cutting them (default 2 s). */
 	closeGraceMs?: number;
+	/** A key every claim of a new room must present (default none: anyone may claim). */
+	claimKey?: string | null;
+	/** A claimed room that stored nothing for this long is deleted (default 24 h; 0 keeps them). */
+	unusedRoomExpiryMs?: number;
+	/** How often rooms are checked for that (default 10 min). */
+	roomSweepIntervalMs?: number;
+	/** Time a plain HTTP request has to send its headers (default 10 s)… */
+	headersTimeoutMs?: number;
+	/** …and to be received whole (default 30 s). WebSockets, once upgraded, are not concerned. */
+	requestTimeoutMs?: number;
 }
 
 export interface RunningRelay {
@@ -72,6 +83,72 @@ export interface RunningRelay {
 }
 
 const MiB = 1024 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Sockets open at once from one address that are not WebSockets (yet): plain requests,
+ * and upgrades whose request is still on its way. Beyond the cap a new one is closed at
+ * once. The address is the socket's remote end: a proxy in front counts as one. An
+ * upgraded socket leaves this count for the WebSocket limits.
+ */
+function capSocketsPerAddress(server: http.Server, max: number, metrics: RelayMetrics): void {
+	if (max <= 0) return;
+	const open = new AddressCounter(max);
+	const counted = new WeakMap<Duplex, string>();
+	const release = (socket: Duplex): void => {
+		const address = counted.get(socket);
+		if (address === undefined) return;
+		counted.delete(socket);
+		open.remove(address);
+	};
+	server.on('connection', (socket: Socket) => {
+		const address = socket.remoteAddress ?? 'unknown';
+		if (!open.hasRoom(address)) {
+			metrics.refusals.inc({ reason: 'too-many-http-sockets' });
+			socket.destroy();
+			return;
+		}
+		open.add(address);
+		counted.set(socket, address);
+		socket.once('close', () => release(socket));
+	});
+	// Listed before the sync endpoint's listener, so the count is right by the time it runs.
+	server.prependListener('upgrade', (_req, socket: Duplex) => release(socket));
+}
+
+/** Deletes now and then the claimed rooms that never received a byte (see RoomStorage). */
+function sweepUnusedRooms(
+	storage: RoomStorage,
+	rooms: RoomRegistry,
+	metrics: RelayMetrics,
+	logger: Logger,
+	{ expiryMs, intervalMs }: { expiryMs: number; intervalMs: number }
+): NodeJS.Timeout | undefined {
+	if (expiryMs <= 0) return undefined;
+	let running = false;
+	const timer = setInterval(() => {
+		if (running) return;
+		running = true;
+		storage
+			.deleteUnusedRooms(Date.now() - expiryMs, (roomId) => rooms.get(roomId) !== undefined)
+			.then(
+				(deleted) => {
+					if (deleted.length === 0) return;
+					metrics.roomsExpired.inc(deleted.length);
+					logger.info({ rooms: deleted.length }, 'unused rooms deleted');
+				},
+				(error: unknown) => {
+					metrics.storageFailures.inc({ operation: 'expire' });
+					logger.error({ error: errorMessage(error) }, 'deleting unused rooms failed');
+				}
+			)
+			.finally(() => {
+				running = false;
+			});
+	}, intervalMs);
+	timer.unref();
+	return timer;
+}
 
 /** The limits in effect: the defaults, overridden by whatever `options` sets. */
 export function limitsOf(options: Partial<RelayLimits>): RelayLimits {
@@ -157,7 +234,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			ackDelayMs: options.ackDelayMs ?? 50,
 			trustedProxies: parseTrustedProxies((options.trustedProxies ?? []).join(',')),
 			maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
-			pingIntervalMs: options.pingIntervalMs ?? 30_000
+			pingIntervalMs: options.pingIntervalMs ?? 30_000,
+			claimKey: options.claimKey || null
 		}
 	);
 
@@ -173,6 +251,16 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		})
 	);
 	server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
+	// A slow or silent client holds a socket and its buffers: plain requests get a short
+	// time to arrive. (An upgraded socket leaves the HTTP server's timers behind.)
+	server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+	server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+	capSocketsPerAddress(server, limits.maxHttpSocketsPerAddress, metrics);
+
+	const sweep = sweepUnusedRooms(storage, rooms, metrics, logger, {
+		expiryMs: options.unusedRoomExpiryMs ?? DAY_MS,
+		intervalMs: options.roomSweepIntervalMs ?? 10 * 60_000
+	});
 
 	// libuv's thread pool starts with its first task: one now, so that its threads exist
 	// to be lowered with V8's (see thread-priority.ts).
@@ -192,6 +280,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	async function close(): Promise<void> {
 		if (closing) return;
 		closing = true;
+		clearInterval(sweep);
 		const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
 		server.closeIdleConnections();
 		await sync.closeAll(options.closeGraceMs ?? 2000);

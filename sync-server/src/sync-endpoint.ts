@@ -3,23 +3,25 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { admit, type AccessLevel } from './access.js';
+import { admit, decideClaim, type AccessLevel } from './access.js';
 import { clientAddress } from './client-address.js';
 import {
+	CLOSE_CLAIM_KEY_REQUIRED,
+	CLOSE_CLAIM_REFUSED,
 	CLOSE_GOING_AWAY,
 	CLOSE_RATE_LIMITED,
 	CLOSE_RELAY_BUSY,
 	CLOSE_UNSUPPORTED_DATA
 } from './close-codes.js';
 import { Connection } from './connection.js';
-import { AddressCounter, type RelayLimits } from './limits.js';
+import { AddressCounter, AddressRate, type RelayLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import { errorMessage } from './messages.js';
 import type { RelayMetrics } from './metrics.js';
 import type { RoomRegistry } from './rooms.js';
 import type { Room } from './room.js';
 import type { RoomStorage } from './storage.js';
-import { parseSyncRequest, refuseUpgrade } from './sync-request.js';
+import { parseSyncRequest, refuseUpgrade, SYNC_PROTOCOL } from './sync-request.js';
 
 export interface SyncEndpointOptions {
 	limits: RelayLimits;
@@ -28,6 +30,8 @@ export interface SyncEndpointOptions {
 	trustedProxies: ReadonlySet<string>;
 	maxBufferedBytes: number;
 	pingIntervalMs: number;
+	/** The key a claim must present (CLAIM_KEY), or null when anyone may claim. */
+	claimKey: string | null;
 }
 
 export interface SyncEndpointDeps {
@@ -42,14 +46,22 @@ export class SyncEndpoint {
 	readonly connections = new Set<Connection>();
 	readonly #wss: WebSocketServer;
 	readonly #addresses: AddressCounter;
+	readonly #newRooms: AddressRate;
 	readonly #keepalive: NodeJS.Timeout;
 
 	constructor(
 		private readonly deps: SyncEndpointDeps,
 		private readonly options: SyncEndpointOptions
 	) {
-		this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxPayloadBytes });
+		this.#wss = new WebSocketServer({
+			noServer: true,
+			maxPayload: options.limits.maxPayloadBytes,
+			// A client carrying its credentials in the header is answered the protocol it
+			// offered; every other offer is left unanswered (old clients offer none).
+			handleProtocols: (offered) => (offered.has(SYNC_PROTOCOL) ? SYNC_PROTOCOL : false)
+		});
 		this.#addresses = new AddressCounter(options.limits.maxConnectionsPerAddress);
+		this.#newRooms = new AddressRate(options.limits.maxNewRoomsPerAddress, HOUR_MS);
 		this.#keepalive = setInterval(() => this.#ping(), options.pingIntervalMs);
 		this.#keepalive.unref();
 	}
@@ -114,7 +126,7 @@ export class SyncEndpoint {
 	async #upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		const { storage } = this.deps;
 		if (this.deps.isClosing()) return this.#refuseUpgrade(socket, 503, 'shutting-down', null);
-		const request = parseSyncRequest(req.url ?? '/');
+		const request = parseSyncRequest(req.url ?? '/', { protocols: req.headers['sec-websocket-protocol'] });
 		if (!request.ok) return this.#refuseUpgrade(socket, request.status, request.reason, null);
 		const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.options.trustedProxies);
 		if (!this.#addresses.hasRoom(address)) {
@@ -123,7 +135,23 @@ export class SyncEndpoint {
 		}
 		let admission;
 		try {
-			admission = await admit(storage, request.roomId, request.token, request.readToken);
+			let access = await storage.roomAccess(request.roomId);
+			if (access === null) {
+				// Nothing is created before the claim is judged allowed: a refusal stores nothing.
+				const decision = decideClaim(request.roomId, request, this.options.claimKey);
+				if (!decision.ok) {
+					const code = decision.reason === 'claim-key-required' ? CLOSE_CLAIM_KEY_REQUIRED : CLOSE_CLAIM_REFUSED;
+					return this.#acceptAndClose(req, socket, head, code, decision.reason, request.roomId);
+				}
+				if (!this.#newRooms.take(address)) {
+					return this.#acceptAndClose(req, socket, head, CLOSE_RATE_LIMITED, 'too-many-new-rooms', request.roomId);
+				}
+				const { tokenHash, readonlyTokenHash, recoveryHash } = decision.claim;
+				// Of two claims racing, the first one stays; the second is judged by its tokens.
+				access = await storage.claimRoom(request.roomId, tokenHash, readonlyTokenHash, recoveryHash);
+				this.deps.logger.info({ room: request.roomId, recoverable: recoveryHash !== null }, 'room claimed');
+			}
+			admission = await admit(storage, request.roomId, access, request.token, request.readToken);
 		} catch (error) {
 			this.deps.metrics.storageFailures.inc({ operation: 'claim' });
 			this.deps.logger.error({ room: request.roomId, error: errorMessage(error) }, 'room claim failed');
@@ -235,6 +263,8 @@ export class SyncEndpoint {
 		}
 	}
 }
+
+const HOUR_MS = 60 * 60 * 1000;
 
 function toBytes(data: RawData): Uint8Array {
 	if (Array.isArray(data)) return Buffer.concat(data);

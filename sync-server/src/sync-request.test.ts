@@ -9,11 +9,38 @@ test('accepts what the stock provider sends', () => {
 		roomId: room,
 		token: 't0k/en',
 		readToken: null,
+		claim: null,
+		recovery: null,
+		claimKey: null,
 		wantsAck: false
 	});
 	expect(parseSyncRequest(`/sync/${room}?ack=1&token=x`)).toMatchObject({ ok: true, wantsAck: true });
 	expect(parseSyncRequest(`/sync/${room}?token=x&readToken=r`)).toMatchObject({ ok: true, token: 'x', readToken: 'r' });
 	expect(parseSyncRequest(`/sync/${room}?token=x&readToken=`)).toMatchObject({ ok: true, readToken: null });
+});
+
+test('reads the credentials from the subprotocols when passerelle.2 is offered, and only from there', () => {
+	const protocols = 'passerelle.2, t.member, r.reader, c.claim, v.abc, k.key, ack';
+	expect(parseSyncRequest(`/sync/${room}`, { protocols })).toEqual({
+		ok: true,
+		roomId: room,
+		token: 'member',
+		readToken: 'reader',
+		claim: 'claim',
+		recovery: 'abc',
+		claimKey: 'key',
+		wantsAck: true
+	});
+	// The query string is not read then.
+	expect(parseSyncRequest(`/sync/${room}?token=x`, { protocols: 'passerelle.2' })).toMatchObject({ ok: false, status: 401 });
+	// Other offers leave the query form in force.
+	expect(parseSyncRequest(`/sync/${room}?token=x`, { protocols: 'chat' })).toMatchObject({ ok: true, token: 'x' });
+	expect(parseSyncRequest(`/sync/${room}`, { protocols: 'passerelle.2,t.a,r.a' })).toMatchObject({ status: 400 });
+});
+
+test('the probe takes its token from Authorization: Bearer', () => {
+	expect(parseSyncRequest(`/sync/${room}`, { authorization: 'Bearer s3cret' })).toMatchObject({ ok: true, token: 's3cret' });
+	expect(parseSyncRequest(`/sync/${room}`, { authorization: 'Basic abc' })).toMatchObject({ ok: false, status: 401 });
 });
 
 test.each([

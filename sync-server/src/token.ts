@@ -12,3 +12,9 @@ export function sameHash(a: string, b: string): boolean {
 	const right = Buffer.from(b, 'hex');
 	return left.length === right.length && timingSafeEqual(left, right);
 }
+
+/** Constant-time comparison of two secrets given in clear (a claim key, a committed id). */
+export function sameSecret(a: string, b: string): boolean {
+	// Hashed first, so that the comparison takes as long whatever the lengths.
+	return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}

@@ -60,7 +60,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve,
 
 test('awareness news goes to everyone, the sender included; stale echoes go nowhere', async () => {
 	const relay = await startTestRelay();
-	const url = `${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}`;
+	const url = `${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}&readToken=${randomToken()}`;
 	const alice = await rawClient(url);
 	const bob = await rawClient(url);
 	await settle();
@@ -106,7 +106,7 @@ test('a flood of ghost entries is bounded: a few ids per connection, and the rel
 	const relay = await startRelayProcess();
 	onTestFinished(() => void relay.kill('SIGKILL'));
 	const httpUrl = `http://127.0.0.1:${relay.port}`;
-	const url = `ws://127.0.0.1:${relay.port}/sync/${randomRoomId()}?token=${randomToken()}`;
+	const url = `ws://127.0.0.1:${relay.port}/sync/${randomRoomId()}?token=${randomToken()}&readToken=${randomToken()}`;
 	const attacker = await rawClient(url, false);
 	const victim = await rawClient(url, false);
 	await settle();
@@ -216,7 +216,7 @@ test('a client that reconnects is visible again at once, under the same id', asy
 
 test('oversized states are neither forwarded nor kept; a blatant flood closes the socket', async () => {
 	const relay = await startTestRelay();
-	const url = `${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}`;
+	const url = `${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}&readToken=${randomToken()}`;
 	const sender = await rawClient(url);
 	const bystander = await rawClient(url);
 	await settle();
@@ -247,7 +247,7 @@ test('oversized states are neither forwarded nor kept; a blatant flood closes th
 
 test('a room holds a bounded number of clients, and one freed by a closed socket can be taken again', async () => {
 	const relay = await startTestRelay();
-	const url = `${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}`;
+	const url = `${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}&readToken=${randomToken()}`;
 	const sockets = await Promise.all(Array.from({ length: 65 }, () => rawClient(url)));
 	await settle();
 	// 65 connections of 4 ids each: 260, four more than a room holds.

@@ -1,6 +1,6 @@
 // Shared harness for the relay tests: a real relay on port 0 with a fresh data
 // directory, real y-websocket clients over real sockets, and teardown after each test.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,33 @@ export function randomToken(): string {
 	return randomBytes(32).toString('base64url');
 }
 
+/** The read token a test member brings when the test names none: any client can claim, as members do. */
+export function pairedReadToken(token: string): string {
+	return createHash('sha256').update(`read:${token}`).digest('base64url');
+}
+
+export function hashOf(token: string): string {
+	return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new space as the app creates it: its id commits to its claim secret and recovery hash. */
+export interface CommittedSpace {
+	roomId: string;
+	token: string;
+	readToken: string;
+	claim: string;
+	recoveryToken: string;
+	recoveryHash: string;
+}
+
+export function committedSpace(): CommittedSpace {
+	const claim = randomToken();
+	const recoveryToken = randomToken();
+	const recoveryHash = hashOf(recoveryToken);
+	const roomId = createHash('sha256').update(`${claim}.${recoveryHash}`).digest('base64url');
+	return { roomId, token: randomToken(), readToken: randomToken(), claim, recoveryToken, recoveryHash };
+}
+
 export interface TestClient {
 	doc: Y.Doc;
 	provider: WebsocketProvider;
@@ -64,8 +91,17 @@ export interface ClientOptions {
 	doc?: Y.Doc;
 	connect?: boolean;
 	ack?: boolean;
-	/** Sent by members so the relay learns the room's read-only token. */
-	readToken?: string;
+	/**
+	 * Sent by members so the relay learns the room's read-only token, and needed to claim a
+	 * room. By default a token derived from the client's own; null sends none (a read-only
+	 * device).
+	 */
+	readToken?: string | null;
+	claim?: string;
+	recovery?: string;
+	claimKey?: string;
+	/** Credentials in the Sec-WebSocket-Protocol header, as the app sends them, instead of the URL. */
+	header?: boolean;
 }
 
 /** A stock y-websocket client, as the app uses it, but over the `ws` package. */
@@ -76,11 +112,27 @@ export function makeClient(
 	options: ClientOptions = {}
 ): TestClient {
 	const doc = options.doc ?? new Y.Doc();
-	const params: Record<string, string> = { token };
-	if (options.ack === true) params['ack'] = '1';
-	if (options.readToken !== undefined) params['readToken'] = options.readToken;
+	const readToken = options.readToken === undefined ? pairedReadToken(token) : options.readToken;
+	const credentials: Array<[string, string, string | null | undefined]> = [
+		['t.', 'token', token],
+		['r.', 'readToken', readToken],
+		['c.', 'claim', options.claim],
+		['v.', 'recovery', options.recovery],
+		['k.', 'claimKey', options.claimKey]
+	];
+	const params: Record<string, string> = {};
+	const protocols = ['passerelle.2'];
+	for (const [prefix, name, value] of credentials) {
+		if (value === null || value === undefined) continue;
+		params[name] = value;
+		protocols.push(`${prefix}${value}`);
+	}
+	if (options.ack === true) {
+		params['ack'] = '1';
+		protocols.push('ack');
+	}
 	const provider = new WebsocketProvider(syncUrl, roomId, doc, {
-		params,
+		...(options.header === true ? { protocols } : { params }),
 		connect: options.connect ?? true,
 		// In one Node process, BroadcastChannel would sync clients past the relay.
 		disableBc: true,

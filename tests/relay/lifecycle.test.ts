@@ -31,7 +31,9 @@ test('a socket that stops answering pings is dropped', async () => {
 	const room = randomRoomId();
 	const token = randomToken();
 	// autoPong off: the peer looks alive at the TCP level but never answers.
-	const silent = new WebSocket(`${relay.syncUrl}/${room}?token=${token}`, { autoPong: false });
+	const silent = new WebSocket(`${relay.syncUrl}/${room}?token=${token}&readToken=${randomToken()}`, {
+		autoPong: false
+	});
 	silent.on('error', () => {});
 	const closed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
 	const healthy = makeClient(relay.syncUrl, room, token);

@@ -39,7 +39,7 @@ test('a connection that sends faster than its budget is closed with 4529 and com
 	const relay = await startTestRelay({ messagesPerSecond: 20, messageBurst: 40 });
 	const room = randomRoomId();
 	const token = randomToken();
-	const { socket, closed } = rawSocket(`${relay.syncUrl}/${room}?token=${token}`);
+	const { socket, closed } = rawSocket(`${relay.syncUrl}/${room}?token=${token}&readToken=${randomToken()}`);
 	await new Promise((resolve) => socket.once('open', resolve));
 	for (let n = 0; n < 100; n++) socket.send(queryAwareness());
 	expect(await closed).toEqual({ code: 4529, reason: 'rate limit exceeded' });
@@ -79,7 +79,7 @@ test('connections beyond the per-address limit are closed with 4529 before any s
 test('behind a trusted proxy, the per-address limit counts the address the proxy forwards', async () => {
 	const relay = await startTestRelay({ maxConnectionsPerAddress: 1, trustedProxies: ['127.0.0.1', '::1'] });
 	const token = randomToken();
-	const url = (room: string) => `${relay.syncUrl}/${room}?token=${token}`;
+	const url = (room: string) => `${relay.syncUrl}/${room}?token=${token}&readToken=${randomToken()}`;
 	const opened = (socket: WebSocket) => new Promise((resolve) => socket.once('open', resolve));
 	// Two people at one site behind the proxy: each is one address.
 	const alice = rawSocket(url(randomRoomId()), { 'X-Forwarded-For': '198.51.100.4' });
@@ -99,7 +99,7 @@ test('when the relay holds its maximum of rooms, an idle one makes way; a busy r
 	const a = makeClient(relay.syncUrl, roomA, token);
 	await waitForSynced(a);
 	a.doc.getMap('m').set('kept', true);
-	const refused = rawSocket(`${relay.syncUrl}/${roomB}?token=${token}`);
+	const refused = rawSocket(`${relay.syncUrl}/${roomB}?token=${token}&readToken=${randomToken()}`);
 	expect(await refused.closed).toEqual({ code: 4503, reason: 'relay busy' });
 	expect(metric(await metricsText(relay), 'relay_refusals_total', { reason: 'too-many-rooms' })).toBe(1);
 
@@ -149,7 +149,7 @@ test('an update that would make the room too large is refused with 4413, unstore
 
 test('a frame above the maximum payload is refused with 1009 and counted', async () => {
 	const relay = await startTestRelay({ maxPayloadBytes: 1024 });
-	const { socket, closed } = rawSocket(`${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}`);
+	const { socket, closed } = rawSocket(`${relay.syncUrl}/${randomRoomId()}?token=${randomToken()}&readToken=${randomToken()}`);
 	await new Promise((resolve) => socket.once('open', resolve));
 	socket.send(new Uint8Array(4096));
 	expect((await closed).code).toBe(1009);

@@ -103,8 +103,9 @@ test('a member makes the read-only token known once; later ones do not replace i
 	const relay = await startTestRelay({ storage });
 	const room = randomRoomId();
 	const token = randomToken();
-	// Claimed without a read token: nobody reads only, yet.
-	const first = makeClient(relay.syncUrl, room, token);
+	// Claimed, by an earlier relay, without a read token: nobody reads only, yet.
+	await storage.claimRoom(room, hashToken(token));
+	const first = makeClient(relay.syncUrl, room, token, { readToken: null });
 	await waitForSynced(first);
 	expect((await storage.roomAccess(room))?.readonlyTokenHash).toBeNull();
 
