@@ -1,14 +1,18 @@
 // POST /rooms/<roomId>/rotate: a member replaces the room's tokens, e.g. after a phone
 // was lost. From then on the old tokens are refused at the upgrade, and every open
 // connection that came with one is closed (4403) so the lost phone stops syncing at once.
+//
+// The collective's recovery token may rotate too, whatever the member token is by then:
+// that is the way back when whoever holds a lost phone rotated first. And a retry of a
+// rotation that already took effect (its answer was lost) is answered as a success.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accessLevel } from './access.js';
+import { accessLevel, isStrongToken } from './access.js';
 import { BodyTooLargeError, readBody, sendJson } from './http-json.js';
 import type { Logger } from './logger.js';
 import type { RelayMetrics } from './metrics.js';
 import type { RoomRegistry } from './rooms.js';
 import type { RoomAccess, RoomStorage } from './storage.js';
-import { hashToken } from './token.js';
+import { hashToken, sameHash } from './token.js';
 
 export interface RotationDeps {
 	storage: RoomStorage;
@@ -18,13 +22,12 @@ export interface RotationDeps {
 }
 
 const MAX_BODY_BYTES = 4096;
-const MAX_TOKEN_LENGTH = 1024;
 
 /** Browsers ask first (CORS preflight) before sending a JSON body with Authorization. */
-export function answerPreflight(res: ServerResponse): void {
+export function answerPreflight(res: ServerResponse, methods = 'POST'): void {
 	res.writeHead(204, {
 		'Access-Control-Allow-Origin': '*',
-		'Access-Control-Allow-Methods': 'POST',
+		'Access-Control-Allow-Methods': methods,
 		'Access-Control-Allow-Headers': 'Authorization, Content-Type',
 		'Access-Control-Max-Age': '86400'
 	});
@@ -37,7 +40,7 @@ function bearerToken(req: IncomingMessage): string | null {
 }
 
 function isToken(value: unknown): value is string {
-	return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH;
+	return typeof value === 'string' && isStrongToken(value);
 }
 
 /** The new tokens from the body, or null if it is not `{"token": "…", "readToken"?: "…"}`. */
@@ -78,25 +81,41 @@ export async function handleRotation(
 	const access = await deps.storage.roomAccess(roomId);
 	if (access === null) return sendJson(res, 404, { error: 'unknown-room' });
 	const currentHash = hashToken(current);
-	// Only a member may rotate: a read-only token is refused like any other.
-	if (accessLevel(access, currentHash) !== 'member') return sendJson(res, 403, { error: 'forbidden' });
 	const tokens = body === null ? null : parseTokens(body);
-	if (tokens === null) return sendJson(res, 400, { error: 'bad-body' });
-
-	const next: RoomAccess = {
-		tokenHash: hashToken(tokens.token),
-		readonlyTokenHash: tokens.readToken === null ? null : hashToken(tokens.readToken)
-	};
+	const next: RoomAccess | null =
+		tokens === null
+			? null
+			: {
+					tokenHash: hashToken(tokens.token),
+					readonlyTokenHash: tokens.readToken === null ? null : hashToken(tokens.readToken),
+					recoveryHash: access.recoveryHash
+				};
+	// The first attempt took effect and its answer was lost: the same answer again, to
+	// whoever asks, since knowing the new tokens is proof enough.
+	if (next !== null && alreadyCurrent(access, next)) {
+		try {
+			await deps.storage.synced();
+		} catch {
+			return sendJson(res, 503, { error: 'not-durable' });
+		}
+		return sendJson(res, 200, { status: 'rotated' });
+	}
+	const recovering = access.recoveryHash !== null && sameHash(access.recoveryHash, currentHash);
+	// Only a member may rotate: a read-only token is refused like any other.
+	if (!recovering && accessLevel(access, currentHash) !== 'member') {
+		return sendJson(res, 403, { error: 'forbidden' });
+	}
+	if (next === null) return sendJson(res, 400, { error: 'bad-body' });
 	// Compare-and-set on the member hash: of two rotations with the same old token, the
-	// second finds it already replaced.
+	// second finds it already replaced. A recovery replaces whatever it finds.
 	if (!(await deps.storage.replaceAccess(roomId, access.tokenHash, next))) {
 		return sendJson(res, 403, { error: 'forbidden' });
 	}
 	const closed = deps.registry.get(roomId)?.revoke(next) ?? 0;
 	if (closed > 0) deps.metrics.refusals.inc({ reason: 'token-rotated' }, closed);
 	deps.logger.info(
-		{ room: roomId, closedConnections: closed, readOnly: next.readonlyTokenHash !== null },
-		'room tokens rotated'
+		{ room: roomId, closedConnections: closed, readOnly: next.readonlyTokenHash !== null, recovered: recovering },
+		recovering ? 'room tokens recovered' : 'room tokens rotated'
 	);
 	// The member is told the old tokens are dead only once a power cut cannot revive them.
 	try {
@@ -104,5 +123,11 @@ export async function handleRotation(
 	} catch {
 		return sendJson(res, 503, { error: 'not-durable' });
 	}
-	sendJson(res, 200, { status: 'rotated' });
+	sendJson(res, 200, { status: recovering ? 'recovered' : 'rotated' });
+}
+
+function alreadyCurrent(access: RoomAccess, next: RoomAccess): boolean {
+	if (!sameHash(access.tokenHash, next.tokenHash)) return false;
+	if (next.readonlyTokenHash === null) return access.readonlyTokenHash === null;
+	return access.readonlyTokenHash !== null && sameHash(access.readonlyTokenHash, next.readonlyTokenHash);
 }
