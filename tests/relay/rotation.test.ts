@@ -103,7 +103,11 @@ test('rotation answers 401, 403, 400 and 404 for what it refuses, and changes no
 		['an empty token', `Bearer ${token}`, { token: '' }, 400, 'bad-body'],
 		['a token that is not a string', `Bearer ${token}`, { token: 42 }, 400, 'bad-body'],
 		['the same token twice', `Bearer ${token}`, { token: 'same', readToken: 'same' }, 400, 'bad-body'],
-		['a huge body', `Bearer ${token}`, { token: 'x'.repeat(10_000) }, 400, 'bad-body']
+		['a huge body', `Bearer ${token}`, { token: 'x'.repeat(10_000) }, 400, 'bad-body'],
+		['a one-character token', `Bearer ${token}`, { token: 'x' }, 400, 'bad-body'],
+		['a short token', `Bearer ${token}`, { token: 'x'.repeat(31) }, 400, 'bad-body'],
+		['a short read token', `Bearer ${token}`, { token: randomToken(), readToken: 'r'.repeat(31) }, 400, 'bad-body'],
+		['a token with other characters', `Bearer ${token}`, { token: `${randomToken()}+/=` }, 400, 'bad-body']
 	];
 	for (const [name, auth, body, status, error] of cases) {
 		const response = await rotate(relay, room, auth, body);
