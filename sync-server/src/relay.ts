@@ -239,7 +239,11 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		}
 	);
 
+	const headersTimeout = options.headersTimeoutMs ?? 10_000;
 	const server = http.createServer(
+		// Node looks for overdue requests this often (by default every 30 s, which would
+		// triple the headers timeout).
+		{ connectionsCheckingInterval: Math.max(100, Math.min(5000, Math.floor(headersTimeout / 2))) },
 		createHttpHandler({
 			storage,
 			registry: rooms,
@@ -253,7 +257,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
 	// A slow or silent client holds a socket and its buffers: plain requests get a short
 	// time to arrive. (An upgraded socket leaves the HTTP server's timers behind.)
-	server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+	server.headersTimeout = headersTimeout;
 	server.requestTimeout = options.requestTimeoutMs ?? 30_000;
 	capSocketsPerAddress(server, limits.maxHttpSocketsPerAddress, metrics);
 
