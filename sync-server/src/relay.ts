@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { parseTrustedProxies } from './client-address.js';
+import { normalizeAddress, parseTrustedProxies } from './client-address.js';
 import { GroupCommit } from './group-commit.js';
 import { createHttpHandler } from './http-api.js';
 import { AddressCounter, DEFAULT_LIMITS, type RelayLimits } from './limits.js';
@@ -88,10 +88,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Sockets open at once from one address that are not WebSockets (yet): plain requests,
  * and upgrades whose request is still on its way. Beyond the cap a new one is closed at
- * once. The address is the socket's remote end: a proxy in front counts as one. An
- * upgraded socket leaves this count for the WebSocket limits.
+ * once. The address is the socket's remote end, known before any byte is read; a
+ * trusted proxy is not capped, since it carries a whole site's sockets and keeps its own
+ * per-client limits. An upgraded socket leaves this count for the WebSocket limits.
  */
-function capSocketsPerAddress(server: http.Server, max: number, metrics: RelayMetrics): void {
+function capSocketsPerAddress(
+	server: http.Server,
+	max: number,
+	trustedProxies: ReadonlySet<string>,
+	metrics: RelayMetrics
+): void {
 	if (max <= 0) return;
 	const open = new AddressCounter(max);
 	const counted = new WeakMap<Duplex, string>();
@@ -102,7 +108,8 @@ function capSocketsPerAddress(server: http.Server, max: number, metrics: RelayMe
 		open.remove(address);
 	};
 	server.on('connection', (socket: Socket) => {
-		const address = socket.remoteAddress ?? 'unknown';
+		const address = normalizeAddress(socket.remoteAddress ?? 'unknown');
+		if (trustedProxies.has(address)) return;
 		if (!open.hasRoom(address)) {
 			metrics.refusals.inc({ reason: 'too-many-http-sockets' });
 			socket.destroy();
@@ -227,12 +234,13 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		options.idleUnloadMs ?? 30_000,
 		limits.maxLoadedRooms
 	);
+	const trustedProxies = parseTrustedProxies((options.trustedProxies ?? []).join(','));
 	const sync: SyncEndpoint = new SyncEndpoint(
 		{ storage, registry: rooms, metrics, logger, isClosing: () => closing },
 		{
 			limits,
 			ackDelayMs: options.ackDelayMs ?? 50,
-			trustedProxies: parseTrustedProxies((options.trustedProxies ?? []).join(',')),
+			trustedProxies,
 			maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
 			pingIntervalMs: options.pingIntervalMs ?? 30_000,
 			claimKey: options.claimKey || null
@@ -259,7 +267,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	// time to arrive. (An upgraded socket leaves the HTTP server's timers behind.)
 	server.headersTimeout = headersTimeout;
 	server.requestTimeout = options.requestTimeoutMs ?? 30_000;
-	capSocketsPerAddress(server, limits.maxHttpSocketsPerAddress, metrics);
+	capSocketsPerAddress(server, limits.maxHttpSocketsPerAddress, trustedProxies, metrics);
 
 	const sweep = sweepUnusedRooms(storage, rooms, metrics, logger, {
 		expiryMs: options.unusedRoomExpiryMs ?? DAY_MS,

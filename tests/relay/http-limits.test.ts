@@ -77,3 +77,12 @@ test('one address holds a bounded number of plain sockets at once; WebSockets do
 	expect(metric(await metricsText(relay), 'relay_refusals_total', { reason: 'too-many-http-sockets' })).toBeGreaterThanOrEqual(1);
 	for (const client of clients) expect(client.provider.wsconnected).toBe(true);
 });
+
+test('a trusted proxy, which carries a whole site’s sockets, is not held to the per-address cap', async () => {
+	const relay = await startTestRelay({ maxHttpSocketsPerAddress: 1, trustedProxies: ['127.0.0.1', '::1'] });
+	const idle = [0, 1, 2].map(() => rawConnection(relay.port));
+	await Promise.all(idle.map(({ socket }) => new Promise((resolve) => socket.once('connect', resolve))));
+	const response = await fetch(`${relay.httpUrl}/healthz`);
+	expect(response.status).toBe(200);
+	for (const { socket } of idle) socket.destroy();
+});
