@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { AddressCounter, AddressRate, TokenBucket } from './limits.js';
+import { AddressCounter, AddressRate, addressBlock, TokenBucket } from './limits.js';
 
 test('a token bucket allows a burst, then the sustained rate', () => {
 	let now = 0;
@@ -39,4 +39,13 @@ test('new rooms per address are counted over a sliding window', () => {
 	expect(rate.take('10.0.0.1')).toBe(true);
 	expect(rate.take('10.0.0.1')).toBe(false);
 	expect(new AddressRate(0, 1000).take('anything')).toBe(true);
+});
+
+test('an IPv6 address counts as its /64 network, an IPv4 address as itself', () => {
+	expect(addressBlock('198.51.100.4')).toBe('198.51.100.4');
+	expect(addressBlock('2001:db8:85a3:1:8a2e:370:7334:1')).toBe('2001:db8:85a3:1::/64');
+	expect(addressBlock('2001:db8:85a3:0001:ffff::2')).toBe('2001:db8:85a3:1::/64');
+	expect(addressBlock('2001:db8::1')).toBe('2001:db8:0:0::/64');
+	expect(addressBlock('::1')).toBe('0:0:0:0::/64');
+	expect(addressBlock('unknown')).toBe('unknown');
 });

@@ -1,6 +1,7 @@
 // The relay's limits against runaway or hostile clients, and the small counters that
 // enforce them. The defaults are generous on purpose: a whole site reconnecting at once
 // sends bursts, and a whole site may share one address behind a router.
+import { isIP } from 'node:net';
 
 const MiB = 1024 * 1024;
 
@@ -94,9 +95,27 @@ export class AddressCounter {
 	}
 }
 
+/**
+ * What a per-address budget is kept for: the address itself for IPv4, the /64 network
+ * for IPv6, since one subscriber is handed a whole /64 and could take a new address for
+ * every room.
+ */
+export function addressBlock(address: string): string {
+	if (isIP(address) !== 6) return address;
+	const [head = '', tail] = address.split('::');
+	const left = head === '' ? [] : head.split(':');
+	const right = tail === undefined || tail === '' ? [] : tail.split(':');
+	const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+	return `${groups
+		.slice(0, 4)
+		.map((group) => group.replace(/^0+(?=.)/, ''))
+		.join(':')}::/64`;
+}
+
 /** Events per remote address in a sliding window (new rooms per hour). */
 export class AddressRate {
 	readonly #times = new Map<string, number[]>();
+	#lastForget = 0;
 
 	constructor(
 		private readonly max: number,
@@ -115,7 +134,10 @@ export class AddressRate {
 		}
 		recent.push(now);
 		this.#times.set(address, recent);
-		if (this.#times.size > 1024) this.#forgetQuiet(now);
+		if (this.#times.size > 1024 && now - this.#lastForget > 60_000) {
+			this.#lastForget = now;
+			this.#forgetQuiet(now);
+		}
 		return true;
 	}
 

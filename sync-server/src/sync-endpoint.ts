@@ -14,7 +14,7 @@ import {
 	CLOSE_UNSUPPORTED_DATA
 } from './close-codes.js';
 import { Connection } from './connection.js';
-import { AddressCounter, AddressRate, type RelayLimits } from './limits.js';
+import { AddressCounter, AddressRate, addressBlock, type RelayLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import { errorMessage } from './messages.js';
 import type { RelayMetrics } from './metrics.js';
@@ -143,7 +143,7 @@ export class SyncEndpoint {
 					const code = decision.reason === 'claim-key-required' ? CLOSE_CLAIM_KEY_REQUIRED : CLOSE_CLAIM_REFUSED;
 					return this.#acceptAndClose(req, socket, head, code, decision.reason, request.roomId);
 				}
-				if (!this.#newRooms.take(address)) {
+				if (!this.#newRooms.take(addressBlock(address))) {
 					return this.#acceptAndClose(req, socket, head, CLOSE_RATE_LIMITED, 'too-many-new-rooms', request.roomId);
 				}
 				const { tokenHash, readonlyTokenHash, recoveryHash } = decision.claim;

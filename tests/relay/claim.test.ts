@@ -205,6 +205,10 @@ test('behind a trusted proxy, new rooms are counted per forwarded address', asyn
 	expect(await claim('198.51.100.4')).toMatchObject({ code: 1005 });
 	expect(await claim('198.51.100.4')).toMatchObject({ code: 4529, reason: 'too-many-new-rooms' });
 	expect(await claim('198.51.100.5')).toMatchObject({ code: 1005 });
+	// IPv6: one subscriber's /64 is one budget, whatever address of it a claim comes from.
+	expect(await claim('2001:db8:1:2::10')).toMatchObject({ code: 1005 });
+	expect(await claim('2001:db8:1:2:ffff::99')).toMatchObject({ code: 4529, reason: 'too-many-new-rooms' });
+	expect(await claim('2001:db8:1:3::10')).toMatchObject({ code: 1005 });
 });
 
 test('a claimed room that never received any data is deleted after the expiry; rooms with data stay', async () => {
