@@ -7,7 +7,10 @@ import { hashToken, sameHash, sameSecret } from './token.js';
 /** A member reads and writes; a read-only client receives everything and writes nothing. */
 export type AccessLevel = 'member' | 'read';
 
-export function accessLevel(access: Pick<RoomAccess, 'tokenHash' | 'readonlyTokenHash'>, tokenHash: string): AccessLevel | null {
+export function accessLevel(
+	access: Pick<RoomAccess, 'tokenHash' | 'readonlyTokenHash'>,
+	tokenHash: string
+): AccessLevel | null {
 	if (sameHash(access.tokenHash, tokenHash)) return 'member';
 	if (access.readonlyTokenHash !== null && sameHash(access.readonlyTokenHash, tokenHash)) return 'read';
 	return null;

@@ -80,7 +80,11 @@ test('the probe reads its token from Authorization: Bearer, and a browser may se
 
 	const preflight = await fetch(`${relay.httpUrl}/sync/${room}`, {
 		method: 'OPTIONS',
-		headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization' }
+		headers: {
+			Origin: 'https://app.example',
+			'Access-Control-Request-Method': 'GET',
+			'Access-Control-Request-Headers': 'authorization'
+		}
 	});
 	expect(preflight.status).toBe(204);
 	expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
