@@ -51,9 +51,9 @@ function connect(url: string, protocols: string[] = [], headers: Record<string, 
 	});
 }
 
-async function probe(relay: TestRelay, room: string, token: string): Promise<unknown> {
+async function probe(relay: TestRelay, room: string, token: string): Promise<{ access?: string }> {
 	const response = await fetch(`${relay.httpUrl}/sync/${room}`, { headers: { Authorization: `Bearer ${token}` } });
-	return response.json();
+	return (await response.json()) as { access?: string };
 }
 
 test('a read-only device arriving first cannot claim a room; the member then does, and the reader gets in as a reader', async () => {
@@ -241,4 +241,27 @@ test('a claimed room that never received any data is deleted after the expiry; r
 	expect((await health(relay)).status).toBe('ok');
 	const reader = makeClient(relay.syncUrl, used, token);
 	await waitFor(() => reader.doc.getMap('m').get('kept') === true, 'the data of the used room');
+});
+
+test('in the SQLite store too, only the claimed room that stored nothing expires, and its id can be claimed afresh', async () => {
+	const relay = await startTestRelay({ unusedRoomExpiryMs: 300, roomSweepIntervalMs: 100, idleUnloadMs: 50 });
+	const token = randomToken();
+	const [empty, used] = [randomRoomId(), randomRoomId()];
+	expect(await connect(`${relay.syncUrl}/${empty}?token=${token}&readToken=${randomToken()}`)).toMatchObject({
+		code: 1005
+	});
+	const writer = makeClient(relay.syncUrl, used, token);
+	await waitForSynced(writer);
+	writer.doc.getMap('m').set('kept', true);
+	await waitFor(async () => metric(await metricsText(relay), 'relay_updates_persisted_total') >= 1, 'the update to be stored');
+	writer.destroy();
+
+	await waitFor(async () => (await probe(relay, empty, token)).access === 'unclaimed', 'the unused room to go', 5000);
+	await waitFor(async () => (await health(relay)).rooms === 0, 'every room to leave memory');
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	expect(await probe(relay, used, token)).toEqual({ access: 'member' });
+	const reader = makeClient(relay.syncUrl, used, token);
+	await waitFor(() => reader.doc.getMap('m').get('kept') === true, 'the data of the used room');
+	const again = makeClient(relay.syncUrl, empty, randomToken());
+	await waitForSynced(again);
 });
