@@ -32,4 +32,24 @@ describe('device memory', () => {
 		expect(readSpaces(corrupt)).toEqual([entry]);
 		expect(readSpaces(memoryStore({ 'passerelle:spaces': 'not json' }))).toEqual([]);
 	});
+
+	it('keeps the claim secret, recovery hash, pending secret and claim key, and still reads older entries', () => {
+		const store = memoryStore();
+		const base = { id: newId<'space'>(), secret: newSpaceSecret(), relayUrl: 'ws://h/sync', name: 'A', addedAt: 1, access: 'member' as const };
+		const full = {
+			...base,
+			claim: newSpaceSecret(),
+			recoveryHash: 'a'.repeat(64),
+			pendingSecret: newSpaceSecret(),
+			claimKey: 'site-key-of-the-factory'
+		};
+		saveSpace(store, full);
+		expect(readSpaces(store)).toEqual([full]);
+		saveSpace(store, base);
+		expect(readSpaces(store)).toEqual([base]);
+		const bad = memoryStore({ 'passerelle:spaces': JSON.stringify([{ ...full, recoveryHash: 'XYZ' }, base]) });
+		expect(readSpaces(bad)).toEqual([base]);
+		const badKey = memoryStore({ 'passerelle:spaces': JSON.stringify([{ ...full, claimKey: 'a b' }]) });
+		expect(readSpaces(badKey)).toEqual([]);
+	});
 });

@@ -25,13 +25,21 @@ export interface Identity {
 	name: string;
 }
 
+const secretText = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/));
+/** What a relay accepts as its CLAIM_KEY. */
+export const claimKeyText = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,256}$/));
+
 const SpaceEntrySchema = v.object({
 	id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,128}$/)),
 	secret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
 	relayUrl: v.string(),
 	name: v.string(),
 	addedAt: v.number(),
-	access: v.optional(v.picklist(['member', 'read']), 'member')
+	access: v.optional(v.picklist(['member', 'read']), 'member'),
+	claim: v.optional(secretText),
+	recoveryHash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
+	pendingSecret: v.optional(secretText),
+	claimKey: v.optional(claimKeyText)
 });
 export interface SpaceEntry {
 	id: SpaceId;
@@ -42,6 +50,14 @@ export interface SpaceEntry {
 	/** Last known name, for lists shown before a space's document has loaded. */
 	name: string;
 	addedAt: number;
+	/** The claim secret a committed space id derives from; members only, absent for older spaces. */
+	claim?: string;
+	/** The hash of the space's recovery token, with the claim secret the proof of its id. */
+	recoveryHash?: string;
+	/** A new secret sent to the relay whose answer has not been settled yet (see rotation.ts). */
+	pendingSecret?: string;
+	/** The key a site relay asks before it opens a new space. */
+	claimKey?: string;
 }
 
 export function readIdentity(store: KeyValueStore): Identity | null {
@@ -63,7 +79,17 @@ export function readSpaces(store: KeyValueStore): SpaceEntry[] {
 	const entries: SpaceEntry[] = [];
 	for (const item of raw) {
 		const parsed = v.safeParse(SpaceEntrySchema, item);
-		if (parsed.success) entries.push({ ...parsed.output, id: parsed.output.id as SpaceId });
+		if (!parsed.success) continue;
+		const { claim, recoveryHash, pendingSecret, claimKey, ...rest } = parsed.output;
+		// Optional fields are left out rather than set to undefined, so entries compare and serialise alike.
+		entries.push({
+			...rest,
+			id: rest.id as SpaceId,
+			...(claim ? { claim } : {}),
+			...(recoveryHash ? { recoveryHash } : {}),
+			...(pendingSecret ? { pendingSecret } : {}),
+			...(claimKey ? { claimKey } : {})
+		});
 	}
 	return entries;
 }

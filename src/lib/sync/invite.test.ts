@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../domain/ids';
-import { defaultRelayUrl, inviteUrl, newSpaceSecret, parseInvite, relayHttpBase } from './invite';
+import {
+	defaultRelayUrl,
+	inviteUrl,
+	newSpaceSecret,
+	parseInvite,
+	parseRecoveryLink,
+	recoveryUrl,
+	relayHttpBase
+} from './invite';
+import { newSpaceKeys } from './keys';
 
 describe('invites', () => {
 	const invite = {
@@ -40,5 +49,52 @@ describe('invites', () => {
 		expect(defaultRelayUrl({ protocol: 'https:', host: 'p.example' })).toBe('wss://p.example/sync');
 		expect(relayHttpBase('wss://p.example/sync')).toBe('https://p.example');
 		expect(relayHttpBase('ws://10.0.0.2:8080/sync')).toBe('http://10.0.0.2:8080');
+	});
+
+	it('carries the claim secret, the recovery hash and the claim key in member invites only', async () => {
+		const keys = await newSpaceKeys();
+		const member = {
+			...invite,
+			spaceId: keys.id as typeof invite.spaceId,
+			claim: keys.claim,
+			recoveryHash: keys.recoveryHash,
+			claimKey: 'site-key-of-the-factory'
+		};
+		const link = inviteUrl('http://x', member);
+		expect(new URL(link).hash).toContain(`c=${keys.claim}`);
+		expect(link).not.toContain(keys.recoveryKey);
+		expect(parseInvite(link)).toEqual({ ok: true, invite: member });
+
+		const read = inviteUrl('http://x', { ...member, access: 'read' });
+		expect(read).not.toContain(keys.claim);
+		expect(read).not.toContain(keys.recoveryHash);
+		expect(read).not.toContain('ck=');
+		const { claim: _c, recoveryHash: _v, claimKey: _k, ...plain } = member;
+		expect(parseInvite(read)).toEqual({ ok: true, invite: { ...plain, access: 'read' } });
+
+		// A read-only link that carries a claim secret, or a claim secret without its hash, is not one we make.
+		expect(parseInvite(`${read}&c=${keys.claim}&v=${keys.recoveryHash}`)).toEqual({ ok: false, error: 'malformed' });
+		expect(parseInvite(link.replace(/&v=[0-9a-f]+/, ''))).toEqual({ ok: false, error: 'malformed' });
+		expect(parseInvite(link.replace(/v=[0-9a-f]+/, 'v=NOTHEX'))).toEqual({ ok: false, error: 'malformed' });
+		expect(parseInvite(link.replace(/ck=[^&]+/, 'ck=short'))).toEqual({ ok: false, error: 'malformed' });
+	});
+
+	it('round-trips a recovery link and refuses a broken one', async () => {
+		const keys = await newSpaceKeys();
+		const link = {
+			spaceId: keys.id as typeof invite.spaceId,
+			relayUrl: invite.relayUrl,
+			claim: keys.claim,
+			recoveryKey: keys.recoveryKey,
+			name: 'Atelier & Cie'
+		};
+		const url = recoveryUrl('http://x', link);
+		expect(new URL(url).pathname).toBe('/recover');
+		expect(new URL(url).search).toBe('');
+		expect(parseRecoveryLink(url)).toEqual({ ok: true, link });
+		expect(parseRecoveryLink('')).toEqual({ ok: false, error: 'missing' });
+		expect(parseRecoveryLink(url.replace(/k=[^&]+/, 'k=short'))).toEqual({ ok: false, error: 'malformed' });
+		// The legacy ids (22 characters) have no recovery.
+		expect(parseRecoveryLink(url.replace(/s=[^&]+/, `s=${newId<'space'>()}`))).toEqual({ ok: false, error: 'malformed' });
 	});
 });
