@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemFromCloseCode } from './relay-access';
+import { problemFromCloseCode, relayProtocols } from './relay-access';
 
 describe('relay close codes', () => {
 	it('tells the relay’s decisions from network trouble', () => {
@@ -10,5 +10,30 @@ describe('relay close codes', () => {
 		expect(problemFromCloseCode(4413)).toBe('too_large');
 		expect(problemFromCloseCode(4529)).toBe('busy');
 		expect(problemFromCloseCode(4503)).toBe('busy');
+	});
+});
+
+describe('credentials in the WebSocket subprotocols', () => {
+	it('offers the protocol version, the tokens, the claim and the claim key, and asks for acknowledgements', () => {
+		expect(relayProtocols({ token: 'T'.repeat(43) })).toEqual(['passerelle.2', `t.${'T'.repeat(43)}`, 'ack']);
+		expect(
+			relayProtocols(
+				{ token: 'T'.repeat(43), readToken: 'R'.repeat(43) },
+				{ claim: 'C'.repeat(43), recoveryHash: 'a'.repeat(64), claimKey: 'site-key-of-the-factory' }
+			)
+		).toEqual([
+			'passerelle.2',
+			`t.${'T'.repeat(43)}`,
+			`r.${'R'.repeat(43)}`,
+			`c.${'C'.repeat(43)}`,
+			`v.${'a'.repeat(64)}`,
+			'k.site-key-of-the-factory',
+			'ack'
+		]);
+	});
+
+	it('names the claim refusals apart from a rotated key', () => {
+		expect(problemFromCloseCode(4401)).toBe('unclaimed');
+		expect(problemFromCloseCode(4402)).toBe('claim_key');
 	});
 });
