@@ -10,13 +10,15 @@ import * as Y from 'yjs';
 import { LOCAL_ORIGIN } from '../domain/schema';
 import type { Identity, SpaceEntry } from './device';
 import { relayParams } from './keys';
-import { probeAccess, problemFromCloseCode, type RelayProblem } from './relay-access';
+import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } from './relay-access';
 import { watchPeers, type Peer } from './peers';
 import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
 /** The relay's "stored" message: its state vector after a durable write (see sync-server/PROTOCOL.md). */
 const MESSAGE_STORED = 8;
 const MAX_BACKOFF_MS = 15_000;
+/** A device the relay may not let open the space waits for a member's device to do it. */
+const UNCLAIMED_RETRY_MS = 30_000;
 
 export type Connection = 'offline' | 'connecting' | 'connected';
 
@@ -45,6 +47,7 @@ export class SpaceSession {
 	private readonly listeners = new Set<() => void>();
 	private destroyed = false;
 	private stopPeers: () => void = () => {};
+	private unclaimedRetry: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
 		private _entry: SpaceEntry,
@@ -86,7 +89,8 @@ export class SpaceSession {
 	/** Tries the relay now instead of waiting for the next backoff step (e.g. the network came back). */
 	retryNow(): void {
 		const provider = this.provider;
-		if (provider && !provider.wsconnected && this.status.problem !== 'refused') {
+		// A refused key, or a claim key still to be typed, is not fixed by trying again.
+		if (provider && !provider.wsconnected && this.status.problem !== 'refused' && this.status.problem !== 'claim_key') {
 			provider.wsUnsuccessfulReconnects = 0;
 			provider.connect();
 		}
@@ -95,6 +99,7 @@ export class SpaceSession {
 	/** Connects again with another secret: after a rotation, or a fresh invite to a known space. */
 	replaceEntry(entry: SpaceEntry): void {
 		this._entry = entry;
+		clearTimeout(this.unclaimedRetry);
 		this.provider?.destroy();
 		this.provider = null;
 		this.update({ connection: 'offline', synced: false, peers: [], problem: null });
@@ -103,6 +108,7 @@ export class SpaceSession {
 
 	destroy(): void {
 		this.destroyed = true;
+		clearTimeout(this.unclaimedRetry);
 		this.stopPeers();
 		this.doc.off('update', this.onUpdate);
 		this.provider?.destroy();
@@ -138,8 +144,11 @@ export class SpaceSession {
 		const entry = this._entry;
 		const params = await relayParams(entry.secret, entry.id, entry.access);
 		if (this.destroyed || entry !== this._entry) return;
+		// Credentials travel as subprotocols, never in the URL (a proxy logs URLs).
+		// Only a member proves the claim: a read-only device must never open the room.
+		const claim = entry.access === 'member' ? { claim: entry.claim, recoveryHash: entry.recoveryHash } : {};
 		const provider = new WebsocketProvider(entry.relayUrl, entry.id, this.doc, {
-			params: { ...params, ack: '1' },
+			protocols: relayProtocols(params, { ...claim, claimKey: entry.claimKey }),
 			maxBackoffTime: 1000
 		});
 		this.provider = provider;
@@ -165,6 +174,13 @@ export class SpaceSession {
 			const ceiling = Math.min(2 ** attempt * 100, MAX_BACKOFF_MS);
 			provider.maxBackoffTime = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 			const problem = problemFromCloseCode(event?.code);
+			if (problem === 'unclaimed') {
+				// The stock client stops on this code; come back later, or sooner on 'online'.
+				clearTimeout(this.unclaimedRetry);
+				this.unclaimedRetry = setTimeout(() => {
+					if (current()) provider.connect();
+				}, UNCLAIMED_RETRY_MS);
+			}
 			if (problem) this.update({ problem });
 			else if (event && (attempt === 3 || attempt % 10 === 0)) void this.askWhyRefused(provider, params.token);
 		});
