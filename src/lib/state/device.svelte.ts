@@ -3,26 +3,42 @@
  * the open sessions. Sessions stay open once opened, so switching between
  * collectives is instant and each keeps syncing in the background.
  */
-import { newId, type SpaceId } from '../domain/ids';
+import type { SpaceId } from '../domain/ids';
 import { createSpace, joinSpace, readSpaceMeta, type SpaceInput } from '../domain/space';
 import { readIdentity, readSpaces, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
-import { defaultRelayUrl, newSpaceSecret, type Invite } from '../sync/invite';
-import { relayParams } from '../sync/keys';
-import { rotateTokens, type RotationResult } from '../sync/relay-access';
+import { defaultRelayUrl, newSpaceSecret, type Invite, type RecoveryLink } from '../sync/invite';
+import { committedSpaceId, deriveRecoveryToken, newSpaceKeys, recoveryHash, relayParams } from '../sync/keys';
+import { probeAccess, rotateTokens } from '../sync/relay-access';
+import { answerIsFinal, settleRotation, type RotationState } from '../sync/rotation';
 import { SpaceSession } from '../sync/session';
+
+/** Kept for this tab only until the person says they have kept it; never in localStorage. */
+const RECOVERY_ONCE_KEY = 'passerelle:recovery-once';
+/** A pending key change is settled at most this often by the connection's own events. */
+const SETTLE_INTERVAL_MS = 5_000;
+
+export type RecoveryResult = RotationState | 'mismatch';
 
 class DeviceState {
 	identity = $state<Identity | null>(null);
 	spaces = $state<SpaceEntry[]>([]);
+	/** Recovery keys of spaces created here, until the person confirms they kept them. */
+	recoveryOnce = $state<Record<string, string>>({});
 	private sessions = new Map<SpaceId, SpaceSession>();
+	private settling = new Map<SpaceId, Promise<RotationState>>();
+	private lastSettle = new Map<SpaceId, number>();
 
 	constructor() {
 		if (typeof localStorage === 'undefined') return;
 		this.identity = readIdentity(localStorage);
 		this.spaces = readSpaces(localStorage).sort((a, b) => a.name.localeCompare(b.name));
+		this.recoveryOnce = readRecoveryOnce();
 		// Back on a network: try every relay now rather than at the next backoff step.
 		addEventListener('online', () => {
-			for (const session of this.sessions.values()) session.retryNow();
+			for (const session of this.sessions.values()) {
+				session.retryNow();
+				if (session.entry.pendingSecret) void this.settle(session.entry.id);
+			}
 		});
 	}
 
@@ -56,21 +72,35 @@ class DeviceState {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
 			}
 			doc.on('update', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
+			// A key change left unsettled is settled on the next connection attempt, and
+			// before giving up on a refusal: the refused key may be the old one.
+			const opened = session;
+			opened.onStatus(() => {
+				const { connection, problem } = opened.current;
+				if (opened.entry.pendingSecret && (problem === 'refused' || connection === 'connected')) {
+					void this.settle(entry.id, true);
+				}
+			});
+			if (entry.pendingSecret) void this.settle(entry.id);
 		}
 		return session;
 	}
 
 	async create(input: SpaceInput): Promise<SpaceId> {
 		const identity = this.requireIdentity();
-		const id = newId<'space'>();
+		const keys = await newSpaceKeys();
+		const id = keys.id as SpaceId;
 		this.remember({
 			id,
 			secret: newSpaceSecret(),
 			access: 'member',
 			relayUrl: defaultRelayUrl(location),
 			name: input.name.trim(),
-			addedAt: Date.now()
+			addedAt: Date.now(),
+			claim: keys.claim,
+			recoveryHash: keys.recoveryHash
 		});
+		this.setRecoveryOnce({ ...this.recoveryOnce, [id]: keys.recoveryKey });
 		const session = this.session(id);
 		if (!session) throw new Error('space could not be opened');
 		await session.loaded;
@@ -83,13 +113,19 @@ class DeviceState {
 		const known = this.entry(invite.spaceId);
 		// A member who opens a read-only link keeps their member access.
 		if (known?.access === 'member' && invite.access === 'read') return invite.spaceId;
+		const member = invite.access === 'member';
+		const claim = member ? (invite.claim ?? known?.claim) : undefined;
+		const hash = member ? (invite.recoveryHash ?? known?.recoveryHash) : undefined;
+		const claimKey = invite.claimKey ?? known?.claimKey;
 		const entry: SpaceEntry = {
 			id: invite.spaceId,
 			secret: invite.secret,
 			access: invite.access,
 			relayUrl: invite.relayUrl,
 			name: known?.name || invite.name,
-			addedAt: known?.addedAt ?? Date.now()
+			addedAt: known?.addedAt ?? Date.now(),
+			...(claim && hash ? { claim, recoveryHash: hash } : {}),
+			...(claimKey ? { claimKey } : {})
 		};
 		this.remember(entry);
 		const open = this.sessions.get(entry.id);
@@ -101,23 +137,110 @@ class DeviceState {
 	/**
 	 * After a lost phone: a new secret for the space. The relay then refuses the
 	 * old one and closes its connections; members carry on with a new invite link.
-	 * Needs the relay, so it fails cleanly offline.
+	 * The new secret is saved before it is sent, so that a lost answer never
+	 * loses it (see rotation.ts); a change still pending is retried as it was.
 	 */
-	async rotate(id: SpaceId): Promise<RotationResult> {
+	async rotate(id: SpaceId): Promise<RotationState> {
 		const entry = this.entry(id);
-		if (!entry || entry.access !== 'member') return { ok: false, reason: 'refused' };
-		const secret = newSpaceSecret();
-		const result = await rotateTokens(
-			entry.relayUrl,
-			entry.id,
-			await relayParams(entry.secret, entry.id, 'member'),
-			await relayParams(secret, entry.id, 'member')
-		);
-		if (!result.ok) return result;
-		const next = { ...entry, secret };
+		if (!entry || entry.access !== 'member') return 'refused';
+		if (!entry.pendingSecret) this.remember({ ...entry, pendingSecret: newSpaceSecret() });
+		return this.settle(id);
+	}
+
+	/** Sends a pending key change again (the same one) and follows what the relay knows. */
+	settle(id: SpaceId, throttled = false): Promise<RotationState> {
+		const running = this.settling.get(id);
+		if (running) return running;
+		if (throttled && Date.now() - (this.lastSettle.get(id) ?? 0) < SETTLE_INTERVAL_MS) return Promise.resolve('waiting');
+		this.lastSettle.set(id, Date.now());
+		const attempt = this.sendPending(id).finally(() => this.settling.delete(id));
+		this.settling.set(id, attempt);
+		return attempt;
+	}
+
+	private async sendPending(id: SpaceId): Promise<RotationState> {
+		const entry = this.entry(id);
+		if (!entry?.pendingSecret) return 'done';
+		const current = await relayParams(entry.secret, id, 'member');
+		const next = await relayParams(entry.pendingSecret, id, 'member');
+		const answer = await rotateTokens(entry.relayUrl, id, current.token, next);
+		const probes = answerIsFinal(answer)
+			? { next: null, current: null }
+			: {
+					next: await probeAccess(entry.relayUrl, id, next.token),
+					current: await probeAccess(entry.relayUrl, id, current.token)
+				};
+		// The entry may have changed meanwhile (a rename): settle the latest one.
+		const latest = this.entry(id);
+		if (!latest || latest.pendingSecret !== entry.pendingSecret) return 'waiting';
+		const step = settleRotation(latest, answer, probes);
+		this.remember(step.entry);
+		if (step.entry.secret !== latest.secret) this.sessions.get(id)?.replaceEntry(step.entry);
+		return step.state;
+	}
+
+	/**
+	 * Takes a space back with its recovery key: whoever changed its key (a lost
+	 * phone) is cut off, and this device becomes a member with `secret`, a new
+	 * secret the caller keeps so that a retry sends the same one.
+	 */
+	async recover(link: RecoveryLink, secret: string): Promise<RecoveryResult> {
+		this.requireIdentity();
+		const token = await deriveRecoveryToken(link.recoveryKey);
+		const hash = await recoveryHash(token);
+		if ((await committedSpaceId(link.claim, hash)) !== link.spaceId) return 'mismatch';
+		const id = link.spaceId;
+		const next = await relayParams(secret, id, 'member');
+		const answer = await rotateTokens(link.relayUrl, id, token, next);
+		let taken = answerIsFinal(answer);
+		if (!taken) {
+			const verdict = await probeAccess(link.relayUrl, id, next.token);
+			// A relay that lost the space lets the claim secret open it again, with the new key.
+			taken = verdict === 'member' || verdict === 'unclaimed';
+			if (!taken) return answer === 'refused' && verdict === 'refused' ? 'refused' : 'waiting';
+		}
+		const known = this.entry(id);
+		const entry: SpaceEntry = {
+			id,
+			secret,
+			access: 'member',
+			relayUrl: link.relayUrl,
+			name: known?.name || link.name,
+			addedAt: known?.addedAt ?? Date.now(),
+			claim: link.claim,
+			recoveryHash: hash,
+			...(known?.claimKey ? { claimKey: known.claimKey } : {})
+		};
+		this.remember(entry);
+		const open = this.sessions.get(id);
+		if (open) open.replaceEntry(entry);
+		else this.session(id);
+		return 'done';
+	}
+
+	/** The key a site relay asks before it opens a new space; sent with every later attempt. */
+	setClaimKey(id: SpaceId, claimKey: string): void {
+		const entry = this.entry(id);
+		if (!entry) return;
+		const next = { ...entry, claimKey };
 		this.remember(next);
 		this.sessions.get(id)?.replaceEntry(next);
-		return result;
+	}
+
+	/** The person has kept the recovery key: it leaves this device. */
+	forgetRecoveryKey(id: SpaceId): void {
+		const { [id]: _, ...rest } = this.recoveryOnce;
+		this.setRecoveryOnce(rest);
+	}
+
+	private setRecoveryOnce(keys: Record<string, string>): void {
+		this.recoveryOnce = keys;
+		try {
+			if (Object.keys(keys).length === 0) sessionStorage.removeItem(RECOVERY_ONCE_KEY);
+			else sessionStorage.setItem(RECOVERY_ONCE_KEY, JSON.stringify(keys));
+		} catch {
+			// Without session storage the key is only shown until the page is left.
+		}
 	}
 
 	private remember(entry: SpaceEntry): void {
@@ -136,3 +259,15 @@ class DeviceState {
 }
 
 export const device = new DeviceState();
+
+function readRecoveryOnce(): Record<string, string> {
+	try {
+		const raw: unknown = JSON.parse(sessionStorage.getItem(RECOVERY_ONCE_KEY) ?? '{}');
+		if (typeof raw !== 'object' || raw === null) return {};
+		return Object.fromEntries(
+			Object.entries(raw).filter((pair): pair is [string, string] => typeof pair[1] === 'string' && /^[A-Za-z0-9_-]{43}$/.test(pair[1]))
+		);
+	} catch {
+		return {};
+	}
+}
