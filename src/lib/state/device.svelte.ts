@@ -72,14 +72,11 @@ class DeviceState {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
 			}
 			doc.on('update', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
-			// A key change left unsettled is settled on the next connection attempt, and
-			// before giving up on a refusal: the refused key may be the old one.
+			// A key change left unsettled is settled with the connection's next attempts,
+			// a refusal included: the refused key may be the old one.
 			const opened = session;
 			opened.onStatus(() => {
-				const { connection, problem } = opened.current;
-				if (opened.entry.pendingSecret && (problem === 'refused' || connection === 'connected')) {
-					void this.settle(entry.id, true);
-				}
+				if (opened.entry.pendingSecret) void this.settle(entry.id, true);
 			});
 			if (entry.pendingSecret) void this.settle(entry.id);
 		}
