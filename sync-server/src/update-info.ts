@@ -1,7 +1,12 @@
 // What the relay needs to know about one encoded Yjs update, read without a Y.Doc: which
 // clock ranges it carries per client, whether they have holes, and whether it deletes.
-// Reading it fully is also how a malformed update is caught before it is stored.
+// Reading it fully is also how a malformed update is caught before it is stored, and an
+// update nested too deep for the devices that would receive it (update-nesting.ts).
 import * as Y from 'yjs';
+import { UnsplittableUpdateError } from './update-reader.js';
+import { checkUpdateNesting, MAX_NESTING, TooDeepError } from './update-nesting.js';
+
+export { TooDeepError };
 
 export interface ClientRange {
 	/** First clock carried for this client. */
@@ -22,7 +27,18 @@ export class InvalidUpdateError extends Error {
 	override name = 'InvalidUpdateError';
 }
 
-export function inspectUpdate(update: Uint8Array): UpdateInfo {
+/**
+ * Throws TooDeepError for an update nested more than `maxNesting` levels, and
+ * InvalidUpdateError for one that does not decode.
+ */
+export function inspectUpdate(update: Uint8Array, maxNesting: number = MAX_NESTING): UpdateInfo {
+	try {
+		// First, and without recursion: Y.decodeUpdate reads values recursively.
+		checkUpdateNesting(update, maxNesting);
+	} catch (error) {
+		if (error instanceof UnsplittableUpdateError) throw new InvalidUpdateError(error.message);
+		throw error;
+	}
 	let decoded: ReturnType<typeof Y.decodeUpdate>;
 	try {
 		decoded = Y.decodeUpdate(update);

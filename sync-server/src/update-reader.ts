@@ -47,42 +47,93 @@ export class Reader {
 		return start;
 	}
 
-	/** Skips one lib0 "any" value. */
-	skipAny(): void {
-		const type = this.byte();
-		switch (type) {
-			case 127: // undefined
-			case 126: // null
-			case 121: // false
-			case 120: // true
-				return;
-			case 125: // varInt: continuation bit on every byte but the last
-				while (this.byte() >= 0x80);
-				return;
-			case 124:
-				return this.skip(4);
-			case 123:
-			case 122:
-				return this.skip(8);
-			case 119: // string
-			case 116: // bytes
-				this.skipBytes();
-				return;
-			case 118: {
-				const entries = this.varUint();
-				for (let i = 0; i < entries; i++) {
+	/**
+	 * Skips one lib0 "any" value, refusing one whose arrays and objects nest more than
+	 * `maxDepth` levels (TooDeepError). Iterative: lib0's own reader recurses once per
+	 * level, and crafted bytes can nest values deeper than any stack.
+	 */
+	skipAny(maxDepth = Infinity): void {
+		// Per open array or object: how many values are still to come, and whether each
+		// value is preceded by a key.
+		const open: Array<{ left: number; keyed: boolean }> = [];
+		for (;;) {
+			const type = this.byte();
+			switch (type) {
+				case 127: // undefined
+				case 126: // null
+				case 121: // false
+				case 120: // true
+					break;
+				case 125: // varInt: continuation bit on every byte but the last
+					while (this.byte() >= 0x80);
+					break;
+				case 124:
+					this.skip(4);
+					break;
+				case 123:
+				case 122:
+					this.skip(8);
+					break;
+				case 119: // string
+				case 116: // bytes
 					this.skipBytes();
-					this.skipAny();
+					break;
+				case 118: // object
+				case 117: {
+					// array
+					if (open.length + 1 > maxDepth) throw new TooDeepError(maxDepth);
+					open.push({ left: this.varUint(), keyed: type === 118 });
+					break;
 				}
-				return;
+				default:
+					throw new UnsplittableUpdateError(`unknown value type ${type}`);
 			}
-			case 117: {
-				const items = this.varUint();
-				for (let i = 0; i < items; i++) this.skipAny();
-				return;
+			// Moves on to the next value still to come, if any.
+			for (;;) {
+				const innermost = open.at(-1);
+				if (innermost === undefined) return;
+				if (innermost.left === 0) {
+					open.pop();
+					continue;
+				}
+				innermost.left -= 1;
+				if (innermost.keyed) this.skipBytes();
+				break;
 			}
-			default:
-				throw new UnsplittableUpdateError(`unknown value type ${type}`);
+		}
+	}
+}
+
+/** A value, or a chain of types, nested deeper than the relay accepts. */
+export class TooDeepError extends Error {
+	override name = 'TooDeepError';
+	constructor(readonly limit: number) {
+		super(`nested deeper than ${limit} levels`);
+	}
+}
+
+/**
+ * Refuses JSON text (UTF-8 bytes from start to end) whose arrays and objects nest more
+ * than `maxDepth` levels, by counting brackets outside strings: nothing is parsed, so a
+ * deep text costs no stack. JSON.stringify recurses per level, so such a value, once in a
+ * document, makes every encoding of that document fail. Malformed text is left for the
+ * parser to refuse.
+ */
+export function checkJsonDepth(bytes: Uint8Array, start: number, end: number, maxDepth: number): void {
+	let depth = 0;
+	let inString = false;
+	for (let i = start; i < end; i++) {
+		const byte = bytes[i] as number;
+		if (inString) {
+			if (byte === 0x5c) i += 1; // backslash: the next byte is escaped
+			else if (byte === 0x22) inString = false;
+		} else if (byte === 0x22) {
+			inString = true;
+		} else if (byte === 0x5b || byte === 0x7b) {
+			depth += 1;
+			if (depth > maxDepth) throw new TooDeepError(maxDepth);
+		} else if (byte === 0x5d || byte === 0x7d) {
+			depth -= 1;
 		}
 	}
 }

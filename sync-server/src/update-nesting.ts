@@ -1,0 +1,235 @@
+// How deep an encoded Yjs update nests, read without decoding a single value. Yjs and
+// lib0 read and write plain values (ContentAny, ContentDoc options) one call per level,
+// and JSON.stringify writes JSON content (ContentJSON, ContentEmbed, ContentFormat) the
+// same way: a value nested thousands of levels deep makes Y.applyUpdate, or every later
+// encoding of the document, overflow the stack on each device that receives it. One
+// member could so make a collective's document unopenable on every device, and no new
+// device could join. So such an update is refused before anything else reads it.
+//
+// The same goes for shared types nested inside one another: deleting the outer one of
+// a long chain recurses once per level on every device. A chain built by one update is
+// bounded here; a chain built one level per update would need the whole document to see.
+import { checkJsonDepth, Reader, TooDeepError, UnsplittableUpdateError, utf16Length } from './update-reader.js';
+
+export { TooDeepError };
+
+/**
+ * Deepest nesting accepted, for plain values and for chains of types alike. Entities of
+ * the app nest a few levels; this leaves room for any future one.
+ */
+export const MAX_NESTING = 64;
+
+/** Struct content kinds (the low 5 bits of a struct's info byte). */
+const GC = 0;
+const DELETED = 1;
+const JSON_CONTENT = 2;
+const BINARY = 3;
+const STRING = 4;
+const EMBED = 5;
+const FORMAT = 6;
+const TYPE = 7;
+const ANY = 8;
+const DOC = 9;
+const SKIP = 10;
+
+const ORIGIN = 0x80;
+const RIGHT_ORIGIN = 0x40;
+const PARENT_SUB = 0x20;
+const TYPE_WITH_NAME = new Set([3, 5]); // XmlElement and XmlHook carry a name
+
+/** Where an item's parent comes from. */
+const PARENT_ROOT = 0;
+const PARENT_ID = 1;
+const PARENT_FROM_ORIGIN = 2;
+
+interface Id {
+	client: number;
+	clock: number;
+}
+
+interface ItemRecord extends Id {
+	length: number;
+	parent: typeof PARENT_ROOT | typeof PARENT_ID | typeof PARENT_FROM_ORIGIN;
+	/** The parent type's item (PARENT_ID), or the neighbours the parent is taken from. */
+	parentId: Id | null;
+	origin: Id | null;
+	rightOrigin: Id | null;
+}
+
+/**
+ * Throws TooDeepError if a plain value of the update nests more than `maxDepth` levels,
+ * or if a type it creates sits more than `maxDepth` types deep counting only the types
+ * this same update creates; UnsplittableUpdateError if its structs do not read as
+ * update format v1. The delete set is not read (it nests nothing).
+ */
+export function checkUpdateNesting(update: Uint8Array, maxDepth: number = MAX_NESTING): void {
+	const reader = new Reader(update);
+	const items: ItemRecord[] = [];
+	const clientRuns = reader.varUint();
+	for (let r = 0; r < clientRuns; r++) {
+		const structs = reader.varUint();
+		const client = reader.varUint();
+		let clock = reader.varUint();
+		for (let s = 0; s < structs; s++) {
+			const info = reader.byte();
+			const kind = info & 0x1f;
+			if (kind === GC || kind === SKIP) {
+				clock += reader.varUint();
+				continue;
+			}
+			const origin = info & ORIGIN ? readId(reader) : null;
+			const rightOrigin = info & RIGHT_ORIGIN ? readId(reader) : null;
+			let parent: ItemRecord['parent'] = PARENT_FROM_ORIGIN;
+			let parentId: Id | null = null;
+			if ((info & (ORIGIN | RIGHT_ORIGIN)) === 0) {
+				if (reader.varUint() === 1) {
+					reader.skipBytes();
+					parent = PARENT_ROOT;
+				} else {
+					parentId = readId(reader);
+					parent = PARENT_ID;
+				}
+				if (info & PARENT_SUB) reader.skipBytes();
+			}
+			const length = readContent(reader, kind, maxDepth);
+			items.push({ client, clock, length, parent, parentId, origin, rightOrigin });
+			clock += length;
+		}
+	}
+	checkTypeChains(items, maxDepth);
+}
+
+function readId(reader: Reader): Id {
+	return { client: reader.varUint(), clock: reader.varUint() };
+}
+
+/** Reads one item's content, checking how deep its values nest; returns its length. */
+function readContent(reader: Reader, kind: number, maxDepth: number): number {
+	switch (kind) {
+		case DELETED:
+			return reader.varUint();
+		case JSON_CONTENT: {
+			const length = reader.varUint();
+			for (let i = 0; i < length; i++) readJson(reader, maxDepth);
+			return length;
+		}
+		case ANY: {
+			const length = reader.varUint();
+			for (let i = 0; i < length; i++) reader.skipAny(maxDepth);
+			return length;
+		}
+		case BINARY:
+			reader.skipBytes();
+			return 1;
+		case STRING: {
+			const from = reader.skipBytes();
+			return utf16Length(reader.bytes, from, reader.pos);
+		}
+		case EMBED:
+			readJson(reader, maxDepth);
+			return 1;
+		case FORMAT:
+			reader.skipBytes(); // the attribute's name
+			readJson(reader, maxDepth);
+			return 1;
+		case TYPE:
+			if (TYPE_WITH_NAME.has(reader.varUint())) reader.skipBytes();
+			return 1;
+		case DOC:
+			reader.skipBytes(); // the subdocument's guid
+			reader.skipAny(maxDepth);
+			return 1;
+		default:
+			throw new UnsplittableUpdateError(`unknown content kind ${kind}`);
+	}
+}
+
+function readJson(reader: Reader, maxDepth: number): void {
+	const from = reader.skipBytes();
+	checkJsonDepth(reader.bytes, from, reader.pos, maxDepth);
+}
+
+/**
+ * How many types deep each item sits, counting only the types this update creates
+ * (a parent found outside the update counts as a root). An item holds its parent's id,
+ * or has the same parent as its origin, or failing that its right origin. Resolved
+ * without recursion: the chains are exactly what may be thousands long.
+ */
+function checkTypeChains(items: ItemRecord[], maxDepth: number): void {
+	if (items.length < 2) return;
+	const byClient = new Map<number, number[]>();
+	items.forEach((item, index) => {
+		const indexes = byClient.get(item.client);
+		if (indexes === undefined) byClient.set(item.client, [index]);
+		else indexes.push(index);
+	});
+	for (const indexes of byClient.values()) {
+		indexes.sort((a, b) => (items[a] as ItemRecord).clock - (items[b] as ItemRecord).clock);
+	}
+	/** The item holding this id in the update, or -1. */
+	const find = (id: Id | null): number => {
+		if (id === null) return -1;
+		const indexes = byClient.get(id.client);
+		if (indexes === undefined) return -1;
+		let low = 0;
+		let high = indexes.length - 1;
+		while (low <= high) {
+			const middle = (low + high) >> 1;
+			const index = indexes[middle] as number;
+			const item = items[index] as ItemRecord;
+			if (id.clock < item.clock) high = middle - 1;
+			else if (id.clock >= item.clock + item.length) low = middle + 1;
+			else return index;
+		}
+		return -1;
+	};
+
+	const UNKNOWN = -1;
+	const VISITING = -2;
+	/** Types above each item: 1 for an entry of a root type. */
+	const depth = new Array<number>(items.length).fill(UNKNOWN);
+	const chain: number[] = [];
+	const steps: number[] = [];
+	for (let start = 0; start < items.length; start++) {
+		if (depth[start] !== UNKNOWN) continue;
+		// Follows parents up to a known depth or out of the update…
+		let current = start;
+		let base = 1;
+		for (;;) {
+			const known = depth[current] as number;
+			if (known === VISITING) throw new UnsplittableUpdateError('items that are their own parent');
+			if (known !== UNKNOWN) {
+				base = known;
+				break;
+			}
+			const item = items[current] as ItemRecord;
+			let next = -1;
+			let step = 0;
+			if (item.parent === PARENT_ID) {
+				next = find(item.parentId);
+				step = 1;
+			} else if (item.parent === PARENT_FROM_ORIGIN) {
+				next = find(item.origin);
+				if (next === -1) next = find(item.rightOrigin);
+			}
+			depth[current] = VISITING;
+			chain.push(current);
+			steps.push(step);
+			if (next === -1) {
+				// The parent is a root type, or lies outside the update.
+				steps[steps.length - 1] = 0;
+				base = 1;
+				break;
+			}
+			current = next;
+		}
+		// …then sets the depth of every item on the way, innermost last.
+		let value = base;
+		while (chain.length > 0) {
+			const index = chain.pop() as number;
+			value += steps.pop() as number;
+			if (value > maxDepth) throw new TooDeepError(maxDepth);
+			depth[index] = value;
+		}
+	}
+}
