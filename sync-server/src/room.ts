@@ -30,7 +30,7 @@ import {
 import { SerialQueue } from './serial-queue.js';
 import { sendSyncAnswer } from './sync-answer.js';
 import type { RoomAccess, Snapshot } from './storage.js';
-import { inspectUpdate, InvalidUpdateError } from './update-info.js';
+import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
 
 export interface RoomContext extends CompactionContext {
 	/** Where merges of large rooms run. */
@@ -304,6 +304,9 @@ export class Room {
 		try {
 			info = inspectUpdate(update);
 		} catch (error) {
+			// Nested deeper than a device can read: refused like any invalid update, and
+			// counted apart, since it can only be crafted.
+			if (error instanceof TooDeepError) return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'too-deep', error);
 			if (!(error instanceof InvalidUpdateError)) throw error;
 			return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'invalid update', error);
 		}
