@@ -27,6 +27,7 @@ class DeviceState {
 	private sessions = new Map<SpaceId, SpaceSession>();
 	private settling = new Map<SpaceId, Promise<RotationState>>();
 	private lastSettle = new Map<SpaceId, number>();
+	private settleLater = new Map<SpaceId, ReturnType<typeof setTimeout>>();
 
 	constructor() {
 		if (typeof localStorage === 'undefined') return;
@@ -148,7 +149,21 @@ class DeviceState {
 	settle(id: SpaceId, throttled = false): Promise<RotationState> {
 		const running = this.settling.get(id);
 		if (running) return running;
-		if (throttled && Date.now() - (this.lastSettle.get(id) ?? 0) < SETTLE_INTERVAL_MS) return Promise.resolve('waiting');
+		const wait = SETTLE_INTERVAL_MS - (Date.now() - (this.lastSettle.get(id) ?? 0));
+		if (throttled && wait > 0) {
+			// Too soon after the last attempt: try once more when the interval is over, since
+			// the event that asked (a refusal) may be the last one the connection sends.
+			if (!this.settleLater.has(id)) {
+				this.settleLater.set(
+					id,
+					setTimeout(() => {
+						this.settleLater.delete(id);
+						if (this.entry(id)?.pendingSecret) void this.settle(id);
+					}, wait)
+				);
+			}
+			return Promise.resolve('waiting');
+		}
 		this.lastSettle.set(id, Date.now());
 		const attempt = this.sendPending(id).finally(() => this.settling.delete(id));
 		this.settling.set(id, attempt);
