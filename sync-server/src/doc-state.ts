@@ -17,6 +17,7 @@ import * as Y from 'yjs';
 import { inlineMerger, type UpdateMerger } from './merger.js';
 import { storedUpdates, type StoredRoom } from './storage.js';
 import { inspectUpdate, type UpdateInfo } from './update-info.js';
+import { checkUpdateNesting, TooDeepError } from './update-nesting.js';
 
 /** Past this many parts not yet merged, they are merged in the background… */
 export const MERGE_AFTER_PARTS = 1024;
@@ -50,6 +51,7 @@ export class DocState {
 	#seq = 0;
 	/** False once an update arrived out of sequence: the parts may then miss a stored one. */
 	#seqContiguous = true;
+	#leftOut = 0;
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
@@ -70,14 +72,24 @@ export class DocState {
 	 * log with no snapshot before it, from an empty state vector.
 	 */
 	static async fromStored(stored: StoredRoom, merger: UpdateMerger = inlineMerger): Promise<DocState> {
-		const { snapshot, updates } = stored;
-		const seq = updates.at(-1)?.seq ?? snapshot?.seqUpto ?? 0;
+		const { snapshot } = stored;
+		const seq = stored.updates.at(-1)?.seq ?? snapshot?.seqUpto ?? 0;
+		// Log entries nested too deep (stored before the relay refused them) are left out:
+		// merging them would fail, and every device that got them would break. The next
+		// snapshot covers their sequence numbers, which drops them from the log.
+		const updates = stored.updates.filter((update) => !nestsTooDeep(update.data));
+		const leftOut = stored.updates.length - updates.length;
+		if (leftOut > 0) stored = { snapshot, updates };
 		const logBytes = updates.reduce((sum, update) => sum + update.data.byteLength, 0);
 		let stateVector: Map<number, number> | null = null;
 		if (logBytes < INSPECT_LOG_BELOW_BYTES) {
 			stateVector = snapshot === null ? new Map() : readStateVector(snapshot.stateVector);
 		}
-		if (stateVector === null) return DocState.load(storedUpdates(stored), merger, seq);
+		if (stateVector === null) {
+			const loaded = await DocState.load(storedUpdates(stored), merger, seq);
+			loaded.#leftOut = leftOut;
+			return loaded;
+		}
 		const state = new DocState(merger);
 		state.#seq = seq;
 		state.#parts = storedUpdates(stored);
@@ -87,7 +99,13 @@ export class DocState {
 		let holes = false;
 		for (const update of updates) holes = state.#extend(inspectUpdate(update.data)) || holes;
 		if (holes) await state.#recompute();
+		state.#leftOut = leftOut;
 		return state;
+	}
+
+	/** Stored log entries left out on load because they nest too deep. */
+	get leftOut(): number {
+		return this.#leftOut;
 	}
 
 	/**
@@ -271,6 +289,16 @@ export class DocState {
 		const result = this.#exclusive.then(task, task);
 		this.#exclusive = result.catch(() => undefined);
 		return result;
+	}
+}
+
+function nestsTooDeep(update: Uint8Array): boolean {
+	try {
+		checkUpdateNesting(update);
+		return false;
+	} catch (error) {
+		// Malformed bytes are not this check's business: loading reports them as before.
+		return error instanceof TooDeepError;
 	}
 }
 

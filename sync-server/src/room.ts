@@ -182,6 +182,9 @@ export class Room {
 		try {
 			const stored = await this.context.storage.loadRoom(this.id);
 			this.#doc = await DocState.fromStored(stored, this.context.merger);
+			if (this.#doc.leftOut > 0) {
+				this.context.logger.warn({ room: this.id, entries: this.#doc.leftOut }, 'stored updates nested too deep left out');
+			}
 			const logBytes = stored.updates.reduce((sum, u) => sum + u.data.byteLength, 0);
 			this.context.logger.debug({ room: this.id, logEntries: stored.updates.length }, 'room loaded');
 			this.#compactor.loaded(stored.updates.length, logBytes, stored.snapshot?.data.byteLength ?? 0);

@@ -8,7 +8,7 @@ import {
 	jsonUpdate,
 	nestedMapsUpdate
 } from '../../tests/relay/deep-updates.js';
-import { DocState } from './doc-state.js';
+import { DocState, INSPECT_LOG_BELOW_BYTES } from './doc-state.js';
 import { inlineMerger } from './merger.js';
 import { splitUpdate } from './split-update.js';
 import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
@@ -167,10 +167,32 @@ describe('the relay’s other readers, given a deep update', () => {
 		expect(() => [...splitUpdate(update, 16)]).not.toThrow();
 	});
 
-	test('a merge of a deep update fails as a rejected promise, and the document state survives', async () => {
+	test('a merge of a deep update that got past no check fails as a rejected promise', async () => {
 		const state = await DocState.load([nestedMapsUpdate(3)], inlineMerger);
 		const deep = deepJsonUpdate(9, DEEP);
 		await state.add(deep, { clients: new Map([[9, { from: 0, to: 1, contiguous: true }]]), hasDeletions: false }, 2);
 		await expect(state.merged()).rejects.toThrow(RangeError);
+	});
+
+	test('stored log entries nested too deep are left out on load, small log or large', async () => {
+		const doc = new Y.Doc();
+		doc.getMap('resources').set('hall', { capacity: 80 });
+		const normal = Y.encodeStateAsUpdate(doc);
+		// Past the size from which the log is merged on load rather than read entry by entry.
+		doc.getMap('resources').set('archive', 'x'.repeat(INSPECT_LOG_BELOW_BYTES));
+		const seen = new Y.Doc();
+		Y.applyUpdate(seen, normal);
+		const large = Y.encodeStateAsUpdate(doc, Y.encodeStateVector(seen));
+		for (const log of [[normal], [normal, large]]) {
+			const entries = [...log, deepJsonUpdate(9, DEEP), deepAnyUpdate(10, DEEP)].map((data, i) => ({ seq: i + 1, data }));
+			const state = await DocState.fromStored({ snapshot: null, updates: entries }, inlineMerger);
+			expect(state.leftOut).toBe(2);
+			expect(state.seq).toBe(entries.length);
+			const merged = new Y.Doc();
+			Y.applyUpdate(merged, await state.merged());
+			expect(merged.getMap('resources').get('hall')).toEqual({ capacity: 80 });
+			expect(merged.getMap('resources').has('archive')).toBe(log.length === 2);
+			expect(merged.getArray('deep').length).toBe(0);
+		}
 	});
 });

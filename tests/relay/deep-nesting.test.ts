@@ -9,6 +9,9 @@ import {
 	deepJsonUpdate,
 	nestedMapsUpdate
 } from './deep-updates.js';
+import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
+import { hashToken } from '../../sync-server/src/token.js';
+import { checkUpdateNesting } from '../../sync-server/src/update-nesting.js';
 import {
 	health,
 	makeClient,
@@ -17,6 +20,7 @@ import {
 	randomRoomId,
 	randomToken,
 	startTestRelay,
+	tempDir,
 	waitFor,
 	waitForSynced
 } from './helpers.js';
@@ -145,4 +149,43 @@ test('a document nesting maps five deep, and values sixty-four deep, goes throug
 	const carol = makeClient(relay.syncUrl, room, token);
 	await waitForSynced(carol);
 	expect(inventory(carol.doc)).toBe(inventory(alice.doc));
+});
+
+test('deep updates stored before the relay refused them are left out on load, then dropped from the log', async () => {
+	const dataDir = tempDir('deep');
+	const room = randomRoomId();
+	const token = randomToken();
+	const before = new Y.Doc();
+	before.getMap('resources').set('hall', { kind: 'space', capacity: 80 });
+	const seed = new SqliteStorage({ dataDir });
+	await seed.claimRoom(room, hashToken(token));
+	await seed.appendUpdate(room, Y.encodeStateAsUpdate(before));
+	await seed.appendUpdate(room, deepJsonUpdate(4321, DEEP, 'array', 'resources-list'));
+	await seed.appendUpdate(room, deepAnyUpdate(4322, DEEP, 'object', 'resources-list'));
+	await seed.close();
+
+	const relay = await startTestRelay({ dataDir, compactAfterUpdates: 3 });
+	const alice = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(alice);
+	expect(alice.doc.getMap('resources').toJSON()).toEqual({ hall: { kind: 'space', capacity: 80 } });
+	expect(alice.doc.getArray('resources-list').length).toBe(0);
+	expect(() => Y.encodeStateAsUpdate(alice.doc)).not.toThrow();
+	// One more entry makes the log due for a snapshot, which covers the deep ones.
+	alice.doc.getMap('resources').set('van', { kind: 'vehicle', capacity: 3 });
+	await waitFor(async () => metric(await metricsText(relay), 'relay_compactions_total') >= 1, 'a compaction');
+	await relay.close();
+
+	const after = new SqliteStorage({ dataDir });
+	const stored = await after.loadRoom(room);
+	await after.close();
+	for (const update of stored.updates) expect(() => checkUpdateNesting(update.data)).not.toThrow();
+	const reloaded = new Y.Doc();
+	for (const part of [stored.snapshot?.data, ...stored.updates.map((u) => u.data)]) {
+		if (part !== undefined) Y.applyUpdate(reloaded, part);
+	}
+	expect(reloaded.getMap('resources').toJSON()).toEqual({
+		hall: { kind: 'space', capacity: 80 },
+		van: { kind: 'vehicle', capacity: 3 }
+	});
+	expect(() => Y.encodeStateAsUpdate(reloaded)).not.toThrow();
 });
