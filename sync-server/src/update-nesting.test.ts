@@ -1,3 +1,4 @@
+import * as prng from 'lib0/prng';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -13,7 +14,7 @@ import { inlineMerger } from './merger.js';
 import { splitUpdate } from './split-update.js';
 import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
 import { checkUpdateNesting, MAX_NESTING } from './update-nesting.js';
-import { Reader } from './update-reader.js';
+import { Reader, UnsplittableUpdateError } from './update-reader.js';
 
 const DEEP = 20_000;
 
@@ -147,6 +148,31 @@ describe('checkUpdateNesting', () => {
 		doc.getText('notes').insertEmbed(3, { image: { src: 'x', size: [1, 2] } });
 		doc.getXmlFragment('page').push([new Y.XmlElement('p')]);
 		for (const update of [Y.encodeStateAsUpdate(doc), ...edits]) expect(() => checkUpdateNesting(update)).not.toThrow();
+	});
+
+	test('damaged updates give one of the two refusals, never another error', () => {
+		const doc = new Y.Doc();
+		let map = doc.getMap<unknown>('m');
+		for (let level = 0; level < 70; level++) {
+			const inner = new Y.Map<unknown>();
+			map.set(`k${level}`, inner);
+			map.set('v', [{ a: [level] }, 'texte']);
+			map = inner;
+		}
+		doc.getText('t').insert(0, 'bonjour', { bold: { deep: [1] } });
+		const update = Y.encodeStateAsUpdate(doc);
+		const gen = prng.create(42);
+		for (let round = 0; round < 3000; round++) {
+			const damaged = update.slice(0, prng.uint32(gen, 1, update.length));
+			for (let flips = prng.uint32(gen, 1, 4); flips > 0; flips--) {
+				damaged[prng.uint32(gen, 0, damaged.length - 1)] = prng.uint32(gen, 0, 255);
+			}
+			try {
+				checkUpdateNesting(damaged);
+			} catch (error) {
+				expect([TooDeepError, UnsplittableUpdateError]).toContain((error as Error).constructor);
+			}
+		}
 	});
 
 	test('malformed bytes are invalid, not too deep', () => {

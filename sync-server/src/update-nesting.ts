@@ -42,18 +42,28 @@ const PARENT_ROOT = 0;
 const PARENT_ID = 1;
 const PARENT_FROM_ORIGIN = 2;
 
-interface Id {
-	client: number;
-	clock: number;
-}
+/**
+ * The items of an update, as columns (objects per item would double the memory a large
+ * update costs): where each one is, and where its parent comes from.
+ */
+class Items {
+	readonly client: number[] = [];
+	readonly clock: number[] = [];
+	readonly length: number[] = [];
+	readonly parent: number[] = [];
+	/** The parent type's item (PARENT_ID) or the origin (PARENT_FROM_ORIGIN), -1 if none. */
+	readonly refClient: number[] = [];
+	readonly refClock: number[] = [];
+	/** The right origin (PARENT_FROM_ORIGIN), -1 if none. */
+	readonly rightClient: number[] = [];
+	readonly rightClock: number[] = [];
+	/** 1 for an item that is a shared type, 0 otherwise. */
+	readonly isType: number[] = [];
+	types = 0;
 
-interface ItemRecord extends Id {
-	length: number;
-	parent: typeof PARENT_ROOT | typeof PARENT_ID | typeof PARENT_FROM_ORIGIN;
-	/** The parent type's item (PARENT_ID), or the neighbours the parent is taken from. */
-	parentId: Id | null;
-	origin: Id | null;
-	rightOrigin: Id | null;
+	get count(): number {
+		return this.client.length;
+	}
 }
 
 /**
@@ -64,7 +74,7 @@ interface ItemRecord extends Id {
  */
 export function checkUpdateNesting(update: Uint8Array, maxDepth: number = MAX_NESTING): void {
 	const reader = new Reader(update);
-	const items: ItemRecord[] = [];
+	const items = new Items();
 	const clientRuns = reader.varUint();
 	for (let r = 0; r < clientRuns; r++) {
 		const structs = reader.varUint();
@@ -77,30 +87,45 @@ export function checkUpdateNesting(update: Uint8Array, maxDepth: number = MAX_NE
 				clock += reader.varUint();
 				continue;
 			}
-			const origin = info & ORIGIN ? readId(reader) : null;
-			const rightOrigin = info & RIGHT_ORIGIN ? readId(reader) : null;
-			let parent: ItemRecord['parent'] = PARENT_FROM_ORIGIN;
-			let parentId: Id | null = null;
+			let refClient = -1;
+			let refClock = -1;
+			let rightClient = -1;
+			let rightClock = -1;
+			if (info & ORIGIN) {
+				refClient = reader.varUint();
+				refClock = reader.varUint();
+			}
+			if (info & RIGHT_ORIGIN) {
+				rightClient = reader.varUint();
+				rightClock = reader.varUint();
+			}
+			let parent = PARENT_FROM_ORIGIN;
 			if ((info & (ORIGIN | RIGHT_ORIGIN)) === 0) {
 				if (reader.varUint() === 1) {
 					reader.skipBytes();
 					parent = PARENT_ROOT;
 				} else {
-					parentId = readId(reader);
+					refClient = reader.varUint();
+					refClock = reader.varUint();
 					parent = PARENT_ID;
 				}
 				if (info & PARENT_SUB) reader.skipBytes();
 			}
 			const length = readContent(reader, kind, maxDepth);
-			items.push({ client, clock, length, parent, parentId, origin, rightOrigin });
+			if (kind === TYPE) items.types += 1;
+			items.client.push(client);
+			items.clock.push(clock);
+			items.length.push(length);
+			items.parent.push(parent);
+			items.refClient.push(refClient);
+			items.refClock.push(refClock);
+			items.rightClient.push(rightClient);
+			items.rightClock.push(rightClock);
+			items.isType.push(kind === TYPE ? 1 : 0);
 			clock += length;
 		}
 	}
 	checkTypeChains(items, maxDepth);
-}
-
-function readId(reader: Reader): Id {
-	return { client: reader.varUint(), clock: reader.varUint() };
 }
 
 /** Reads one item's content, checking how deep its values nest; returns its length. */
@@ -155,30 +180,40 @@ function readJson(reader: Reader, maxDepth: number): void {
  * or has the same parent as its origin, or failing that its right origin. Resolved
  * without recursion: the chains are exactly what may be thousands long.
  */
-function checkTypeChains(items: ItemRecord[], maxDepth: number): void {
-	if (items.length < 2) return;
+function checkTypeChains(items: Items, maxDepth: number): void {
+	// A chain holds each type once: with few types, none can be too deep.
+	if (items.types < maxDepth) return;
+	const count = items.count;
+	// Per client, its items in clock order (an update lists a client's structs in order;
+	// a crafted one might not).
 	const byClient = new Map<number, number[]>();
-	items.forEach((item, index) => {
-		const indexes = byClient.get(item.client);
-		if (indexes === undefined) byClient.set(item.client, [index]);
+	for (let index = 0; index < count; index++) {
+		const client = items.client[index] as number;
+		const indexes = byClient.get(client);
+		if (indexes === undefined) byClient.set(client, [index]);
 		else indexes.push(index);
-	});
+	}
 	for (const indexes of byClient.values()) {
-		indexes.sort((a, b) => (items[a] as ItemRecord).clock - (items[b] as ItemRecord).clock);
+		for (let i = 1; i < indexes.length; i++) {
+			if ((items.clock[indexes[i] as number] as number) < (items.clock[indexes[i - 1] as number] as number)) {
+				indexes.sort((a, b) => (items.clock[a] as number) - (items.clock[b] as number));
+				break;
+			}
+		}
 	}
 	/** The item holding this id in the update, or -1. */
-	const find = (id: Id | null): number => {
-		if (id === null) return -1;
-		const indexes = byClient.get(id.client);
+	const find = (client: number, clock: number): number => {
+		if (client < 0) return -1;
+		const indexes = byClient.get(client);
 		if (indexes === undefined) return -1;
 		let low = 0;
 		let high = indexes.length - 1;
 		while (low <= high) {
 			const middle = (low + high) >> 1;
 			const index = indexes[middle] as number;
-			const item = items[index] as ItemRecord;
-			if (id.clock < item.clock) high = middle - 1;
-			else if (id.clock >= item.clock + item.length) low = middle + 1;
+			const start = items.clock[index] as number;
+			if (clock < start) high = middle - 1;
+			else if (clock >= start + (items.length[index] as number)) low = middle + 1;
 			else return index;
 		}
 		return -1;
@@ -187,10 +222,10 @@ function checkTypeChains(items: ItemRecord[], maxDepth: number): void {
 	const UNKNOWN = -1;
 	const VISITING = -2;
 	/** Types above each item: 1 for an entry of a root type. */
-	const depth = new Array<number>(items.length).fill(UNKNOWN);
+	const depth = new Int32Array(count).fill(UNKNOWN);
 	const chain: number[] = [];
 	const steps: number[] = [];
-	for (let start = 0; start < items.length; start++) {
+	for (let start = 0; start < count; start++) {
 		if (depth[start] !== UNKNOWN) continue;
 		// Follows parents up to a known depth or out of the update…
 		let current = start;
@@ -202,25 +237,27 @@ function checkTypeChains(items: ItemRecord[], maxDepth: number): void {
 				base = known;
 				break;
 			}
-			const item = items[current] as ItemRecord;
 			let next = -1;
 			let step = 0;
-			if (item.parent === PARENT_ID) {
-				next = find(item.parentId);
+			const parent = items.parent[current];
+			if (parent === PARENT_ID) {
+				next = find(items.refClient[current] as number, items.refClock[current] as number);
+				// Under anything but a type, Yjs drops the item: it nests nothing.
+				if (next !== -1 && items.isType[next] === 0) next = -1;
 				step = 1;
-			} else if (item.parent === PARENT_FROM_ORIGIN) {
-				next = find(item.origin);
-				if (next === -1) next = find(item.rightOrigin);
+			} else if (parent === PARENT_FROM_ORIGIN) {
+				next = find(items.refClient[current] as number, items.refClock[current] as number);
+				if (next === -1) next = find(items.rightClient[current] as number, items.rightClock[current] as number);
 			}
 			depth[current] = VISITING;
 			chain.push(current);
-			steps.push(step);
 			if (next === -1) {
 				// The parent is a root type, or lies outside the update.
-				steps[steps.length - 1] = 0;
+				steps.push(0);
 				base = 1;
 				break;
 			}
+			steps.push(step);
 			current = next;
 		}
 		// …then sets the depth of every item on the way, innermost last.
