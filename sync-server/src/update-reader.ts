@@ -1,6 +1,7 @@
 // A cursor over an encoded Yjs update with the lib0 primitives Yjs writes (varUint,
-// byte arrays, "any" values), reading nothing into objects: the splitter only needs to
-// know where things start and end, and skipping is much cheaper than decoding.
+// byte arrays, "any" values), reading nothing into objects: the splitter and the nesting
+// check only need to know where things start and end, and skipping is much cheaper than
+// decoding. Nothing here recurses, since the bytes come from anyone.
 
 /** Bytes that do not read as an update this reader understands. */
 export class UnsplittableUpdateError extends Error {
