@@ -6,6 +6,7 @@ import {
 	deepEmbedUpdate,
 	deepFormatUpdate,
 	deepJsonUpdate,
+	deepSubdocUpdate,
 	jsonUpdate,
 	nestedMapsUpdate
 } from '../../tests/relay/deep-updates.js';
@@ -30,6 +31,7 @@ describe('the crafted updates, on a device without the relay in front', () => {
 	test('a deep plain value overflows Y.applyUpdate', () => {
 		expect(() => applyAndEncode(deepAnyUpdate(7, DEEP))).toThrow(RangeError);
 		expect(() => applyAndEncode(deepAnyUpdate(7, DEEP, 'object'))).toThrow(RangeError);
+		expect(() => applyAndEncode(deepSubdocUpdate(7, DEEP))).toThrow(RangeError);
 	});
 
 	test('deep JSON content applies, and then the document can no longer be encoded', () => {
@@ -59,7 +61,9 @@ describe('checkUpdateNesting', () => {
 			deepJsonUpdate(7, DEEP, 'object'),
 			deepJsonUpdate(7, MAX_NESTING + 1),
 			deepEmbedUpdate(7, DEEP),
-			deepFormatUpdate(7, DEEP)
+			deepFormatUpdate(7, DEEP),
+			deepSubdocUpdate(7, DEEP),
+			deepSubdocUpdate(7, MAX_NESTING + 1)
 		];
 		for (const update of deep) {
 			expect(() => checkUpdateNesting(update)).toThrow(TooDeepError);
@@ -74,7 +78,8 @@ describe('checkUpdateNesting', () => {
 			deepJsonUpdate(7, MAX_NESTING),
 			deepJsonUpdate(7, MAX_NESTING, 'object'),
 			deepEmbedUpdate(7, MAX_NESTING),
-			deepFormatUpdate(7, MAX_NESTING)
+			deepFormatUpdate(7, MAX_NESTING),
+			deepSubdocUpdate(7, MAX_NESTING)
 		]) {
 			expect(inspectUpdate(update).clients.get(7)).toEqual({ from: 0, to: 1, contiguous: true });
 			applyAndEncode(update);

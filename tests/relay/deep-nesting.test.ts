@@ -7,6 +7,7 @@ import {
 	deepEmbedUpdate,
 	deepFormatUpdate,
 	deepJsonUpdate,
+	deepSubdocUpdate,
 	nestedMapsUpdate
 } from './deep-updates.js';
 import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
@@ -78,6 +79,7 @@ test('a member’s update nested thousands of levels deep is refused (1008, too-
 		['deep JSON objects', deepJsonUpdate(1237, DEEP, 'object', 'resources-list')],
 		['deep embed', deepEmbedUpdate(1238, DEEP)],
 		['deep format', deepFormatUpdate(1239, DEEP)],
+		['deep subdocument options', deepSubdocUpdate(1240, DEEP, 'resources-list')],
 		['ten thousand nested maps', nestedMapsUpdate(10_000)]
 	];
 	const url = `${relay.syncUrl}/${room}?token=${token}`;

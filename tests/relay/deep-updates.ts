@@ -9,6 +9,7 @@ const CONTENT_JSON = 2;
 const CONTENT_EMBED = 5;
 const CONTENT_FORMAT = 6;
 const CONTENT_ANY = 8;
+const CONTENT_DOC = 9;
 
 /** One item, parent given by root name, at clock 0 of `client`; no deletions. */
 function oneItemUpdate(client: number, root: string, kind: number, writeContent: (e: encoding.Encoder) => void): Uint8Array {
@@ -77,6 +78,17 @@ export function deepFormatUpdate(client: number, depth: number, root = 'deep-tex
 	return oneItemUpdate(client, root, CONTENT_FORMAT, (encoder) => {
 		encoding.writeVarString(encoder, 'bold');
 		encoding.writeVarString(encoder, deepJson(depth));
+	});
+}
+
+/** A subdocument in the root array `root`, its options nested `depth` levels. */
+export function deepSubdocUpdate(client: number, depth: number, root = 'deep'): Uint8Array {
+	return oneItemUpdate(client, root, CONTENT_DOC, (encoder) => {
+		encoding.writeVarString(encoder, 'c0ffee');
+		encoding.writeUint8(encoder, 118); // the options: an object…
+		encoding.writeVarUint(encoder, 1);
+		encoding.writeVarString(encoder, 'meta'); // …whose one entry is deep
+		writeDeepAny(encoder, depth - 1);
 	});
 }
 
