@@ -11,8 +11,18 @@ const appRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 
 async function main(): Promise<void> {
 	const logger = createLogger();
+	// One socket's failure must never stop the relay for everyone: whatever escapes every
+	// handler is logged and counted (relay_errors_total{where}) once the relay runs, and
+	// the process goes on. Its stores are transactional, and every update is on disk
+	// before anyone hears of it, so going on loses nothing that was acknowledged.
+	let report = (where: string, error: unknown): void => {
+		logger.error({ where, error: errorMessage(error) }, 'unexpected error');
+	};
+	process.on('unhandledRejection', (reason) => report('unhandled-rejection', reason));
+	process.on('uncaughtException', (error) => report('uncaught-exception', error));
 	const config = configFromEnv(process.env, appRoot);
 	const relay = await startRelay({ ...config, logger, processMetrics: true });
+	report = relay.unexpected;
 	// The port actually bound: PORT=0 picks a free one (tests read it from this line).
 	// The claim key is a secret: whether one is set, never its value.
 	logger.info({ ...config, claimKey: config.claimKey === null ? 'none' : 'set', port: relay.port }, 'relay listening');

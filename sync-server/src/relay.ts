@@ -80,6 +80,11 @@ export interface RelayOptions extends Partial<RelayLimits> {
 export interface RunningRelay {
 	port: number;
 	close(): Promise<void>;
+	/**
+	 * An error nothing else caught (a rejection without a handler, an exception thrown
+	 * from an event): logged and counted in relay_errors_total{where}, the relay goes on.
+	 */
+	unexpected(where: string, error: unknown): void;
 }
 
 const MiB = 1024 * 1024;
@@ -305,5 +310,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		await serverClosed;
 	}
 
-	return { port, close };
+	function unexpected(where: string, error: unknown): void {
+		metrics.errors.inc({ where });
+		logger.error({ where, error: errorMessage(error), stack: error instanceof Error ? error.stack : undefined }, 'unexpected error');
+	}
+
+	return { port, close, unexpected };
 }

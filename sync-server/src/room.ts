@@ -345,6 +345,10 @@ export class Room {
 		const data = frame.subarray(frame.byteLength - update.byteLength);
 		this.#pendingBytes += data.byteLength;
 		const stored = this.context.commits.append(this.id, data, { dropped: () => connection.rejected });
+		// The outbox may reach this update long after the commit has refused it (a later
+		// frame of the same socket was refused, the disk is full): the rejection is handled
+		// there, and must not count as unhandled meanwhile, or Node stops the whole relay.
+		stored.catch(() => {});
 		this.#send(connection, async () => {
 			let seq: number;
 			try {

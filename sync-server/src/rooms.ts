@@ -53,7 +53,10 @@ export class RoomRegistry {
 		if (this.#closed || room.connections.size > 0 || this.#unloadTimers.has(room)) return;
 		const timer = setTimeout(() => {
 			this.#unloadTimers.delete(room);
-			void this.#unload(room);
+			this.#unload(room).catch((error: unknown) => {
+				this.context.metrics.errors.inc({ where: 'unload' });
+				this.context.logger.error({ room: room.id, error: String(error) }, 'room unload failed');
+			});
 		}, this.idleUnloadMs);
 		// An idle room is no reason to keep the process alive.
 		timer.unref();
