@@ -98,18 +98,24 @@ export const DEFAULT_JOURNAL_SWITCH_BYTES = 4 * 1024 * 1024;
 /** Which of the two files. */
 export type JournalFileIndex = 0 | 1;
 
+/** Writes bytes at a position, like fs.writeSync; a test may give one that fails as a full disk does. */
+export type JournalWrite = (fd: number, buffer: Buffer, offset: number, length: number, position: number) => number;
+
 /** The two journal files of a data directory. */
 export class Journal {
 	readonly #files: [JournalFile, JournalFile];
 	#active: JournalFileIndex = 0;
 	/** The other file, once writing has left it and until it is emptied. */
 	#retiring: JournalFileIndex | null = null;
+	readonly #write: JournalWrite;
 
 	/** Opens the journal files of a data directory, creating them if need be. */
 	constructor(
 		dataDir: string,
-		private readonly switchBytes = DEFAULT_JOURNAL_SWITCH_BYTES
+		private readonly switchBytes = DEFAULT_JOURNAL_SWITCH_BYTES,
+		write: JournalWrite = fs.writeSync
 	) {
+		this.#write = write;
 		const open = (name: string): JournalFile => ({
 			fd: fs.openSync(path.join(dataDir, name), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600),
 			size: 0
@@ -149,8 +155,20 @@ export class Journal {
 		const file = this.#files[index];
 		const batch = encodeBatch(records);
 		let written = 0;
-		while (written < batch.length) {
-			written += fs.writeSync(file.fd, batch, written, batch.length - written, file.size + written);
+		try {
+			while (written < batch.length) {
+				written += this.#write(file.fd, batch, written, batch.length - written, file.size + written);
+			}
+		} catch (error) {
+			// A full disk may have taken part of the batch: back to the end of the last whole
+			// one, so that the next batch follows it directly and every later one stays
+			// readable. Should that fail too, the next write starts there all the same.
+			try {
+				fs.ftruncateSync(file.fd, file.size);
+			} catch {
+				// The next batch overwrites the partial bytes from the same offset.
+			}
+			throw error;
 		}
 		file.size += batch.length;
 		if (file.size >= this.switchBytes && this.#retiring === null) {

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { Checkpointer, type CheckpointObserver } from './checkpointer.js';
 import { StoreWorker } from './store-worker.js';
 import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
-import { Journal, type JournalRecord } from './journal.js';
+import { Journal, type JournalRecord, type JournalWrite } from './journal.js';
 import { JournalFolder, type FoldObserver } from './journal-folder.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { prepareStatements, type AccessRow } from './sqlite-statements.js';
@@ -46,6 +46,8 @@ export interface SqliteStorageOptions {
 	foldIntervalMs?: number;
 	/** Bytes after which writing moves to the other journal file (default 4 MiB). */
 	journalSwitchBytes?: number;
+	/** Writes to the journal files; fs.writeSync unless a test makes the disk fill up. */
+	journalWrite?: JournalWrite;
 	/** Told of every fold of the journal into SQLite. */
 	foldObserver?: FoldObserver;
 	/** Starts the store worker on the file; a test may start one that dies. */
@@ -94,7 +96,7 @@ export class SqliteStorage implements RoomStorage {
 			// it meanwhile: the descriptor stays on the live file. Its name in the directory
 			// is synced once, with the journal's, or a power cut could lose the whole file.
 			this.#walFd = fs.openSync(`${file}-wal`, 'r+');
-			this.#journal = new Journal(options.dataDir, options.journalSwitchBytes);
+			this.#journal = new Journal(options.dataDir, options.journalSwitchBytes, options.journalWrite);
 			syncDirectory(options.dataDir);
 			const syncFile = options.syncFile ?? fdatasync;
 			const diskSync = new DiskSync(() => this.#syncDirty(syncFile), {
