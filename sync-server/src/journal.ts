@@ -11,9 +11,11 @@
 //
 // Format: a file is a run of batches, one per write. A batch is its body's length (u32),
 // the body's CRC-32 (u32), and the body: records of room id length (u16), room id
-// (UTF-8), sequence number (f64, an integer), data length (u32), data. Reading stops at
-// the first batch that is cut short or fails its checksum: after a power cut the end of a
-// file can be torn, and nothing written after an unsynced write was ever acknowledged.
+// (UTF-8), sequence number (f64, an integer), data length (u32), data. A batch that is
+// cut short or fails its checksum is skipped, and reading goes on at the next offset where
+// a whole batch starts: after a power cut the end of a file can be torn (nothing written
+// after an unsynced write was ever acknowledged), but a damaged byte in the middle must
+// not take the acknowledged batches after it along.
 import fs from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -50,22 +52,65 @@ export function encodeBatch(records: readonly JournalRecord[]): Buffer {
 	return batch;
 }
 
-/** The records of the whole batches at the start of `bytes`, and how many bytes they take. */
-export function decodeBatches(bytes: Buffer): { records: JournalRecord[]; length: number } {
+/** Bytes of a journal file that hold no whole batch. */
+export interface SkippedBytes {
+	offset: number;
+	bytes: number;
+}
+
+export interface DecodedBatches {
+	records: JournalRecord[];
+	/** Where the last whole batch ends. */
+	length: number;
+	/** Unreadable stretches, in order; one that reaches the end of the file is its torn end. */
+	skipped: SkippedBytes[];
+}
+
+/**
+ * The records of every whole batch in `bytes`. A stretch that is not one (a damaged
+ * byte, a torn end) is skipped: reading goes on at the next offset where a batch's length
+ * and checksum hold, so that one bad sector does not take every later update with it.
+ */
+export function decodeBatches(bytes: Buffer): DecodedBatches {
 	const records: JournalRecord[] = [];
+	const skipped: SkippedBytes[] = [];
 	let at = 0;
-	while (at + BATCH_HEADER <= bytes.length) {
-		const bodyLength = bytes.readUInt32LE(at);
-		const end = at + BATCH_HEADER + bodyLength;
-		if (bodyLength === 0 || bodyLength > MAX_BODY || end > bytes.length) break;
-		const body = bytes.subarray(at + BATCH_HEADER, end);
-		if (crc32(body) !== bytes.readUInt32LE(at + 4)) break;
-		const batch = decodeBody(body);
-		if (batch === null) break;
-		records.push(...batch);
-		at = end;
+	let length = 0;
+	while (at < bytes.length) {
+		const batch = batchAt(bytes, at);
+		if (batch !== null) {
+			records.push(...batch.records);
+			at = batch.end;
+			length = at;
+			continue;
+		}
+		// Damage in a body leaves its length to say where the next batch is; that is tried
+		// first, so that bytes inside a body (a client's update) are never read as a batch
+		// of their own. Otherwise any offset may start the next one.
+		const declaredEnd = at + BATCH_HEADER <= bytes.length ? at + BATCH_HEADER + bytes.readUInt32LE(at) : bytes.length;
+		let next = at + 1;
+		if (declaredEnd < bytes.length && batchAt(bytes, declaredEnd) !== null) {
+			next = declaredEnd;
+		} else {
+			while (next + BATCH_HEADER <= bytes.length && batchAt(bytes, next) === null) next += 1;
+		}
+		if (next + BATCH_HEADER > bytes.length) next = bytes.length;
+		skipped.push({ offset: at, bytes: next - at });
+		at = next;
 	}
-	return { records, length: at };
+	return { records, length, skipped };
+}
+
+/** The whole batch starting at `at`, if its length, checksum and records hold. */
+function batchAt(bytes: Buffer, at: number): { records: JournalRecord[]; end: number } | null {
+	if (at + BATCH_HEADER > bytes.length) return null;
+	const bodyLength = bytes.readUInt32LE(at);
+	const end = at + BATCH_HEADER + bodyLength;
+	if (bodyLength === 0 || bodyLength > MAX_BODY || end > bytes.length) return null;
+	const body = bytes.subarray(at + BATCH_HEADER, end);
+	if (crc32(body) !== bytes.readUInt32LE(at + 4)) return null;
+	const records = decodeBody(body);
+	return records === null ? null : { records, end };
 }
 
 function decodeBody(body: Buffer): JournalRecord[] | null {
@@ -88,9 +133,22 @@ function decodeBody(body: Buffer): JournalRecord[] | null {
 }
 
 interface JournalFile {
+	path: string;
 	fd: number;
 	/** Bytes of whole batches: where the next one goes. */
 	size: number;
+}
+
+/** What recovery could not read in one journal file. */
+export interface JournalDamage {
+	file: string;
+	/** Where the whole file was copied before being emptied (null if the copy failed). */
+	copy: string | null;
+	skipped: SkippedBytes[];
+	/** Only the end was unreadable: a write torn by a power cut, never acknowledged. */
+	tornEnd: boolean;
+	/** Records read from the file nonetheless. */
+	records: number;
 }
 
 export const DEFAULT_JOURNAL_SWITCH_BYTES = 4 * 1024 * 1024;
@@ -117,6 +175,7 @@ export class Journal {
 	) {
 		this.#write = write;
 		const open = (name: string): JournalFile => ({
+			path: path.join(dataDir, name),
 			fd: fs.openSync(path.join(dataDir, name), fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600),
 			size: 0
 		});
@@ -127,10 +186,32 @@ export class Journal {
 	 * Hands every whole record the files hold to `fold`, which must have them on disk
 	 * elsewhere when it returns, then empties the files (and syncs that).
 	 */
-	recover(fold: (records: JournalRecord[]) => void): void {
+	recover(fold: (records: JournalRecord[]) => void, damaged: (damage: JournalDamage) => void = () => {}): void {
 		const records: JournalRecord[] = [];
-		for (const file of this.#files) records.push(...decodeBatches(fs.readFileSync(file.fd)).records);
+		const copies: Array<{ file: JournalFile; bytes: Buffer; damage: JournalDamage }> = [];
+		for (const file of this.#files) {
+			const bytes = fs.readFileSync(file.fd);
+			const decoded = decodeBatches(bytes);
+			records.push(...decoded.records);
+			// Zeros at the end are what a power cut leaves of a write whose data never landed.
+			const lost = decoded.skipped.filter((gap) => bytes.subarray(gap.offset, gap.offset + gap.bytes).some((b) => b !== 0));
+			if (lost.length === 0) continue;
+			const tornEnd = lost.length === 1 && lost[0]!.offset + lost[0]!.bytes === bytes.length;
+			copies.push({ file, bytes, damage: { file: file.path, copy: null, skipped: lost, tornEnd, records: decoded.records.length } });
+		}
 		if (records.length > 0) fold(records);
+		// The file is about to be emptied: what could not be read is kept aside, for whoever
+		// can make sense of it, rather than lost without a trace.
+		for (const { file, bytes, damage } of copies) {
+			const copy = `${file.path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+			try {
+				fs.writeFileSync(copy, bytes, { mode: 0o600, flag: 'wx' });
+				damage.copy = copy;
+			} catch {
+				// No room for the copy: the report still says what was skipped.
+			}
+			damaged(damage);
+		}
 		this.clear();
 	}
 
