@@ -10,6 +10,7 @@ import type { RoomRegistry } from './rooms.js';
 import { answerPreflight, handleRotation } from './rotation.js';
 import { createStaticHandler } from './static-files.js';
 import type { RoomStorage } from './storage.js';
+import type { StorageReport } from './storage-health.js';
 import { isRoomId, parseSyncRequest } from './sync-request.js';
 
 export interface HttpApiDeps {
@@ -20,6 +21,8 @@ export interface HttpApiDeps {
 	staticDir?: string;
 	connectionCount(): number;
 	isClosing(): boolean;
+	/** What /healthz adds about storage: damage found at start, rooms that fail to load, low space. */
+	storageReport?(): StorageReport;
 }
 
 const ROTATE_PATH = /^\/rooms\/([^/]*)\/rotate$/;
@@ -64,8 +67,10 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 	/** Ready means the database takes a write right now. */
 	async function health(res: ServerResponse): Promise<void> {
 		const writable = !deps.isClosing() && (await deps.storage.isWritable());
-		const status = deps.isClosing() ? 'shutting-down' : writable ? 'ok' : 'storage-unwritable';
-		sendJson(res, writable ? 200 : 503, { status, rooms: deps.registry.size, connections: deps.connectionCount() });
+		const report = deps.storageReport?.() ?? { status: null, unhealthy: false, details: {} };
+		const status = deps.isClosing() ? 'shutting-down' : !writable ? 'storage-unwritable' : (report.status ?? 'ok');
+		const body = { status, rooms: deps.registry.size, connections: deps.connectionCount(), ...report.details };
+		sendJson(res, writable && !report.unhealthy ? 200 : 503, body);
 	}
 
 	/**

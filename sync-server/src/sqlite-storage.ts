@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { Checkpointer, type CheckpointObserver } from './checkpointer.js';
 import { StoreWorker } from './store-worker.js';
 import { DiskSync, type DiskSyncObserver } from './disk-sync.js';
-import { Journal, type JournalRecord, type JournalWrite } from './journal.js';
+import { Journal, type JournalDamage, type JournalRecord, type JournalWrite } from './journal.js';
 import { JournalFolder, type FoldObserver } from './journal-folder.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { prepareStatements, type AccessRow } from './sqlite-statements.js';
@@ -48,6 +48,8 @@ export interface SqliteStorageOptions {
 	journalSwitchBytes?: number;
 	/** Writes to the journal files; fs.writeSync unless a test makes the disk fill up. */
 	journalWrite?: JournalWrite;
+	/** Told, at start, of each journal file holding bytes that could not be read. */
+	journalDamaged?: (damage: JournalDamage) => void;
 	/** Told of every fold of the journal into SQLite. */
 	foldObserver?: FoldObserver;
 	/** Starts the store worker on the file; a test may start one that dies. */
@@ -77,6 +79,8 @@ export class SqliteStorage implements RoomStorage {
 	readonly #folder: JournalFolder | null = null;
 	/** Descriptors written since their last sync. */
 	readonly #dirty = new Set<number>();
+	/** What `PRAGMA quick_check` reported at start, if not "ok". */
+	readonly integrityProblems: readonly string[];
 
 	constructor(options: SqliteStorageOptions) {
 		fs.mkdirSync(options.dataDir, { recursive: true });
@@ -88,6 +92,9 @@ export class SqliteStorage implements RoomStorage {
 		db.pragma(`synchronous = ${background ? 'NORMAL' : 'FULL'}`);
 		db.pragma('foreign_keys = ON');
 		db.pragma('busy_timeout = 5000');
+		// A damaged file (a bad card, a lost log) is said at start, before anyone relies on it.
+		const check = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
+		this.integrityProblems = check.map((row) => row.quick_check).filter((line) => line !== 'ok');
 		prepareSchema(db);
 		this.#db = db;
 		if (background) {
@@ -171,10 +178,13 @@ export class SqliteStorage implements RoomStorage {
 		// have used the other); in each-commit mode the commit itself reaches the disk.
 		const journal = this.#journal ?? new Journal(options.dataDir);
 		const walFd = this.#walFd;
-		journal.recover((records) => {
-			this.#transactions.recover.immediate(records);
-			if (walFd !== null) fs.fdatasyncSync(walFd);
-		});
+		journal.recover(
+			(records) => {
+				this.#transactions.recover.immediate(records);
+				if (walFd !== null) fs.fdatasyncSync(walFd);
+			},
+			options.journalDamaged
+		);
 		if (journal !== this.#journal) journal.close();
 	}
 
