@@ -33,3 +33,8 @@ export const CLOSE_ROOM_TOO_LARGE = 4413;
 export const CLOSE_RATE_LIMITED = 4529;
 /** The relay holds as many rooms in memory as it may; try again later. */
 export const CLOSE_RELAY_BUSY = 4503;
+/**
+ * The relay's disk is below its free-space floor: no new room and no update is taken
+ * until space is freed; reads go on. The stock client retries later.
+ */
+export const CLOSE_STORAGE_LOW = 4507;

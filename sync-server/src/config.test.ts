@@ -27,6 +27,8 @@ test('defaults when nothing is set', () => {
 	});
 	expect(config.claimKey).toBeNull();
 	expect(config.unusedRoomExpiryMs).toBe(24 * 60 * 60 * 1000);
+	expect(config.minFreeBytes).toBe(64 * 1024 * 1024);
+	expect(configFromEnv({ MIN_FREE_BYTES: '0' }, '/srv/app').minFreeBytes).toBe(0);
 });
 
 test('reads every variable, sizes with or without a unit', () => {
@@ -48,7 +50,8 @@ test('reads every variable, sizes with or without a unit', () => {
 			MAX_NEW_ROOMS_PER_ADDRESS: '5',
 			MAX_HTTP_SOCKETS_PER_ADDRESS: '32',
 			CLAIM_KEY: 'usine-occupee_2026-cle-du-site',
-			UNUSED_ROOM_EXPIRY_HOURS: '2'
+			UNUSED_ROOM_EXPIRY_HOURS: '2',
+			MIN_FREE_BYTES: '1GiB'
 		},
 		'/srv/app'
 	);
@@ -69,7 +72,8 @@ test('reads every variable, sizes with or without a unit', () => {
 		maxNewRoomsPerAddress: 5,
 		maxHttpSocketsPerAddress: 32,
 		claimKey: 'usine-occupee_2026-cle-du-site',
-		unusedRoomExpiryMs: 2 * 60 * 60 * 1000
+		unusedRoomExpiryMs: 2 * 60 * 60 * 1000,
+		minFreeBytes: 1024 ** 3
 	});
 });
 
@@ -86,7 +90,8 @@ test.each([
 	['CLAIM_KEY', 'short'],
 	['CLAIM_KEY', 'with space and more than sixteen'],
 	['MAX_NEW_ROOMS_PER_ADDRESS', 'many'],
-	['UNUSED_ROOM_EXPIRY_HOURS', '-3']
+	['UNUSED_ROOM_EXPIRY_HOURS', '-3'],
+	['MIN_FREE_BYTES', '5%']
 ])('refuses %s=%s, naming the variable', (name, value) => {
 	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);
 });

@@ -3,6 +3,7 @@
 // a typo must not silently fall back to a default.
 import path from 'node:path';
 import { parseTrustedProxies } from './client-address.js';
+import { DEFAULT_MIN_FREE_BYTES } from './disk-space.js';
 import { DEFAULT_DISK_SYNC_INTERVAL_MS } from './disk-sync.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
 
@@ -18,6 +19,8 @@ export interface RelayConfig extends RelayLimits {
 	/** The key every claim of a new room must present, or null (anyone may claim). */
 	claimKey: string | null;
 	unusedRoomExpiryMs: number;
+	/** Free space below which new rooms and updates are refused (0: no floor). */
+	minFreeBytes: number;
 }
 
 const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -73,6 +76,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayCon
 		maxNewRoomsPerAddress: integer(env, 'MAX_NEW_ROOMS_PER_ADDRESS', DEFAULT_LIMITS.maxNewRoomsPerAddress),
 		maxHttpSocketsPerAddress: integer(env, 'MAX_HTTP_SOCKETS_PER_ADDRESS', DEFAULT_LIMITS.maxHttpSocketsPerAddress),
 		claimKey: claimKey(env),
-		unusedRoomExpiryMs: integer(env, 'UNUSED_ROOM_EXPIRY_HOURS', 24, 0, 24 * 365) * 60 * 60 * 1000
+		unusedRoomExpiryMs: integer(env, 'UNUSED_ROOM_EXPIRY_HOURS', 24, 0, 24 * 365) * 60 * 60 * 1000,
+		minFreeBytes: env['MIN_FREE_BYTES']?.trim() === '0' ? 0 : bytes(env, 'MIN_FREE_BYTES', DEFAULT_MIN_FREE_BYTES)
 	};
 }

@@ -15,6 +15,8 @@ import { RelayMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteStorage, type DiskSyncMode } from './sqlite-storage.js';
+import { DEFAULT_MIN_FREE_BYTES, DiskSpace } from './disk-space.js';
+import { StorageHealth } from './storage-health.js';
 import type { RoomStorage } from './storage.js';
 import { SyncEndpoint } from './sync-endpoint.js';
 import { lowerHelperThreadPriority } from './thread-priority.js';
@@ -75,6 +77,11 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	headersTimeoutMs?: number;
 	/** …and to be received whole (default 30 s). WebSockets, once upgraded, are not concerned. */
 	requestTimeoutMs?: number;
+	/**
+	 * Free space on the data directory's disk below which new rooms and updates are refused
+	 * (4507 storage-low) while reads go on (default 64 MiB; 0 turns the floor off).
+	 */
+	minFreeBytes?: number;
 }
 
 export interface RunningRelay {
@@ -181,9 +188,25 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		{ rooms: () => rooms.size, connections: (access) => sync.count(access) },
 		{ processMetrics: options.processMetrics }
 	);
+	const diskSpace = new DiskSpace(options.dataDir, {
+		minFreeBytes: options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES,
+		changed(low, freeBytes) {
+			if (low) logger.error({ freeBytes, minFreeBytes: options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES }, 'disk space low: new rooms and updates are refused until space is freed');
+			else logger.info({ freeBytes }, 'disk space back above the floor: new rooms and updates are taken again');
+		}
+	});
+	const storageHealth = new StorageHealth(() => diskSpace.isLow());
 	const storage =
 		options.storage ??
 		new SqliteStorage({
+			journalDamaged(damage) {
+				storageHealth.journalDamage.push(damage);
+				metrics.storageFailures.inc({ operation: 'journal-damage' });
+				const skipped = damage.skipped.map((gap) => ({ offset: gap.offset, bytes: gap.bytes }));
+				const fields = { file: damage.file, skipped, recordsRead: damage.records, copy: damage.copy };
+				if (damage.tornEnd) logger.warn(fields, 'journal: torn end left out (a write the power cut short; never acknowledged)');
+				else logger.error(fields, 'journal damaged: unreadable bytes skipped, the batches after them recovered');
+			},
 			dataDir: options.dataDir,
 			diskSync: options.diskSync,
 			diskSyncIntervalMs: options.diskSyncIntervalMs,
@@ -209,6 +232,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 				}
 			}
 		});
+	if (storage instanceof SqliteStorage && storage.integrityProblems.length > 0) {
+		storageHealth.integrityProblems = storage.integrityProblems;
+		metrics.storageFailures.inc({ operation: 'integrity-check' });
+		logger.error(
+			{ problems: storage.integrityProblems.slice(0, 10) },
+			'database damaged (PRAGMA quick_check): rooms may fail to load; restore a backup or export what loads'
+		);
+	}
 	const merger = options.merger ?? new WorkerMerger().prepare();
 	const commits = new GroupCommit(storage, {
 		committed(updates, seconds, waits) {
@@ -234,14 +265,16 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			compactAfterBytes: options.compactAfterBytes ?? 8 * MiB,
 			compactQuietMs: options.compactQuietMs ?? 1000,
 			compactMaxWaitMs: options.compactMaxWaitMs ?? 10_000,
-			compactions: new SerialQueue()
+			compactions: new SerialQueue(),
+			roomLoaded: (roomId, error) => storageHealth.roomLoaded(roomId, error),
+			storageLow: (incomingBytes) => diskSpace.isLow(incomingBytes)
 		},
 		options.idleUnloadMs ?? 30_000,
 		limits.maxLoadedRooms
 	);
 	const trustedProxies = parseTrustedProxies((options.trustedProxies ?? []).join(','));
 	const sync: SyncEndpoint = new SyncEndpoint(
-		{ storage, registry: rooms, metrics, logger, isClosing: () => closing },
+		{ storage, registry: rooms, metrics, logger, isClosing: () => closing, storageLow: () => diskSpace.isLow() },
 		{
 			limits,
 			ackDelayMs: options.ackDelayMs ?? 50,
@@ -264,7 +297,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			logger,
 			staticDir: options.staticDir,
 			connectionCount: () => sync.connections.size,
-			isClosing: () => closing
+			isClosing: () => closing,
+			storageReport: () => storageHealth.report()
 		})
 	);
 	server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));

@@ -12,6 +12,7 @@ import {
 	CLOSE_INTERNAL_ERROR,
 	CLOSE_POLICY_VIOLATION,
 	CLOSE_ROOM_TOO_LARGE,
+	CLOSE_STORAGE_LOW,
 	CLOSE_TOKEN_ROTATED,
 	CLOSE_UNSUPPORTED_DATA
 } from './close-codes.js';
@@ -41,6 +42,10 @@ export interface RoomContext extends CompactionContext {
 	maxRoomBytes: number;
 	/** The answer to a sync step 1 goes out in messages of at most about this size. */
 	syncChunkBytes: number;
+	/** Told whether each load of a room succeeded (null) or why it failed, for /healthz. */
+	roomLoaded?(roomId: string, error: string | null): void;
+	/** Whether the disk is below its free-space floor, counting bytes about to be stored. */
+	storageLow?(incomingBytes: number): boolean;
 }
 
 /** An awareness update with no entries: a sign of life that changes nothing. */
@@ -188,7 +193,9 @@ export class Room {
 			const logBytes = stored.updates.reduce((sum, u) => sum + u.data.byteLength, 0);
 			this.context.logger.debug({ room: this.id, logEntries: stored.updates.length }, 'room loaded');
 			this.#compactor.loaded(stored.updates.length, logBytes, stored.snapshot?.data.byteLength ?? 0);
+			this.context.roomLoaded?.(this.id, null);
 		} catch (error) {
+			this.context.roomLoaded?.(this.id, errorMessage(error));
 			this.#failed = true;
 			this.#doc = null;
 			this.context.metrics.storageFailures.inc({ operation: 'load' });
@@ -330,6 +337,10 @@ export class Room {
 			this.context.metrics.updatesSkipped.inc();
 			this.#send(connection, () => connection.scheduleAck(() => doc.encodedStateVector()));
 			return;
+		}
+		if (this.context.storageLow?.(update.byteLength) === true) {
+			// Growth waits for space; the client keeps its change and comes back later.
+			return this.#limit(connection, CLOSE_STORAGE_LOW, 'storage-low', {});
 		}
 		if (doc.byteLength + this.#pendingBytes + update.byteLength > this.context.maxRoomBytes) {
 			// The held parts may overlap; only their merge says how large the room really is.

@@ -11,6 +11,7 @@ import {
 	CLOSE_GOING_AWAY,
 	CLOSE_RATE_LIMITED,
 	CLOSE_RELAY_BUSY,
+	CLOSE_STORAGE_LOW,
 	CLOSE_UNSUPPORTED_DATA
 } from './close-codes.js';
 import { Connection } from './connection.js';
@@ -40,6 +41,8 @@ export interface SyncEndpointDeps {
 	metrics: RelayMetrics;
 	logger: Logger;
 	isClosing(): boolean;
+	/** Whether the disk is below its free-space floor: then no new room is claimed (4507). */
+	storageLow?(): boolean;
 }
 
 export class SyncEndpoint {
@@ -142,6 +145,9 @@ export class SyncEndpoint {
 				if (!decision.ok) {
 					const code = decision.reason === 'claim-key-required' ? CLOSE_CLAIM_KEY_REQUIRED : CLOSE_CLAIM_REFUSED;
 					return this.#acceptAndClose(req, socket, head, code, decision.reason, request.roomId);
+				}
+				if (this.deps.storageLow?.() === true) {
+					return this.#acceptAndClose(req, socket, head, CLOSE_STORAGE_LOW, 'storage-low', request.roomId);
 				}
 				if (!this.#newRooms.take(addressBlock(address))) {
 					return this.#acceptAndClose(req, socket, head, CLOSE_RATE_LIMITED, 'too-many-new-rooms', request.roomId);
