@@ -137,4 +137,21 @@ describe('recovery after a lost phone changed the key', () => {
 		await a.page.goto(recoveryLink.replace(/k=[A-Za-z0-9_-]{43}/, 'k=short'));
 		await a.page.getByText('Ce lien ou cette clé de secours est incomplet ou mal recopié.').waitFor();
 	});
+
+	it('takes the key alone, pasted by a member of the collective on this device', async () => {
+		const recoveryKey = new URLSearchParams(new URL(recoveryLink).hash.slice(1)).get('k') ?? '';
+		await a.page.goto(`http://127.0.0.1:${relay.port}/`);
+		await a.page.getByRole('link', { name: "Récupérer l'accès avec une clé de secours" }).click();
+		await a.page.getByRole('combobox', { name: /^Collectif/ }).selectOption({ label: 'Coopérative' });
+		const field = a.page.getByRole('textbox', { name: 'Lien ou clé de secours' });
+		await field.fill('y'.repeat(43));
+		await a.page.getByRole('button', { name: "Récupérer l'accès" }).click();
+		await a.page.getByText("Cette clé de secours n'est pas celle de ce collectif.").waitFor();
+		await field.fill(recoveryKey);
+		await a.page.getByRole('button', { name: "Récupérer l'accès" }).click();
+		await a.page.locator('[data-recovery="done"]').waitFor();
+		await a.page.getByRole('link', { name: 'Ouvrir le collectif' }).click();
+		await a.page.getByRole('article', { name: 'Scie circulaire' }).waitFor();
+		await a.waitSynced();
+	});
 });
