@@ -120,3 +120,43 @@ describe('a site relay that asks a key for new collectives', () => {
 		expect(stored).toContain(CLAIM_KEY);
 	});
 });
+
+describe('a space created before committed ids', () => {
+	let relay: RelayProcess;
+	let browser: Browser;
+
+	beforeAll(async () => {
+		requireAppBuild();
+		relay = await startRelayProcess();
+		browser = await launchBrowser();
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await relay?.kill('SIGTERM');
+	});
+
+	it('still opens on a new relay and syncs, with neither claim secret nor recovery', async () => {
+		const a = new AppModel(await (await newDevice(browser, 'fr-FR')).newPage());
+		const origin = `http://127.0.0.1:${relay.port}`;
+		await a.page.goto(`${origin}/`);
+		await a.chooseName('Alice');
+		// What an older version of the app left in the device's memory: a 22-character id, no claim, no recovery hash.
+		const id = 'AbCdEfGhIjKlMnOpQrStUv';
+		await a.page.evaluate(
+			([spaceId, relayUrl]) => {
+				const entry = { id: spaceId, secret: 'S'.repeat(43), relayUrl, name: 'Ancien atelier', addedAt: 1, access: 'member' };
+				localStorage.setItem('passerelle:spaces', JSON.stringify([entry]));
+			},
+			[id, `ws://127.0.0.1:${relay.port}/sync`]
+		);
+		await a.page.goto(`${origin}/s/${id}`);
+		await a.addResource({ kind: 'Matériel', name: 'Étau' });
+		await a.waitSynced();
+		const memberLink = await a.inviteLink();
+		expect(new URLSearchParams(new URL(memberLink).hash.slice(1)).get('c')).toBeNull();
+		const bob = await (await newDevice(browser, 'fr-FR')).newPage();
+		await join(bob, memberLink, 'Bob');
+		await bob.getByRole('article', { name: 'Étau' }).waitFor();
+	});
+});
