@@ -68,7 +68,13 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 	async function health(res: ServerResponse): Promise<void> {
 		const writable = !deps.isClosing() && (await deps.storage.isWritable());
 		const report = deps.storageReport?.() ?? { status: null, unhealthy: false, details: {} };
-		const status = deps.isClosing() ? 'shutting-down' : !writable ? 'storage-unwritable' : (report.status ?? 'ok');
+		const status = deps.isClosing()
+			? 'shutting-down'
+			: report.status === 'read-only'
+				? 'read-only'
+				: !writable
+					? 'storage-unwritable'
+					: (report.status ?? 'ok');
 		const body = { status, rooms: deps.registry.size, connections: deps.connectionCount(), ...report.details };
 		sendJson(res, writable && !report.unhealthy ? 200 : 503, body);
 	}

@@ -17,6 +17,7 @@ import { SerialQueue } from './serial-queue.js';
 import { SqliteStorage, type DiskSyncMode } from './sqlite-storage.js';
 import { DEFAULT_MIN_FREE_BYTES, DiskSpace } from './disk-space.js';
 import { StorageHealth } from './storage-health.js';
+import { isSpaceError, ReadOnlyStorage } from './read-only-storage.js';
 import type { RoomStorage } from './storage.js';
 import { SyncEndpoint } from './sync-endpoint.js';
 import { lowerHelperThreadPriority } from './thread-priority.js';
@@ -196,8 +197,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		}
 	});
 	const storageHealth = new StorageHealth(() => diskSpace.isLow());
-	const storage =
-		options.storage ??
+	let readOnly = false;
+	const openStore = (): RoomStorage =>
 		new SqliteStorage({
 			journalDamaged(damage) {
 				storageHealth.journalDamage.push(damage);
@@ -232,6 +233,24 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 				}
 			}
 		});
+	let storage: RoomStorage;
+	try {
+		storage = options.storage ?? openStore();
+	} catch (error) {
+		// A full disk: SQLite cannot even open the file for writing. The documents are all
+		// there, so the relay serves them, and takes no write until it is restarted with space.
+		if (options.storage !== undefined || !isSpaceError(error)) throw error;
+		storage = new ReadOnlyStorage(options.dataDir);
+		readOnly = true;
+		storageHealth.readOnly = true;
+		metrics.storageFailures.inc({ operation: 'open' });
+		logger.error(
+			{ dataDir: options.dataDir, error: errorMessage(error) },
+			'disk full at start: the relay runs READ-ONLY (documents are served, new rooms and updates are refused with 4507 storage-low); free space and restart it'
+		);
+	}
+	/** Whether new rooms and growth must wait: read-only, or below the free-space floor. */
+	const storageLow = (incomingBytes = 0): boolean => readOnly || diskSpace.isLow(incomingBytes);
 	if (storage instanceof SqliteStorage && storage.integrityProblems.length > 0) {
 		storageHealth.integrityProblems = storage.integrityProblems;
 		metrics.storageFailures.inc({ operation: 'integrity-check' });
@@ -267,14 +286,14 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			compactMaxWaitMs: options.compactMaxWaitMs ?? 10_000,
 			compactions: new SerialQueue(),
 			roomLoaded: (roomId, error) => storageHealth.roomLoaded(roomId, error),
-			storageLow: (incomingBytes) => diskSpace.isLow(incomingBytes)
+			storageLow
 		},
 		options.idleUnloadMs ?? 30_000,
 		limits.maxLoadedRooms
 	);
 	const trustedProxies = parseTrustedProxies((options.trustedProxies ?? []).join(','));
 	const sync: SyncEndpoint = new SyncEndpoint(
-		{ storage, registry: rooms, metrics, logger, isClosing: () => closing, storageLow: () => diskSpace.isLow() },
+		{ storage, registry: rooms, metrics, logger, isClosing: () => closing, storageLow: () => storageLow() },
 		{
 			limits,
 			ackDelayMs: options.ackDelayMs ?? 50,

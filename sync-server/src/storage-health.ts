@@ -9,7 +9,7 @@ const LISTED_ROOMS = 20;
 
 export interface StorageReport {
 	/** The worst finding, or null when there is nothing to say. */
-	status: 'database-damaged' | 'storage-low' | 'rooms-failed' | null;
+	status: 'read-only' | 'database-damaged' | 'storage-low' | 'rooms-failed' | null;
 	/** Whether a monitor should treat the relay as unhealthy (503). */
 	unhealthy: boolean;
 	details: Record<string, unknown>;
@@ -18,6 +18,8 @@ export interface StorageReport {
 export class StorageHealth {
 	/** What `PRAGMA quick_check` found at start, when it found anything. */
 	integrityProblems: readonly string[] = [];
+	/** The relay started on a full disk and writes nothing until restarted with space. */
+	readOnly = false;
 	readonly journalDamage: JournalDamage[] = [];
 	/** Rooms whose last load failed, with when and why. */
 	readonly #failedRooms = new Map<string, { at: string; error: string }>();
@@ -48,6 +50,7 @@ export class StorageHealth {
 		if (failed.length > 0) details['roomsFailed'] = { count: failed.length, ids: failed.slice(0, LISTED_ROOMS) };
 		const low = this.storageLow();
 		if (low) details['storageLow'] = true;
+		if (this.readOnly) return { status: 'read-only', unhealthy: true, details };
 		if (this.integrityProblems.length > 0) return { status: 'database-damaged', unhealthy: true, details };
 		if (low) return { status: 'storage-low', unhealthy: false, details };
 		if (failed.length > 0) return { status: 'rooms-failed', unhealthy: false, details };
