@@ -4,7 +4,8 @@
 // milliseconds every few seconds under a steady stream of edits. Here the relay's own
 // connection never checkpoints (wal_autocheckpoint = 0); the worker's connection runs a
 // PASSIVE checkpoint, which never blocks a writer, once the log has grown by about as
-// many pages as SQLite itself would wait for.
+// many pages as SQLite itself would wait for, and on a quiet relay some seconds after a
+// write, so that the database file is never far behind its log.
 // Should the worker fail, the relay's connection goes back to checkpointing by itself: the
 // log must not grow without end.
 import type { CheckpointResult, StoreWorker } from './store-worker.js';
@@ -16,8 +17,14 @@ export interface CheckpointObserver {
 }
 
 export interface CheckpointerOptions {
-	/** A checkpoint starts once about this many pages have gone into the log (default 1000, like SQLite). */
+	/** A checkpoint starts once about this many pages have gone into the log (default 1000, like SQLite)… */
 	everyPages?: number;
+	/**
+	 * …or at the latest this long after the first write since the last one (default 30 s):
+	 * a quiet relay's claims and key changes would otherwise live in the log alone for
+	 * days, and a lost log would take them along.
+	 */
+	everyMs?: number;
 	observer?: CheckpointObserver;
 }
 
@@ -27,6 +34,8 @@ export class Checkpointer {
 	#pages = 0;
 	#running = false;
 	#failed = false;
+	readonly #everyMs: number;
+	#timer: NodeJS.Timeout | null = null;
 
 	/** `fallback` is called once if the worker fails: the owner turns SQLite's own checkpoints back on. */
 	constructor(
@@ -35,6 +44,7 @@ export class Checkpointer {
 		options: CheckpointerOptions = {}
 	) {
 		this.#everyPages = options.everyPages ?? 1000;
+		this.#everyMs = options.everyMs ?? 30_000;
 		this.#observer = options.observer ?? null;
 	}
 
@@ -42,6 +52,13 @@ export class Checkpointer {
 	wrote(pages: number): void {
 		this.#pages += pages;
 		if (this.#pages >= this.#everyPages) this.#start();
+		else if (this.#timer === null && this.#everyMs > 0) {
+			this.#timer = setTimeout(() => {
+				this.#timer = null;
+				if (this.#pages > 0) this.#start();
+			}, this.#everyMs);
+			this.#timer.unref();
+		}
 	}
 
 	/** The worker is gone (told by its owner, or found on a checkpoint): checkpoints go back to SQLite. */
@@ -53,7 +70,9 @@ export class Checkpointer {
 	}
 
 	#start(): void {
-		if (this.#running || this.#failed || this.worker.dead) return;
+		if (this.#running || this.#failed || this.worker.dead || this.worker.closed) return;
+		if (this.#timer !== null) clearTimeout(this.#timer);
+		this.#timer = null;
 		this.#pages = 0;
 		this.#running = true;
 		const started = performance.now();

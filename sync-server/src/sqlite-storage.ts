@@ -38,8 +38,10 @@ export interface SqliteStorageOptions {
 	diskSyncObserver?: DiskSyncObserver;
 	/** Told of every checkpoint run by the worker. */
 	checkpointObserver?: CheckpointObserver;
-	/** Pages written to the log between two checkpoints (default 1000). */
+	/** Pages written to the log between two checkpoints (default 1000)… */
 	checkpointEveryPages?: number;
+	/** …or longest time from a write to the checkpoint that takes it in (default 30 s). */
+	checkpointEveryMs?: number;
 	/** Syncs a file to disk; fdatasync unless a test holds it back or makes it fail. */
 	syncFile?: (fd: number) => Promise<void>;
 	/** Most time an update waits in the journal before it is folded into SQLite (default 100 ms). */
@@ -118,6 +120,7 @@ export class SqliteStorage implements RoomStorage {
 				this.#worker = worker;
 				this.#checkpointer = new Checkpointer(worker, () => db.open && db.pragma('wal_autocheckpoint = 1000'), {
 					everyPages: options.checkpointEveryPages,
+					everyMs: options.checkpointEveryMs,
 					observer: options.checkpointObserver
 				});
 				this.#folder = new JournalFolder(
