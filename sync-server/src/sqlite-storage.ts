@@ -96,8 +96,15 @@ export class SqliteStorage implements RoomStorage {
 			db.pragma('foreign_keys = ON');
 			db.pragma('busy_timeout = 5000');
 			// A damaged file (a bad card, a lost log) is said at start, before anyone relies on it.
-			const check = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
-			this.integrityProblems = check.map((row) => row.quick_check).filter((line) => line !== 'ok');
+			let problems: string[];
+			try {
+				const check = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
+				problems = check.map((row) => row.quick_check).filter((line) => line !== 'ok');
+			} catch (error) {
+				// Damage bad enough to stop the check itself.
+				problems = [error instanceof Error ? error.message : String(error)];
+			}
+			this.integrityProblems = problems;
 			prepareSchema(db);
 			this.#db = db;
 			if (background) {

@@ -130,3 +130,26 @@ test('/healthz lists a room whose stored data cannot be loaded; the others work'
 	expect(body.status).toBe('rooms-failed');
 	expect(body.roomsFailed).toEqual({ count: 1, ids: [broken] });
 }, 60_000);
+
+test('a damaged database file is flagged at start: logged, and /healthz answers 503 database-damaged', async () => {
+	const dataDir = tempDir('damaged-db');
+	const seed = new SqliteStorage({ dataDir });
+	for (let n = 0; n < 300; n++) await seed.claimRoom(`salle-${n}`, `hash-${n}`.padEnd(64, 'x'));
+	await seed.claimRoom('big', 'hash');
+	for (let n = 0; n < 100; n++) await seed.appendUpdate('big', new Uint8Array(1500).fill(n));
+	await seed.close();
+	// A bad sector halfway through the file.
+	const file = readFileSync(join(dataDir, 'relay.sqlite'));
+	const page = Math.floor(file.length / 4096 / 2);
+	file.fill(0x77, page * 4096, page * 4096 + 100);
+	writeFileSync(join(dataDir, 'relay.sqlite'), file);
+
+	const relay = await startRelayProcess({ dataDir });
+	onTestFinished(() => void relay.kill('SIGKILL'));
+	expect(relay.output()).toMatch(/database damaged \(PRAGMA quick_check\)/);
+	const health = await fetch(`http://127.0.0.1:${relay.port}/healthz`);
+	expect(health.status).toBe(503);
+	const body = (await health.json()) as { status: string; databaseProblems?: string[] };
+	expect(body.status).toBe('database-damaged');
+	expect(body.databaseProblems?.length).toBeGreaterThan(0);
+}, 60_000);
