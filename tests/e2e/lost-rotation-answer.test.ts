@@ -92,4 +92,24 @@ describe('a key change whose answer is lost', () => {
 		await bob.waitForURL(/\/s\//);
 		await bob.getByRole('article', { name: 'Scie circulaire' }).waitFor();
 	});
+
+	it('settles on the new key in the same visit, and says so, once the network is back', async () => {
+		const id = new URL(a.page.url()).pathname.split('/')[2] ?? '';
+		const before = await storedEntry(a.page, id);
+		link.armForNextRotation();
+		await a.page.getByRole('button', { name: 'Changer la clé' }).click();
+		await a.page.getByRole('button', { name: 'Changer la clé' }).click();
+		await a.page.locator('[data-rotation="waiting"]').waitFor();
+		const waiting = await storedEntry(a.page, id);
+		expect(waiting?.secret).toBe(before?.secret);
+		await bob.locator('[data-problem="refused"]').waitFor();
+
+		await link.restore();
+		await a.page.locator('[data-rotation="done"]').waitFor();
+		expect(await a.page.locator('[data-rotation="waiting"]').count()).toBe(0);
+		expect((await storedEntry(a.page, id))?.secret).toBe(waiting?.pendingSecret);
+		await a.page.getByRole('link', { name: 'Inventaire' }).click();
+		await a.addResource({ kind: 'Matériel', name: 'Étau' });
+		await a.waitSynced();
+	});
 });

@@ -16,6 +16,8 @@ import { SpaceSession } from '../sync/session';
 const RECOVERY_ONCE_KEY = 'passerelle:recovery-once';
 /** A pending key change is settled at most this often by the connection's own events. */
 const SETTLE_INTERVAL_MS = 5_000;
+/** The longest wait between two attempts at settling a key change the relay has not confirmed. */
+const SETTLE_MAX_DELAY_MS = 60_000;
 
 export type RecoveryResult = RotationState | 'mismatch';
 
@@ -28,6 +30,7 @@ class DeviceState {
 	private settling = new Map<SpaceId, Promise<RotationState>>();
 	private lastSettle = new Map<SpaceId, number>();
 	private settleLater = new Map<SpaceId, ReturnType<typeof setTimeout>>();
+	private settleDelay = new Map<SpaceId, number>();
 
 	constructor() {
 		if (typeof localStorage === 'undefined') return;
@@ -38,7 +41,7 @@ class DeviceState {
 		addEventListener('online', () => {
 			for (const session of this.sessions.values()) {
 				session.retryNow();
-				if (session.entry.pendingSecret) void this.settle(session.entry.id);
+				if (this.entry(session.entry.id)?.pendingSecret) void this.settle(session.entry.id);
 			}
 		});
 	}
@@ -74,10 +77,10 @@ class DeviceState {
 			}
 			doc.on('update', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
 			// A key change left unsettled is settled with the connection's next attempts,
-			// a refusal included: the refused key may be the old one.
-			const opened = session;
-			opened.onStatus(() => {
-				if (opened.entry.pendingSecret) void this.settle(entry.id, true);
+			// a refusal included: the refused key may be the old one. The pending secret
+			// is read from the device's memory: the session only learns the secret in use.
+			session.onStatus(() => {
+				if (this.entry(entry.id)?.pendingSecret) void this.settle(entry.id, true);
 			});
 			if (entry.pendingSecret) void this.settle(entry.id);
 		}
@@ -153,21 +156,33 @@ class DeviceState {
 		if (throttled && wait > 0) {
 			// Too soon after the last attempt: try once more when the interval is over, since
 			// the event that asked (a refusal) may be the last one the connection sends.
-			if (!this.settleLater.has(id)) {
-				this.settleLater.set(
-					id,
-					setTimeout(() => {
-						this.settleLater.delete(id);
-						if (this.entry(id)?.pendingSecret) void this.settle(id);
-					}, wait)
-				);
-			}
+			this.settleAfter(id, wait);
 			return Promise.resolve('waiting');
 		}
 		this.lastSettle.set(id, Date.now());
 		const attempt = this.sendPending(id).finally(() => this.settling.delete(id));
 		this.settling.set(id, attempt);
+		void attempt.then((state) => {
+			// A connection closed for good (the relay closes the old key's sockets) sends no
+			// more events: while the outcome is unknown, ask again, less and less often.
+			const delay = state === 'waiting' ? Math.min((this.settleDelay.get(id) ?? SETTLE_INTERVAL_MS / 2) * 2, SETTLE_MAX_DELAY_MS) : 0;
+			if (delay > 0) {
+				this.settleDelay.set(id, delay);
+				this.settleAfter(id, delay);
+			} else this.settleDelay.delete(id);
+		});
 		return attempt;
+	}
+
+	private settleAfter(id: SpaceId, wait: number): void {
+		if (this.settleLater.has(id)) return;
+		this.settleLater.set(
+			id,
+			setTimeout(() => {
+				this.settleLater.delete(id);
+				if (this.entry(id)?.pendingSecret) void this.settle(id);
+			}, wait)
+		);
 	}
 
 	private async sendPending(id: SpaceId): Promise<RotationState> {
