@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { launchBrowser, newDevice } from '../support/browser';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
@@ -51,6 +52,8 @@ describe('recovery after a lost phone changed the key', () => {
 		await panel.waitFor();
 		await panel.getByTestId('recovery-qr').waitFor();
 		recoveryLink = await panel.getByRole('textbox', { name: 'Lien de secours' }).inputValue();
+		expect(await seriousViolations(a.page)).toEqual([]);
+		expect(await horizontalOverflow(a.page)).toBe(0);
 		const url = new URL(recoveryLink);
 		expect(url.pathname).toBe('/recover');
 		const recoveryKey = new URLSearchParams(url.hash.slice(1)).get('k') ?? '';
@@ -103,6 +106,8 @@ describe('recovery after a lost phone changed the key', () => {
 		await a.page.getByRole('heading', { name: "Récupérer l'accès à Coopérative" }).waitFor();
 		// The key leaves the address bar and the history at once.
 		expect(a.page.url()).toBe(`http://127.0.0.1:${relay.port}/recover`);
+		expect(await seriousViolations(a.page)).toEqual([]);
+		expect(await horizontalOverflow(a.page)).toBe(0);
 		await a.page.getByRole('button', { name: "Récupérer l'accès" }).click();
 		await a.page.locator('[data-recovery="done"]').waitFor();
 		const newLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
@@ -153,5 +158,23 @@ describe('recovery after a lost phone changed the key', () => {
 		await a.page.getByRole('link', { name: 'Ouvrir le collectif' }).click();
 		await a.page.getByRole('article', { name: 'Scie circulaire' }).waitFor();
 		await a.waitSynced();
+	});
+
+	it('shows the recovery key in Italian on an Italian phone', async () => {
+		const page = await (await newDevice(browser, 'it-IT')).newPage();
+		await page.goto(`http://127.0.0.1:${relay.port}/`);
+		await page.getByLabel('Il tuo nome').fill('Giulia');
+		await page.getByRole('button', { name: 'Continua' }).click();
+		await page.getByLabel('Nome del collettivo').fill('Officina');
+		await page.getByRole('button', { name: 'Crea', exact: true }).click();
+		const panel = page.getByRole('region', { name: 'Chiave di emergenza' });
+		await panel.getByRole('textbox', { name: 'Link di emergenza' }).waitFor();
+		await panel.getByRole('button', { name: 'Ho conservato la chiave di emergenza' }).waitFor();
+		// The words, not the link: no French, no English, no raw code.
+		const words = (await panel.locator('h2, p, label.check, button').allTextContents()).join(' ');
+		expect(words).toContain('emergenza');
+		expect(words).not.toMatch(/secours|recovery|clé|key|recovery_/i);
+		expect(await seriousViolations(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBe(0);
 	});
 });
