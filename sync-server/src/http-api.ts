@@ -54,6 +54,8 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 			if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'POST' });
 			if (!isRoomId(roomId)) return sendJson(res, 400, { error: 'bad-room-id' });
 			if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
+			// Started on a full disk: not now, and the app keeps its new key until it is settled.
+			if (deps.storageReport?.().status === 'read-only') return sendJson(res, 503, { error: 'read-only' });
 			return handleRotation(req, res, roomId, deps);
 		}
 		if (serveStatic === null) {

@@ -101,6 +101,13 @@ test.skipIf(!mountable).each(['SIGKILL', 'SIGTERM'] as const)('stopped by %s, th
 	});
 	expect(await nextClose(newcomer)).toEqual({ code: 4507, reason: 'storage-low' });
 	newcomer.destroy();
+	// A key change is not now either: an answer that decides nothing.
+	const rotation = await fetch(`http://127.0.0.1:${relay.port}/rooms/${room}/rotate`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ token: randomToken(), readToken: randomToken() })
+	});
+	expect(rotation.status).toBe(503);
 	expect(await relay.kill('SIGTERM')).toBe(0);
 
 	// Space again, and a restart: everything is there, and writes are taken.
