@@ -1,8 +1,9 @@
 // One client must never stop the relay: a refused frame or a failed commit closes
 // sockets, never the process, and whoever comes back later loses nothing.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as encoding from 'lib0/encoding';
 import { beforeAll, expect, onTestFinished, test } from 'vitest';
 import { WebSocket } from 'ws';
@@ -191,3 +192,35 @@ test('a full disk fails the commit: the writer is closed with 1011, the relay go
 	await waitFor(() => late.doc.getMap('stock').get('flour') === 30, 'a restart to find the edit');
 	expect(late.doc.getMap('stock').get('rice')).toBe(12);
 }, 60_000);
+
+test('whatever escapes every handler is logged and counted, and the relay goes on', async () => {
+	// Loaded into the relay process before it starts: on a signal, a stray rejection and a
+	// stray exception, as a bug in some corner would leave them.
+	const preload = join(tempDir('preload'), 'stray.mjs');
+	writeFileSync(
+		preload,
+		`process.on('SIGUSR2', () => {
+			Promise.reject(new Error('stray rejection'));
+			setImmediate(() => { throw new Error('stray exception'); });
+		});`
+	);
+	const relay = await startRelayProcess({ env: { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } });
+	onTestFinished(() => void relay.kill('SIGKILL'));
+	void relay.kill('SIGUSR2');
+	const httpUrl = `http://127.0.0.1:${relay.port}`;
+	await waitFor(async () => {
+		const text = await metricsText({ httpUrl });
+		return (
+			metric(text, 'relay_errors_total', { where: 'unhandled-rejection' }) === 1 &&
+			metric(text, 'relay_errors_total', { where: 'uncaught-exception' }) === 1
+		);
+	}, 'both to be counted');
+	expect(relay.output()).toMatch(/"where":"unhandled-rejection","error":"stray rejection"/);
+	expect(relay.output()).toMatch(/"where":"uncaught-exception","error":"stray exception"/);
+	expect((await fetch(`${httpUrl}/healthz`)).status).toBe(200);
+	const room = randomRoomId();
+	const token = randomToken();
+	const client = makeClient(`ws://127.0.0.1:${relay.port}/sync`, room, token);
+	await waitForSynced(client);
+	expect(await relay.kill('SIGTERM')).toBe(0);
+}, 30_000);
