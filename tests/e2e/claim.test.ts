@@ -98,6 +98,15 @@ describe('a site relay that asks a key for new collectives', () => {
 			'Ce relais demande une clé pour accueillir un nouveau collectif.'
 		);
 
+		// A read-only screen does not hold the key and could not open the space with it: it waits for a member.
+		await a.page.getByRole('link', { name: 'Membres' }).click();
+		await a.page.getByLabel('Lecture seule').check();
+		const earlyReadLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const screen = await (await newDevice(browser, 'fr-FR')).newPage();
+		await join(screen, earlyReadLink, 'Écran');
+		await screen.locator('[data-problem="unclaimed"]').waitFor();
+		expect(await screen.getByLabel('Clé du relais').count()).toBe(0);
+
 		const field = a.page.getByLabel('Clé du relais');
 		await field.fill('trop court');
 		await a.page.getByRole('button', { name: 'Envoyer la clé' }).click();
@@ -106,8 +115,11 @@ describe('a site relay that asks a key for new collectives', () => {
 		await a.page.getByRole('button', { name: 'Envoyer la clé' }).click();
 		await a.waitSynced();
 		expect(await a.page.locator('[data-problem]').count()).toBe(0);
+		await screen.evaluate(() => dispatchEvent(new Event('online')));
+		await screen.getByRole('article', { name: 'Riz' }).waitFor();
 
-		const memberLink = await a.inviteLink();
+		await a.page.getByLabel('Membre', { exact: true }).check();
+		const memberLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
 		expect(new URLSearchParams(new URL(memberLink).hash.slice(1)).get('ck')).toBe(CLAIM_KEY);
 		await a.page.getByLabel('Lecture seule').check();
 		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();

@@ -173,7 +173,9 @@ export class SpaceSession {
 			const attempt = provider.wsUnsuccessfulReconnects + 1;
 			const ceiling = Math.min(2 ** attempt * 100, MAX_BACKOFF_MS);
 			provider.maxBackoffTime = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-			const problem = problemFromCloseCode(event?.code);
+			const code = problemFromCloseCode(event?.code);
+			// A read-only device never opens a space, claim key or not: it waits for a member.
+			const problem = code === 'claim_key' && entry.access === 'read' ? 'unclaimed' : code;
 			if (problem === 'unclaimed') {
 				// The stock client stops on this code; come back later, or sooner on 'online'.
 				clearTimeout(this.unclaimedRetry);
