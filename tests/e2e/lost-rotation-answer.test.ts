@@ -68,6 +68,9 @@ describe('a key change whose answer is lost', () => {
 		expect(waiting?.secret).toBe(before?.secret);
 		expect(waiting?.pendingSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		expect(await a.page.locator('[data-rotation="done"]').count()).toBe(0);
+		// The relay closed this device's connection on its old key: that is the change waiting, not a refusal.
+		await a.page.locator('[data-key-pending]').waitFor();
+		expect(await a.page.locator('[data-problem="refused"]').count()).toBe(0);
 
 		// Still unknown after a reload with the network down: the new key is kept, not forgotten.
 		await a.page.reload();
@@ -108,6 +111,7 @@ describe('a key change whose answer is lost', () => {
 		await a.page.locator('[data-rotation="done"]').waitFor();
 		expect(await a.page.locator('[data-rotation="waiting"]').count()).toBe(0);
 		expect((await storedEntry(a.page, id))?.secret).toBe(waiting?.pendingSecret);
+		expect(await a.page.locator('[data-key-pending]').count()).toBe(0);
 		await a.page.getByRole('link', { name: 'Inventaire' }).click();
 		await a.addResource({ kind: 'Matériel', name: 'Étau' });
 		await a.waitSynced();
