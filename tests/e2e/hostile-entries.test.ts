@@ -1,9 +1,12 @@
 /**
  * A member's device, through the real relay, writes what no form would: an
- * entry of ten thousand nested maps in the inventory and beside the space's
- * name, a name that reverses the text after it, and a megabyte name. The
- * other device keeps its inventory and its pages, counts what it cannot read,
- * and shows names plainly.
+ * entry of nested maps deeper than any entity in the inventory and beside the
+ * space's name, a name that reverses the text after it, and a megabyte name.
+ * The other device keeps its inventory and its pages, counts what it cannot
+ * read, and shows names plainly. (The relay refuses nesting beyond 64 levels,
+ * tests/relay/deep-nesting.test.ts; what it lets through is still deeper than
+ * the app reads, and an older relay may pass anything: the domain's unit tests
+ * read ten thousand levels.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,7 +20,8 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 
-const DEPTH = 10_000;
+/** Deeper than the app reads an entry, within what the relay lets through. */
+const DEPTH = 40;
 
 /** Sets `key` of `parent` to a chain of nested maps, level by level as any client can. */
 function nest(parent: Y.Map<unknown>, key: string): void {
@@ -91,8 +95,6 @@ describe('entries no form would write', () => {
 				doc.getMap('members').set(eve, member(eve, 'Eve\u202Egpj.exe'));
 				doc.getMap('members').set(long, member(long, 'A'.repeat(1_000_000)));
 			});
-			// Before the fix, toJSON() overflowed the stack on this very document.
-			expect(() => doc.getMap('resources').toJSON()).toThrow(RangeError);
 
 			await page.getByRole('link', { name: 'Inventaire' }).click();
 			await page.getByText("1 entrée n'a pas pu être lue et est ignorée.").waitFor();
