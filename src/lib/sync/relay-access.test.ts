@@ -11,6 +11,12 @@ describe('relay close codes', () => {
 		expect(problemFromCloseCode(4529)).toBe('busy');
 		expect(problemFromCloseCode(4503)).toBe('busy');
 	});
+
+	it('names a relay whose disk is full apart from a busy one', () => {
+		expect(problemFromCloseCode(4507)).toBe('storage_low');
+		expect(problemFromCloseCode(4506)).toBe('busy');
+		expect(problemFromCloseCode(4508)).toBe('busy');
+	});
 });
 
 describe('credentials in the WebSocket subprotocols', () => {

@@ -8,7 +8,7 @@ import { relayHttpBase } from './invite';
 import type { RelayParams } from './keys';
 
 /** Why the relay does not sync this space now, as far as the app can tell the user. */
-export type RelayProblem = 'refused' | 'too_large' | 'busy' | 'unclaimed' | 'claim_key';
+export type RelayProblem = 'refused' | 'too_large' | 'busy' | 'storage_low' | 'unclaimed' | 'claim_key';
 
 /** Close codes the relay uses for its decisions; anything else is the network. */
 export function problemFromCloseCode(code: number | undefined): RelayProblem | null {
@@ -18,6 +18,8 @@ export function problemFromCloseCode(code: number | undefined): RelayProblem | n
 	if (code === 4401) return 'unclaimed';
 	if (code === 4402) return 'claim_key';
 	if (code >= 4400 && code < 4500) return 'refused';
+	// The relay's disk is full: reads go on, edits wait on this device until it has room.
+	if (code === 4507) return 'storage_low';
 	if (code >= 4500 && code < 4600) return 'busy';
 	return null;
 }

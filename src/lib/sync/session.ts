@@ -164,7 +164,11 @@ export class SpaceSession {
 			});
 		});
 		provider.on('sync', (synced: boolean) => {
-			if (current()) this.update(synced ? { synced, problem: null } : { synced });
+			if (!current()) return;
+			// A relay short of disk still answers reads, then refuses the edits waiting here:
+			// its word stands until they are stored, or the message would flicker at each retry.
+			const keep = this.status.problem === 'storage_low' && this.status.pending > 0;
+			this.update(synced && !keep ? { synced, problem: null } : { synced });
 		});
 		provider.on('connection-close', (event) => {
 			if (!current()) return;
@@ -217,6 +221,7 @@ export class SpaceSession {
 		if (left.length === this.marks.length) return;
 		this.marks = left;
 		this.saveMarks();
+		if (left.length === 0 && this.status.problem === 'storage_low') this.update({ problem: null });
 	}
 
 	private saveMarks(): void {
