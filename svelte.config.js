@@ -12,7 +12,7 @@ const config = {
 		serviceWorker: { register: false },
 		// A static page can only carry its policy in a <meta> tag: hashes of the inline
 		// start-up script rather than nonces, and no frame-ancestors there (the relay
-		// sends that one as a header, see sync-server/src/static-files.ts).
+		// sends that one as a header, see sync-server/src/http/static-files.ts).
 		csp: {
 			mode: 'hash',
 			directives: {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { configFromEnv } from './config.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { DEFAULT_LIMITS } from './access/limits.js';
 
 test('defaults when nothing is set', () => {
 	const config = configFromEnv({}, '/srv/app');

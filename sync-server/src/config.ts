@@ -2,10 +2,10 @@
 // that does not parse stops the relay at start, with a message naming the variable:
 // a typo must not silently fall back to a default.
 import path from 'node:path';
-import { parseTrustedProxies } from './client-address.js';
-import { DEFAULT_MIN_FREE_BYTES } from './disk-space.js';
-import { DEFAULT_DISK_SYNC_INTERVAL_MS } from './disk-sync.js';
-import { DEFAULT_LIMITS, type RelayLimits } from './limits.js';
+import { parseTrustedProxies } from './http/client-address.js';
+import { DEFAULT_MIN_FREE_BYTES } from './storage/disk-space.js';
+import { DEFAULT_DISK_SYNC_INTERVAL_MS } from './storage/sqlite/disk-sync.js';
+import { DEFAULT_LIMITS, type RelayLimits } from './access/limits.js';
 
 export interface RelayConfig extends RelayLimits {
 	port: number;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromEnv } from './config.js';
 import { createLogger } from './logger.js';
-import { errorMessage } from './messages.js';
+import { errorMessage } from './protocol/messages.js';
 import { startRelay } from './relay.js';
 
 // Compiled to sync-server/dist/main.js; the app build sits at the repository root.

@@ -1,7 +1,7 @@
 // Prometheus metrics of one relay instance. Each relay gets its own registry so that
 // several relays in one process (tests) do not collide.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { AccessLevel } from './access.js';
+import type { AccessLevel } from './access/access.js';
 
 export interface GaugeSources {
 	rooms(): number;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test, vi } from 'vitest';
-import { WorkerMerger } from './merger.js';
-import { prepareSchema } from './sqlite-schema.js';
-import { StoreWorker } from './store-worker.js';
+import { WorkerMerger } from './rooms/merger.js';
+import { prepareSchema } from './storage/sqlite/sqlite-schema.js';
+import { StoreWorker } from './storage/sqlite/store-worker.js';
 import { lowerHelperThreadPriority } from './thread-priority.js';
 
 /** Nice value of each thread of this process, by thread id. */

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
+import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import {
 	captureStoredAcks,
 	covers,

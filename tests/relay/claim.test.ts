@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { WebSocket } from 'ws';
-import { MemoryStorage } from '../../sync-server/src/memory-storage.js';
+import { MemoryStorage } from '../../sync-server/src/storage/memory-storage.js';
 import {
 	committedSpace,
 	hashOf,

@@ -8,9 +8,9 @@ import * as encoding from 'lib0/encoding';
 import { beforeAll, expect, onTestFinished, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { decodeBatches, type JournalWrite } from '../../sync-server/src/journal.js';
-import { inlineMerger, type UpdateMerger } from '../../sync-server/src/merger.js';
-import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
+import { decodeBatches, type JournalWrite } from '../../sync-server/src/storage/sqlite/journal.js';
+import { inlineMerger, type UpdateMerger } from '../../sync-server/src/rooms/merger.js';
+import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import { ensureRelayBuilt, startRelayProcess } from '../support/relay-process.js';
 import {
 	makeClient,

@@ -10,9 +10,9 @@ import {
 	deepSubdocUpdate,
 	nestedMapsUpdate
 } from './deep-updates.js';
-import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
-import { hashToken } from '../../sync-server/src/token.js';
-import { checkUpdateNesting } from '../../sync-server/src/update-nesting.js';
+import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { hashToken } from '../../sync-server/src/access/token.js';
+import { checkUpdateNesting } from '../../sync-server/src/protocol/update-nesting.js';
 import {
 	health,
 	makeClient,

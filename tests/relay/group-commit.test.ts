@@ -1,7 +1,7 @@
 import { expect, onTestFinished, test } from 'vitest';
 import * as Y from 'yjs';
-import { MemoryStorage } from '../../sync-server/src/memory-storage.js';
-import type { Append } from '../../sync-server/src/storage.js';
+import { MemoryStorage } from '../../sync-server/src/storage/memory-storage.js';
+import type { Append } from '../../sync-server/src/storage/storage.js';
 import {
 	captureStoredAcks,
 	covers,

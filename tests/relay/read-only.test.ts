@@ -2,8 +2,8 @@ import * as encoding from 'lib0/encoding';
 import { expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { MemoryStorage } from '../../sync-server/src/memory-storage.js';
-import { hashToken } from '../../sync-server/src/token.js';
+import { MemoryStorage } from '../../sync-server/src/storage/memory-storage.js';
+import { hashToken } from '../../sync-server/src/access/token.js';
 import {
 	makeClient,
 	metric,

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { MemoryStorage } from '../../sync-server/src/memory-storage.js';
+import { MemoryStorage } from '../../sync-server/src/storage/memory-storage.js';
 import {
 	committedSpace,
 	makeClient,

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
+import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import {
 	heldDisk,
 	makeClient,

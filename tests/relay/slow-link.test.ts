@@ -1,8 +1,8 @@
 import { onTestFinished, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../sync-server/src/sqlite-storage.js';
-import { hashToken } from '../../sync-server/src/token.js';
+import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { hashToken } from '../../sync-server/src/access/token.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, tempDir, waitFor } from './helpers.js';
 import { ThrottledLink } from './throttled-link.js';
 

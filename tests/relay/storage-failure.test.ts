@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { MemoryStorage } from '../../sync-server/src/memory-storage.js';
+import { MemoryStorage } from '../../sync-server/src/storage/memory-storage.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, waitFor, waitForSynced } from './helpers.js';
 
 test('an update that cannot be stored is neither forwarded nor lost: the client sends it again later', async () => {

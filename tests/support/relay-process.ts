@@ -17,7 +17,7 @@ const RELAY_SOURCES = join(ROOT, 'sync-server/src');
 
 function relayIsStale(): boolean {
 	const built = existsSync(RELAY_MAIN) ? statSync(RELAY_MAIN).mtimeMs : 0;
-	return readdirSync(RELAY_SOURCES).some(
+	return readdirSync(RELAY_SOURCES, { recursive: true, encoding: 'utf8' }).some(
 		(name) => name.endsWith('.ts') && statSync(join(RELAY_SOURCES, name)).mtimeMs > built
 	);
 }

@@ -2,7 +2,7 @@
 // at start (in the database, in the journal), rooms whose stored data does not load, and
 // a disk short of space. An operator learns of each from the log too; here a monitor
 // sees it without reading logs.
-import type { JournalDamage } from './journal.js';
+import type { JournalDamage } from './sqlite/journal.js';
 
 /** Room ids listed in /healthz at most; the count says how many there are in all. */
 const LISTED_ROOMS = 20;

@@ -1,7 +1,7 @@
 // Who may do what in a room, decided from the token a client presents. The relay keeps
 // only SHA-256 hashes of tokens; every comparison is constant-time.
 import { createHash } from 'node:crypto';
-import type { RoomAccess, RoomStorage } from './storage.js';
+import type { RoomAccess, RoomStorage } from '../storage/storage.js';
 import { hashToken, sameHash, sameSecret } from './token.js';
 
 /** A member reads and writes; a read-only client receives everything and writes nothing. */

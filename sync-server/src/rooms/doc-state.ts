@@ -15,9 +15,9 @@
 // memory instead of being read back and merged again.
 import * as Y from 'yjs';
 import { inlineMerger, type UpdateMerger } from './merger.js';
-import { storedUpdates, type StoredRoom } from './storage.js';
-import { inspectUpdate, type UpdateInfo } from './update-info.js';
-import { checkUpdateNesting, TooDeepError } from './update-nesting.js';
+import { storedUpdates, type StoredRoom } from '../storage/storage.js';
+import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
+import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
 
 /** Past this many parts not yet merged, they are merged in the background… */
 export const MERGE_AFTER_PARTS = 1024;

@@ -6,8 +6,8 @@
 // does everything queued behind it. Nobody hears of an update before it is on disk, and
 // a room's messages go out in the order they came in.
 import * as Y from 'yjs';
-import { stillAdmitted } from './access.js';
-import { AwarenessTable, encodeAwarenessUpdate, readAwarenessUpdate, TooManyEntriesError } from './awareness.js';
+import { stillAdmitted } from '../access/access.js';
+import { AwarenessTable, encodeAwarenessUpdate, readAwarenessUpdate, TooManyEntriesError } from '../protocol/awareness.js';
 import {
 	CLOSE_INTERNAL_ERROR,
 	CLOSE_POLICY_VIOLATION,
@@ -15,11 +15,11 @@ import {
 	CLOSE_STORAGE_LOW,
 	CLOSE_TOKEN_ROTATED,
 	CLOSE_UNSUPPORTED_DATA
-} from './close-codes.js';
+} from '../protocol/close-codes.js';
 import { Compactor, type CompactionContext } from './compactor.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
-import { AppendDropped, type GroupCommit } from './group-commit.js';
+import { AppendDropped, type GroupCommit } from '../storage/group-commit.js';
 import type { UpdateMerger } from './merger.js';
 import {
 	decodeClientMessage,
@@ -27,11 +27,11 @@ import {
 	encodeSyncStep1,
 	encodeSyncUpdate,
 	errorMessage
-} from './messages.js';
+} from '../protocol/messages.js';
 import { SerialQueue } from './serial-queue.js';
 import { sendSyncAnswer } from './sync-answer.js';
-import type { RoomAccess, Snapshot } from './storage.js';
-import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
+import type { RoomAccess, Snapshot } from '../storage/storage.js';
+import { inspectUpdate, InvalidUpdateError, TooDeepError } from '../protocol/update-info.js';
 
 export interface RoomContext extends CompactionContext {
 	/** Where merges of large rooms run. */

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { JournalRecord } from './journal.js';
-import { LOWER_THREAD_PRIORITY } from './thread-priority.js';
+import { LOWER_THREAD_PRIORITY } from '../../thread-priority.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

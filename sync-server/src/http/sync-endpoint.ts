@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { admit, decideClaim, type AccessLevel } from './access.js';
+import { admit, decideClaim, type AccessLevel } from '../access/access.js';
 import { clientAddress } from './client-address.js';
 import {
 	CLOSE_CLAIM_KEY_REQUIRED,
@@ -13,15 +13,15 @@ import {
 	CLOSE_RELAY_BUSY,
 	CLOSE_STORAGE_LOW,
 	CLOSE_UNSUPPORTED_DATA
-} from './close-codes.js';
-import { Connection } from './connection.js';
-import { AddressCounter, AddressRate, addressBlock, type RelayLimits } from './limits.js';
-import type { Logger } from './logger.js';
-import { errorMessage } from './messages.js';
-import type { RelayMetrics } from './metrics.js';
-import type { RoomRegistry } from './rooms.js';
-import type { Room } from './room.js';
-import type { RoomStorage } from './storage.js';
+} from '../protocol/close-codes.js';
+import { Connection } from '../rooms/connection.js';
+import { AddressCounter, AddressRate, addressBlock, type RelayLimits } from '../access/limits.js';
+import type { Logger } from '../logger.js';
+import { errorMessage } from '../protocol/messages.js';
+import type { RelayMetrics } from '../metrics.js';
+import type { RoomRegistry } from '../rooms/rooms.js';
+import type { Room } from '../rooms/room.js';
+import type { RoomStorage } from '../storage/storage.js';
 import { parseSyncRequest, refuseUpgrade, SYNC_PROTOCOL } from './sync-request.js';
 
 export interface SyncEndpointOptions {

@@ -4,9 +4,9 @@
 // slow link. Pieces are cut one at a time and the event loop runs between them, so other
 // rooms do not wait while a big room is cut up.
 import type { Connection } from './connection.js';
-import type { Logger } from './logger.js';
-import { encodeSyncStep2, encodeSyncUpdate, errorMessage } from './messages.js';
-import { splitUpdate } from './split-update.js';
+import type { Logger } from '../logger.js';
+import { encodeSyncStep2, encodeSyncUpdate, errorMessage } from '../protocol/messages.js';
+import { splitUpdate } from '../protocol/split-update.js';
 
 export async function sendSyncAnswer(
 	connection: Connection,

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeBatches, type JournalRecord } from './journal.js';
-import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from './storage.js';
+import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from '../storage.js';
 
 /** A write asked of a relay that started read-only. */
 export class ReadOnlyStorageError extends Error {

@@ -1,16 +1,16 @@
 // The relay's plain HTTP side: health, metrics, the access probe, token rotation, and the
 // built app on every other path. (WebSocket upgrades go to the sync endpoint.)
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { probe } from './access.js';
+import { probe } from '../access/access.js';
 import { sendJson } from './http-json.js';
-import type { Logger } from './logger.js';
-import { errorMessage } from './messages.js';
-import type { RelayMetrics } from './metrics.js';
-import type { RoomRegistry } from './rooms.js';
+import type { Logger } from '../logger.js';
+import { errorMessage } from '../protocol/messages.js';
+import type { RelayMetrics } from '../metrics.js';
+import type { RoomRegistry } from '../rooms/rooms.js';
 import { answerPreflight, handleRotation } from './rotation.js';
 import { createStaticHandler } from './static-files.js';
-import type { RoomStorage } from './storage.js';
-import type { StorageReport } from './storage-health.js';
+import type { RoomStorage } from '../storage/storage.js';
+import type { StorageReport } from '../storage/storage-health.js';
 import { isRoomId, parseSyncRequest } from './sync-request.js';
 
 export interface HttpApiDeps {

@@ -3,9 +3,9 @@
 // of some length or weight, and leaves a short, light one as it is.
 import { expect, test } from 'vitest';
 import { Compactor, type CompactionContext } from './compactor.js';
-import { silentLogger } from './logger.js';
-import { MemoryStorage } from './memory-storage.js';
-import { RelayMetrics } from './metrics.js';
+import { silentLogger } from '../logger.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import { RelayMetrics } from '../metrics.js';
 import { SerialQueue } from './serial-queue.js';
 
 async function setup(snapshotBytes: number, compactAfterUpdates = 5) {

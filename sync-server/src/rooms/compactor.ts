@@ -11,11 +11,11 @@
 // Compactions of all rooms take turns, one at a time: rooms that filled up together (a
 // busy relay) would otherwise write their snapshots together and stall the traffic.
 import { INSPECT_LOG_BELOW_BYTES } from './doc-state.js';
-import type { Logger } from './logger.js';
-import { errorMessage } from './messages.js';
-import type { RelayMetrics } from './metrics.js';
+import type { Logger } from '../logger.js';
+import { errorMessage } from '../protocol/messages.js';
+import type { RelayMetrics } from '../metrics.js';
 import type { SerialQueue } from './serial-queue.js';
-import type { RoomStorage, Snapshot } from './storage.js';
+import type { RoomStorage, Snapshot } from '../storage/storage.js';
 
 export interface CompactionContext {
 	storage: RoomStorage;

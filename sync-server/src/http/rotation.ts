@@ -6,13 +6,13 @@
 // that is the way back when whoever holds a lost phone rotated first. And a retry of a
 // rotation that already took effect (its answer was lost) is answered as a success.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { accessLevel, isStrongToken } from './access.js';
+import { accessLevel, isStrongToken } from '../access/access.js';
 import { BodyTooLargeError, readBody, sendJson } from './http-json.js';
-import type { Logger } from './logger.js';
-import type { RelayMetrics } from './metrics.js';
-import type { RoomRegistry } from './rooms.js';
-import type { RoomAccess, RoomStorage } from './storage.js';
-import { hashToken, sameHash } from './token.js';
+import type { Logger } from '../logger.js';
+import type { RelayMetrics } from '../metrics.js';
+import type { RoomRegistry } from '../rooms/rooms.js';
+import type { RoomAccess, RoomStorage } from '../storage/storage.js';
+import { hashToken, sameHash } from '../access/token.js';
 
 export interface RotationDeps {
 	storage: RoomStorage;

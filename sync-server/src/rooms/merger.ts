@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as Y from 'yjs';
-import { LOWER_THREAD_PRIORITY } from './thread-priority.js';
+import { LOWER_THREAD_PRIORITY } from '../thread-priority.js';
 
 export interface Inspected {
 	merged: Uint8Array;

@@ -3,10 +3,10 @@
 // state, and the awareness client ids it speaks for.
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
-import type { AccessLevel } from './access.js';
-import { TokenBucket } from './limits.js';
-import { encodeStoredMessage } from './messages.js';
-import type { RelayMetrics } from './metrics.js';
+import type { AccessLevel } from '../access/access.js';
+import { TokenBucket } from '../access/limits.js';
+import { encodeStoredMessage } from '../protocol/messages.js';
+import type { RelayMetrics } from '../metrics.js';
 
 let nextConnectionId = 1;
 

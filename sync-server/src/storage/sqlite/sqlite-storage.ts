@@ -14,7 +14,7 @@ import { Journal, type JournalDamage, type JournalRecord, type JournalWrite } fr
 import { JournalFolder, type FoldObserver } from './journal-folder.js';
 import { prepareSchema } from './sqlite-schema.js';
 import { prepareStatements, type AccessRow } from './sqlite-statements.js';
-import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from './storage.js';
+import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from '../storage.js';
 
 /**
  * - `background` (default): an append is one write to the update journal, folded into

@@ -9,9 +9,9 @@ import {
 	deepSubdocUpdate,
 	jsonUpdate,
 	nestedMapsUpdate
-} from '../../tests/relay/deep-updates.js';
-import { DocState, INSPECT_LOG_BELOW_BYTES } from './doc-state.js';
-import { inlineMerger } from './merger.js';
+} from '../../../tests/relay/deep-updates.js';
+import { DocState, INSPECT_LOG_BELOW_BYTES } from '../rooms/doc-state.js';
+import { inlineMerger } from '../rooms/merger.js';
 import { splitUpdate } from './split-update.js';
 import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
 import { checkUpdateNesting, MAX_NESTING } from './update-nesting.js';

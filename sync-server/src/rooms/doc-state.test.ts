@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DocState, MERGE_AFTER_PARTS } from './doc-state.js';
 import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
-import { inspectUpdate, InvalidUpdateError } from './update-info.js';
+import { inspectUpdate, InvalidUpdateError } from '../protocol/update-info.js';
 
 /** Collects every update a doc emits, one per transaction. */
 function recorder(doc: Y.Doc): Uint8Array[] {

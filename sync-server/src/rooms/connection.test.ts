@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Connection } from './connection.js';
-import { RelayMetrics } from './metrics.js';
+import { RelayMetrics } from '../metrics.js';
 
 test('frames sent in one turn go out together, and all arrive', async () => {
 	const server = http.createServer();

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from './memory-storage.js';
-import { SqliteStorage } from './sqlite-storage.js';
+import { SqliteStorage } from './sqlite/sqlite-storage.js';
 import { storedUpdates, type RoomStorage } from './storage.js';
 
 const dirs: string[] = [];
