@@ -14,7 +14,7 @@ import { WorkerMerger, type UpdateMerger } from './rooms/merger.js';
 import { RelayMetrics } from './metrics.js';
 import { RoomRegistry } from './rooms/rooms.js';
 import { SerialQueue } from './rooms/serial-queue.js';
-import { SqliteStorage, type DiskSyncMode } from './storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage, SqliteStorage, type DiskSyncMode } from './storage/sqlite/sqlite-storage.js';
 import { DEFAULT_MIN_FREE_BYTES, DiskSpace } from './storage/disk-space.js';
 import { StorageHealth } from './storage/storage-health.js';
 import { isSpaceError, ReadOnlyStorage } from './storage/sqlite/read-only-storage.js';
@@ -199,7 +199,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	const storageHealth = new StorageHealth(() => diskSpace.isLow());
 	let readOnly = false;
 	const openStore = (): RoomStorage =>
-		new SqliteStorage({
+		openSqliteStorage({
 			journalDamaged(damage) {
 				storageHealth.journalDamage.push(damage);
 				metrics.storageFailures.inc({ operation: 'journal-damage' });

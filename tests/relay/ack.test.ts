@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import {
 	captureStoredAcks,
 	covers,
@@ -57,7 +57,7 @@ test('acknowledgements are opt-in: a stock client never receives type 8', async 
 test('an update reaches the others as soon as it is in the file; its acknowledgement waits for the disk', async () => {
 	const disk = heldDisk();
 	const dataDir = tempDir('held-disk');
-	const relay = await startTestRelay({ dataDir, storage: new SqliteStorage({ dataDir, syncFile: disk.syncFile }), ackDelayMs: 10 });
+	const relay = await startTestRelay({ dataDir, storage: openSqliteStorage({ dataDir, syncFile: disk.syncFile }), ackDelayMs: 10 });
 	const room = randomRoomId();
 	const token = randomToken();
 	const writer = makeClient(relay.syncUrl, room, token, { ack: true });

@@ -1,7 +1,7 @@
 import { onTestFinished, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import { hashToken } from '../../sync-server/src/access/token.js';
 import {
 	makeClient,
@@ -48,7 +48,7 @@ test('while a big room is loaded and compacted, another room’s round trips sta
 	const dataDir = tempDir('big');
 	const bigRoom = randomRoomId();
 	const token = randomToken();
-	const seed = new SqliteStorage({ dataDir });
+	const seed = openSqliteStorage({ dataDir });
 	await seed.claimRoom(bigRoom, hashToken(token));
 	for (const update of updates) await seed.appendUpdate(bigRoom, update);
 	await seed.close();

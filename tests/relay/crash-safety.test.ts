@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { decodeBatches, type JournalWrite } from '../../sync-server/src/storage/sqlite/journal.js';
 import { inlineMerger, type UpdateMerger } from '../../sync-server/src/rooms/merger.js';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import { ensureRelayBuilt, startRelayProcess } from '../support/relay-process.js';
 import {
 	makeClient,
@@ -146,7 +146,7 @@ test('a full disk fails the commit: the writer is closed with 1011, the relay go
 	const relay = await startTestRelay({
 		dataDir,
 		merger: held.merger,
-		storage: new SqliteStorage({ dataDir, journalWrite: disk.write })
+		storage: openSqliteStorage({ dataDir, journalWrite: disk.write })
 	});
 	const room = randomRoomId();
 	const token = randomToken();

@@ -10,7 +10,7 @@ import {
 	deepSubdocUpdate,
 	nestedMapsUpdate
 } from './deep-updates.js';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import { hashToken } from '../../sync-server/src/access/token.js';
 import { checkUpdateNesting } from '../../sync-server/src/protocol/update-nesting.js';
 import {
@@ -159,7 +159,7 @@ test('deep updates stored before the relay refused them are left out on load, th
 	const token = randomToken();
 	const before = new Y.Doc();
 	before.getMap('resources').set('hall', { kind: 'space', capacity: 80 });
-	const seed = new SqliteStorage({ dataDir });
+	const seed = openSqliteStorage({ dataDir });
 	await seed.claimRoom(room, hashToken(token));
 	await seed.appendUpdate(room, Y.encodeStateAsUpdate(before));
 	await seed.appendUpdate(room, deepJsonUpdate(4321, DEEP, 'array', 'resources-list'));
@@ -177,7 +177,7 @@ test('deep updates stored before the relay refused them are left out on load, th
 	await waitFor(async () => metric(await metricsText(relay), 'relay_compactions_total') >= 1, 'a compaction');
 	await relay.close();
 
-	const after = new SqliteStorage({ dataDir });
+	const after = openSqliteStorage({ dataDir });
 	const stored = await after.loadRoom(room);
 	await after.close();
 	for (const update of stored.updates) expect(() => checkUpdateNesting(update.data)).not.toThrow();

@@ -226,7 +226,7 @@ export function captureStoredAcks(client: TestClient): Uint8Array[] {
 
 /**
  * A disk whose syncs wait until the test releases it (for a relay given
- * `new SqliteStorage({ dataDir, syncFile })`); released at the end of the test anyway.
+ * `openSqliteStorage({ dataDir, syncFile })`); released at the end of the test anyway.
  */
 export function heldDisk(): { syncFile: () => Promise<void>; release(): void; waiting(): number } {
 	let held = true;

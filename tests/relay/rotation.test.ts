@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import {
 	heldDisk,
 	makeClient,
@@ -139,7 +139,7 @@ test('a browser on another origin may ask to rotate (CORS preflight)', async () 
 test('a rotation closes the old connections at once, and is confirmed only once it is on disk', async () => {
 	const disk = heldDisk();
 	const dataDir = tempDir('held-disk');
-	const relay = await startTestRelay({ dataDir, storage: new SqliteStorage({ dataDir, syncFile: disk.syncFile }) });
+	const relay = await startTestRelay({ dataDir, storage: openSqliteStorage({ dataDir, syncFile: disk.syncFile }) });
 	const room = randomRoomId();
 	const token = randomToken();
 	const lostPhone = makeClient(relay.syncUrl, room, token);

@@ -1,7 +1,7 @@
 import { onTestFinished, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import { hashToken } from '../../sync-server/src/access/token.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, tempDir, waitFor } from './helpers.js';
 import { ThrottledLink } from './throttled-link.js';
@@ -42,7 +42,7 @@ test('a large room reaches a client on a slow link in pieces, well within its si
 	const room = randomRoomId();
 	const token = randomToken();
 	const { updates, doc: source } = largeRoom(10 * MiB);
-	const seed = new SqliteStorage({ dataDir });
+	const seed = openSqliteStorage({ dataDir });
 	await seed.claimRoom(room, hashToken(token));
 	for (const update of updates) await seed.appendUpdate(room, update);
 	await seed.close();

@@ -5,7 +5,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, expect, onTestFinished, test } from 'vitest';
-import { SqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
 import { ensureRelayBuilt, startRelayProcess } from '../support/relay-process.js';
 import {
 	makeClient,
@@ -32,7 +32,7 @@ function batchOffsets(file: Buffer): number[] {
 test('a flipped byte in the middle of the journal: the later batches are recovered, the skip is logged, the file is kept', async () => {
 	const dataDir = tempDir('journal');
 	// Folds wait a minute: the edits are in the journal only, as after a crash a moment later.
-	const relay = await startTestRelay({ dataDir, storage: new SqliteStorage({ dataDir, foldIntervalMs: 60_000 }) });
+	const relay = await startTestRelay({ dataDir, storage: openSqliteStorage({ dataDir, foldIntervalMs: 60_000 }) });
 	const room = randomRoomId();
 	const token = randomToken();
 	const watcher = makeClient(relay.syncUrl, room, token);
@@ -133,7 +133,7 @@ test('/healthz lists a room whose stored data cannot be loaded; the others work'
 
 test('a damaged database file is flagged at start: logged, and /healthz answers 503 database-damaged', async () => {
 	const dataDir = tempDir('damaged-db');
-	const seed = new SqliteStorage({ dataDir });
+	const seed = openSqliteStorage({ dataDir });
 	for (let n = 0; n < 300; n++) await seed.claimRoom(`salle-${n}`, `hash-${n}`.padEnd(64, 'x'));
 	await seed.claimRoom('big', 'hash');
 	for (let n = 0; n < 100; n++) await seed.appendUpdate('big', new Uint8Array(1500).fill(n));

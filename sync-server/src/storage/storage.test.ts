@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from './memory-storage.js';
-import { SqliteStorage } from './sqlite/sqlite-storage.js';
+import { openSqliteStorage, type SqliteStorage } from './sqlite/sqlite-storage.js';
 import { storedUpdates, type RoomStorage } from './storage.js';
 
 const dirs: string[] = [];
@@ -16,7 +16,7 @@ afterEach(() => {
 function sqlite(): SqliteStorage {
 	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
 	dirs.push(dir);
-	return new SqliteStorage({ dataDir: join(dir, 'nested') });
+	return openSqliteStorage({ dataDir: join(dir, 'nested') });
 }
 
 function textUpdates(words: string[]): Uint8Array[] {
@@ -215,11 +215,11 @@ describe.each([
 test('SQLite data outlives the process that wrote it', async () => {
 	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
 	dirs.push(dir);
-	const first = new SqliteStorage({ dataDir: dir });
+	const first = openSqliteStorage({ dataDir: dir });
 	await first.claimRoom('r', 'h');
 	for (const update of textUpdates(['x', 'y'])) await first.appendUpdate('r', update);
 	await first.close();
-	const second = new SqliteStorage({ dataDir: dir });
+	const second = openSqliteStorage({ dataDir: dir });
 	expect((await second.claimRoom('r', 'other')).tokenHash).toBe('h');
 	expect(wordsOf(storedUpdates(await second.loadRoom('r')))).toEqual(['x', 'y']);
 	await second.close();
@@ -229,12 +229,12 @@ test('after a restart, numbering goes on past the snapshot even when it folded t
 	const dir = mkdtempSync(join(tmpdir(), 'passerelle-storage-'));
 	dirs.push(dir);
 	const updates = textUpdates(['a', 'b', 'c']);
-	const first = new SqliteStorage({ dataDir: dir });
+	const first = openSqliteStorage({ dataDir: dir });
 	await first.claimRoom('r', 'h');
 	await first.appendUpdates(updates.slice(0, 2).map((data) => ({ roomId: 'r', data })));
 	await first.writeSnapshot('r', { seqUpto: 2, data: Y.mergeUpdates(updates.slice(0, 2)), stateVector: null });
 	await first.close();
-	const second = new SqliteStorage({ dataDir: dir });
+	const second = openSqliteStorage({ dataDir: dir });
 	expect(await second.appendUpdate('r', updates[2]!)).toBe(3);
 	expect(wordsOf(storedUpdates(await second.loadRoom('r')))).toEqual(['a', 'b', 'c']);
 	await second.close();
@@ -260,7 +260,7 @@ test('a SQLite file of the first schema is brought up to date, its snapshots kep
 	old.prepare("INSERT INTO updates VALUES ('r', 2, ?, 0)").run(updates[1]!);
 	old.close();
 
-	const storage = new SqliteStorage({ dataDir: dir });
+	const storage = openSqliteStorage({ dataDir: dir });
 	const loaded = await storage.loadRoom('r');
 	expect(loaded.snapshot).toEqual({ seqUpto: 1, data: updates[0], stateVector: null });
 	expect(wordsOf(storedUpdates(loaded))).toEqual(['old', 'new']);

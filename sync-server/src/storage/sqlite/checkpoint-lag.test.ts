@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
-import { SqliteStorage } from './sqlite-storage.js';
+import { openSqliteStorage, type SqliteStorage } from './sqlite-storage.js';
 
 const dirs: string[] = [];
 const open: SqliteStorage[] = [];
@@ -37,7 +37,7 @@ function fileAloneKnows(dir: string, roomId: string): boolean {
 
 test('a claim on a quiet relay reaches the database file itself within the checkpoint interval', async () => {
 	const dir = dataDir();
-	const storage = new SqliteStorage({ dataDir: dir, checkpointEveryMs: 200 });
+	const storage = openSqliteStorage({ dataDir: dir, checkpointEveryMs: 200 });
 	open.push(storage);
 	await storage.claimRoom('salle-des-machines', 'hash');
 	await storage.synced();

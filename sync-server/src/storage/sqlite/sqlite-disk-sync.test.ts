@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
-import { SqliteStorage } from './sqlite-storage.js';
+import { openSqliteStorage } from './sqlite-storage.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -46,7 +46,7 @@ function storedSeqs(dir: string): number[] {
 test('an append is in the journal when it resolves; synced() waits for the disk sync that follows', async () => {
 	const dir = dataDir();
 	const { calls, syncFile } = heldSyncs();
-	const storage = new SqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0, foldIntervalMs: 60_000 });
+	const storage = openSqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0, foldIntervalMs: 60_000 });
 	await storage.claimRoom('r', 'h');
 	// The claim is a write too (to SQLite's log): its sync first.
 	calls.shift()?.resolve();
@@ -81,7 +81,7 @@ test('an append is in the journal when it resolves; synced() waits for the disk 
 
 test('with the real disk sync, synced() resolves and the data is in the file after close', async () => {
 	const dir = dataDir();
-	const storage = new SqliteStorage({ dataDir: dir });
+	const storage = openSqliteStorage({ dataDir: dir });
 	await storage.claimRoom('r', 'h');
 	await storage.appendUpdates([
 		{ roomId: 'r', data: new Uint8Array([1]) },
@@ -95,7 +95,7 @@ test('with the real disk sync, synced() resolves and the data is in the file aft
 test('after a failed disk sync the store refuses to vouch for anything and reports itself unwritable', async () => {
 	const dir = dataDir();
 	const { calls, syncFile } = heldSyncs();
-	const storage = new SqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0 });
+	const storage = openSqliteStorage({ dataDir: dir, syncFile, diskSyncIntervalMs: 0 });
 	await storage.claimRoom('r', 'h');
 	calls[0]?.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
 	await expect(storage.synced()).rejects.toThrow('EIO');
@@ -109,7 +109,7 @@ test('after a failed disk sync the store refuses to vouch for anything and repor
 test('syncing inside each commit needs no background sync', async () => {
 	const dir = dataDir();
 	const { calls, syncFile } = heldSyncs();
-	const storage = new SqliteStorage({ dataDir: dir, diskSync: 'each-commit', syncFile });
+	const storage = openSqliteStorage({ dataDir: dir, diskSync: 'each-commit', syncFile });
 	await storage.claimRoom('r', 'h');
 	await storage.appendUpdate('r', new Uint8Array([1]));
 	await storage.synced();
@@ -120,7 +120,7 @@ test('syncing inside each commit needs no background sync', async () => {
 test('the log goes back into the database file from the worker, and the data stays whole', async () => {
 	const dir = dataDir();
 	const checkpoints: Array<{ log: number; checkpointed: number }> = [];
-	const storage = new SqliteStorage({
+	const storage = openSqliteStorage({
 		dataDir: dir,
 		checkpointEveryPages: 5,
 		checkpointObserver: { checkpointed: (_seconds, result) => checkpoints.push(result), failed: () => {} }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
 import { encodeBatch } from './journal.js';
-import { SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
+import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
 import { StoreWorker } from './store-worker.js';
 
 const dirs: string[] = [];
@@ -26,7 +26,7 @@ function dataDir(): string {
 
 /** A store whose folds wait for a reader (or close) unless told otherwise. */
 function store(dir: string, options: Partial<SqliteStorageOptions> = {}): SqliteStorage {
-	const storage = new SqliteStorage({ dataDir: dir, foldIntervalMs: 60_000, ...options });
+	const storage = openSqliteStorage({ dataDir: dir, foldIntervalMs: 60_000, ...options });
 	open.push(storage);
 	return storage;
 }
@@ -153,7 +153,7 @@ test('a fold that fails keeps the updates in the journal and the store unwritabl
 
 test('a clean close folds everything and leaves the journal empty', async () => {
 	const dir = dataDir();
-	const storage = new SqliteStorage({ dataDir: dir, foldIntervalMs: 60_000 });
+	const storage = openSqliteStorage({ dataDir: dir, foldIntervalMs: 60_000 });
 	await storage.claimRoom('r', 'h');
 	await storage.appendUpdate('r', update(1));
 	await storage.close();

@@ -62,6 +62,54 @@ const fdatasync = promisify(fs.fdatasync);
 /** SQLite's default page size, used to estimate how much a commit adds to the log. */
 const PAGE_BYTES = 4096;
 
+/** The database file opened and checked, before the store is built around it. */
+interface OpenedDatabase {
+	db: Database.Database;
+	file: string;
+	background: boolean;
+	integrityProblems: readonly string[];
+}
+
+/**
+ * Opens the store in `options.dataDir`, creating the directory and the database if need
+ * be, and folds in what a crash left in the journal.
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+	fs.mkdirSync(options.dataDir, { recursive: true });
+	const file = path.join(options.dataDir, 'relay.sqlite');
+	const db = new Database(file);
+	let opened: OpenedDatabase;
+	try {
+		db.pragma('journal_mode = WAL');
+		const background = (options.diskSync ?? 'background') === 'background';
+		// NORMAL: a commit writes the log and returns; SQLite still syncs around checkpoints.
+		db.pragma(`synchronous = ${background ? 'NORMAL' : 'FULL'}`);
+		db.pragma('foreign_keys = ON');
+		db.pragma('busy_timeout = 5000');
+		const integrityProblems = checkIntegrity(db);
+		prepareSchema(db);
+		opened = { db, file, background, integrityProblems };
+	} catch (error) {
+		// A start that fails (a full disk) must not keep the file locked: the relay may
+		// open it again read-only.
+		if (db.open) db.close();
+		throw error;
+	}
+	// From here on the store closes the database itself should it fail to start.
+	return new SqliteStorage(opened, options);
+}
+
+/** A damaged file (a bad card, a lost log) is said at start, before anyone relies on it. */
+function checkIntegrity(db: Database.Database): string[] {
+	try {
+		const check = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
+		return check.map((row) => row.quick_check).filter((line) => line !== 'ok');
+	} catch (error) {
+		// Damage bad enough to stop the check itself.
+		return [error instanceof Error ? error.message : String(error)];
+	}
+}
+
 export class SqliteStorage implements RoomStorage {
 	readonly #db: Database.Database;
 	readonly #statements;
@@ -84,31 +132,14 @@ export class SqliteStorage implements RoomStorage {
 	/** What `PRAGMA quick_check` reported at start, if not "ok". */
 	readonly integrityProblems: readonly string[];
 
-	constructor(options: SqliteStorageOptions) {
-		fs.mkdirSync(options.dataDir, { recursive: true });
-		const file = path.join(options.dataDir, 'relay.sqlite');
-		const db = new Database(file);
+	/** Use openSqliteStorage(), which opens the database this store is built around. */
+	constructor(opened: OpenedDatabase, options: SqliteStorageOptions) {
+		const { db, file, background } = opened;
+		this.integrityProblems = opened.integrityProblems;
+		this.#db = db;
 		try {
-			db.pragma('journal_mode = WAL');
-			const background = (options.diskSync ?? 'background') === 'background';
-			// NORMAL: a commit writes the log and returns; SQLite still syncs around checkpoints.
-			db.pragma(`synchronous = ${background ? 'NORMAL' : 'FULL'}`);
-			db.pragma('foreign_keys = ON');
-			db.pragma('busy_timeout = 5000');
-			// A damaged file (a bad card, a lost log) is said at start, before anyone relies on it.
-			let problems: string[];
-			try {
-				const check = db.pragma('quick_check(20)') as Array<{ quick_check: string }>;
-				problems = check.map((row) => row.quick_check).filter((line) => line !== 'ok');
-			} catch (error) {
-				// Damage bad enough to stop the check itself.
-				problems = [error instanceof Error ? error.message : String(error)];
-			}
-			this.integrityProblems = problems;
-			prepareSchema(db);
-			this.#db = db;
 			if (background) {
-				// The log file exists once a write has gone through it (just above). This process
+				// The log file exists once a write has gone through it (the schema's, on opening). This process
 				// keeps the database open until close(), so SQLite never deletes and recreates
 				// it meanwhile: the descriptor stays on the live file. Its name in the directory
 				// is synced once, with the journal's, or a power cut could lose the whole file.
@@ -137,66 +168,8 @@ export class SqliteStorage implements RoomStorage {
 				);
 			}
 			this.#statements = prepareStatements(db);
-			const statements = this.#statements;
-			this.#transactions = {
-				read: db.transaction((roomId: string) => this.#read(roomId)),
-				// After a crash (or the store worker's): a record already folded, of a room whose
-				// claim did not reach the disk, or already in a snapshot, is skipped.
-				recover: db.transaction((records: readonly JournalRecord[]) => {
-					const now = Date.now();
-					for (const { roomId, seq, data } of records) statements.recoverUpdate.run(seq, data, now, roomId, seq);
-				}),
-				append: db.transaction((appends: readonly Append[]) => {
-					const now = Date.now();
-					// The counters move in the cache only once the transaction has committed.
-					const last = new Map<string, number>();
-					const seqs = appends.map(({ roomId, data }) => {
-						// Throwing rolls back the whole transaction: none of the batch is stored.
-						const seq = (last.get(roomId) ?? this.#lastSeq(roomId)) + 1;
-						statements.insertUpdate.run(roomId, seq, data, now);
-						last.set(roomId, seq);
-						return seq;
-					});
-					return { seqs, last };
-				}),
-				deleteUnused: db.transaction((createdBefore: number, keep: (roomId: string) => boolean): string[] => {
-					const deleted: string[] = [];
-					for (const { id } of statements.unusedRooms.all(createdBefore)) {
-						// An append still in the journal has taken a sequence number here already.
-						if (keep(id) || (this.#lastSeqs.get(id) ?? 0) > 0) continue;
-						if (statements.deleteUnusedRoom.run(id).changes === 0) continue;
-						this.#lastSeqs.delete(id);
-						deleted.push(id);
-					}
-					return deleted;
-				}),
-				snapshot: db.transaction((roomId: string, snapshot: Snapshot): CompactionResult | null => {
-					const last = this.#lastSeq(roomId);
-					if (snapshot.seqUpto > last) {
-						throw new Error(`snapshot of room ${roomId} past its last entry (${snapshot.seqUpto} > ${last})`);
-					}
-					const current = statements.snapshotSeq.get(roomId)?.seq_upto ?? 0;
-					if (current >= snapshot.seqUpto) return null;
-					const { seqUpto, data, stateVector } = snapshot;
-					statements.upsertSnapshot.run(roomId, seqUpto, data, Date.now(), stateVector);
-					const deleted = statements.deleteLog.run(roomId, snapshot.seqUpto).changes;
-					// Kept for readers of the file; the cache and the queries above do not need it.
-					statements.recordLastSeq.run(last, roomId, last);
-					return { seqUpto: snapshot.seqUpto, merged: deleted, snapshotBytes: snapshot.data.byteLength };
-				})
-			};
-			// What a crash left in the journal goes in first, in either mode (the last run may
-			// have used the other); in each-commit mode the commit itself reaches the disk.
-			const journal = this.#journal ?? new Journal(options.dataDir);
-			const walFd = this.#walFd;
-			journal.recover(
-				(records) => {
-					this.#transactions.recover.immediate(records);
-					if (walFd !== null) fs.fdatasyncSync(walFd);
-				},
-				options.journalDamaged
-			);
-			if (journal !== this.#journal) journal.close();
+			this.#transactions = this.#prepareTransactions(db, this.#statements);
+			this.#recoverJournal(options.dataDir, options.journalDamaged);
 		} catch (error) {
 			// A start that fails (a full disk) must not keep the file locked: the relay may
 			// open it again read-only.
@@ -206,6 +179,74 @@ export class SqliteStorage implements RoomStorage {
 			if (this.#walFd !== null) fs.closeSync(this.#walFd);
 			throw error;
 		}
+	}
+
+	/**
+	 * What a crash left in the journal goes in first, in either mode (the last run may
+	 * have used the other); in each-commit mode the commit itself reaches the disk.
+	 */
+	#recoverJournal(dataDir: string, damaged: ((damage: JournalDamage) => void) | undefined): void {
+		const journal = this.#journal ?? new Journal(dataDir);
+		const walFd = this.#walFd;
+		journal.recover(
+			(records) => {
+				this.#transactions.recover.immediate(records);
+				if (walFd !== null) fs.fdatasyncSync(walFd);
+			},
+			damaged
+		);
+		if (journal !== this.#journal) journal.close();
+	}
+
+	/** Transactions, prepared once: better-sqlite3 builds a wrapper each time transaction() is called. */
+	#prepareTransactions(db: Database.Database, statements: ReturnType<typeof prepareStatements>) {
+		return {
+			read: db.transaction((roomId: string) => this.#read(roomId)),
+			// After a crash (or the store worker's): a record already folded, of a room whose
+			// claim did not reach the disk, or already in a snapshot, is skipped.
+			recover: db.transaction((records: readonly JournalRecord[]) => {
+				const now = Date.now();
+				for (const { roomId, seq, data } of records) statements.recoverUpdate.run(seq, data, now, roomId, seq);
+			}),
+			append: db.transaction((appends: readonly Append[]) => {
+				const now = Date.now();
+				// The counters move in the cache only once the transaction has committed.
+				const last = new Map<string, number>();
+				const seqs = appends.map(({ roomId, data }) => {
+					// Throwing rolls back the whole transaction: none of the batch is stored.
+					const seq = (last.get(roomId) ?? this.#lastSeq(roomId)) + 1;
+					statements.insertUpdate.run(roomId, seq, data, now);
+					last.set(roomId, seq);
+					return seq;
+				});
+				return { seqs, last };
+			}),
+			deleteUnused: db.transaction((createdBefore: number, keep: (roomId: string) => boolean): string[] => {
+				const deleted: string[] = [];
+				for (const { id } of statements.unusedRooms.all(createdBefore)) {
+					// An append still in the journal has taken a sequence number here already.
+					if (keep(id) || (this.#lastSeqs.get(id) ?? 0) > 0) continue;
+					if (statements.deleteUnusedRoom.run(id).changes === 0) continue;
+					this.#lastSeqs.delete(id);
+					deleted.push(id);
+				}
+				return deleted;
+			}),
+			snapshot: db.transaction((roomId: string, snapshot: Snapshot): CompactionResult | null => {
+				const last = this.#lastSeq(roomId);
+				if (snapshot.seqUpto > last) {
+					throw new Error(`snapshot of room ${roomId} past its last entry (${snapshot.seqUpto} > ${last})`);
+				}
+				const current = statements.snapshotSeq.get(roomId)?.seq_upto ?? 0;
+				if (current >= snapshot.seqUpto) return null;
+				const { seqUpto, data, stateVector } = snapshot;
+				statements.upsertSnapshot.run(roomId, seqUpto, data, Date.now(), stateVector);
+				const deleted = statements.deleteLog.run(roomId, snapshot.seqUpto).changes;
+				// Kept for readers of the file; the cache and the queries above do not need it.
+				statements.recordLastSeq.run(last, roomId, last);
+				return { seqUpto: snapshot.seqUpto, merged: deleted, snapshotBytes: snapshot.data.byteLength };
+			})
+		};
 	}
 
 	async claimRoom(
