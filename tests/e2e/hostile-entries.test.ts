@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { newId } from '../../src/lib/domain/ids';
+import { newId } from '../../src/lib/domain/core';
 import { parseInvite } from '../../src/lib/sync/invite';
 import { deriveRelayToken } from '../../src/lib/sync/keys';
 import { launchBrowser, newDevice } from '../support/browser';

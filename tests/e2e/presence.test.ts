@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { MemberId } from '../../src/lib/domain/ids';
+import type { MemberId } from '../../src/lib/domain/core';
 import { joinSpace } from '../../src/lib/domain/space';
 import { parseInvite } from '../../src/lib/sync/invite';
 import { deriveRelayToken } from '../../src/lib/sync/keys';

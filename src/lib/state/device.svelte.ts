@@ -3,7 +3,7 @@
  * the open sessions. Sessions stay open once opened, so switching between
  * collectives is instant and each keeps syncing in the background.
  */
-import type { SpaceId } from '../domain/ids';
+import type { SpaceId } from '../domain/core';
 import { createSpace, joinSpace, readSpaceMeta, type SpaceInput } from '../domain/space';
 import { readIdentity, readSpaces, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
 import { defaultRelayUrl, newSpaceSecret, type Invite, type RecoveryLink } from '../sync/invite';

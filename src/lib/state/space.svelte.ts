@@ -5,7 +5,7 @@
  */
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
-import { listResources, type ResourceFilter } from '../domain/resources';
+import { listResources, type ResourceFilter } from '../domain/inventory';
 import { listMembers, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
 

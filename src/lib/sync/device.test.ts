@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../domain/ids';
+import { newId } from '../domain/core';
 import { readIdentity, readSpaces, saveIdentityName, saveSpace, type KeyValueStore } from './device';
 import { newSpaceSecret } from './invite';
 

@@ -5,7 +5,7 @@
  * in Node; whatever is stored is validated on read, never trusted.
  */
 import * as v from 'valibot';
-import { newId, type MemberId, type SpaceId } from '../domain/ids';
+import { newId, type MemberId, type SpaceId } from '../domain/core';
 import type { Access } from './invite';
 
 export interface KeyValueStore {

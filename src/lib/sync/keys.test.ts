@@ -1,6 +1,6 @@
 import { createHash, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../domain/ids';
+import { newId } from '../domain/core';
 import { newSpaceSecret } from './invite';
 import {
 	committedSpaceId,

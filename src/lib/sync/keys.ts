@@ -18,7 +18,7 @@
  * Only a device holding C can claim the room, nobody can bind another V to it,
  * and R (kept on no device) takes the space back from whoever holds a lost phone.
  */
-import { randomToken, toBase64Url } from '../domain/ids';
+import { randomToken, toBase64Url } from '../domain/core';
 import type { Access } from './invite';
 
 const encoder = new TextEncoder();

@@ -1,7 +1,7 @@
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import type { MemberId } from '../domain/ids';
+import type { MemberId } from '../domain/core';
 import { joinSpace } from '../domain/space';
 import { readPeers, watchPeers, type Peer } from './peers';
 

@@ -3,7 +3,7 @@
  * A browser only sees close code 1006 when the relay refuses a WebSocket at the
  * upgrade, so after failed connections the app asks the relay why.
  */
-import type { SpaceId } from '../domain/ids';
+import type { SpaceId } from '../domain/core';
 import { relayHttpBase } from './invite';
 import type { RelayParams } from './keys';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../domain/ids';
+import { newId } from '../domain/core';
 import type { SpaceEntry } from './device';
 import { newSpaceSecret } from './invite';
 import type { AccessProbe, RotationAnswer } from './relay-access';

@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { LOCAL_ORIGIN } from '../domain/schema';
+import { LOCAL_ORIGIN } from '../domain/core';
 import type { Identity, SpaceEntry } from './device';
 import { relayParams } from './keys';
 import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } from './relay-access';

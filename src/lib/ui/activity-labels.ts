@@ -1,5 +1,5 @@
 /** Words for the history's actions, in the current language. */
-import type { SubjectKind } from '$lib/domain/activity';
+import type { SubjectKind } from '$lib/domain/core';
 import * as m from '$lib/paraglide/messages';
 
 const ACTIONS: Record<string, () => string> = {

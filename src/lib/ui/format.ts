@@ -1,5 +1,5 @@
 /** Dates and quantities through Intl, in the language the app is shown in. */
-import { formatMoney, parseAmount, toDecimalString } from '$lib/domain/money';
+import { formatMoney, parseAmount, toDecimalString } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';
 
 export function formatDateTime(ms: number): string {

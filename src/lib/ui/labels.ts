@@ -1,5 +1,5 @@
 /** Words for the domain's codes, in the current language. */
-import type { Availability, ResourceKind } from '$lib/domain/schema';
+import type { Availability, ResourceKind } from '$lib/domain/core';
 import * as m from '$lib/paraglide/messages';
 
 export function kindLabel(kind: ResourceKind): string {

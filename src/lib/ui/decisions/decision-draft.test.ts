@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDecision, getDecision } from '../../domain/decisions';
-import { createFund } from '../../domain/funds';
-import { newSpace } from '../../domain/testing';
+import { createFund } from '../../domain/money';
+import { newSpace } from '../../domain/space/testing';
 import {
 	blankAllocation,
 	blankDecision,

@@ -5,9 +5,9 @@
  * the domain still checks everything again.
  */
 import type { DecisionInput } from '../../domain/decisions';
-import type { EffectInput } from '../../domain/decision-schema';
-import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '../../domain/ids';
-import { parseAmount } from '../../domain/money';
+import type { EffectInput } from '../../domain/decisions';
+import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '../../domain/core';
+import { parseAmount } from '../../domain/core';
 
 export const ALLOCATION_KINDS = ['money', 'booking', 'close_need'] as const;
 export type AllocationKind = (typeof ALLOCATION_KINDS)[number];

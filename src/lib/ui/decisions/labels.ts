@@ -1,10 +1,10 @@
 /** Words for decisions' codes in the current language. */
-import type { EffectRefusal } from '$lib/domain/allocations';
-import type { OutcomeSuggestion } from '$lib/domain/decision-results';
-import type { Process } from '$lib/domain/decision-process';
-import type { Effect, Outcome } from '$lib/domain/decision-schema';
+import type { EffectRefusal } from '$lib/domain/decisions';
+import type { OutcomeSuggestion } from '$lib/domain/decisions';
+import type { Process } from '$lib/domain/decisions';
+import type { Effect, Outcome } from '$lib/domain/decisions';
 import type { AllocationProblem } from './decision-draft';
-import { formatMoney } from '$lib/domain/money';
+import { formatMoney } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';
 import * as m from '$lib/paraglide/messages';
 import { formatDateTime } from '../format';

@@ -1,9 +1,9 @@
 /** Names of members and things for the decision pages, read from the space's document. */
 import type * as Y from 'yjs';
-import { budgetLines, getFund, listFunds } from '$lib/domain/funds';
-import type { FundId, NeedId, ResourceId } from '$lib/domain/ids';
+import { budgetLines, getFund, listFunds } from '$lib/domain/money';
+import type { FundId, NeedId, ResourceId } from '$lib/domain/core';
 import { getNeed, readNeeds } from '$lib/domain/needs';
-import { getResource, listResources } from '$lib/domain/resources';
+import { getResource, listResources } from '$lib/domain/inventory';
 import { listMembers, memberName } from '$lib/domain/space';
 import * as m from '$lib/paraglide/messages';
 import type { Names } from './labels';

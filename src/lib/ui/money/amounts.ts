@@ -1,6 +1,6 @@
 /** Amounts as people read them, in the language the app is shown in. */
-import { formatMoney, toDecimalString } from '$lib/domain/money';
-import type { Direction } from '$lib/domain/ledger';
+import { formatMoney, toDecimalString } from '$lib/domain/core';
+import type { Direction } from '$lib/domain/money';
 import { getLocale } from '$lib/paraglide/runtime';
 
 export function money(amount: number, currency: string): string {

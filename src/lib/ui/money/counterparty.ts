@@ -1,6 +1,6 @@
 /** The counterparty fields of a form, as typed, to and from the domain's value. */
-import type { MemberId } from '$lib/domain/ids';
-import type { Counterparty } from '$lib/domain/ledger';
+import type { MemberId } from '$lib/domain/core';
+import type { Counterparty } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
 
 export interface PartyFields {

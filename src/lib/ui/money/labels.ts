@@ -1,10 +1,10 @@
 /** Words for the money codes and refusals, in the current language. */
-import type { FundKind } from '$lib/domain/funds';
-import type { DuesPeriod } from '$lib/domain/dues';
-import type { DuesChange } from '$lib/domain/dues-changes';
-import type { Direction, LedgerCategory, LedgerRefusal } from '$lib/domain/ledger';
-import type { EditResult, ReverseResult } from '$lib/domain/ledger-corrections';
-import { parseAmount, type ParseAmountResult } from '$lib/domain/money';
+import type { FundKind } from '$lib/domain/money';
+import type { DuesPeriod } from '$lib/domain/money';
+import type { DuesChange } from '$lib/domain/money';
+import type { Direction, LedgerCategory, LedgerRefusal } from '$lib/domain/money';
+import type { EditResult, ReverseResult } from '$lib/domain/money';
+import { parseAmount, type ParseAmountResult } from '$lib/domain/core';
 import * as m from '$lib/paraglide/messages';
 import { formatDate } from '../format';
 import { money } from './amounts';

@@ -3,8 +3,8 @@
  * filtered view survives a reload, can be bookmarked, and other pages can
  * link to it (a fund's entries, a member's dues, a decision's spending).
  */
-import type { DecisionId, FundId, MemberId, NeedId } from '../../domain/ids';
-import { LEDGER_CATEGORIES, type LedgerCategory, type LedgerFilter } from '../../domain/ledger';
+import type { DecisionId, FundId, MemberId, NeedId } from '../../domain/core';
+import { LEDGER_CATEGORIES, type LedgerCategory, type LedgerFilter } from '../../domain/money';
 
 const PARAMS = {
 	fundId: 'fund',

@@ -1,6 +1,6 @@
 /** Words for needs' and pledges' codes in the current language. */
 import type { NeedKind, NeedStatus } from '$lib/domain/needs';
-import type { PledgeState } from '$lib/domain/pledge-state';
+import type { PledgeState } from '$lib/domain/needs';
 import * as m from '$lib/paraglide/messages';
 
 export function needKindLabel(kind: NeedKind): string {

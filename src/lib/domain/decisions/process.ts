@@ -1,0 +1,71 @@
+/**
+ * The three processes a decision can follow, and the answers each accepts:
+ * consent (agree, abstain, disagree, block), vote (yes, no, abstain) and
+ * poll (options fixed at creation, one or several per member).
+ */
+import * as v from 'valibot';
+import { DomainError, text } from '../core/schema';
+
+export const CONSENT_CHOICES = ['agree', 'abstain', 'disagree', 'block'] as const;
+export const VOTE_CHOICES = ['yes', 'no', 'abstain'] as const;
+/** Consent choices that must say why. */
+export const REASONED_CHOICES: readonly string[] = ['disagree', 'block'];
+export const MAJORITIES = ['simple', 'two_thirds'] as const;
+export type Majority = (typeof MAJORITIES)[number];
+
+export const MAX_POLL_OPTIONS = 20;
+const optionId = v.pipe(v.string(), v.regex(/^o[0-9]{1,2}$/));
+
+export const ProcessSchema = v.variant('kind', [
+	v.object({ kind: v.literal('consent') }),
+	v.object({ kind: v.literal('vote'), majority: v.picklist(MAJORITIES) }),
+	v.object({
+		kind: v.literal('poll'),
+		options: v.pipe(
+			v.array(v.object({ id: optionId, label: v.pipe(text(200), v.minLength(1)) })),
+			v.minLength(2),
+			v.maxLength(MAX_POLL_OPTIONS)
+		),
+		multiple: v.boolean()
+	})
+]);
+export type PollOption = { id: string; label: string };
+export type Process =
+	| { kind: 'consent' }
+	| { kind: 'vote'; majority: Majority }
+	| { kind: 'poll'; options: PollOption[]; multiple: boolean };
+
+/** The choices a process offers: fixed words, or the poll's option ids. */
+export function choicesOf(process: Process): readonly string[] {
+	if (process.kind === 'consent') return CONSENT_CHOICES;
+	if (process.kind === 'vote') return VOTE_CHOICES;
+	return process.options.map((o) => o.id);
+}
+
+/** Whether a set of choices is a valid answer under the process. */
+export function validChoices(process: Process, choices: readonly string[]): boolean {
+	const allowed = choicesOf(process);
+	if (choices.length === 0 || new Set(choices).size !== choices.length) return false;
+	if (choices.length > 1 && !(process.kind === 'poll' && process.multiple)) return false;
+	return choices.every((c) => allowed.includes(c));
+}
+
+/**
+ * Checks an answer against the process, throwing a DomainError naming the
+ * field: a choice the process does not offer, several choices where one is
+ * expected, or a disagreement or block without its reason.
+ */
+export function checkAnswer(
+	process: Process,
+	choice: string | readonly string[],
+	reason: string,
+	choiceField: string,
+	reasonField: string
+): string[] {
+	const choices = typeof choice === 'string' ? [choice] : [...choice];
+	if (!validChoices(process, choices)) throw new DomainError(`invalid_${choiceField}`, `${choiceField}: not a choice of this decision`);
+	if (process.kind === 'consent' && REASONED_CHOICES.includes(choices[0] ?? '') && reason === '') {
+		throw new DomainError(`invalid_${reasonField}`, `${reasonField}: a reason is required to ${choices[0]}`);
+	}
+	return choices;
+}

@@ -1,0 +1,203 @@
+/**
+ * Hybrid assemblies: at a meeting, one phone records a show of hands for the
+ * people in the room, and it merges later with positions members took on
+ * their own phones. No one is counted twice:
+ *
+ * - A member's own position always wins over a hand recorded for them; the
+ *   hand is kept in the results as superseded by their own position.
+ * - A member recorded in several tallies (two meetings, say) counts once,
+ *   with the hand of the latest tally (by time, then id); the earlier hands
+ *   are reported as superseded by the later tally.
+ * - People not in the member list are counted per choice, per tally, and
+ *   added up across tallies: no name means no way to match them.
+ * - A voided tally counts for nothing (e.g. two phones recorded one meeting).
+ *
+ * Every rule orders by time then id, so every replica derives the same
+ * count whatever order the updates arrived in.
+ */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { recordActivity } from '../core/activity';
+import { checkAnswer, choicesOf } from './process';
+import { decisionEntry, nested } from './read';
+import type { Decision, PositionId, TallyId } from './schema';
+import { newId, type DecisionId, type MemberId } from '../core/ids';
+import { DomainError, idString, LOCAL_ORIGIN, membersMap, validateInput } from '../core/schema';
+
+const choice = v.pipe(v.string(), v.maxLength(20));
+const TallyInput = v.object({
+	hands: v.optional(
+		v.pipe(
+			v.array(
+				v.object({
+					memberId: idString,
+					choice: v.union([choice, v.array(choice)]),
+					reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '')
+				})
+			),
+			v.maxLength(10_000)
+		),
+		[]
+	),
+	anonymous: v.optional(v.record(choice, v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(100_000))), {}),
+	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '')
+});
+export interface TallyInput {
+	/** Members present, each with the choice they raised their hand for. */
+	hands?: { memberId: MemberId; choice: string | string[]; reason?: string }[];
+	/** People not in the member list, counted per choice. A block needs a name, so not here. */
+	anonymous?: Record<string, number>;
+	note?: string;
+}
+export type TallyResult = { ok: true; id: TallyId } | { ok: false; reason: 'closed' };
+
+/**
+ * Records a show of hands. Each member appears at most once and must be in
+ * the member list here; disagreements and blocks need their reason, as for
+ * positions. Refused once the decision is closed.
+ */
+export function recordTally(
+	doc: Y.Doc,
+	id: DecisionId,
+	input: TallyInput,
+	by: MemberId,
+	now = Date.now()
+): TallyResult {
+	const fields = validateInput(TallyInput, input);
+	const { entry, decision } = decisionEntry(doc, id);
+	const seen = new Set<string>();
+	const hands = fields.hands.map((hand, i) => {
+		if (seen.has(hand.memberId)) throw new DomainError(`invalid_hands.${i}.memberId`, `hands.${i}.memberId: counted twice`);
+		if (!membersMap(doc).has(hand.memberId)) {
+			throw new DomainError(`invalid_hands.${i}.memberId`, `hands.${i}.memberId: not a member`);
+		}
+		seen.add(hand.memberId);
+		const choices = checkAnswer(decision.process, hand.choice, hand.reason, `hands.${i}.choice`, `hands.${i}.reason`);
+		return { memberId: hand.memberId, choices, reason: hand.reason };
+	});
+	const allowed = choicesOf(decision.process);
+	const anonymous: Record<string, number> = {};
+	for (const [key, count] of Object.entries(fields.anonymous)) {
+		if (!allowed.includes(key) || key === 'block') {
+			throw new DomainError('invalid_anonymous', `anonymous: ${key} cannot be counted without a name`);
+		}
+		if (count > 0) anonymous[key] = count;
+	}
+	if (hands.length === 0 && Object.keys(anonymous).length === 0) {
+		throw new DomainError('invalid_hands', 'hands: a tally counts at least one hand');
+	}
+	if (decision.status === 'closed') return { ok: false, reason: 'closed' };
+	const tallyId = newId<'tally'>();
+	doc.transact(() => {
+		const tally = new Y.Map<unknown>();
+		tally.set('id', tallyId);
+		tally.set('recordedBy', by);
+		tally.set('at', now);
+		tally.set('note', fields.note);
+		tally.set('hands', hands);
+		tally.set('anonymous', anonymous);
+		tally.set('voidedAt', null);
+		tally.set('voidedBy', null);
+		nested<Y.Map<unknown>>(entry, 'tallies').set(tallyId, tally);
+		recordActivity(doc, { at: now, by, action: 'decision.tally_recorded', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
+	}, LOCAL_ORIGIN);
+	return { ok: true, id: tallyId };
+}
+
+export type VoidTallyResult = { ok: true } | { ok: false; reason: 'already_void' };
+
+/**
+ * Sets a tally aside: recorded twice, or recorded wrong. It stays in the
+ * decision, marked, and stops counting. Also after closing, since results
+ * are derived and should be right.
+ */
+export function voidTally(doc: Y.Doc, id: DecisionId, tallyId: TallyId, by: MemberId, now = Date.now()): VoidTallyResult {
+	const { entry, decision } = decisionEntry(doc, id);
+	const tally = nested<Y.Map<unknown>>(entry, 'tallies').get(tallyId);
+	if (!(tally instanceof Y.Map)) throw new DomainError('tally_not_found', `No tally ${tallyId}`);
+	if (tally.get('voidedAt') != null) return { ok: false, reason: 'already_void' };
+	doc.transact(() => {
+		tally.set('voidedAt', now);
+		tally.set('voidedBy', by);
+		recordActivity(doc, { at: now, by, action: 'decision.tally_voided', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+/** One member's answer as counted: their own position, or their hand at a meeting. */
+export interface CountedAnswer {
+	memberId: MemberId;
+	choices: string[];
+	reason: string;
+	at: number;
+	source: 'own' | 'tally';
+	positionId: PositionId | null;
+	tallyId: TallyId | null;
+}
+
+/** A hand that does not count, and why. */
+export interface SupersededHand {
+	tallyId: TallyId;
+	memberId: MemberId;
+	choices: string[];
+	supersededBy: 'own_position' | 'later_tally';
+}
+
+export interface Count {
+	/** One per member who answered, sorted by member id. */
+	answers: CountedAnswer[];
+	superseded: SupersededHand[];
+	/** Hands of people outside the member list, per choice, summed over the tallies that count. */
+	anonymous: Record<string, number>;
+	anonymousTotal: number;
+}
+
+/** Merges positions and tallies into one answer per member, following the rules above. */
+export function countAnswers(decision: Pick<Decision, 'positions' | 'tallies'>): Count {
+	const answers = new Map<MemberId, CountedAnswer>();
+	// Positions come sorted by time then id: the last one of each member is their position.
+	for (const p of decision.positions) {
+		answers.set(p.memberId, {
+			memberId: p.memberId,
+			choices: p.choices,
+			reason: p.reason,
+			at: p.at,
+			source: 'own',
+			positionId: p.id,
+			tallyId: null
+		});
+	}
+	const superseded: SupersededHand[] = [];
+	const anonymous: Record<string, number> = {};
+	let anonymousTotal = 0;
+	// Tallies come sorted by time then id: a later tally's hand replaces an earlier one.
+	for (const tally of decision.tallies) {
+		if (tally.voidedAt !== null) continue;
+		for (const [key, count] of Object.entries(tally.anonymous)) {
+			anonymous[key] = (anonymous[key] ?? 0) + count;
+			anonymousTotal += count;
+		}
+		for (const hand of tally.hands) {
+			const previous = answers.get(hand.memberId);
+			const drop = { tallyId: tally.id, memberId: hand.memberId, choices: hand.choices };
+			if (previous?.source === 'own') {
+				superseded.push({ ...drop, supersededBy: 'own_position' });
+				continue;
+			}
+			if (previous?.tallyId) {
+				superseded.push({ tallyId: previous.tallyId, memberId: hand.memberId, choices: previous.choices, supersededBy: 'later_tally' });
+			}
+			answers.set(hand.memberId, {
+				memberId: hand.memberId,
+				choices: hand.choices,
+				reason: hand.reason,
+				at: tally.at,
+				source: 'tally',
+				positionId: null,
+				tallyId: tally.id
+			});
+		}
+	}
+	const sorted = [...answers.values()].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+	return { answers: sorted, superseded, anonymous, anonymousTotal };
+}

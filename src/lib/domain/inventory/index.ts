@@ -1,0 +1,4 @@
+/**
+ * The inventory: resources a collective holds, lends and shares.
+ */
+export * from './resources';

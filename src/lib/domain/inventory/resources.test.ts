@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+	addResource,
+	expiryStatus,
+	getResource,
+	listResources,
+	removeResource,
+	restoreResource,
+	updateResource
+} from './resources';
+import { listActivity } from '../core/activity';
+import { DomainError, resourcesMap } from '../core/schema';
+import { memberId, newSpace, syncDocs } from '../space/testing';
+
+describe('resources', () => {
+	it('adds every kind with its fields and records who added it', () => {
+		const { doc, by } = newSpace();
+		const id = addResource(
+			doc,
+			{ kind: 'food', name: ' Légumes ', quantity: 40, unit: 'kg', expiresOn: '2026-12-01', location: 'Cantine' },
+			by,
+			1000
+		);
+		const r = getResource(doc, id);
+		expect(r).toMatchObject({
+			kind: 'food',
+			name: 'Légumes',
+			quantity: 40,
+			unit: 'kg',
+			expiresOn: '2026-12-01',
+			location: 'Cantine',
+			availability: 'available',
+			createdBy: by,
+			updatedBy: by,
+			updatedAt: 1000,
+			removedAt: null
+		});
+		for (const kind of ['room', 'equipment', 'vehicle', 'fund', 'skill', 'other'] as const) {
+			addResource(doc, { kind, name: `A ${kind}` }, by);
+		}
+		expect(listResources(doc).items).toHaveLength(7);
+		expect(listActivity(doc, { subjectId: id }).items).toMatchObject([
+			{ action: 'resource.created', by, summary: 'Légumes', at: 1000 }
+		]);
+	});
+
+	it('refuses invalid input with a clear error and writes nothing', () => {
+		const { doc, by } = newSpace();
+		const before = Y.encodeStateAsUpdate(doc);
+		expect(() => addResource(doc, { kind: 'food', name: '   ' }, by)).toThrow(DomainError);
+		expect(() => addResource(doc, { kind: 'food', name: 'Riz', quantity: -2 }, by)).toThrow(/quantity/);
+		expect(() => addResource(doc, { kind: 'food', name: 'Riz', expiresOn: '31/12/2026' }, by)).toThrow(/expiresOn/);
+		// @ts-expect-error an unknown kind is a caller bug
+		expect(() => addResource(doc, { kind: 'spaceship', name: 'X' }, by)).toThrow(/kind/);
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('edits only changed fields and records the last editor', () => {
+		const { doc, by } = newSpace();
+		const id = addResource(doc, { kind: 'equipment', name: 'Perceuse' }, by, 1000);
+		const bob = memberId();
+		updateResource(doc, id, { availability: 'in_use', location: 'Atelier 2' }, bob, 2000);
+		expect(getResource(doc, id)).toMatchObject({
+			name: 'Perceuse',
+			availability: 'in_use',
+			location: 'Atelier 2',
+			updatedBy: bob,
+			updatedAt: 2000,
+			createdBy: by
+		});
+		updateResource(doc, id, { availability: 'in_use' }, by, 3000);
+		expect(getResource(doc, id)?.updatedAt).toBe(2000);
+	});
+
+	it('keeps both sides of concurrent edits to different fields', () => {
+		const { doc: a, by } = newSpace();
+		const id = addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by);
+		const b = new Y.Doc();
+		syncDocs(a, b);
+		updateResource(a, id, { location: 'Parking' }, by);
+		updateResource(b, id, { availability: 'out_of_order' }, memberId());
+		syncDocs(a, b);
+		for (const doc of [a, b]) {
+			expect(getResource(doc, id)).toMatchObject({ location: 'Parking', availability: 'out_of_order' });
+		}
+	});
+
+	it('removes by marking, hides from the list, and restores', () => {
+		const { doc, by } = newSpace();
+		const id = addResource(doc, { kind: 'room', name: 'Salle' }, by);
+		removeResource(doc, id, by);
+		expect(listResources(doc).items).toHaveLength(0);
+		expect(listResources(doc, { removed: true }).items.map((r) => r.id)).toEqual([id]);
+		restoreResource(doc, id, by);
+		expect(listResources(doc).items.map((r) => r.id)).toEqual([id]);
+		expect(listActivity(doc, { subjectId: id }).items.map((a) => a.action).sort()).toEqual([
+			'resource.created',
+			'resource.removed',
+			'resource.restored'
+		]);
+		expect(() => removeResource(doc, 'nope-nope-nope-nope' as never, by)).toThrow(/No resource/);
+	});
+
+	it('filters by kind and searches text without regard to case or accents', () => {
+		const { doc, by } = newSpace();
+		addResource(doc, { kind: 'food', name: 'Pâtes', location: 'Réserve' }, by);
+		addResource(doc, { kind: 'equipment', name: 'Scie', description: 'à métaux' }, by);
+		addResource(doc, { kind: 'equipment', name: 'Marteau' }, by);
+		expect(listResources(doc, { kind: 'equipment' }).items.map((r) => r.name)).toEqual(['Marteau', 'Scie']);
+		expect(listResources(doc, { search: 'METAUX' }).items.map((r) => r.name)).toEqual(['Scie']);
+		expect(listResources(doc, { search: 'reserve' }).items.map((r) => r.name)).toEqual(['Pâtes']);
+	});
+
+	it('skips and counts entries that fail validation instead of crashing', () => {
+		const { doc, by } = newSpace();
+		addResource(doc, { kind: 'food', name: 'Pain' }, by);
+		const map = resourcesMap(doc);
+		// What a buggy or hostile client could write.
+		map.set('garbage-1', 'not a map');
+		const wrong = new Y.Map<unknown>();
+		wrong.set('id', 'garbage-2-xxxxxxxxxxxx');
+		wrong.set('kind', 'food');
+		wrong.set('name', 42);
+		map.set('garbage-2-xxxxxxxxxxxx', wrong);
+		const mismatched = new Y.Map<unknown>();
+		map.set('garbage-3-xxxxxxxxxxxx', mismatched);
+		const result = listResources(doc);
+		expect(result.items.map((r) => r.name)).toEqual(['Pain']);
+		expect(result.unreadable).toBe(3);
+	});
+
+	it('flags food near or past its expiry date', () => {
+		const today = '2026-11-27';
+		expect(expiryStatus({ expiresOn: null }, today)).toBe('none');
+		expect(expiryStatus({ expiresOn: '2026-11-26' }, today)).toBe('expired');
+		expect(expiryStatus({ expiresOn: '2026-11-27' }, today)).toBe('soon');
+		expect(expiryStatus({ expiresOn: '2026-11-30' }, today)).toBe('soon');
+		expect(expiryStatus({ expiresOn: '2026-12-01' }, today)).toBe('ok');
+	});
+});

@@ -1,0 +1,168 @@
+/** The inventory: what the collective holds, of every kind. */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { recordActivity } from '../core/activity';
+import { newId, type MemberId, type ResourceId } from '../core/ids';
+import {
+	AVAILABILITIES,
+	DomainError,
+	LOCAL_ORIGIN,
+	RESOURCE_KINDS,
+	ResourceSchema,
+	readEntities,
+	readEntity,
+	resourcesMap,
+	validateInput,
+	type ReadResult,
+	type Resource,
+	type ResourceKind
+} from '../core/schema';
+
+const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)), '');
+
+/** What a form may set on a resource. Absent fields keep their value on edit. */
+const ResourceFields = v.object({
+	kind: v.picklist(RESOURCE_KINDS),
+	name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
+	description: optionalText(2000),
+	quantity: v.optional(v.nullable(v.pipe(v.number(), v.finite(), v.minValue(0))), null),
+	unit: optionalText(30),
+	location: optionalText(120),
+	expiresOn: v.optional(v.nullable(v.pipe(v.string(), v.isoDate())), null),
+	availability: v.optional(v.picklist(AVAILABILITIES), 'available')
+});
+export type ResourceInput = v.InferInput<typeof ResourceFields>;
+type ResourceFields = v.InferOutput<typeof ResourceFields>;
+
+const ResourcePatch = v.partial(ResourceFields);
+export type ResourcePatch = v.InferInput<typeof ResourcePatch>;
+
+export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now = Date.now()): ResourceId {
+	const fields = validateInput(ResourceFields, input);
+	const id = newId<'resource'>();
+	doc.transact(() => {
+		const entry = new Y.Map<unknown>();
+		entry.set('id', id);
+		for (const [key, value] of Object.entries(fields)) entry.set(key, value);
+		entry.set('createdAt', now);
+		entry.set('createdBy', by);
+		entry.set('updatedAt', now);
+		entry.set('updatedBy', by);
+		entry.set('removedAt', null);
+		entry.set('removedBy', null);
+		resourcesMap(doc).set(id, entry);
+		recordActivity(doc, { at: now, by, action: 'resource.created', subjectKind: 'resource', subjectId: id, summary: fields.name });
+	}, LOCAL_ORIGIN);
+	return id;
+}
+
+/**
+ * Writes only the fields that changed, so a concurrent edit of another field
+ * on another device survives the merge.
+ */
+export function updateResource(
+	doc: Y.Doc,
+	id: ResourceId,
+	patch: ResourcePatch,
+	by: MemberId,
+	now = Date.now()
+): void {
+	const fields = validateInput(ResourcePatch, patch);
+	const entry = entryOf(doc, id);
+	doc.transact(() => {
+		let changed = false;
+		for (const [key, value] of Object.entries(fields)) {
+			if (value === undefined || entry.get(key) === value) continue;
+			entry.set(key, value);
+			changed = true;
+		}
+		if (changed) {
+			entry.set('updatedAt', now);
+			entry.set('updatedBy', by);
+			recordActivity(doc, { at: now, by, action: 'resource.updated', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
+		}
+	}, LOCAL_ORIGIN);
+}
+
+/**
+ * Removal is a mark, not a deletion: the item leaves the inventory but its
+ * history stays, it can be restored, and an edit made concurrently elsewhere
+ * is not lost.
+ */
+export function removeResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = Date.now()): void {
+	const entry = entryOf(doc, id);
+	doc.transact(() => {
+		entry.set('removedAt', now);
+		entry.set('removedBy', by);
+		entry.set('updatedAt', now);
+		entry.set('updatedBy', by);
+		recordActivity(doc, { at: now, by, action: 'resource.removed', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
+	}, LOCAL_ORIGIN);
+}
+
+export function restoreResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = Date.now()): void {
+	const entry = entryOf(doc, id);
+	doc.transact(() => {
+		entry.set('removedAt', null);
+		entry.set('removedBy', null);
+		entry.set('updatedAt', now);
+		entry.set('updatedBy', by);
+		recordActivity(doc, { at: now, by, action: 'resource.restored', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
+	}, LOCAL_ORIGIN);
+}
+
+export function getResource(doc: Y.Doc, id: ResourceId): Resource | undefined {
+	return readEntity(id, resourcesMap(doc).get(id), ResourceSchema) as Resource | undefined;
+}
+
+export interface ResourceFilter {
+	kind?: ResourceKind | null;
+	/** Free text, matched without regard to case or accents. */
+	search?: string;
+	/** Removed items are hidden unless asked for. */
+	removed?: boolean;
+}
+
+export function listResources(doc: Y.Doc, filter: ResourceFilter = {}): ReadResult<Resource> {
+	const { items, unreadable } = readEntities(resourcesMap(doc), ResourceSchema);
+	const needle = fold(filter.search ?? '');
+	const wantRemoved = filter.removed ?? false;
+	const kept = (items as Resource[]).filter(
+		(r) =>
+			(r.removedAt !== null) === wantRemoved &&
+			(!filter.kind || r.kind === filter.kind) &&
+			(needle === '' || fold(`${r.name} ${r.description} ${r.location}`).includes(needle))
+	);
+	kept.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
+	return { items: kept, unreadable };
+}
+
+export type ExpiryStatus = 'expired' | 'soon' | 'ok' | 'none';
+
+/** Food past its date is expired; on its date or within `soonDays` before it, it is flagged. */
+export function expiryStatus(resource: Pick<Resource, 'expiresOn'>, today: string, soonDays = 3): ExpiryStatus {
+	if (!resource.expiresOn) return 'none';
+	const days = daysBetween(today, resource.expiresOn);
+	if (days < 0) return 'expired';
+	if (days <= soonDays) return 'soon';
+	return 'ok';
+}
+
+function daysBetween(from: string, to: string): number {
+	return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+function entryOf(doc: Y.Doc, id: ResourceId): Y.Map<unknown> {
+	const entry = resourcesMap(doc).get(id);
+	if (!(entry instanceof Y.Map)) throw new DomainError('resource_not_found', `No resource ${id}`);
+	return entry;
+}
+
+function nameOf(entry: Y.Map<unknown>): string {
+	const name = entry.get('name');
+	return typeof name === 'string' ? name : '';
+}
+
+function fold(text: string): string {
+	return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().trim();
+}

@@ -1,0 +1,98 @@
+/**
+ * Changes of a dues amount from a date on. A collective that raises its dues from
+ * January does not ask members for more for the months before: the periods that start on
+ * or after a change's date owe its amount, those before keep the amount they had.
+ *
+ * Each change is a key of its own on the setting's map ("from:YYYY-MM-DD" → minor
+ * units), not an entry of a nested list: two devices changing different dates while
+ * apart both keep theirs, and one date changed twice keeps one amount.
+ */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { recordActivity } from '../core/activity';
+import type { MemberId } from '../core/ids';
+import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { memberName } from '../space/space';
+import { LOCAL_ORIGIN, duesMap, isoDate, minorUnits, validateInput } from '../core/schema';
+
+export interface DuesChange {
+	/** The first day on which a period starting owes `amount`. */
+	from: string;
+	amount: number;
+}
+
+/** Who a setting is for: one member, or everyone without their own ('default'). */
+type Target = MemberId | 'default';
+
+const PREFIX = 'from:';
+const amountSchema = v.pipe(minorUnits, v.minValue(0), v.maxValue(MAX_AMOUNT));
+const ChangeInput = v.object({ from: isoDate, amount: amountSchema });
+export type DuesChangeInput = v.InferInput<typeof ChangeInput>;
+
+export type DuesChangeResult = { ok: true } | { ok: false; reason: 'no_setting' | 'not_after_start' };
+
+/** The changes stored on a setting (as read with plainValue), after its start, by date. */
+export function readChanges(raw: Record<string, unknown>, start: string): DuesChange[] {
+	const changes: DuesChange[] = [];
+	for (const [key, value] of Object.entries(raw)) {
+		if (!key.startsWith(PREFIX)) continue;
+		const from = key.slice(PREFIX.length);
+		// A change on or before the start would only restate the setting's own amount.
+		if (!v.is(isoDate, from) || from <= start || !v.is(amountSchema, value)) continue;
+		changes.push({ from, amount: value });
+	}
+	return changes.sort((a, b) => (a.from < b.from ? -1 : 1));
+}
+
+/** The amount a period starting on `date` owes: the latest change on or before it, else the base. */
+export function amountOn(base: number, changes: readonly DuesChange[], date: string): number {
+	let amount = base;
+	for (const change of changes) if (change.from <= date) amount = change.amount;
+	return amount;
+}
+
+/** Removes every change from a setting: it starts over (re-created, or another currency). */
+export function clearChanges(setting: Y.Map<unknown>): void {
+	for (const key of [...setting.keys()]) if (key.startsWith(PREFIX)) setting.delete(key);
+}
+
+/** The setting's map, if it is in force (not stopped). */
+export function liveSetting(doc: Y.Doc, who: Target): Y.Map<unknown> | null {
+	const setting = duesMap(doc).get(who);
+	return setting instanceof Y.Map && setting.get('removedAt') == null ? setting : null;
+}
+
+/**
+ * From `from` on, the setting asks `amount` per period. Refused without a setting in
+ * force, or for a date on or before its start (change the setting itself for that).
+ */
+export function changeDuesAmount(doc: Y.Doc, who: Target, input: DuesChangeInput, by: MemberId, now = Date.now()): DuesChangeResult {
+	const { from, amount } = validateInput(ChangeInput, input);
+	const setting = liveSetting(doc, who);
+	if (setting === null) return { ok: false, reason: 'no_setting' };
+	const start = setting.get('start');
+	if (typeof start !== 'string' || from <= start) return { ok: false, reason: 'not_after_start' };
+	if (setting.get(PREFIX + from) === amount) return { ok: true };
+	doc.transact(() => {
+		setting.set(PREFIX + from, amount);
+		setting.set('updatedAt', now);
+		setting.set('updatedBy', by);
+		const currency = String(setting.get('currency'));
+		const whom = who === 'default' ? 'default' : (memberName(doc, who) ?? who);
+		const summary = `${toDecimalString(amount, currency)} ${currency} · ${from} · ${whom}`;
+		recordActivity(doc, { at: now, by, action: 'dues.changed', subjectKind: 'dues', subjectId: who, summary });
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+/** Takes a change back: the periods from its date owe what the one before it says. */
+export function removeDuesChange(doc: Y.Doc, who: Target, from: string, by: MemberId, now = Date.now()): void {
+	const setting = liveSetting(doc, who);
+	if (setting === null || !setting.has(PREFIX + from)) return;
+	doc.transact(() => {
+		setting.delete(PREFIX + from);
+		setting.set('updatedAt', now);
+		setting.set('updatedBy', by);
+		recordActivity(doc, { at: now, by, action: 'dues.change_removed', subjectKind: 'dues', subjectId: who, summary: from });
+	}, LOCAL_ORIGIN);
+}

@@ -1,0 +1,13 @@
+/**
+ * Money: funds, the ledger and its corrections, transfers between funds,
+ * allocations, dues and their changes, balances and the CSV export.
+ */
+export * from './funds';
+export * from './ledger';
+export * from './ledger-corrections';
+export * from './transfers';
+export * from './allocations';
+export * from './dues-changes';
+export * from './dues';
+export * from './balances';
+export * from './csv';

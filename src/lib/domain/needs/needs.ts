@@ -1,0 +1,280 @@
+/**
+ * Needs: what a collective lacks, with a target in a unit. Money is counted in
+ * integer minor units of one currency; goods, time and space in a positive
+ * number of a free unit ('kg', 'h', 'day'). Pledges are always in the need's unit.
+ *
+ * The stored `status` is what people set by hand: 'open', 'met' (we have
+ * enough, whatever the numbers say) or 'closed'. The status a page shows is
+ * derived on read (progress.ts): a need whose deliveries reach its target is
+ * 'met' without anyone writing it, so two half-deliveries recorded offline on
+ * two phones still make a met need once merged.
+ *
+ * This module knows nothing of pledges beyond "are there any", so that
+ * pledges.ts can read needs without a cycle; views that combine both
+ * (progress, the filtered list of needs) live in progress.ts.
+ */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { recordActivity } from '../core/activity';
+import { newId, type DecisionId, type MemberId, type NeedId } from '../core/ids';
+import { MAX_AMOUNT } from '../core/money';
+import {
+	DomainError,
+	LOCAL_ORIGIN,
+	currencyCode,
+	idString,
+	isoDate,
+	needsMap,
+	pledgesMap,
+	readEntities,
+	readEntity,
+	text,
+	timestamp,
+	validateInput,
+	type ReadResult
+} from '../core/schema';
+
+export const NEED_KINDS = ['money', 'goods', 'time', 'space', 'other'] as const;
+export type NeedKind = (typeof NEED_KINDS)[number];
+const QUANTITY_KINDS = ['goods', 'time', 'space', 'other'] as const;
+
+export const NEED_STATUSES = ['open', 'met', 'closed'] as const;
+export type NeedStatus = (typeof NEED_STATUSES)[number];
+
+/** Money: a whole number of minor units. */
+const moneyQuantity = v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(MAX_AMOUNT));
+/**
+ * Goods, time, space: a positive number ("2.5 h"), at most a billion, so that
+ * totals kept in millionths (pledges.ts `sum`) stay exact.
+ */
+const plainQuantity = v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(1_000_000_000));
+
+/** What a target, a cap, a pledge or a threshold must be for a need of this kind. */
+export function quantitySchema(kind: NeedKind) {
+	return kind === 'money' ? moneyQuantity : plainQuantity;
+}
+
+const capAtLeastTarget = (n: { cap: number | null; target: number }) => n.cap === null || n.cap >= n.target;
+
+const stored = {
+	id: idString,
+	title: v.pipe(text(120), v.minLength(1)),
+	description: v.optional(text(2000), ''),
+	deadline: v.optional(v.nullable(isoDate), null),
+	status: v.optional(v.picklist(NEED_STATUSES), 'open'),
+	createdAt: timestamp,
+	createdBy: idString,
+	updatedAt: timestamp,
+	updatedBy: idString
+};
+
+const NeedSchema = v.pipe(
+	v.variant('kind', [
+		v.object({
+			...stored,
+			kind: v.literal('money'),
+			unit: currencyCode,
+			target: moneyQuantity,
+			cap: v.optional(v.nullable(moneyQuantity), null)
+		}),
+		v.object({
+			...stored,
+			kind: v.picklist(QUANTITY_KINDS),
+			unit: v.pipe(text(30), v.minLength(1)),
+			target: plainQuantity,
+			cap: v.optional(v.nullable(plainQuantity), null)
+		})
+	]),
+	v.check((n) => n.cap === null || n.cap >= n.target)
+);
+
+export interface Need {
+	id: NeedId;
+	kind: NeedKind;
+	title: string;
+	description: string;
+	/** In minor units of `unit` for money, else in `unit`. */
+	target: number;
+	/** An ISO currency code for money ('EUR'), else a free unit ('kg', 'h'). */
+	unit: string;
+	/** YYYY-MM-DD, or null. */
+	deadline: string | null;
+	/** No pledge is accepted past it; at least the target. */
+	cap: number | null;
+	/** As set by hand; see `needStatus` in progress.ts for the status to show. */
+	status: NeedStatus;
+	createdAt: number;
+	createdBy: MemberId;
+	updatedAt: number;
+	updatedBy: MemberId;
+}
+
+const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));
+const fields = {
+	title: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
+	description: v.optional(trimmed(2000), ''),
+	deadline: v.optional(v.nullable(isoDate), null)
+};
+
+/** What a form may set on a need. */
+const NeedFields = v.pipe(
+	v.variant('kind', [
+		v.object({
+			...fields,
+			kind: v.literal('money'),
+			unit: v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{3}$/, 'an ISO currency code such as EUR')),
+			target: moneyQuantity,
+			cap: v.optional(v.nullable(moneyQuantity), null)
+		}),
+		v.object({
+			...fields,
+			kind: v.picklist(QUANTITY_KINDS),
+			unit: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(30)),
+			target: plainQuantity,
+			cap: v.optional(v.nullable(plainQuantity), null)
+		})
+	]),
+	v.forward(v.partialCheck([['cap'], ['target']], capAtLeastTarget, 'the cap must be at least the target'), ['cap'])
+);
+export type NeedInput = v.InferInput<typeof NeedFields>;
+type EditableKey = 'kind' | 'title' | 'description' | 'target' | 'unit' | 'deadline' | 'cap';
+const EDITABLE: readonly EditableKey[] = ['kind', 'title', 'description', 'target', 'unit', 'deadline', 'cap'];
+
+/** Absent fields keep their value. */
+export type NeedPatch = Partial<{
+	kind: NeedKind;
+	title: string;
+	description: string;
+	target: number;
+	unit: string;
+	deadline: string | null;
+	cap: number | null;
+}>;
+
+export function createNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.now()): NeedId {
+	const clean = validateInput(NeedFields, input);
+	const id = newId<'need'>();
+	doc.transact(() => {
+		const entry = new Y.Map<unknown>();
+		entry.set('id', id);
+		for (const key of EDITABLE) entry.set(key, clean[key]);
+		entry.set('status', 'open');
+		entry.set('createdAt', now);
+		entry.set('createdBy', by);
+		entry.set('updatedAt', now);
+		entry.set('updatedBy', by);
+		needsMap(doc).set(id, entry);
+		recordActivity(doc, { at: now, by, action: 'need.created', subjectKind: 'need', subjectId: id, summary: clean.title });
+	}, LOCAL_ORIGIN);
+	return id;
+}
+
+export type NeedUpdate = { ok: true; changed: EditableKey[] } | { ok: false; reason: 'unit_locked' };
+
+/**
+ * Writes only the fields that changed, so a concurrent edit of another field
+ * survives the merge. The patch is checked together with the fields it keeps
+ * (a new target against the old cap, a new kind against the old unit).
+ *
+ * Once a need has pledges, its kind and unit are fixed: the pledges were made
+ * in that unit, and 40 kg must not silently become 40 h, nor 1 250 cents of
+ * euros 1 250 yen.
+ */
+export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberId, now = Date.now()): NeedUpdate {
+	const entry = entryOf(doc, id);
+	const current = getNeed(doc, id);
+	if (!current) throw new DomainError('need_unreadable', `Need ${id} cannot be read`);
+	const merged: Record<string, unknown> = {};
+	for (const key of EDITABLE) merged[key] = patch[key] === undefined ? current[key] : patch[key];
+	const clean = validateInput(NeedFields, merged);
+	const changed = EDITABLE.filter((key) => entry.get(key) !== clean[key]);
+	if ((changed.includes('kind') || changed.includes('unit')) && hasPledges(doc, id)) {
+		return { ok: false, reason: 'unit_locked' };
+	}
+	if (changed.length > 0) {
+		doc.transact(() => {
+			for (const key of changed) entry.set(key, clean[key]);
+			entry.set('updatedAt', now);
+			entry.set('updatedBy', by);
+			recordActivity(doc, { at: now, by, action: 'need.updated', subjectKind: 'need', subjectId: id, summary: clean.title });
+		}, LOCAL_ORIGIN);
+	}
+	return { ok: true, changed };
+}
+
+export type NeedStatusChange = { ok: true } | { ok: false; reason: 'unchanged' };
+
+/** Marks a need as met by hand: the collective says it has enough. */
+export function markNeedMet(doc: Y.Doc, id: NeedId, by: MemberId, now = Date.now()): NeedStatusChange {
+	return setStatus(doc, id, 'met', 'need.met', by, now, null);
+}
+
+/** Closes a need by hand, or under a decision whose id goes into the history. */
+export function closeNeed(
+	doc: Y.Doc,
+	id: NeedId,
+	by: MemberId,
+	now = Date.now(),
+	decisionId: DecisionId | null = null
+): NeedStatusChange {
+	return setStatus(doc, id, 'closed', 'need.closed', by, now, decisionId);
+}
+
+/**
+ * Undoes a hand-set 'met' or 'closed'. A need whose deliveries reach its
+ * target still shows as met: raise the target to ask for more.
+ */
+export function reopenNeed(doc: Y.Doc, id: NeedId, by: MemberId, now = Date.now()): NeedStatusChange {
+	return setStatus(doc, id, 'open', 'need.reopened', by, now, null);
+}
+
+export function getNeed(doc: Y.Doc, id: NeedId): Need | undefined {
+	return readEntity(id, needsMap(doc).get(id), NeedSchema) as Need | undefined;
+}
+
+/** Every readable need, unfiltered and unsorted; see `listNeeds` in progress.ts. */
+export function readNeeds(doc: Y.Doc): ReadResult<Need> {
+	return readEntities(needsMap(doc), NeedSchema) as ReadResult<Need>;
+}
+
+function setStatus(
+	doc: Y.Doc,
+	id: NeedId,
+	status: NeedStatus,
+	action: 'need.met' | 'need.closed' | 'need.reopened',
+	by: MemberId,
+	now: number,
+	decisionId: DecisionId | null
+): NeedStatusChange {
+	const entry = entryOf(doc, id);
+	if ((entry.get('status') ?? 'open') === status) return { ok: false, reason: 'unchanged' };
+	doc.transact(() => {
+		entry.set('status', status);
+		entry.set('updatedAt', now);
+		entry.set('updatedBy', by);
+		const title = entry.get('title');
+		recordActivity(doc, {
+			at: now,
+			by,
+			action,
+			subjectKind: 'need',
+			subjectId: id,
+			decisionId,
+			summary: typeof title === 'string' ? title : ''
+		});
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+function hasPledges(doc: Y.Doc, id: NeedId): boolean {
+	for (const value of pledgesMap(doc).values()) {
+		if (value instanceof Y.Map && value.get('needId') === id) return true;
+	}
+	return false;
+}
+
+function entryOf(doc: Y.Doc, id: NeedId): Y.Map<unknown> {
+	const entry = needsMap(doc).get(id);
+	if (!(entry instanceof Y.Map)) throw new DomainError('need_not_found', `No need ${id}`);
+	return entry;
+}

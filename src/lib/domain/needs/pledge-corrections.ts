@@ -1,0 +1,122 @@
+/**
+ * Corrections to a pledge: its amount or note changed while it is still a promise, and a
+ * delivery or a withdrawal taken back when it was marked by mistake. Each correction is
+ * one transaction with its own history line, so the history shows what was first
+ * recorded and what replaced it.
+ */
+import * as v from 'valibot';
+import type * as Y from 'yjs';
+import { recordActivity } from '../core/activity';
+import type { MemberId, PledgeId } from '../core/ids';
+import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { quantitySchema } from './needs';
+import { checkCondition, pledgeContext, pledgeLabel, roomUnderCap } from './pledges';
+import { localDate } from '../core/dates';
+import { DomainError, LOCAL_ORIGIN, isoDate, validateInput } from '../core/schema';
+
+export type PledgeMark = 'delivery' | 'withdrawal';
+
+/**
+ * Takes back a delivery or a withdrawal marked by mistake. The pledge goes back to the
+ * state its other marks and its need give it. On a contested pledge (both marks, from
+ * two phones), undoing one settles it.
+ */
+export function undoPledgeMark(
+	doc: Y.Doc,
+	id: PledgeId,
+	mark: PledgeMark,
+	by: MemberId,
+	now = Date.now()
+): { ok: true } | { ok: false; reason: 'not_marked' } {
+	const { entry, pledge, need } = pledgeContext(doc, id, localDate(new Date(now)));
+	const marked = mark === 'delivery' ? pledge.deliveredOn : pledge.withdrawnOn;
+	if (marked === null) return { ok: false, reason: 'not_marked' };
+	doc.transact(() => {
+		if (mark === 'delivery') {
+			for (const key of ['deliveredOn', 'deliveredAt', 'deliveredBy'] as const) entry.set(key, null);
+		} else {
+			for (const key of ['withdrawnOn', 'withdrawnAt', 'withdrawnBy'] as const) entry.set(key, null);
+			entry.set('withdrawReason', '');
+		}
+		const action = mark === 'delivery' ? 'pledge.delivery_undone' : 'pledge.withdrawal_undone';
+		recordActivity(doc, { at: now, by, action, subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+const EditInput = v.object({
+	amount: v.optional(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT))),
+	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(500))),
+	/** The name of an outside supporter, corrected (a member's own pledge has none). */
+	supporterName: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80))),
+	/** A new condition, or null to make the pledge firm; left out, it stays as it is. */
+	condition: v.optional(
+		v.nullable(
+			v.object({
+				threshold: v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT)),
+				by: isoDate
+			})
+		)
+	)
+});
+
+export type EditPledgeResult =
+	| { ok: true }
+	| { ok: false; reason: 'not_a_promise' }
+	| { ok: false; reason: 'over_cap'; room: number };
+
+/**
+ * Changes the amount, the note, the supporter's name or the condition of a pledge that is still a promise
+ * (promised, conditional or converted): what was delivered, withdrawn or has lapsed
+ * stays as it was recorded; undo the mark first. A larger amount must fit under the
+ * need's cap. A new condition needs a date still to come; an unchanged one may have
+ * passed (a converted pledge keeps its date when only its note changes).
+ */
+export function editPledge(
+	doc: Y.Doc,
+	id: PledgeId,
+	input: v.InferInput<typeof EditInput>,
+	by: MemberId,
+	now = Date.now()
+): EditPledgeResult {
+	const changes = validateInput(EditInput, input);
+	const today = localDate(new Date(now));
+	const { entry, pledge, need, state } = pledgeContext(doc, id, today);
+	if (changes.amount !== undefined && !v.is(quantitySchema(need.kind), changes.amount)) {
+		throw new DomainError('invalid_amount', `amount: not a valid quantity of ${need.unit}`);
+	}
+	const before =
+		pledge.conditionThreshold === null || pledge.conditionBy === null
+			? null
+			: { threshold: pledge.conditionThreshold, by: pledge.conditionBy };
+	const condition = changes.condition === undefined ? before : changes.condition;
+	const conditionChanged = condition?.threshold !== before?.threshold || condition?.by !== before?.by;
+	if (conditionChanged && condition !== null) checkCondition(need, condition, today);
+	if (changes.supporterName !== undefined && pledge.memberId !== null) {
+		throw new DomainError('invalid_supporterName', 'supporterName: a member’s own pledge has no supporter name');
+	}
+	if (state !== 'promised' && state !== 'conditional' && state !== 'converted') return { ok: false, reason: 'not_a_promise' };
+	const amount = changes.amount ?? pledge.amount;
+	const note = changes.note ?? pledge.note;
+	const supporterName = changes.supporterName ?? pledge.supporterName;
+	const unchanged = amount === pledge.amount && note === pledge.note && supporterName === pledge.supporterName;
+	if (unchanged && !conditionChanged) return { ok: true };
+	if (amount > pledge.amount) {
+		const room = roomUnderCap(doc, need, today, 0, id);
+		if (room !== null && amount > room) return { ok: false, reason: 'over_cap', room };
+	}
+	const quantity = (n: number) => (need.kind === 'money' ? toDecimalString(n, need.unit) : String(n));
+	const summary =
+		amount === pledge.amount ? pledgeLabel(amount, need) : `${quantity(pledge.amount)} → ${pledgeLabel(amount, need)}`;
+	doc.transact(() => {
+		if (amount !== pledge.amount) entry.set('amount', amount);
+		if (note !== pledge.note) entry.set('note', note);
+		if (supporterName !== pledge.supporterName) entry.set('supporterName', supporterName);
+		if (conditionChanged) {
+			entry.set('conditionThreshold', condition?.threshold ?? null);
+			entry.set('conditionBy', condition?.by ?? null);
+		}
+		recordActivity(doc, { at: now, by, action: 'pledge.edited', subjectKind: 'pledge', subjectId: id, summary });
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}

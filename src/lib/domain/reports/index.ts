@@ -1,0 +1,5 @@
+/**
+ * Views across aggregates: open conflicts and the transparency report.
+ */
+export * from './conflicts';
+export * from './transparency';

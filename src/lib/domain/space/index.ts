@@ -1,0 +1,4 @@
+/**
+ * The space itself: its name, members and settings.
+ */
+export * from './space';

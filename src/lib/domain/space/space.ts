@@ -1,0 +1,101 @@
+/** The space itself: its name and description, and who belongs to it. */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { recordActivity } from '../core/activity';
+import type { MemberId } from '../core/ids';
+import {
+	LOCAL_ORIGIN,
+	MemberSchema,
+	SpaceMetaSchema,
+	membersMap,
+	metaMap,
+	plainValue,
+	readEntities,
+	validateInput,
+	type Member,
+	type ReadResult,
+	type SpaceMeta
+} from '../core/schema';
+
+const SpaceInput = v.object({
+	name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
+	description: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '')
+});
+export type SpaceInput = v.InferInput<typeof SpaceInput>;
+
+const MemberName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+
+/**
+ * Fills a brand-new space's meta. Call it only on a document that has loaded
+ * its local copy and found no meta, so that defaults are never written twice.
+ */
+export function createSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): void {
+	const { name, description } = validateInput(SpaceInput, input);
+	doc.transact(() => {
+		const meta = metaMap(doc);
+		meta.set('name', name);
+		meta.set('description', description);
+		meta.set('kind', 'collective');
+		meta.set('createdAt', now);
+		meta.set('createdBy', by);
+		recordActivity(doc, { at: now, by, action: 'space.created', subjectKind: 'space', subjectId: 'meta', summary: name });
+	}, LOCAL_ORIGIN);
+}
+
+export function editSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): void {
+	const { name, description } = validateInput(SpaceInput, input);
+	doc.transact(() => {
+		const meta = metaMap(doc);
+		if (meta.get('name') === name && meta.get('description') === description) return;
+		if (meta.get('name') !== name) meta.set('name', name);
+		if (meta.get('description') !== description) meta.set('description', description);
+		recordActivity(doc, { at: now, by, action: 'space.edited', subjectKind: 'space', subjectId: 'meta', summary: name });
+	}, LOCAL_ORIGIN);
+}
+
+/** The space's meta, or null while it has not arrived (a fresh join before sync) or is unreadable. */
+export function readSpaceMeta(doc: Y.Doc): SpaceMeta | null {
+	// Field by field, and only the known ones: every page reads the meta, so a
+	// hostile value under one key must not hide the space's name with it.
+	const meta = metaMap(doc);
+	const fields: Record<string, unknown> = {};
+	for (const [key, schema] of Object.entries(SpaceMetaSchema.entries)) {
+		const parsed = v.safeParse(schema, plainValue(meta.get(key)));
+		// An optional field that does not read falls back to its default.
+		fields[key] = parsed.success ? parsed.output : v.getDefault(schema);
+	}
+	const parsed = v.safeParse(SpaceMetaSchema, fields);
+	return parsed.success ? parsed.output : null;
+}
+
+/** Adds the member, or renames them if their name changed. Idempotent. */
+export function joinSpace(doc: Y.Doc, id: MemberId, name: string, now = Date.now()): void {
+	const cleanName = validateInput(MemberName, name);
+	doc.transact(() => {
+		const members = membersMap(doc);
+		const existing = members.get(id);
+		if (existing instanceof Y.Map) {
+			if (existing.get('name') !== cleanName) existing.set('name', cleanName);
+			return;
+		}
+		const member = new Y.Map<unknown>();
+		member.set('id', id);
+		member.set('name', cleanName);
+		member.set('joinedAt', now);
+		members.set(id, member);
+		recordActivity(doc, { at: now, by: id, action: 'member.joined', subjectKind: 'member', subjectId: id, summary: cleanName });
+	}, LOCAL_ORIGIN);
+}
+
+export function listMembers(doc: Y.Doc): ReadResult<Member> {
+	const { items, unreadable } = readEntities(membersMap(doc), MemberSchema);
+	const members = (items as Member[]).sort((a, b) => a.joinedAt - b.joinedAt);
+	return { items: members, unreadable };
+}
+
+/** A member's name as the schema reads it: bounded, without direction controls; null when it does not read. */
+export function memberName(doc: Y.Doc, id: string): string | null {
+	const member = membersMap(doc).get(id);
+	const parsed = v.safeParse(MemberSchema.entries.name, member instanceof Y.Map ? member.get('name') : undefined);
+	return parsed.success ? parsed.output : null;
+}
