@@ -5,9 +5,7 @@
  * from it (see keys.ts), from which the member secret cannot be recovered.
  */
 import * as v from 'valibot';
-import { randomToken } from '../domain/core';
-import { withoutBidiControls } from '../domain/core';
-import type { SpaceId } from '../domain/core';
+import { randomToken, withoutBidiControls, type SpaceId } from '../domain/core';
 
 export type Access = 'member' | 'read';
 

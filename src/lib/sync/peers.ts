@@ -6,8 +6,7 @@
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import type { MemberId } from '../domain/core';
-import { membersMap } from '../domain/core';
+import { membersMap, type MemberId } from '../domain/core';
 import { memberName } from '../domain/space';
 
 export interface Peer {

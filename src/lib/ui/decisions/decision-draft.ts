@@ -4,10 +4,8 @@
  * stops at the first problem and names it, so the form can say what to fix;
  * the domain still checks everything again.
  */
-import type { DecisionInput } from '../../domain/decisions';
-import type { EffectInput } from '../../domain/decisions';
-import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '../../domain/core';
-import { parseAmount } from '../../domain/core';
+import type { DecisionInput, EffectInput } from '../../domain/decisions';
+import { parseAmount, type BudgetLineId, type FundId, type MemberId, type NeedId, type ResourceId } from '../../domain/core';
 
 export const ALLOCATION_KINDS = ['money', 'booking', 'close_need'] as const;
 export type AllocationKind = (typeof ALLOCATION_KINDS)[number];

@@ -1,8 +1,5 @@
 /** Words for decisions' codes in the current language. */
-import type { EffectRefusal } from '$lib/domain/decisions';
-import type { OutcomeSuggestion } from '$lib/domain/decisions';
-import type { Process } from '$lib/domain/decisions';
-import type { Effect, Outcome } from '$lib/domain/decisions';
+import type { EffectRefusal, OutcomeSuggestion, Process, Effect, Outcome } from '$lib/domain/decisions';
 import type { AllocationProblem } from './decision-draft';
 import { formatMoney } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';

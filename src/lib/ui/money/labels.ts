@@ -1,9 +1,5 @@
 /** Words for the money codes and refusals, in the current language. */
-import type { FundKind } from '$lib/domain/money';
-import type { DuesPeriod } from '$lib/domain/money';
-import type { DuesChange } from '$lib/domain/money';
-import type { Direction, LedgerCategory, LedgerRefusal } from '$lib/domain/money';
-import type { EditResult, ReverseResult } from '$lib/domain/money';
+import type { FundKind, DuesPeriod, DuesChange, Direction, LedgerCategory, LedgerRefusal, EditResult, ReverseResult } from '$lib/domain/money';
 import { parseAmount, type ParseAmountResult } from '$lib/domain/core';
 import * as m from '$lib/paraglide/messages';
 import { formatDate } from '../format';

@@ -5,9 +5,8 @@
  */
 import type * as Y from 'yjs';
 import { listDecisions } from '$lib/domain/decisions';
-import { budgetLines, listFunds, type Fund } from '$lib/domain/money';
+import { budgetLines, listFunds, type Fund, type LedgerEntry } from '$lib/domain/money';
 import type { FundId, LedgerEntryId } from '$lib/domain/core';
-import type { LedgerEntry } from '$lib/domain/money';
 import { readNeeds } from '$lib/domain/needs';
 import { listMembers } from '$lib/domain/space';
 

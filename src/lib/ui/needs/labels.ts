@@ -1,6 +1,5 @@
 /** Words for needs' and pledges' codes in the current language. */
-import type { NeedKind, NeedStatus } from '$lib/domain/needs';
-import type { PledgeState } from '$lib/domain/needs';
+import type { NeedKind, NeedStatus, PledgeState } from '$lib/domain/needs';
 import * as m from '$lib/paraglide/messages';
 
 export function needKindLabel(kind: NeedKind): string {
