@@ -8,26 +8,28 @@
 // item: the right part's origin is the last unit of the left part. Only the last piece
 // carries the delete set, so no deletion arrives before what it deletes has a chance to.
 import * as encoding from 'lib0/encoding';
-import { Reader, UnsplittableUpdateError, utf16Length } from './update-reader.js';
+import {
+	ANY,
+	BINARY,
+	DELETED,
+	DOC,
+	EMBED,
+	FORMAT,
+	GC,
+	JSON_CONTENT,
+	ORIGIN,
+	RIGHT_ORIGIN,
+	SKIP,
+	STRING,
+	TYPE,
+	TYPE_WITH_NAME,
+	Reader,
+	UnsplittableUpdateError,
+	utf16Length
+} from './update-reader.js';
 
 export { UnsplittableUpdateError };
 
-/** Struct content kinds (the low 5 bits of a struct's info byte). */
-const GC = 0;
-const DELETED = 1;
-const JSON_CONTENT = 2;
-const BINARY = 3;
-const STRING = 4;
-const EMBED = 5;
-const FORMAT = 6;
-const TYPE = 7;
-const ANY = 8;
-const DOC = 9;
-const SKIP = 10;
-
-const ORIGIN = 0x80;
-const RIGHT_ORIGIN = 0x40;
-const TYPE_WITH_NAME = new Set([3, 5]); // XmlElement and XmlHook carry a name
 
 /** One struct (or a slice of one) ready to be written into a piece. */
 interface Piece {

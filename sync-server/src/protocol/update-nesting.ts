@@ -9,7 +9,28 @@
 // The same goes for shared types nested inside one another: deleting the outer one of
 // a long chain recurses once per level on every device. A chain built by one update is
 // bounded here; a chain built one level per update would need the whole document to see.
-import { checkJsonDepth, Reader, TooDeepError, UnsplittableUpdateError, utf16Length } from './update-reader.js';
+import {
+	ANY,
+	BINARY,
+	DELETED,
+	DOC,
+	EMBED,
+	FORMAT,
+	GC,
+	JSON_CONTENT,
+	ORIGIN,
+	PARENT_SUB,
+	RIGHT_ORIGIN,
+	SKIP,
+	STRING,
+	TYPE,
+	TYPE_WITH_NAME,
+	Reader,
+	TooDeepError,
+	UnsplittableUpdateError,
+	checkJsonDepth,
+	utf16Length
+} from './update-reader.js';
 
 export { TooDeepError };
 
@@ -18,24 +39,6 @@ export { TooDeepError };
  * the app nest a few levels; this leaves room for any future one.
  */
 export const MAX_NESTING = 64;
-
-/** Struct content kinds (the low 5 bits of a struct's info byte). */
-const GC = 0;
-const DELETED = 1;
-const JSON_CONTENT = 2;
-const BINARY = 3;
-const STRING = 4;
-const EMBED = 5;
-const FORMAT = 6;
-const TYPE = 7;
-const ANY = 8;
-const DOC = 9;
-const SKIP = 10;
-
-const ORIGIN = 0x80;
-const RIGHT_ORIGIN = 0x40;
-const PARENT_SUB = 0x20;
-const TYPE_WITH_NAME = new Set([3, 5]); // XmlElement and XmlHook carry a name
 
 /** Where an item's parent comes from. */
 const PARENT_ROOT = 0;

@@ -3,6 +3,26 @@
 // check only need to know where things start and end, and skipping is much cheaper than
 // decoding. Nothing here recurses, since the bytes come from anyone.
 
+/** Struct content kinds (the low 5 bits of a struct's info byte). */
+export const GC = 0;
+export const DELETED = 1;
+export const JSON_CONTENT = 2;
+export const BINARY = 3;
+export const STRING = 4;
+export const EMBED = 5;
+export const FORMAT = 6;
+export const TYPE = 7;
+export const ANY = 8;
+export const DOC = 9;
+export const SKIP = 10;
+
+/** Flags of a struct's info byte. */
+export const ORIGIN = 0x80;
+export const RIGHT_ORIGIN = 0x40;
+export const PARENT_SUB = 0x20;
+/** Type refs that carry a name: XmlElement and XmlHook. */
+export const TYPE_WITH_NAME: ReadonlySet<number> = new Set([3, 5]);
+
 /** Bytes that do not read as an update this reader understands. */
 export class UnsplittableUpdateError extends Error {
 	override name = 'UnsplittableUpdateError';
