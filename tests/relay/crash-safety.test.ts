@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { decodeBatches, type JournalWrite } from '../../sync-server/src/storage/sqlite/journal.js';
 import { inlineMerger, type UpdateMerger } from '../../sync-server/src/rooms/merger.js';
-import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
 import { ensureRelayBuilt, startRelayProcess } from '../support/relay-process.js';
 import {
 	makeClient,

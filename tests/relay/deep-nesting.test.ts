@@ -10,7 +10,7 @@ import {
 	deepSubdocUpdate,
 	nestedMapsUpdate
 } from './deep-updates.js';
-import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
 import { hashToken } from '../../sync-server/src/access/token.js';
 import { checkUpdateNesting } from '../../sync-server/src/protocol/update-nesting.js';
 import {

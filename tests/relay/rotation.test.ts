@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
 import {
 	heldDisk,
 	makeClient,

@@ -1,7 +1,7 @@
 import { onTestFinished, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
 import { hashToken } from '../../sync-server/src/access/token.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, tempDir, waitFor } from './helpers.js';
 import { ThrottledLink } from './throttled-link.js';

@@ -5,7 +5,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, expect, onTestFinished, test } from 'vitest';
-import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-storage.js';
+import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
 import { ensureRelayBuilt, startRelayProcess } from '../support/relay-process.js';
 import {
 	makeClient,

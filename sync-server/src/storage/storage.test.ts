@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { MemoryStorage } from './memory-storage.js';
-import { openSqliteStorage, type SqliteStorage } from './sqlite/sqlite-storage.js';
+import { type SqliteStorage } from './sqlite/sqlite-storage.js';
+import { openSqliteStorage } from './sqlite/sqlite-open.js';
 import { storedUpdates, type RoomStorage } from './storage.js';
 
 const dirs: string[] = [];

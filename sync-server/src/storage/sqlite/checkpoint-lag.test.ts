@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
-import { openSqliteStorage, type SqliteStorage } from './sqlite-storage.js';
+import { type SqliteStorage } from './sqlite-storage.js';
+import { openSqliteStorage } from './sqlite-open.js';
 
 const dirs: string[] = [];
 const open: SqliteStorage[] = [];

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
-import { openSqliteStorage } from './sqlite-storage.js';
+import { openSqliteStorage } from './sqlite-open.js';
 
 const dirs: string[] = [];
 afterEach(() => {

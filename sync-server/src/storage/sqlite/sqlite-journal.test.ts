@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
 import { encodeBatch } from './journal.js';
-import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './sqlite-storage.js';
+import { type SqliteStorage } from './sqlite-storage.js';
+import { openSqliteStorage, type SqliteStorageOptions } from './sqlite-open.js';
 import { StoreWorker } from './store-worker.js';
 
 const dirs: string[] = [];
