@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Three runners: domain logic in Node, the relay over real sockets, and the
@@ -10,7 +11,9 @@ export default defineConfig({
 					name: 'unit',
 					include: ['src/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
 					environment: 'node'
-				}
+				},
+				// The translated sentences of the UI modules are tested in Node too.
+				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } }
 			},
 			{
 				test: {

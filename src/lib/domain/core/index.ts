@@ -7,3 +7,4 @@ export * from './schema';
 export * from './activity';
 export * from './money';
 export * from './dates';
+export * from './refusals';

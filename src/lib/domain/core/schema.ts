@@ -20,7 +20,7 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import type { MemberId, ResourceId } from './ids';
+import { isId, type Id, type MemberId, type ResourceId } from './ids';
 
 export const SCHEMA_VERSION = 1;
 
@@ -84,6 +84,12 @@ export function withoutBidiControls(value: string): string {
 export const text = (max: number) => v.pipe(v.string(), v.maxLength(max), v.transform(withoutBidiControls));
 export const timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const idString = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/));
+/**
+ * An id of one kind, checked like any id and typed so that what a schema reads
+ * is already a `MemberId` or a `NeedId`: the entity types inferred from the
+ * schemas need no casts.
+ */
+export const entityId = <Kind extends string>() => v.custom<Id<Kind>>(isId, 'not an id');
 export const isoDate = v.pipe(v.string(), v.isoDate());
 /** Money is counted in integer minor units (cents) of one currency, never in floats. */
 export const minorUnits = v.pipe(v.number(), v.safeInteger());
