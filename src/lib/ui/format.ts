@@ -2,19 +2,37 @@
 import { formatMoney, parseAmount, toDecimalString } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';
 
+/**
+ * Building an Intl formatter costs far more than using one, and lists format
+ * every row on every change: one formatter per language and style, kept.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function dateTimeFormat(style: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+	const key = `d:${getLocale()}:${style}`;
+	let format = formatters.get(key);
+	if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(getLocale(), options)));
+	return format as Intl.DateTimeFormat;
+}
+
+function numberFormat(style: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+	const key = `n:${getLocale()}:${style}`;
+	let format = formatters.get(key);
+	if (!format) formatters.set(key, (format = new Intl.NumberFormat(getLocale(), options)));
+	return format as Intl.NumberFormat;
+}
+
 export function formatDateTime(ms: number): string {
-	return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+	return dateTimeFormat('date-time', { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 }
 
 export function formatDate(isoDate: string): string {
-	return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(
-		new Date(`${isoDate}T00:00:00Z`)
-	);
+	return dateTimeFormat('date', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
 }
 
 export function formatQuantity(quantity: number | null, unit: string): string {
 	if (quantity === null) return '';
-	const number = new Intl.NumberFormat(getLocale(), { maximumFractionDigits: 3 }).format(quantity);
+	const number = numberFormat('quantity', { maximumFractionDigits: 3 }).format(quantity);
 	return unit ? `${number} ${unit}` : number;
 }
 
@@ -43,9 +61,8 @@ export function quantityInput(kind: string, amount: number, unit: string): strin
 
 /** A time slot, without repeating the day when it starts and ends on the same one. */
 export function formatSlot(start: number, end: number): string {
-	const locale = getLocale();
 	const sameDay = new Date(start).toDateString() === new Date(end).toDateString();
-	const from = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(start);
-	const to = new Intl.DateTimeFormat(locale, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(end);
+	const from = formatDateTime(start);
+	const to = sameDay ? dateTimeFormat('time', { timeStyle: 'short' }).format(end) : formatDateTime(end);
 	return `${from} – ${to}`;
 }

@@ -112,11 +112,24 @@ export function toDecimalString(amount: number, currency: string): string {
 	return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
 }
 
+/** Building a formatter costs far more than using one, and a ledger formats every row: kept per language and currency. */
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string, locale: string | undefined): Intl.NumberFormat {
+	const key = `${locale ?? ''}:${currency}`;
+	let format = moneyFormats.get(key);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+		moneyFormats.set(key, format);
+	}
+	return format;
+}
+
 /** The amount as people read it in their language: "12,50 €", "€12.50". */
 export function formatMoney(amount: number, currency: string, locale?: string): string {
 	const digits = fractionDigits(currency);
 	try {
-		return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount / 10 ** digits);
+		return moneyFormat(currency, locale).format(amount / 10 ** digits);
 	} catch {
 		return `${toDecimalString(amount, currency)} ${currency}`;
 	}
