@@ -8,3 +8,4 @@ export * from './activity';
 export * from './money';
 export * from './dates';
 export * from './refusals';
+export * from './order';
