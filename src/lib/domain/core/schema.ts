@@ -20,6 +20,7 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import { readKept } from './entity-cache';
 import { isId, type Id, type MemberId, type ResourceId } from './ids';
 
 export const SCHEMA_VERSION = 1;
@@ -183,9 +184,22 @@ export function readEntity<S extends EntitySchema>(
 	schema: S
 ): v.InferOutput<S> | undefined {
 	if (!(value instanceof Y.Map)) return undefined;
-	const parsed = v.safeParse(schema, plainValue(value));
-	if (!parsed.success || parsed.output.id !== key) return undefined;
-	return parsed.output;
+	const read = () => {
+		const parsed = v.safeParse(schema, plainValue(value));
+		if (!parsed.success || parsed.output.id !== key) return undefined;
+		// Kept and shared by every reader until the entry changes: nobody may alter it.
+		return deepFreeze(parsed.output);
+	};
+	const collection = value.parent;
+	return collection instanceof Y.Map ? readKept(collection, key, value, schema, read) : read();
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const child of Object.values(value)) deepFreeze(child);
+	}
+	return value;
 }
 
 /**
