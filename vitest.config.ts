@@ -12,8 +12,14 @@ export default defineConfig({
 					include: ['src/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
 					environment: 'node'
 				},
-				// The translated sentences of the UI modules are tested in Node too.
-				resolve: { alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) } }
+				// The translated sentences of the UI modules are tested in Node too, and the sync code
+				// reads the relay's wire constants as the app build does.
+				resolve: {
+					alias: {
+						$lib: fileURLToPath(new URL('./src/lib', import.meta.url)),
+						$wire: fileURLToPath(new URL('./sync-server/src/protocol/wire.ts', import.meta.url))
+					}
+				}
 			},
 			{
 				test: {

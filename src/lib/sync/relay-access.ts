@@ -3,6 +3,25 @@
  * A browser only sees close code 1006 when the relay refuses a WebSocket at the
  * upgrade, so after failed connections the app asks the relay why.
  */
+import {
+	ACK_PROTOCOL,
+	CLOSE_CLAIM_KEY_REQUIRED,
+	CLOSE_CLAIM_REFUSED,
+	CLOSE_GOING_AWAY,
+	CLOSE_INTERNAL_ERROR,
+	CLOSE_MESSAGE_TOO_BIG,
+	CLOSE_POLICY_VIOLATION,
+	CLOSE_RATE_LIMITED,
+	CLOSE_RELAY_BUSY,
+	CLOSE_ROOM_TOO_LARGE,
+	CLOSE_STORAGE_LOW,
+	CLOSE_TOKEN_ROTATED,
+	CLOSE_UNSUPPORTED_DATA,
+	CREDENTIAL_PREFIX,
+	isFinalRefusal,
+	isTemporaryRefusal,
+	SYNC_PROTOCOL
+} from '$wire';
 import type { SpaceId } from '../domain/core';
 import { relayHttpBase } from './invite';
 import type { RelayParams } from './keys';
@@ -10,17 +29,38 @@ import type { RelayParams } from './keys';
 /** Why the relay does not sync this space now, as far as the app can tell the user. */
 export type RelayProblem = 'refused' | 'too_large' | 'busy' | 'storage_low' | 'unclaimed' | 'claim_key';
 
-/** Close codes the relay uses for its decisions; anything else is the network. */
+/**
+ * What each close code of the relay means to the person using the app: every code the
+ * relay sends stands here, so that a new one is given its meaning on purpose.
+ */
+export const closeCodeProblems: ReadonlyMap<number, RelayProblem | null> = new Map<number, RelayProblem | null>([
+	// The relay stops or restarts: it is back soon, like the network.
+	[CLOSE_GOING_AWAY, null],
+	// A frame the relay could not take, or a failure on its side: the client reconnects
+	// and sends its changes again, as after a cut.
+	[CLOSE_UNSUPPORTED_DATA, null],
+	[CLOSE_POLICY_VIOLATION, null],
+	[CLOSE_MESSAGE_TOO_BIG, null],
+	[CLOSE_INTERNAL_ERROR, null],
+	// The relay does not know the space yet, and this device may not open it there.
+	[CLOSE_CLAIM_REFUSED, 'unclaimed'],
+	[CLOSE_CLAIM_KEY_REQUIRED, 'claim_key'],
+	[CLOSE_TOKEN_ROTATED, 'refused'],
+	[CLOSE_ROOM_TOO_LARGE, 'too_large'],
+	[CLOSE_RELAY_BUSY, 'busy'],
+	// The relay's disk is full: reads go on, edits wait on this device until it has room.
+	[CLOSE_STORAGE_LOW, 'storage_low'],
+	[CLOSE_RATE_LIMITED, 'busy']
+]);
+
+/** The relay's decisions, by close code; anything else is the network. */
 export function problemFromCloseCode(code: number | undefined): RelayProblem | null {
 	if (code === undefined) return null;
-	if (code === 4413) return 'too_large';
-	// The relay does not know the space yet, and this device may not open it there.
-	if (code === 4401) return 'unclaimed';
-	if (code === 4402) return 'claim_key';
-	if (code >= 4400 && code < 4500) return 'refused';
-	// The relay's disk is full: reads go on, edits wait on this device until it has room.
-	if (code === 4507) return 'storage_low';
-	if (code >= 4500 && code < 4600) return 'busy';
+	const known = closeCodeProblems.get(code);
+	if (known !== undefined) return known;
+	// A code of a newer relay: its range still says whether a retry can help.
+	if (isFinalRefusal(code)) return 'refused';
+	if (isTemporaryRefusal(code)) return 'busy';
 	return null;
 }
 
@@ -56,11 +96,13 @@ export function relayProtocols(
 	params: RelayParams,
 	extra: { claim?: string; recoveryHash?: string; claimKey?: string } = {}
 ): string[] {
-	const protocols = ['passerelle.2', `t.${params.token}`];
-	if (params.readToken) protocols.push(`r.${params.readToken}`);
-	if (extra.claim && extra.recoveryHash) protocols.push(`c.${extra.claim}`, `v.${extra.recoveryHash}`);
-	if (extra.claimKey) protocols.push(`k.${extra.claimKey}`);
-	protocols.push('ack');
+	const protocols = [SYNC_PROTOCOL, CREDENTIAL_PREFIX.token + params.token];
+	if (params.readToken) protocols.push(CREDENTIAL_PREFIX.readToken + params.readToken);
+	if (extra.claim && extra.recoveryHash) {
+		protocols.push(CREDENTIAL_PREFIX.claim + extra.claim, CREDENTIAL_PREFIX.recoveryHash + extra.recoveryHash);
+	}
+	if (extra.claimKey) protocols.push(CREDENTIAL_PREFIX.claimKey + extra.claimKey);
+	protocols.push(ACK_PROTOCOL);
 	return protocols;
 }
 

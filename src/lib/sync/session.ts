@@ -3,6 +3,7 @@
  * its relay with the stock y-websocket provider. The local copy is the primary
  * one: everything works before, and without, any connection.
  */
+import { MESSAGE_STORED } from '$wire';
 import * as decoding from 'lib0/decoding';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
@@ -14,8 +15,6 @@ import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } 
 import { watchPeers, type Peer } from './peers';
 import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
-/** The relay's "stored" message: its state vector after a durable write (see sync-server/PROTOCOL.md). */
-const MESSAGE_STORED = 8;
 const MAX_BACKOFF_MS = 15_000;
 /** A device the relay may not let open the space waits for a member's device to do it. */
 const UNCLAIMED_RETRY_MS = 30_000;
@@ -153,6 +152,7 @@ export class SpaceSession {
 		});
 		this.provider = provider;
 		const current = () => this.provider === provider;
+		// The relay's state vector after a durable write: changes below it are no longer pending.
 		provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
 			this.onStored(Y.decodeStateVector(decoding.readVarUint8Array(decoder)));
 		};

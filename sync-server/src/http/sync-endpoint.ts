@@ -9,11 +9,13 @@ import {
 	CLOSE_CLAIM_KEY_REQUIRED,
 	CLOSE_CLAIM_REFUSED,
 	CLOSE_GOING_AWAY,
+	CLOSE_MESSAGE_TOO_BIG,
 	CLOSE_RATE_LIMITED,
 	CLOSE_RELAY_BUSY,
 	CLOSE_STORAGE_LOW,
-	CLOSE_UNSUPPORTED_DATA
-} from '../protocol/close-codes.js';
+	CLOSE_UNSUPPORTED_DATA,
+	SYNC_PROTOCOL
+} from '../protocol/wire.js';
 import { Connection } from '../rooms/connection.js';
 import { AddressCounter, AddressRate, addressBlock, type RelayLimits } from '../access/limits.js';
 import type { Logger } from '../logger.js';
@@ -22,7 +24,7 @@ import type { RelayMetrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/rooms.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomStorage } from '../storage/storage.js';
-import { parseSyncRequest, refuseUpgrade, SYNC_PROTOCOL } from './sync-request.js';
+import { parseSyncRequest, refuseUpgrade } from './sync-request.js';
 
 export interface SyncEndpointOptions {
 	limits: RelayLimits;
@@ -204,7 +206,7 @@ export class SyncEndpoint {
 			if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
 				// ws has closed the socket with 1009 already.
 				metrics.refusals.inc({ reason: 'frame-too-large' });
-				const fields = { room: roomId, connection: connection.id, reason: 'frame-too-large', code: 1009 };
+				const fields = { room: roomId, connection: connection.id, reason: 'frame-too-large', code: CLOSE_MESSAGE_TOO_BIG };
 				logger.warn(fields, 'connection refused');
 				return;
 			}

@@ -9,9 +9,7 @@
 // `Authorization: Bearer <token>`, or the query form.
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-
-/** The subprotocol the relay answers when a client carries its credentials in the header. */
-export const SYNC_PROTOCOL = 'passerelle.2';
+import { ACK_PROTOCOL, CREDENTIAL_PREFIX, SYNC_PROTOCOL } from '../protocol/wire.js';
 
 /** Room ids are random and long (at least 128 bits); anything else is a mistake. */
 const ROOM_ID = /^[A-Za-z0-9_-]{16,128}$/;
@@ -56,12 +54,12 @@ function fromProtocols(offered: readonly string[]): Omit<SyncCredentials, 'token
 		return found === undefined || found.length === prefix.length ? null : found.slice(prefix.length);
 	};
 	return {
-		token: value('t.'),
-		readToken: value('r.'),
-		claim: value('c.'),
-		recovery: value('v.'),
-		claimKey: value('k.'),
-		wantsAck: offered.includes('ack')
+		token: value(CREDENTIAL_PREFIX.token),
+		readToken: value(CREDENTIAL_PREFIX.readToken),
+		claim: value(CREDENTIAL_PREFIX.claim),
+		recovery: value(CREDENTIAL_PREFIX.recoveryHash),
+		claimKey: value(CREDENTIAL_PREFIX.claimKey),
+		wantsAck: offered.includes(ACK_PROTOCOL)
 	};
 }
 

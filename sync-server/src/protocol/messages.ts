@@ -2,16 +2,15 @@
 // relay's parsing can be tested alone and a malformed frame is just a thrown error.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-
-export const MESSAGE_SYNC = 0;
-export const MESSAGE_AWARENESS = 1;
-export const MESSAGE_QUERY_AWARENESS = 3;
-/** Our opt-in extension: "the relay has stored everything below this state vector". */
-export const MESSAGE_STORED = 8;
-
-export const SYNC_STEP1 = 0;
-export const SYNC_STEP2 = 1;
-export const SYNC_UPDATE = 2;
+import {
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_STORED,
+	MESSAGE_SYNC,
+	SYNC_STEP1,
+	SYNC_STEP2,
+	SYNC_UPDATE
+} from './wire.js';
 
 export type ClientMessage =
 	| { kind: 'sync-step1'; stateVector: Uint8Array }

@@ -15,7 +15,7 @@ import {
 	CLOSE_STORAGE_LOW,
 	CLOSE_TOKEN_ROTATED,
 	CLOSE_UNSUPPORTED_DATA
-} from '../protocol/close-codes.js';
+} from '../protocol/wire.js';
 import { Compactor, type CompactionContext } from './compactor.js';
 import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
