@@ -1,13 +1,12 @@
-// One room: its stored document (as encoded updates), the awareness entries of the
-// clients present, and the connections. Messages of the room are handled one at a time,
-// in order; what the relay sends because of them goes through the room's outbox, also in
-// order. An update is handed to the group commit and the room goes on with the next
-// message; the update's fan-out waits in the outbox until the update is stored, and so
-// does everything queued behind it. Nobody hears of an update before it is on disk, and
-// a room's messages go out in the order they came in.
+// One room: its stored document (as encoded updates), who is present (presence.ts), and
+// the connections. Messages of the room are handled one at a time, in order; what the
+// relay sends because of them goes through the room's outbox, also in order. An update is
+// handed to the group commit and the room goes on with the next message; the update's
+// fan-out waits in the outbox until the update is stored, and so does everything queued
+// behind it. Nobody hears of an update before it is on disk, and a room's messages go out
+// in the order they came in.
 import * as Y from 'yjs';
 import { stillAdmitted } from '../access/access.js';
-import { AwarenessTable, encodeAwarenessUpdate, readAwarenessUpdate, TooManyEntriesError } from '../protocol/awareness.js';
 import {
 	CLOSE_INTERNAL_ERROR,
 	CLOSE_POLICY_VIOLATION,
@@ -21,13 +20,8 @@ import type { Connection } from './connection.js';
 import { DocState } from './doc-state.js';
 import { AppendDropped, type GroupCommit } from '../storage/group-commit.js';
 import type { UpdateMerger } from './merger.js';
-import {
-	decodeClientMessage,
-	encodeAwarenessMessage,
-	encodeSyncStep1,
-	encodeSyncUpdate,
-	errorMessage
-} from '../protocol/messages.js';
+import { decodeClientMessage, encodeSyncStep1, encodeSyncUpdate, errorMessage } from '../protocol/messages.js';
+import { Presence, SIGN_OF_LIFE } from './presence.js';
 import { SerialQueue } from './serial-queue.js';
 import { sendSyncAnswer } from './sync-answer.js';
 import type { RoomAccess, Snapshot } from '../storage/storage.js';
@@ -48,16 +42,13 @@ export interface RoomContext extends CompactionContext {
 	storageLow?(incomingBytes: number): boolean;
 }
 
-/** An awareness update with no entries: a sign of life that changes nothing. */
-const EMPTY_AWARENESS = encodeAwarenessMessage(encodeAwarenessUpdate([]));
-
 export class Room {
 	readonly connections = new Set<Connection>();
 	/** Incoming messages, handled one at a time. */
 	readonly #queue = new SerialQueue();
 	/** Outgoing effects (sends, acknowledgements), in the order of the messages that caused them. */
 	#outbox: Promise<void> = Promise.resolve();
-	readonly #awareness = new AwarenessTable();
+	readonly #presence: Presence;
 	readonly #compactor: Compactor;
 	/** Null until loaded, and again if loading failed. */
 	#doc: DocState | null = null;
@@ -71,6 +62,7 @@ export class Room {
 		/** Settles when an earlier instance of this room has finished with storage. */
 		predecessor: Promise<void> = Promise.resolve()
 	) {
+		this.#presence = new Presence(id, context);
 		this.#compactor = new Compactor(id, context, () => this.#snapshot());
 		// Queued first: every message of the room waits for the stored state.
 		this.#enqueue('load', async () => {
@@ -91,8 +83,7 @@ export class Room {
 			if (doc === null) return;
 			// Like the reference server: our sync step 1 first, then who is present.
 			const step1 = encodeSyncStep1(doc.encodedStateVector());
-			const entries = this.#awareness.size > 0 ? this.#awareness.entries() : null;
-			const present = entries === null ? null : encodeAwarenessMessage(encodeAwarenessUpdate(entries));
+			const present = this.#presence.greeting();
 			this.#send(connection, () => {
 				connection.send(step1);
 				if (present !== null) connection.send(present);
@@ -118,12 +109,8 @@ export class Room {
 		this.connections.delete(connection);
 		connection.dispose();
 		this.#enqueue('leave', () => {
-			// Its client ids are free again: a client that reconnects announces the same id.
-			const removals = this.#awareness.release(connection.controlled);
-			if (removals.length > 0) {
-				const frame = encodeAwarenessMessage(encodeAwarenessUpdate(removals));
-				this.#send(null, () => this.#broadcast(frame, null));
-			}
+			const removals = this.#presence.release(connection);
+			if (removals !== null) this.#send(null, () => this.#broadcast(removals, null));
 		});
 	}
 
@@ -253,51 +240,18 @@ export class Room {
 					this.#dropWrite(connection, 'awareness');
 					// The stock client reconnects after 30 s without a message; its own
 					// awareness renewals (every 15 s) must still get an answer.
-					this.#send(connection, () => void connection.send(EMPTY_AWARENESS));
+					this.#send(connection, () => void connection.send(SIGN_OF_LIFE));
 					return;
 				}
-				let entries;
-				let result;
-				try {
-					entries = readAwarenessUpdate(message.update, this.#awareness.limits.entriesPerMessage);
-					result = this.#awareness.apply(entries, connection.controlled);
-				} catch (error) {
-					// No client sends more entries than a room holds: this one floods on purpose.
-					if (error instanceof TooManyEntriesError) {
-						return this.#refuse(connection, CLOSE_POLICY_VIOLATION, 'too many awareness entries', error);
-					}
-					return this.#refuse(connection, CLOSE_UNSUPPORTED_DATA, 'malformed awareness', error);
-				}
-				for (const [reason, count] of result.dropped) this.context.metrics.awarenessDropped.inc({ reason }, count);
-				if (result.dropped.size > 0) {
-					this.context.logger.debug(
-						{ room: this.id, connection: connection.id, dropped: Object.fromEntries(result.dropped) },
-						'awareness entries dropped'
-					);
-				}
-				const reminders = result.reminders;
-				if (reminders.length > 0) {
-					const frame = encodeAwarenessMessage(encodeAwarenessUpdate(reminders));
-					this.#send(connection, () => void connection.send(frame));
-				}
-				const news = result.news;
-				if (news.length === 0) {
-					// Its renewals dropped, a stock client alone in the room would hear nothing
-					// and reconnect every 30 s.
-					if (result.dropped.size > 0) this.#send(connection, () => void connection.send(EMPTY_AWARENESS));
-					return;
-				}
-				// Forwarded as received unless part of it was stale. The sender gets it back
-				// too, like from the reference server: a stock client alone in a room counts
-				// its own awareness renewals as the relay's sign of life and would otherwise
-				// reconnect every 30 s.
-				const update = news.length === entries.length ? message.update : encodeAwarenessUpdate(news);
-				const forwarded = encodeAwarenessMessage(update);
-				this.#send(null, () => this.#broadcast(forwarded, null));
+				const outcome = this.#presence.receive(connection, message.update);
+				if (outcome.refused) return this.#refuse(connection, outcome.code, outcome.reason, outcome.error);
+				for (const frame of outcome.toSender) this.#send(connection, () => void connection.send(frame));
+				const forwarded = outcome.toAll;
+				if (forwarded !== null) this.#send(null, () => this.#broadcast(forwarded, null));
 				return;
 			}
 			case 'query-awareness': {
-				const answer = encodeAwarenessMessage(encodeAwarenessUpdate(this.#awareness.entries()));
+				const answer = this.#presence.everyone();
 				this.#send(connection, () => void connection.send(answer));
 				return;
 			}
