@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, test, vi } from 'vitest';
 import { encodeBatch } from './journal.js';
 import { type SqliteStorage } from './sqlite-storage.js';
-import { openSqliteStorage, type SqliteStorageOptions } from './sqlite-open.js';
+import { openSqliteStorage } from './sqlite-open.js';
+import type { SqliteStorageOptions } from './sqlite-options.js';
 import { StoreWorker } from './store-worker.js';
 
 const dirs: string[] = [];

@@ -12,7 +12,7 @@ import { StoreWorker } from './store-worker.js';
 import { DiskSync } from './disk-sync.js';
 import { Journal, type JournalDamage, type JournalRecord } from './journal.js';
 import { JournalFolder } from './journal-folder.js';
-import type { OpenedDatabase, SqliteStorageOptions } from './sqlite-open.js';
+import type { OpenedDatabase, SqliteStorageOptions } from './sqlite-options.js';
 import { prepareStatements, type AccessRow } from './sqlite-statements.js';
 import type { Append, CompactionResult, RoomAccess, RoomStorage, Snapshot, StoredRoom, TokenHashes } from '../storage.js';
 
