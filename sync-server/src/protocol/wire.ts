@@ -1,7 +1,7 @@
 // What the relay and the app say to each other over a WebSocket, named once: the
 // subprotocols that carry a device's credentials, the message types of the frames, and
 // the close codes (PROTOCOL.md describes them for client authors). The app imports this
-// file too, so it holds constants only: no import, nothing of Node or of the browser.
+// file too, so it imports nothing itself: no Node, no browser, no library.
 
 /** The subprotocol the relay answers when a client carries its credentials in the header. */
 export const SYNC_PROTOCOL = 'passerelle.2';
