@@ -22,6 +22,9 @@ export type PresenceOutcome =
 			toAll: Uint8Array | null;
 	  };
 
+/** What presence reads of a connection: its id for the logs, and the client ids it speaks for. */
+export type PresenceMember = Pick<Connection, 'id' | 'controlled'>;
+
 export interface PresenceContext {
 	metrics: RelayMetrics;
 	logger: Logger;
@@ -49,13 +52,13 @@ export class Presence {
 	 * A connection is gone: its client ids are free again (a client that reconnects
 	 * announces the same id). Returns the removals for the others, or null.
 	 */
-	release(connection: Connection): Uint8Array | null {
+	release(connection: PresenceMember): Uint8Array | null {
 		const removals = this.#table.release(connection.controlled);
 		return removals.length > 0 ? encodeAwarenessMessage(encodeAwarenessUpdate(removals)) : null;
 	}
 
 	/** An awareness update from a connection that may write. */
-	receive(connection: Connection, update: Uint8Array): PresenceOutcome {
+	receive(connection: PresenceMember, update: Uint8Array): PresenceOutcome {
 		let entries;
 		let result;
 		try {
