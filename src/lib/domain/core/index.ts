@@ -9,3 +9,4 @@ export * from './money';
 export * from './dates';
 export * from './refusals';
 export * from './order';
+export * from './derived';

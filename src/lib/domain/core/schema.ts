@@ -20,6 +20,7 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
+import { opened } from './derived';
 import { readKept } from './entity-cache';
 import { isId, type Id, type MemberId, type ResourceId } from './ids';
 
@@ -29,40 +30,40 @@ export const SCHEMA_VERSION = 1;
 export const LOCAL_ORIGIN = Symbol('passerelle:local');
 
 export function metaMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('meta');
+	return opened(doc.getMap('meta'));
 }
 export function membersMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('members');
+	return opened(doc.getMap('members'));
 }
 export function resourcesMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('resources');
+	return opened(doc.getMap('resources'));
 }
 export function needsMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('needs');
+	return opened(doc.getMap('needs'));
 }
 export function pledgesMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('pledges');
+	return opened(doc.getMap('pledges'));
 }
 export function fundsMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('funds');
+	return opened(doc.getMap('funds'));
 }
 export function ledgerMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('ledger');
+	return opened(doc.getMap('ledger'));
 }
 export function duesMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('dues');
+	return opened(doc.getMap('dues'));
 }
 export function bookingsMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('bookings');
+	return opened(doc.getMap('bookings'));
 }
 export function decisionsMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('decisions');
+	return opened(doc.getMap('decisions'));
 }
 export function resolutionsMap(doc: Y.Doc): Y.Map<unknown> {
-	return doc.getMap('resolutions');
+	return opened(doc.getMap('resolutions'));
 }
 export function activityArray(doc: Y.Doc): Y.Array<unknown> {
-	return doc.getArray('activity');
+	return opened(doc.getArray('activity'));
 }
 
 /**
