@@ -5,6 +5,7 @@
  */
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
+import { derivedViews } from '../domain/core';
 import { listResources, type ResourceFilter } from '../domain/inventory';
 import { listMembers, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
@@ -52,4 +53,26 @@ export class SpaceView {
 		this.#subscribe();
 		return compute(this.session.doc);
 	}
+
+	/**
+	 * A view of the document kept until something it read changes:
+	 * `view.derive(needPageView, needId, today)`. The same object comes back
+	 * while nothing moved, so nothing downstream is recomputed either. The
+	 * arguments must be plain data: they key the kept view.
+	 */
+	derive<A extends unknown[], T>(compute: (doc: Y.Doc, ...args: A) => T, ...args: A): T {
+		this.#subscribe();
+		const doc = this.session.doc;
+		return derivedViews(doc).get(viewKey(compute, args), () => compute(doc, ...args));
+	}
+}
+
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+
+/** One key per view function and arguments. */
+function viewKey(compute: object, args: unknown[]): string {
+	let id = functionIds.get(compute);
+	if (id === undefined) functionIds.set(compute, (id = nextFunctionId++));
+	return `${id}:${JSON.stringify(args)}`;
 }
