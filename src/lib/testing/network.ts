@@ -102,6 +102,12 @@ export class Network {
 		return encoding.toUint8Array(encoder);
 	}
 
+	/** Every replica starts from what `origin` holds, as if each had joined and synced before the run. */
+	startFrom(origin: Y.Doc): void {
+		const update = Y.encodeStateAsUpdate(origin);
+		for (const node of this.#nodes) Y.applyUpdate(node.doc, update, this);
+	}
+
 	/** Messages waiting on the link from one replica to another, or on every link. */
 	pending(from?: number, to?: number): number {
 		let count = 0;
