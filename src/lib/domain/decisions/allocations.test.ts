@@ -8,6 +8,7 @@ import { decisionResults } from './results';
 import { assembly, propose, T0 } from './testing';
 import { getDecision } from './decisions';
 import { createFund, setFundArchived } from '../money/funds';
+import { created } from '../money/testing';
 import type { MemberId } from '../core/ids';
 import { listEntries } from '../money/ledger';
 import { createNeed, getNeed } from '../needs/needs';
@@ -18,7 +19,7 @@ const H = 3_600_000;
 const TODAY = '2027-01-15';
 
 function commons(doc: Y.Doc, by: MemberId) {
-	const fund = createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, by, T0 - 10);
+	const fund = created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, by, T0 - 10));
 	const need = createNeed(doc, { kind: 'money', title: 'Loyer de la cantine', unit: 'EUR', target: 50_000 }, by, T0 - 10);
 	const van = addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 10);
 	return { fund, need, van };

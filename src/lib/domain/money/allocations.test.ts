@@ -7,7 +7,7 @@ import { newId } from '../core/ids';
 import { derivedEntryId, getEntry, listEntries } from './ledger';
 import { allocateMoney, findAllocation } from './allocations';
 import { reverseEntry } from './ledger-corrections';
-import { entry, fund, replica } from './testing';
+import { created, entry, fund, replica } from './testing';
 import { ledgerMap } from '../core/schema';
 import { memberId, newSpace, syncDocs } from '../space/testing';
 
@@ -100,7 +100,7 @@ describe('allocations', () => {
 
 	it('can go to a budget line', () => {
 		const { doc, by, box, input } = setup();
-		const line = addBudgetLine(doc, box, { label: 'Loyers', planned: 30_000 }, by);
+		const line = created(addBudgetLine(doc, box, { label: 'Loyers', planned: 30_000 }, by));
 		const result = allocateMoney(doc, { ...input, budgetLineId: line }, by);
 		expect(result.ok && getEntry(doc, result.id)?.budgetLineId).toBe(line);
 	});

@@ -8,7 +8,7 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
-import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId } from '../core/ids';
+import type { LedgerEntryId, MemberId } from '../core/ids';
 import {
 	checkTarget,
 	derivedEntryId,
@@ -20,38 +20,36 @@ import {
 	type LedgerEntry,
 	type LedgerRefusal
 } from './ledger';
-import { LOCAL_ORIGIN, currencyCode, idString, isoDate, ledgerMap, validateInput } from '../core/schema';
+import { checkInput, type Refusal } from '../core/refusals';
+import { DomainError, LOCAL_ORIGIN, currencyCode, entityId, isoDate, ledgerMap } from '../core/schema';
 
 const AllocationInput = v.object({
 	/** Names the effect, not the attempt: e.g. the decision id and the effect's index. */
 	allocationKey: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-	fundId: idString,
+	fundId: entityId<'fund'>(),
 	amount: positiveAmount,
 	currency: currencyCode,
-	needId: v.optional(v.nullable(idString), null),
-	budgetLineId: v.optional(v.nullable(idString), null),
+	needId: v.optional(v.nullable(entityId<'need'>()), null),
+	budgetLineId: v.optional(v.nullable(entityId<'budget-line'>()), null),
 	note: noteText,
-	decisionId: idString,
+	decisionId: entityId<'decision'>(),
 	date: isoDate
 });
-export type AllocationInput = Omit<v.InferInput<typeof AllocationInput>, 'fundId' | 'needId' | 'budgetLineId' | 'decisionId'> & {
-	fundId: FundId;
-	needId?: NeedId | null;
-	budgetLineId?: BudgetLineId | null;
-	decisionId: DecisionId;
-};
+export type AllocationInput = v.InferInput<typeof AllocationInput>;
 
-export type AllocationResult =
-	| { ok: true; id: LedgerEntryId; created: boolean }
-	| { ok: false; reason: LedgerRefusal | 'key_taken' };
+export type AllocationResult = { ok: true; id: LedgerEntryId; created: boolean } | Refusal<LedgerRefusal | 'key_taken'>;
 
 /**
  * Writes the allocation's 'allocation' out entry, once. When this device
  * already holds it, returns it with `created: false` and writes nothing, even
  * if it was reversed since: executing a decision again must not pay twice.
+ * The input is built from a decision's checked effect, never typed by a
+ * person: a field refused here is a bug, and throws.
  */
 export function allocateMoney(doc: Y.Doc, input: AllocationInput, by: MemberId, now = Date.now()): AllocationResult {
-	const fields = validateInput(AllocationInput, input);
+	const checked = checkInput(AllocationInput, input);
+	if (!checked.ok) throw new DomainError(`invalid_${checked.field}`, `${checked.field}: ${checked.problem}`);
+	const fields = checked.value;
 	const id = derivedEntryId('allocation', fields.allocationKey);
 	if (ledgerMap(doc).has(id)) {
 		const existing = getEntry(doc, id);
@@ -59,7 +57,7 @@ export function allocateMoney(doc: Y.Doc, input: AllocationInput, by: MemberId, 
 		if (!existing || existing.allocationKey !== fields.allocationKey) return { ok: false, reason: 'key_taken' };
 		return { ok: true, id, created: false };
 	}
-	const fund = checkTarget(doc, fields.fundId as FundId, fields.currency, fields.budgetLineId);
+	const fund = checkTarget(doc, fields.fundId, fields.currency, fields.budgetLineId);
 	if (typeof fund === 'string') return { ok: false, reason: fund };
 	doc.transact(() => {
 		writeEntry(doc, id, { ...fields, direction: 'out', category: 'allocation' }, by, now);

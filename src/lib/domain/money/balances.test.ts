@@ -4,7 +4,7 @@ import { budgetReport, fundBalance, fundBalances, negativeFunds } from './balanc
 import { addBudgetLine, removeBudgetLine } from './funds';
 import { newId } from '../core/ids';
 import { reverseEntry } from './ledger-corrections';
-import { entry, fund, replica } from './testing';
+import { created, entry, fund, replica } from './testing';
 import { transferFunds } from './transfers';
 import { ledgerMap } from '../core/schema';
 import { memberId, newSpace, syncDocs } from '../space/testing';
@@ -80,10 +80,10 @@ describe('budget report', () => {
 		const { doc, by } = newSpace();
 		const budget = fund(doc, by, { name: 'Festival', kind: 'budget' });
 		const bank = fund(doc, by, { name: 'Banque', kind: 'bank' });
-		const sound = addBudgetLine(doc, budget, { label: 'Son', planned: 50_000 }, by, 1);
-		const food = addBudgetLine(doc, budget, { label: 'Cantine', planned: 20_000 }, by, 2);
-		const posters = addBudgetLine(doc, budget, { label: 'Affiches', planned: 5_000 }, by, 3);
-		const old = addBudgetLine(doc, budget, { label: 'Ancienne ligne', planned: 9_000 }, by, 4);
+		const sound = created(addBudgetLine(doc, budget, { label: 'Son', planned: 50_000 }, by, 1));
+		const food = created(addBudgetLine(doc, budget, { label: 'Cantine', planned: 20_000 }, by, 2));
+		const posters = created(addBudgetLine(doc, budget, { label: 'Affiches', planned: 5_000 }, by, 3));
+		const old = created(addBudgetLine(doc, budget, { label: 'Ancienne ligne', planned: 9_000 }, by, 4));
 		const buy = { direction: 'out', category: 'purchase' } as const;
 		entry(doc, by, bank, { amount: 100_000 });
 		transferFunds(doc, { fromFundId: bank, toFundId: budget, amount: 60_000, date: '2026-05-01' }, by);

@@ -4,9 +4,10 @@
  * euro offline), and budgets against actual spending.
  */
 import type * as Y from 'yjs';
-import { budgetLines, getFund, listFunds, type Fund } from './funds';
+import { budgetLines, getFund, listFunds, type BudgetLine, type Fund } from './funds';
 import type { BudgetLineId, FundId } from '../core/ids';
 import { readLedger, signed, type LedgerEntry } from './ledger';
+import type { ReadResult } from '../core/schema';
 
 export interface FundBalance {
 	fundId: FundId;
@@ -26,19 +27,35 @@ export function fundBalance(doc: Y.Doc, fundId: FundId): FundBalance | undefined
 	const fund = getFund(doc, fundId);
 	if (!fund) return undefined;
 	const { items, unreadable } = readLedger(doc);
-	return balanceOf(fund, items, unreadable);
+	return balanceOf(fund, items.filter((e) => e.fundId === fundId), unreadable);
 }
 
 /** The balance of every readable fund, archived ones included, in the order of `listFunds`. */
 export function fundBalances(doc: Y.Doc): FundBalance[] {
-	const { items, unreadable } = readLedger(doc);
-	return listFunds(doc, { archived: 'all' }).items.map((fund) => balanceOf(fund, items, unreadable));
+	return balancesOf(listFunds(doc, { archived: 'all' }).items, readLedger(doc));
 }
 
-function balanceOf(fund: Fund, ledger: LedgerEntry[], unreadable: number): FundBalance {
-	const result: FundBalance = { fundId: fund.id, currency: fund.currency, balance: 0, entries: 0, mismatched: 0, unreadable };
+/** The entries of each fund, in ledger order: one pass over the ledger for every fund's figures. */
+export function entriesByFund(ledger: readonly LedgerEntry[]): Map<FundId, LedgerEntry[]> {
+	const byFund = new Map<FundId, LedgerEntry[]>();
 	for (const entry of ledger) {
-		if (entry.fundId !== fund.id) continue;
+		const list = byFund.get(entry.fundId);
+		if (list) list.push(entry);
+		else byFund.set(entry.fundId, [entry]);
+	}
+	return byFund;
+}
+
+/** The balances of `funds` from a ledger already read. */
+export function balancesOf(funds: readonly Fund[], ledger: ReadResult<LedgerEntry>): FundBalance[] {
+	const byFund = entriesByFund(ledger.items);
+	return funds.map((fund) => balanceOf(fund, byFund.get(fund.id) ?? [], ledger.unreadable));
+}
+
+/** A fund's balance from its own entries. */
+function balanceOf(fund: Fund, entries: readonly LedgerEntry[], unreadable: number): FundBalance {
+	const result: FundBalance = { fundId: fund.id, currency: fund.currency, balance: 0, entries: 0, mismatched: 0, unreadable };
+	for (const entry of entries) {
 		if (entry.currency !== fund.currency) {
 			result.mismatched++;
 			continue;
@@ -67,10 +84,15 @@ export interface NegativeFund {
  * the conflicts list.
  */
 export function negativeFunds(doc: Y.Doc): NegativeFund[] {
-	const { items } = readLedger(doc);
+	return negativeOf(listFunds(doc, { archived: 'all' }).items, readLedger(doc).items);
+}
+
+/** The funds below zero among `funds`, from a ledger already read. */
+export function negativeOf(funds: readonly Fund[], ledger: readonly LedgerEntry[]): NegativeFund[] {
+	const byFund = entriesByFund(ledger);
 	const found: NegativeFund[] = [];
-	for (const fund of listFunds(doc, { archived: 'all' }).items) {
-		const entries = items.filter((e) => e.fundId === fund.id && e.currency === fund.currency);
+	for (const fund of funds) {
+		const entries = (byFund.get(fund.id) ?? []).filter((e) => e.currency === fund.currency);
 		let running = 0;
 		let lastNonNegative = -1;
 		entries.forEach((entry, i) => {
@@ -114,12 +136,22 @@ export interface BudgetReport {
 export function budgetReport(doc: Y.Doc, fundId: FundId): BudgetReport | undefined {
 	const fund = getFund(doc, fundId);
 	if (!fund) return undefined;
-	const lines = budgetLines(doc, fundId);
 	const ledger = readLedger(doc);
+	return budgetReportOf(fund, budgetLines(doc, fundId), ledger.items.filter((e) => e.fundId === fundId), ledger.unreadable);
+}
+
+/** A budget's report from its lines and its own entries, already read. */
+export function budgetReportOf(
+	fund: Fund,
+	lines: ReadResult<BudgetLine>,
+	entries: readonly LedgerEntry[],
+	unreadableEntries: number
+): BudgetReport {
+	const fundId = fund.id;
 	const spentByLine = new Map<string, number>();
 	let unassigned = 0;
 	const known = new Set<string>(lines.items.map((l) => l.id));
-	for (const entry of ledger.items) {
+	for (const entry of entries) {
 		if (entry.fundId !== fundId || entry.currency !== fund.currency || entry.category === 'transfer') continue;
 		const amount = spending(entry);
 		if (amount === 0) continue;
@@ -145,7 +177,7 @@ export function budgetReport(doc: Y.Doc, fundId: FundId): BudgetReport | undefin
 		lines: reported,
 		unassigned,
 		totals: { planned, spent, remaining: planned - spent },
-		unreadable: lines.unreadable + ledger.unreadable
+		unreadable: lines.unreadable + unreadableEntries
 	};
 }
 

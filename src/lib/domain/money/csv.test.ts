@@ -3,7 +3,7 @@ import { addBudgetLine } from './funds';
 import { newId } from '../core/ids';
 import { reverseEntry } from './ledger-corrections';
 import { CSV_COLUMNS, ledgerCsv, quote, textCell } from './csv';
-import { entry, fund } from './testing';
+import { created, entry, fund } from './testing';
 import { joinSpace } from '../space/space';
 import { memberId, newSpace } from '../space/testing';
 
@@ -42,7 +42,7 @@ describe('ledger CSV', () => {
 		const bob = memberId();
 		joinSpace(doc, bob, 'Bob');
 		const budget = fund(doc, by, { name: 'Festival', kind: 'budget' });
-		const line = addBudgetLine(doc, budget, { label: 'Son', planned: 1 }, by);
+		const line = created(addBudgetLine(doc, budget, { label: 'Son', planned: 1 }, by));
 		const decision = newId<'decision'>();
 		const income = entry(doc, by, budget, { amount: 123_456, category: 'dues', counterparty: { kind: 'member', memberId: bob } }, Date.UTC(2026, 0, 10, 9));
 		const spent = entry(doc, bob, budget, {

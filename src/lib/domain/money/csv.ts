@@ -9,7 +9,6 @@
  */
 import type * as Y from 'yjs';
 import { budgetLines, listFunds } from './funds';
-import type { FundId } from '../core/ids';
 import { listEntries, signed, type LedgerEntry, type LedgerFilter } from './ledger';
 import { toDecimalString } from '../core/money';
 import { memberName } from '../space/space';
@@ -41,10 +40,11 @@ export interface CsvOptions {
 }
 
 export function ledgerCsv(doc: Y.Doc, filter: LedgerFilter = {}, options: CsvOptions = {}): string {
-	const funds = new Map(listFunds(doc, { archived: 'all' }).items.map((f) => [f.id as string, f.name]));
+	const fundList = listFunds(doc, { archived: 'all' }).items;
+	const funds = new Map<string, string>(fundList.map((f) => [f.id, f.name]));
 	const lines = new Map<string, string>();
-	for (const fundId of funds.keys()) {
-		for (const line of budgetLines(doc, fundId as FundId).items) lines.set(line.id, line.label);
+	for (const fund of fundList) {
+		for (const line of budgetLines(doc, fund.id).items) lines.set(line.id, line.label);
 	}
 	const rows = [CSV_COLUMNS.map((c) => textCell(options.headers?.[c] ?? c))];
 	for (const entry of listEntries(doc, filter).items) {

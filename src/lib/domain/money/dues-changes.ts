@@ -12,8 +12,10 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import type { MemberId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { compareIds } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { memberName } from '../space/space';
-import { LOCAL_ORIGIN, duesMap, isoDate, minorUnits, validateInput } from '../core/schema';
+import { LOCAL_ORIGIN, duesMap, isoDate, minorUnits } from '../core/schema';
 
 export interface DuesChange {
 	/** The first day on which a period starting owes `amount`. */
@@ -29,19 +31,21 @@ const amountSchema = v.pipe(minorUnits, v.minValue(0), v.maxValue(MAX_AMOUNT));
 const ChangeInput = v.object({ from: isoDate, amount: amountSchema });
 export type DuesChangeInput = v.InferInput<typeof ChangeInput>;
 
-export type DuesChangeResult = { ok: true } | { ok: false; reason: 'no_setting' | 'not_after_start' };
+export type DuesChangeResult = { ok: true } | InvalidField | Refusal<'no_setting' | 'not_after_start'>;
+/** `changed` is false when there was no change from that date: nothing was written. */
+export type RemoveDuesChangeResult = { ok: true; changed: boolean } | Refusal<'no_setting'>;
 
-/** The changes stored on a setting (as read with plainValue), after its start, by date. */
-export function readChanges(raw: Record<string, unknown>, start: string): DuesChange[] {
+/** The changes stored on a setting (the entries of its map), after its start, by date. */
+export function readChanges(fields: Iterable<[string, unknown]>, start: string): DuesChange[] {
 	const changes: DuesChange[] = [];
-	for (const [key, value] of Object.entries(raw)) {
+	for (const [key, value] of fields) {
 		if (!key.startsWith(PREFIX)) continue;
 		const from = key.slice(PREFIX.length);
 		// A change on or before the start would only restate the setting's own amount.
 		if (!v.is(isoDate, from) || from <= start || !v.is(amountSchema, value)) continue;
 		changes.push({ from, amount: value });
 	}
-	return changes.sort((a, b) => (a.from < b.from ? -1 : 1));
+	return changes.sort((a, b) => compareIds(a.from, b.from));
 }
 
 /** The amount a period starting on `date` owes: the latest change on or before it, else the base. */
@@ -67,7 +71,9 @@ export function liveSetting(doc: Y.Doc, who: Target): Y.Map<unknown> | null {
  * force, or for a date on or before its start (change the setting itself for that).
  */
 export function changeDuesAmount(doc: Y.Doc, who: Target, input: DuesChangeInput, by: MemberId, now = Date.now()): DuesChangeResult {
-	const { from, amount } = validateInput(ChangeInput, input);
+	const checked = checkInput(ChangeInput, input);
+	if (!checked.ok) return checked;
+	const { from, amount } = checked.value;
 	const setting = liveSetting(doc, who);
 	if (setting === null) return { ok: false, reason: 'no_setting' };
 	const start = setting.get('start');
@@ -86,13 +92,15 @@ export function changeDuesAmount(doc: Y.Doc, who: Target, input: DuesChangeInput
 }
 
 /** Takes a change back: the periods from its date owe what the one before it says. */
-export function removeDuesChange(doc: Y.Doc, who: Target, from: string, by: MemberId, now = Date.now()): void {
+export function removeDuesChange(doc: Y.Doc, who: Target, from: string, by: MemberId, now = Date.now()): RemoveDuesChangeResult {
 	const setting = liveSetting(doc, who);
-	if (setting === null || !setting.has(PREFIX + from)) return;
+	if (setting === null) return { ok: false, reason: 'no_setting' };
+	if (!setting.has(PREFIX + from)) return { ok: true, changed: false };
 	doc.transact(() => {
 		setting.delete(PREFIX + from);
 		setting.set('updatedAt', now);
 		setting.set('updatedBy', by);
 		recordActivity(doc, { at: now, by, action: 'dues.change_removed', subjectKind: 'dues', subjectId: who, summary: from });
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed: true };
 }

@@ -20,18 +20,22 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { amountOn, clearChanges, liveSetting, readChanges, type DuesChange } from './dues-changes';
-import { newId, type FundId, type MemberId } from '../core/ids';
+import { newId, type MemberId } from '../core/ids';
 import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signed, writeEntry, type RecordResult } from './ledger';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { compareIds, compareNames } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { listMembers, memberName } from '../space/space';
-import { LOCAL_ORIGIN, currencyCode, duesMap, idString, isoDate, minorUnits, plainValue, timestamp, validateInput, type ReadResult } from '../core/schema';
+import { DomainError, LOCAL_ORIGIN, currencyCode, duesMap, entityId, isoDate, minorUnits, plainValue, timestamp, type ReadResult } from '../core/schema';
 
 export const DUES_PERIODS = ['monthly', 'quarterly', 'yearly'] as const;
 export type DuesPeriod = (typeof DUES_PERIODS)[number];
 const MONTHS: Record<DuesPeriod, number> = { monthly: 1, quarterly: 3, yearly: 12 };
 
-export type DuesTarget = MemberId | 'default';
-const target = v.union([v.literal('default'), idString]);
+const target = v.union([v.literal('default'), entityId<'member'>()]);
+/** Who a setting is for: one member, or everyone without their own ('default'). */
+export type DuesTarget = v.InferOutput<typeof target>;
+const TargetInput = v.object({ target });
 
 const SettingFields = {
 	/** Zero exempts the member (or, as the default, everyone without their own setting). */
@@ -44,20 +48,21 @@ const DuesSettingSchema = v.object({
 	target,
 	...SettingFields,
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
-	updatedBy: idString,
+	updatedBy: entityId<'member'>(),
 	removedAt: v.optional(v.nullable(timestamp), null)
 });
-export type DuesSetting = Omit<v.InferOutput<typeof DuesSettingSchema>, 'target' | 'createdBy' | 'updatedBy'> & {
-	target: DuesTarget;
-	createdBy: MemberId;
-	updatedBy: MemberId;
+export type DuesSetting = v.InferOutput<typeof DuesSettingSchema> & {
 	/** Changes of the amount from a date on, after the start, oldest first. */
 	changes: DuesChange[];
 };
 const DuesInput = v.object(SettingFields);
 export type DuesInput = v.InferInput<typeof DuesInput>;
+
+/** `changed` is false when the setting already read so: nothing was written. */
+export type SetDuesResult = { ok: true; changed: boolean } | InvalidField;
+export type RemoveDuesResult = { ok: true } | Refusal<'no_setting'>;
 
 /**
  * Sets a member's dues, or the default. Writes only the fields that changed.
@@ -66,22 +71,26 @@ export type DuesInput = v.InferInput<typeof DuesInput>;
  * amount from a date on, see changeDuesAmount. A setting made again after it
  * was stopped, or moved to another currency, starts without changes.
  */
-export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: MemberId, now = Date.now()): void {
-	const key = validateInput(v.object({ target }), { target: who }).target;
-	const fields = validateInput(DuesInput, input);
+export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: MemberId, now = Date.now()): SetDuesResult {
+	const whom = checkInput(TargetInput, { target: who });
+	if (!whom.ok) return whom;
+	const checked = checkInput(DuesInput, input);
+	if (!checked.ok) return checked;
+	const key = whom.value.target;
+	const fields = checked.value;
+	let changed = false;
 	doc.transact(() => {
 		const map = duesMap(doc);
-		let entry = map.get(key);
-		const fresh = !(entry instanceof Y.Map);
-		if (!(entry instanceof Y.Map)) {
-			entry = new Y.Map<unknown>();
-			(entry as Y.Map<unknown>).set('target', key);
-			(entry as Y.Map<unknown>).set('createdAt', now);
-			(entry as Y.Map<unknown>).set('createdBy', by);
-			map.set(key, entry);
+		const stored = map.get(key);
+		const setting: Y.Map<unknown> = stored instanceof Y.Map ? stored : new Y.Map<unknown>();
+		const fresh = setting !== stored;
+		if (fresh) {
+			setting.set('target', key);
+			setting.set('createdAt', now);
+			setting.set('createdBy', by);
+			map.set(key, setting);
 		}
-		const setting = entry as Y.Map<unknown>;
-		let changed = fresh || setting.get('removedAt') != null;
+		changed = fresh || setting.get('removedAt') != null;
 		if (changed || setting.get('currency') !== fields.currency) clearChanges(setting);
 		for (const [field, value] of Object.entries(fields)) {
 			if (setting.get(field) === value) continue;
@@ -95,18 +104,20 @@ export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: Membe
 		const summary = `${toDecimalString(fields.amount, fields.currency)} ${fields.currency} / ${fields.period} · ${key === 'default' ? 'default' : (memberName(doc, key) ?? key)}`;
 		recordActivity(doc, { at: now, by, action: 'dues.set', subjectKind: 'dues', subjectId: key, summary });
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed };
 }
 
 /** Ends a setting: the member falls back to the default, or the default stops applying. */
-export function removeDues(doc: Y.Doc, who: DuesTarget, by: MemberId, now = Date.now()): void {
+export function removeDues(doc: Y.Doc, who: DuesTarget, by: MemberId, now = Date.now()): RemoveDuesResult {
 	const setting = liveSetting(doc, who);
-	if (setting === null) return;
+	if (setting === null) return { ok: false, reason: 'no_setting' };
 	doc.transact(() => {
 		setting.set('removedAt', now);
 		setting.set('updatedAt', now);
 		setting.set('updatedBy', by);
 		recordActivity(doc, { at: now, by, action: 'dues.removed', subjectKind: 'dues', subjectId: who });
 	}, LOCAL_ORIGIN);
+	return { ok: true };
 }
 
 /** Every setting still in force, the default included. */
@@ -114,11 +125,10 @@ export function listDues(doc: Y.Doc): ReadResult<DuesSetting> {
 	const items: DuesSetting[] = [];
 	let unreadable = 0;
 	for (const [key, value] of duesMap(doc).entries()) {
-		const raw = value instanceof Y.Map ? (plainValue(value) as Record<string, unknown>) : null;
-		const parsed = raw === null ? null : v.safeParse(DuesSettingSchema, raw);
-		if (raw === null || !parsed?.success || parsed.output.target !== key) unreadable++;
+		const parsed = value instanceof Y.Map ? v.safeParse(DuesSettingSchema, plainValue(value)) : null;
+		if (!(value instanceof Y.Map) || !parsed?.success || parsed.output.target !== key) unreadable++;
 		else if (parsed.output.removedAt === null) {
-			items.push({ ...(parsed.output as Omit<DuesSetting, 'changes'>), changes: readChanges(raw, parsed.output.start) });
+			items.push({ ...parsed.output, changes: readChanges(value.entries(), parsed.output.start) });
 		}
 	}
 	return { items, unreadable };
@@ -155,38 +165,45 @@ export interface DuesStatus {
 
 /** Where each member stands on `today` (YYYY-MM-DD), sorted by name. */
 export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
-	const day = validateInput(v.object({ today: isoDate }), { today }).today;
+	// The day comes from the device's clock, never from a person: a bad one is a bug.
+	if (!v.is(isoDate, today)) throw new DomainError('invalid_today', `today: expected a date, got ${today}`);
 	const settings = listDues(doc);
-	const byTarget = new Map(settings.items.map((s) => [s.target, s]));
+	const byTarget = new Map<DuesTarget, DuesSetting>(settings.items.map((s) => [s.target, s]));
 	const fallback = byTarget.get('default');
-	const joined = new Map(listMembers(doc).items.map((m) => [m.id as string, new Date(m.joinedAt).toISOString().slice(0, 10)]));
-	const who = new Set<string>([...joined.keys(), ...settings.items.map((s) => s.target).filter((t) => t !== 'default')]);
-	const ledger = readLedger(doc).items.filter((e) => e.category === 'dues' && e.counterparty?.kind === 'member' && e.date <= day);
+	const joined = new Map(listMembers(doc).items.map((m) => [m.id, new Date(m.joinedAt).toISOString().slice(0, 10)]));
+	const who = new Set<MemberId>(joined.keys());
+	for (const s of settings.items) if (s.target !== 'default') who.add(s.target);
+	// What each member paid, by currency: dues entries up to today, net of reversals and refunds.
+	const paidBy = new Map<MemberId, Map<string, number>>();
+	for (const e of readLedger(doc).items) {
+		if (e.category !== 'dues' || e.counterparty?.kind !== 'member' || e.date > today) continue;
+		const sums = paidBy.get(e.counterparty.memberId) ?? new Map<string, number>();
+		sums.set(e.currency, (sums.get(e.currency) ?? 0) + signed(e));
+		paidBy.set(e.counterparty.memberId, sums);
+	}
 
 	const items: DuesStatus[] = [];
 	for (const memberId of who) {
-		const own = byTarget.get(memberId as MemberId);
+		const own = byTarget.get(memberId);
 		const setting = own ?? fallback;
 		if (!setting) continue;
 		const joinDate = joined.get(memberId);
 		const start = !own && joinDate && joinDate > setting.start ? joinDate : setting.start;
 		const months = MONTHS[setting.period];
-		const periods = periodsStarted(start, day, months);
+		const periods = periodsStarted(start, today, months);
 		const owes = (k: number) => amountOn(setting.amount, setting.changes, periodStart(start, k * months));
 		let expected = 0;
 		for (let k = 0; k < periods; k++) expected += owes(k);
 		const amount = owes(Math.max(periods - 1, 0));
-		const paid = ledger
-			.filter((e) => e.counterparty?.kind === 'member' && e.counterparty.memberId === memberId && e.currency === setting.currency)
-			.reduce((sum, e) => sum + signed(e), 0);
+		const paid = paidBy.get(memberId)?.get(setting.currency) ?? 0;
 		const balance = paid - expected;
 		items.push({
-			memberId: memberId as MemberId,
+			memberId,
 			name: memberName(doc, memberId),
 			source: own ? 'member' : 'default',
 			amount,
-			amountSince: setting.changes.reduce((since, change) => (change.from <= day && change.from > since ? change.from : since), start),
-			upcoming: setting.changes.filter((change) => change.from > day),
+			amountSince: setting.changes.reduce((since, change) => (change.from <= today && change.from > since ? change.from : since), start),
+			upcoming: setting.changes.filter((change) => change.from > today),
 			currency: setting.currency,
 			period: setting.period,
 			start,
@@ -201,15 +218,20 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 			nextAmount: owes(periods)
 		});
 	}
-	items.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || (a.memberId < b.memberId ? -1 : 1));
+	items.sort((a, b) => compareNames(a.name ?? '', b.name ?? '') || compareIds(a.memberId, b.memberId));
 	return { items, unreadable: settings.unreadable };
+}
+
+/** Year, month and day of an ISO date. */
+function dateParts(date: string): [year: number, month: number, day: number] {
+	return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
 }
 
 /** How many periods of `months` months, starting on `start`, have started by `today`. */
 export function periodsStarted(start: string, today: string, months: number): number {
 	if (today < start) return 0;
-	const [sy, sm] = start.split('-').map(Number) as [number, number];
-	const [ty, tm] = today.split('-').map(Number) as [number, number];
+	const [sy, sm] = dateParts(start);
+	const [ty, tm] = dateParts(today);
 	let k = Math.floor(((ty - sy) * 12 + (tm - sm)) / months);
 	while (k > 0 && periodStart(start, k * months) > today) k--;
 	return k + 1;
@@ -223,7 +245,7 @@ export function nextPeriodStart(start: string, period: DuesPeriod, today: string
 
 /** The date `months` months after `start`, on the same day or the month's last. */
 export function periodStart(start: string, months: number): string {
-	const [y, m, d] = start.split('-').map(Number) as [number, number, number];
+	const [y, m, d] = dateParts(start);
 	const index = y * 12 + (m - 1) + months;
 	const year = Math.floor(index / 12);
 	const month = index % 12;
@@ -233,18 +255,20 @@ export function periodStart(start: string, months: number): string {
 }
 
 const PaymentInput = v.object({
-	memberId: idString,
+	memberId: entityId<'member'>(),
 	amount: positiveAmount,
-	fundId: idString,
+	fundId: entityId<'fund'>(),
 	date: isoDate,
 	note: noteText
 });
-export type DuesPaymentInput = Omit<v.InferInput<typeof PaymentInput>, 'memberId' | 'fundId'> & { memberId: MemberId; fundId: FundId };
+export type DuesPaymentInput = v.InferInput<typeof PaymentInput>;
 
 /** Records a member's payment: a 'dues' entry, money in, in the fund's currency. */
 export function recordDuesPayment(doc: Y.Doc, input: DuesPaymentInput, by: MemberId, now = Date.now()): RecordResult {
-	const fields = validateInput(PaymentInput, input);
-	const fund = checkTarget(doc, fields.fundId as FundId, undefined, null);
+	const checked = checkInput(PaymentInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
+	const fund = checkTarget(doc, fields.fundId, undefined, null);
 	if (typeof fund === 'string') return { ok: false, reason: fund };
 	const id = newId<'ledger-entry'>();
 	const entry = {

@@ -12,14 +12,15 @@ import {
 	removeBudgetLine,
 	setFundArchived
 } from './funds';
-import { fund, replica } from './testing';
-import { DomainError, fundsMap } from '../core/schema';
+import { created, fund, replica } from './testing';
+import { newId } from '../core/ids';
+import { fundsMap } from '../core/schema';
 import { memberId, newSpace, syncDocs } from '../space/testing';
 
 describe('funds', () => {
 	it('creates a fund of each kind, one currency for life, and records who did it', () => {
 		const { doc, by } = newSpace();
-		const id = createFund(doc, { name: ' Banque ', kind: 'bank', currency: 'eur', description: 'Compte courant' }, by, 500);
+		const id = created(createFund(doc, { name: ' Banque ', kind: 'bank', currency: 'eur', description: 'Compte courant' }, by, 500));
 		expect(getFund(doc, id)).toMatchObject({
 			name: 'Banque',
 			kind: 'bank',
@@ -39,10 +40,10 @@ describe('funds', () => {
 	it('refuses invalid input with the field named and writes nothing', () => {
 		const { doc, by } = newSpace();
 		const before = Y.encodeStateAsUpdate(doc);
-		expect(() => createFund(doc, { name: ' ', kind: 'cash', currency: 'EUR' }, by)).toThrow(DomainError);
-		expect(() => createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'euro' }, by)).toThrow(/currency/);
+		expect(createFund(doc, { name: ' ', kind: 'cash', currency: 'EUR' }, by)).toMatchObject({ ok: false, reason: 'invalid_field' });
+		expect(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'euro' }, by)).toMatchObject({ ok: false, field: 'currency' });
 		// @ts-expect-error an unknown kind is a caller bug
-		expect(() => createFund(doc, { name: 'Caisse', kind: 'crypto', currency: 'EUR' }, by)).toThrow(/kind/);
+		expect(createFund(doc, { name: 'Caisse', kind: 'crypto', currency: 'EUR' }, by)).toMatchObject({ ok: false, field: 'kind' });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 	});
 
@@ -53,7 +54,7 @@ describe('funds', () => {
 		editFund(a, id, { name: 'Caisse du bar' }, by, 3_000);
 		editFund(b, id, { description: 'Sous le comptoir' }, memberId(), 3_000);
 		// @ts-expect-error the currency cannot be edited
-		expect(() => editFund(a, id, { currency: 'CHF' }, by)).toThrow(/currency/);
+		expect(editFund(a, id, { currency: 'CHF' }, by)).toMatchObject({ ok: false, field: 'currency' });
 		syncDocs(a, b);
 		for (const doc of [a, b]) {
 			expect(getFund(doc, id)).toMatchObject({ name: 'Caisse du bar', description: 'Sous le comptoir', currency: 'EUR' });
@@ -76,15 +77,15 @@ describe('funds', () => {
 			'fund.created',
 			'fund.unarchived'
 		]);
-		expect(() => setFundArchived(doc, 'missing-fund-xxxxxx' as never, true, by)).toThrow(/No fund/);
+		expect(setFundArchived(doc, newId<'fund'>(), true, by)).toEqual({ ok: false, reason: 'fund_not_found' });
 	});
 
 	it('keeps budget lines added offline on two devices, and edits and removes them by marking', () => {
 		const { doc: a, by } = newSpace();
 		const id = fund(a, by, { name: 'Festival', kind: 'budget' });
 		const b = replica(a);
-		const sound = addBudgetLine(a, id, { label: 'Son', planned: 50_000 }, by, 2_000);
-		const food = addBudgetLine(b, id, { label: 'Cantine', planned: 30_000 }, memberId(), 2_001);
+		const sound = created(addBudgetLine(a, id, { label: 'Son', planned: 50_000 }, by, 2_000));
+		const food = created(addBudgetLine(b, id, { label: 'Cantine', planned: 30_000 }, memberId(), 2_001));
 		syncDocs(a, b);
 		expect(budgetLines(b, id).items.map((l) => l.label)).toEqual(['Son', 'Cantine']);
 		editBudgetLine(b, id, sound, { planned: 60_000 }, by, 3_000);
@@ -97,13 +98,13 @@ describe('funds', () => {
 			]);
 		}
 		expect(listActivity(a, { subjectId: id }).items.map((x) => x.summary)).toContain('Son: 600.00 EUR');
-		expect(() => addBudgetLine(a, id, { label: 'Son', planned: -1 }, by)).toThrow(/planned/);
+		expect(addBudgetLine(a, id, { label: 'Son', planned: -1 }, by)).toMatchObject({ ok: false, field: 'planned' });
 	});
 
 	it('gives lines to budgets only', () => {
 		const { doc, by } = newSpace();
 		const cash = fund(doc, by);
-		expect(() => addBudgetLine(doc, cash, { label: 'Son', planned: 100 }, by)).toThrow(/not a budget/);
+		expect(addBudgetLine(doc, cash, { label: 'Son', planned: 100 }, by)).toEqual({ ok: false, reason: 'not_a_budget' });
 	});
 
 	it('skips and counts unreadable funds and lines', () => {

@@ -12,18 +12,18 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { newId, type BudgetLineId, type FundId, type MemberId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { compareIds, compareNames } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
-	DomainError,
 	LOCAL_ORIGIN,
 	currencyCode,
+	entityId,
 	fundsMap,
-	idString,
 	minorUnits,
 	readEntities,
 	readEntity,
 	text,
 	timestamp,
-	validateInput,
 	type ReadResult
 } from '../core/schema';
 
@@ -31,57 +31,36 @@ export const FUND_KINDS = ['cash', 'bank', 'budget'] as const;
 export type FundKind = (typeof FUND_KINDS)[number];
 
 const FundSchema = v.object({
-	id: idString,
+	id: entityId<'fund'>(),
 	name: v.pipe(text(120), v.minLength(1)),
 	kind: v.picklist(FUND_KINDS),
 	currency: currencyCode,
 	description: v.optional(text(2000), ''),
 	archived: v.optional(v.boolean(), false),
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
-	updatedBy: idString
+	updatedBy: entityId<'member'>()
 });
-export type Fund = Omit<v.InferOutput<typeof FundSchema>, 'id' | 'createdBy' | 'updatedBy'> & {
-	id: FundId;
-	createdBy: MemberId;
-	updatedBy: MemberId;
-};
+export type Fund = v.InferOutput<typeof FundSchema>;
 
 const plannedAmount = v.pipe(minorUnits, v.minValue(0), v.maxValue(MAX_AMOUNT));
 
 const BudgetLineSchema = v.object({
-	id: idString,
+	id: entityId<'budget-line'>(),
 	label: v.pipe(text(120), v.minLength(1)),
 	planned: plannedAmount,
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
-	updatedBy: idString,
+	updatedBy: entityId<'member'>(),
 	removedAt: v.optional(v.nullable(timestamp), null),
-	removedBy: v.optional(v.nullable(idString), null)
+	removedBy: v.optional(v.nullable(entityId<'member'>()), null)
 });
-export type BudgetLine = Omit<v.InferOutput<typeof BudgetLineSchema>, 'id' | 'createdBy' | 'updatedBy' | 'removedBy'> & {
-	id: BudgetLineId;
-	createdBy: MemberId;
-	updatedBy: MemberId;
-	removedBy: MemberId | null;
-};
+export type BudgetLine = v.InferOutput<typeof BudgetLineSchema>;
 
 const name = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120));
 const description = v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '');
-
-const FundInput = v.object({
-	name,
-	kind: v.picklist(FUND_KINDS),
-	currency: v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{3}$/)),
-	description
-});
-export type FundInput = v.InferInput<typeof FundInput>;
-
-/** Kind and currency are fixed at creation: changing them would make past entries lie. */
-const FundPatch = v.partial(v.strictObject({ name, description: v.pipe(v.string(), v.trim(), v.maxLength(2000)) }));
-export type FundPatch = v.InferInput<typeof FundPatch>;
 
 const LineInput = v.object({
 	label: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
@@ -91,9 +70,35 @@ export type BudgetLineInput = v.InferInput<typeof LineInput>;
 const LinePatch = v.partial(LineInput);
 export type BudgetLinePatch = v.InferInput<typeof LinePatch>;
 
-export function createFund(doc: Y.Doc, input: FundInput, by: MemberId, now = Date.now()): FundId {
-	const fields = validateInput(FundInput, input);
+const FundInput = v.object({
+	name,
+	kind: v.picklist(FUND_KINDS),
+	currency: v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{3}$/)),
+	description,
+	/** A budget's first lines, written with it so that they arrive together on other devices. */
+	lines: v.optional(v.array(LineInput), [])
+});
+export type FundInput = v.InferInput<typeof FundInput>;
+
+/** Kind and currency are fixed at creation: changing them would make past entries lie. */
+const FundPatch = v.partial(v.strictObject({ name, description: v.pipe(v.string(), v.trim(), v.maxLength(2000)) }));
+export type FundPatch = v.InferInput<typeof FundPatch>;
+
+/** Why a fund or its lines could not be changed. A line map that cannot be read was written by a faulty client. */
+export type FundRefusal = Refusal<'fund_not_found' | 'not_a_budget' | 'lines_unreadable' | 'budget_line_not_found'>;
+
+export type CreateFundResult = { ok: true; id: FundId; lines: BudgetLineId[] } | InvalidField | Refusal<'not_a_budget'>;
+/** `changed` is false when the fund already read so: nothing was written. */
+export type FundChangeResult = { ok: true; changed: boolean } | InvalidField | FundRefusal;
+export type AddLineResult = { ok: true; id: BudgetLineId } | InvalidField | FundRefusal;
+
+export function createFund(doc: Y.Doc, input: FundInput, by: MemberId, now = Date.now()): CreateFundResult {
+	const checked = checkInput(FundInput, input);
+	if (!checked.ok) return checked;
+	const { lines, ...fields } = checked.value;
+	if (lines.length > 0 && fields.kind !== 'budget') return { ok: false, reason: 'not_a_budget' };
 	const id = newId<'fund'>();
+	const lineIds = lines.map(() => newId<'budget-line'>());
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
 		entry.set('id', id);
@@ -103,37 +108,51 @@ export function createFund(doc: Y.Doc, input: FundInput, by: MemberId, now = Dat
 		entry.set('createdBy', by);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
-		entry.set('lines', new Y.Map<unknown>());
+		const lineMap = new Y.Map<unknown>();
+		entry.set('lines', lineMap);
 		fundsMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'fund.created', subjectKind: 'fund', subjectId: id, summary: fields.name });
+		lines.forEach((line, i) => {
+			const lineId = lineIds[i];
+			if (lineId) writeLine(doc, lineMap, id, lineId, line, fields.currency, by, now);
+		});
 	}, LOCAL_ORIGIN);
-	return id;
+	return { ok: true, id, lines: lineIds };
 }
 
 /** Writes only the fields that changed, so a concurrent edit of the other one survives. */
-export function editFund(doc: Y.Doc, id: FundId, patch: FundPatch, by: MemberId, now = Date.now()): void {
-	const fields = validateInput(FundPatch, patch);
+export function editFund(doc: Y.Doc, id: FundId, patch: FundPatch, by: MemberId, now = Date.now()): FundChangeResult {
+	const checked = checkInput(FundPatch, patch);
+	if (!checked.ok) return checked;
 	const entry = fundEntry(doc, id);
+	if (!entry) return { ok: false, reason: 'fund_not_found' };
+	let changed = false;
 	doc.transact(() => {
-		if (setChanged(entry, fields, by, now)) {
+		changed = setChanged(entry, checked.value, by, now);
+		if (changed) {
 			recordActivity(doc, { at: now, by, action: 'fund.edited', subjectKind: 'fund', subjectId: id, summary: labelOf(entry, 'name') });
 		}
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed };
 }
 
 /** An archived fund takes no new entries but keeps its history, and can come back. */
-export function setFundArchived(doc: Y.Doc, id: FundId, archived: boolean, by: MemberId, now = Date.now()): void {
+export function setFundArchived(doc: Y.Doc, id: FundId, archived: boolean, by: MemberId, now = Date.now()): FundChangeResult {
 	const entry = fundEntry(doc, id);
+	if (!entry) return { ok: false, reason: 'fund_not_found' };
+	let changed = false;
 	doc.transact(() => {
-		if (setChanged(entry, { archived }, by, now)) {
+		changed = setChanged(entry, { archived }, by, now);
+		if (changed) {
 			const action = archived ? 'fund.archived' : 'fund.unarchived';
 			recordActivity(doc, { at: now, by, action, subjectKind: 'fund', subjectId: id, summary: labelOf(entry, 'name') });
 		}
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed };
 }
 
 export function getFund(doc: Y.Doc, id: FundId): Fund | undefined {
-	return readEntity(id, fundsMap(doc).get(id), FundSchema) as Fund | undefined;
+	return readEntity(id, fundsMap(doc).get(id), FundSchema);
 }
 
 export interface FundFilter {
@@ -142,13 +161,18 @@ export interface FundFilter {
 	archived?: boolean | 'all';
 }
 
+/** Funds by name, the same order on every device. */
+export function fundOrder(a: Fund, b: Fund): number {
+	return compareNames(a.name, b.name) || a.createdAt - b.createdAt || compareIds(a.id, b.id);
+}
+
 export function listFunds(doc: Y.Doc, filter: FundFilter = {}): ReadResult<Fund> {
 	const { items, unreadable } = readEntities(fundsMap(doc), FundSchema);
 	const archived = filter.archived ?? false;
-	const kept = (items as Fund[]).filter(
+	const kept = items.filter(
 		(f) => (archived === 'all' || f.archived === archived) && (!filter.kind || f.kind === filter.kind)
 	);
-	kept.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
+	kept.sort(fundOrder);
 	return { items: kept, unreadable };
 }
 
@@ -158,25 +182,38 @@ export function addBudgetLine(
 	input: BudgetLineInput,
 	by: MemberId,
 	now = Date.now()
-): BudgetLineId {
-	const fields = validateInput(LineInput, input);
-	const lines = linesOf(doc, fundId);
+): AddLineResult {
+	const checked = checkInput(LineInput, input);
+	if (!checked.ok) return checked;
+	const budget = linesOf(doc, fundId);
+	if (!budget.ok) return budget;
 	const id = newId<'budget-line'>();
-	doc.transact(() => {
-		const line = new Y.Map<unknown>();
-		line.set('id', id);
-		line.set('label', fields.label);
-		line.set('planned', fields.planned);
-		line.set('createdAt', now);
-		line.set('createdBy', by);
-		line.set('updatedAt', now);
-		line.set('updatedBy', by);
-		line.set('removedAt', null);
-		line.set('removedBy', null);
-		lines.set(id, line);
-		recordActivity(doc, { at: now, by, action: 'fund.line_added', subjectKind: 'fund', subjectId: fundId, summary: lineSummary(doc, fundId, fields) });
-	}, LOCAL_ORIGIN);
-	return id;
+	doc.transact(() => writeLine(doc, budget.lines, fundId, id, checked.value, budget.fund.currency, by, now), LOCAL_ORIGIN);
+	return { ok: true, id };
+}
+
+function writeLine(
+	doc: Y.Doc,
+	lines: Y.Map<unknown>,
+	fundId: FundId,
+	id: BudgetLineId,
+	fields: { label: string; planned: number },
+	currency: string,
+	by: MemberId,
+	now: number
+): void {
+	const line = new Y.Map<unknown>();
+	line.set('id', id);
+	line.set('label', fields.label);
+	line.set('planned', fields.planned);
+	line.set('createdAt', now);
+	line.set('createdBy', by);
+	line.set('updatedAt', now);
+	line.set('updatedBy', by);
+	line.set('removedAt', null);
+	line.set('removedBy', null);
+	lines.set(id, line);
+	recordActivity(doc, { at: now, by, action: 'fund.line_added', subjectKind: 'fund', subjectId: fundId, summary: lineSummary(fields, currency) });
 }
 
 export function editBudgetLine(
@@ -186,30 +223,39 @@ export function editBudgetLine(
 	patch: BudgetLinePatch,
 	by: MemberId,
 	now = Date.now()
-): void {
-	const fields = validateInput(LinePatch, patch);
-	const line = lineEntry(doc, fundId, lineId);
+): FundChangeResult {
+	const checked = checkInput(LinePatch, patch);
+	if (!checked.ok) return checked;
+	const found = lineEntry(doc, fundId, lineId);
+	if (!found.ok) return found;
+	const { line, fund } = found;
+	let changed = false;
 	doc.transact(() => {
-		if (setChanged(line, fields, by, now)) {
-			const summary = lineSummary(doc, fundId, { label: labelOf(line, 'label'), planned: Number(line.get('planned')) });
+		changed = setChanged(line, checked.value, by, now);
+		if (changed) {
+			const summary = lineSummary({ label: labelOf(line, 'label'), planned: Number(line.get('planned')) }, fund.currency);
 			recordActivity(doc, { at: now, by, action: 'fund.line_edited', subjectKind: 'fund', subjectId: fundId, summary });
 		}
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed };
 }
 
 /**
  * Removal is a mark: entries already assigned to the line keep pointing at it,
  * and the budget report still shows what was spent on it.
  */
-export function removeBudgetLine(doc: Y.Doc, fundId: FundId, lineId: BudgetLineId, by: MemberId, now = Date.now()): void {
-	const line = lineEntry(doc, fundId, lineId);
+export function removeBudgetLine(doc: Y.Doc, fundId: FundId, lineId: BudgetLineId, by: MemberId, now = Date.now()): FundChangeResult {
+	const found = lineEntry(doc, fundId, lineId);
+	if (!found.ok) return found;
+	const { line } = found;
+	if (line.get('removedAt') !== null && line.get('removedAt') !== undefined) return { ok: true, changed: false };
 	doc.transact(() => {
-		if (line.get('removedAt') !== null && line.get('removedAt') !== undefined) return;
 		line.set('removedAt', now);
 		line.set('removedBy', by);
 		setChanged(line, {}, by, now, true);
 		recordActivity(doc, { at: now, by, action: 'fund.line_removed', subjectKind: 'fund', subjectId: fundId, summary: labelOf(line, 'label') });
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed: true };
 }
 
 /** The fund's lines in creation order; removed ones are included and marked. */
@@ -218,36 +264,43 @@ export function budgetLines(doc: Y.Doc, fundId: FundId): ReadResult<BudgetLine> 
 	const lines = fund instanceof Y.Map ? fund.get('lines') : undefined;
 	if (!(lines instanceof Y.Map)) return { items: [], unreadable: 0 };
 	const { items, unreadable } = readEntities(lines, BudgetLineSchema);
-	const sorted = (items as BudgetLine[]).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
-	return { items: sorted, unreadable };
+	return { items: items.sort((a, b) => a.createdAt - b.createdAt || compareIds(a.id, b.id)), unreadable };
 }
 
 /** Whether the fund has a line with this id (removed or not). */
-export function hasBudgetLine(doc: Y.Doc, fundId: FundId, lineId: string): boolean {
+export function hasBudgetLine(doc: Y.Doc, fundId: FundId, lineId: BudgetLineId): boolean {
 	const fund = fundsMap(doc).get(fundId);
 	const lines = fund instanceof Y.Map ? fund.get('lines') : undefined;
 	return lines instanceof Y.Map && readEntity(lineId, lines.get(lineId), BudgetLineSchema) !== undefined;
 }
 
-function fundEntry(doc: Y.Doc, id: FundId): Y.Map<unknown> {
+function fundEntry(doc: Y.Doc, id: FundId): Y.Map<unknown> | undefined {
 	const entry = fundsMap(doc).get(id);
-	if (!(entry instanceof Y.Map)) throw new DomainError('fund_not_found', `No fund ${id}`);
-	return entry;
+	return entry instanceof Y.Map && getFund(doc, id) ? entry : undefined;
 }
 
-function linesOf(doc: Y.Doc, fundId: FundId): Y.Map<unknown> {
+type Budget = { ok: true; fund: Fund; lines: Y.Map<unknown> } | FundRefusal;
+
+function linesOf(doc: Y.Doc, fundId: FundId): Budget {
 	const fund = getFund(doc, fundId);
-	if (!fund) throw new DomainError('fund_not_found', `No fund ${fundId}`);
-	if (fund.kind !== 'budget') throw new DomainError('not_a_budget', `Fund ${fundId} is not a budget`);
-	const lines = fundEntry(doc, fundId).get('lines');
-	if (!(lines instanceof Y.Map)) throw new DomainError('fund_unreadable', `Fund ${fundId} has no line map`);
-	return lines;
+	const entry = fundsMap(doc).get(fundId);
+	if (!fund || !(entry instanceof Y.Map)) return { ok: false, reason: 'fund_not_found' };
+	if (fund.kind !== 'budget') return { ok: false, reason: 'not_a_budget' };
+	const lines = entry.get('lines');
+	if (!(lines instanceof Y.Map)) return { ok: false, reason: 'lines_unreadable' };
+	return { ok: true, fund, lines };
 }
 
-function lineEntry(doc: Y.Doc, fundId: FundId, lineId: BudgetLineId): Y.Map<unknown> {
-	const line = linesOf(doc, fundId).get(lineId);
-	if (!(line instanceof Y.Map)) throw new DomainError('budget_line_not_found', `No budget line ${lineId}`);
-	return line;
+function lineEntry(
+	doc: Y.Doc,
+	fundId: FundId,
+	lineId: BudgetLineId
+): { ok: true; fund: Fund; line: Y.Map<unknown> } | FundRefusal {
+	const budget = linesOf(doc, fundId);
+	if (!budget.ok) return budget;
+	const line = budget.lines.get(lineId);
+	if (!(line instanceof Y.Map)) return { ok: false, reason: 'budget_line_not_found' };
+	return { ok: true, fund: budget.fund, line };
 }
 
 /** Sets the fields whose value differs; stamps the editor when anything changed. */
@@ -276,7 +329,6 @@ function labelOf(entry: Y.Map<unknown>, key: string): string {
 	return typeof value === 'string' ? value : '';
 }
 
-function lineSummary(doc: Y.Doc, fundId: FundId, line: { label: string; planned: number }): string {
-	const currency = getFund(doc, fundId)?.currency ?? 'EUR';
+function lineSummary(line: { label: string; planned: number }, currency: string): string {
 	return `${line.label}: ${toDecimalString(line.planned, currency)} ${currency}`;
 }

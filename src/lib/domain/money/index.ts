@@ -1,6 +1,7 @@
 /**
  * Money: funds, the ledger and its corrections, transfers between funds,
- * allocations, dues and their changes, balances and the CSV export.
+ * allocations, dues and their changes, balances, the CSV export, and the
+ * views the money pages show.
  */
 export * from './funds';
 export * from './ledger';
@@ -11,3 +12,4 @@ export * from './dues-changes';
 export * from './dues';
 export * from './balances';
 export * from './csv';
+export * from './views';

@@ -18,16 +18,18 @@ import {
 	getEntry,
 	listEntries,
 	writeEntry,
+	type Counterparty,
 	type LedgerEntry
 } from './ledger';
 import { toDecimalString } from '../core/money';
 import { localDate } from '../core/dates';
-import { LOCAL_ORIGIN, idString, isoDate, ledgerMap, text, timestamp, validateInput, type ReadResult } from '../core/schema';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, text, timestamp, type ReadResult } from '../core/schema';
 
 const ReverseInput = v.object({
 	reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)),
 	date: v.optional(isoDate),
-	decisionId: v.optional(v.nullable(idString), null)
+	decisionId: v.optional(v.nullable(entityId<'decision'>()), null)
 });
 
 export interface ReverseOptions {
@@ -37,9 +39,8 @@ export interface ReverseOptions {
 	decisionId?: DecisionId | null;
 }
 
-export type ReverseResult =
-	| { ok: true; ids: LedgerEntryId[] }
-	| { ok: false; reason: 'not_found' | 'already_reversed' | 'is_reversal' };
+export type ReverseRefusal = Refusal<'not_found' | 'already_reversed' | 'is_reversal'>;
+export type ReverseResult = { ok: true; ids: LedgerEntryId[] } | InvalidField | ReverseRefusal;
 
 /**
  * Writes the opposite of an entry, pointing back at it. The reversal's key is
@@ -56,7 +57,9 @@ export function reverseEntry(
 	now = Date.now(),
 	options: ReverseOptions = {}
 ): ReverseResult {
-	const fields = validateInput(ReverseInput, { reason, ...options });
+	const checked = checkInput(ReverseInput, { reason, ...options });
+	if (!checked.ok) return checked;
+	const fields = checked.value;
 	const original = getEntry(doc, id);
 	if (!original) return { ok: false, reason: 'not_found' };
 	if (original.reverses) return { ok: false, reason: 'is_reversal' };
@@ -65,12 +68,12 @@ export function reverseEntry(
 		? listEntries(doc, { transferId: original.transferId }).items.filter((e) => !e.reverses && !isReversed(doc, e))
 		: [original];
 	const date = fields.date ?? localDate(new Date(now));
-	const ids = legs.map((leg) => derivedEntryId('reversal', leg.id));
+	const reversals = legs.map((leg) => ({ leg, id: derivedEntryId('reversal', leg.id) }));
 	doc.transact(() => {
-		legs.forEach((leg, i) => {
+		for (const { leg, id: reversalId } of reversals) {
 			writeEntry(
 				doc,
-				ids[i] as LedgerEntryId,
+				reversalId,
 				{
 					...leg,
 					direction: leg.direction === 'in' ? 'out' : 'in',
@@ -83,18 +86,18 @@ export function reverseEntry(
 				by,
 				now
 			);
-		});
+		}
 		recordActivity(doc, {
 			at: now,
 			by,
 			action: 'ledger.reversed',
 			subjectKind: 'ledger',
 			subjectId: id,
-			decisionId: fields.decisionId as DecisionId | null,
+			decisionId: fields.decisionId,
 			summary: `${toDecimalString(original.amount, original.currency)} ${original.currency} · ${fields.reason}`
 		});
 	}, LOCAL_ORIGIN);
-	return { ok: true, ids };
+	return { ok: true, ids: reversals.map((r) => r.id) };
 }
 
 function isReversed(doc: Y.Doc, entry: LedgerEntry): boolean {
@@ -111,15 +114,28 @@ const EntryPatch = v.partial(
 		note: v.pipe(v.string(), v.trim(), v.maxLength(500)),
 		category: v.picklist(ENTRY_CATEGORIES),
 		counterparty: CounterpartySchema,
-		budgetLineId: v.nullable(idString),
-		needId: v.nullable(idString)
+		budgetLineId: v.nullable(entityId<'budget-line'>()),
+		needId: v.nullable(entityId<'need'>())
 	})
 );
-export type EntryPatch = Partial<Pick<LedgerEntry, EditableField>>;
+export type EntryPatch = v.InferInput<typeof EntryPatch>;
 
-export type EditResult =
-	| { ok: true; changed: boolean }
-	| { ok: false; reason: 'not_found' | 'reversal_follows_original' | 'category_fixed' | 'budget_line_not_found' };
+export type EditRefusal = Refusal<'not_found' | 'reversal_follows_original' | 'category_fixed' | 'budget_line_not_found'>;
+export type EditResult = { ok: true; changed: boolean } | InvalidField | EditRefusal;
+
+const change = <S extends v.GenericSchema>(schema: S) => v.optional(v.object({ from: schema, to: schema }));
+const ChangesSchema = v.object({
+	date: change(isoDate),
+	note: change(text(500)),
+	category: change(v.picklist(LEDGER_CATEGORIES)),
+	counterparty: change(CounterpartySchema),
+	budgetLineId: change(v.nullable(entityId<'budget-line'>())),
+	needId: change(v.nullable(entityId<'need'>()))
+});
+const RevisionSchema = v.object({ at: timestamp, by: entityId<'member'>(), changes: ChangesSchema });
+/** One edit of an entry: each field it changed, from and to. */
+export type EntryRevision = v.InferOutput<typeof RevisionSchema>;
+export type EntryChanges = EntryRevision['changes'];
 
 /**
  * Changes descriptive fields, writing only those that differ and appending
@@ -127,67 +143,51 @@ export type EditResult =
  * concurrent edits stay visible: the field keeps one, the history shows both.
  */
 export function editEntry(doc: Y.Doc, id: LedgerEntryId, patch: EntryPatch, by: MemberId, now = Date.now()): EditResult {
-	const fields = validateInput(EntryPatch, patch);
+	const checked = checkInput(EntryPatch, patch);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
 	const entry = ledgerMap(doc).get(id);
 	const current = getEntry(doc, id);
 	if (!current || !(entry instanceof Y.Map)) return { ok: false, reason: 'not_found' };
-	const changes: Record<string, { from: unknown; to: unknown }> = {};
-	for (const key of EDITABLE_FIELDS) {
-		const to = fields[key];
-		if (to === undefined || same(current[key], to)) continue;
-		// A reversal follows its original's attribution; only its note is its own.
-		if (current.reverses && key !== 'note') return { ok: false, reason: 'reversal_follows_original' };
-		if (key === 'category' && (current.category === 'transfer' || current.allocationKey !== null)) {
-			return { ok: false, reason: 'category_fixed' };
-		}
-		if (key === 'budgetLineId' && to !== null && !hasBudgetLine(doc, current.fundId, to as string)) {
-			return { ok: false, reason: 'budget_line_not_found' };
-		}
-		changes[key] = { from: current[key], to };
+	const changes: EntryChanges = {};
+	if (fields.date !== undefined && fields.date !== current.date) changes.date = { from: current.date, to: fields.date };
+	if (fields.note !== undefined && fields.note !== current.note) changes.note = { from: current.note, to: fields.note };
+	if (fields.category !== undefined && fields.category !== current.category) {
+		changes.category = { from: current.category, to: fields.category };
 	}
-	const changed = Object.keys(changes);
+	if (fields.counterparty !== undefined && !sameParty(fields.counterparty, current.counterparty)) {
+		changes.counterparty = { from: current.counterparty, to: fields.counterparty };
+	}
+	if (fields.budgetLineId !== undefined && fields.budgetLineId !== current.budgetLineId) {
+		changes.budgetLineId = { from: current.budgetLineId, to: fields.budgetLineId };
+	}
+	if (fields.needId !== undefined && fields.needId !== current.needId) changes.needId = { from: current.needId, to: fields.needId };
+	const changed = EDITABLE_FIELDS.filter((key) => changes[key] !== undefined);
 	if (changed.length === 0) return { ok: true, changed: false };
+	// A reversal follows its original's attribution; only its note is its own.
+	if (current.reverses && changed.some((key) => key !== 'note')) return { ok: false, reason: 'reversal_follows_original' };
+	if (changes.category && (current.category === 'transfer' || current.allocationKey !== null)) {
+		return { ok: false, reason: 'category_fixed' };
+	}
+	const line = changes.budgetLineId?.to;
+	if (line && !hasBudgetLine(doc, current.fundId, line)) return { ok: false, reason: 'budget_line_not_found' };
 	doc.transact(() => {
 		for (const key of changed) entry.set(key, changes[key]?.to);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
-		let history = entry.get('history');
-		if (!(history instanceof Y.Array)) {
-			history = new Y.Array<unknown>();
-			entry.set('history', history);
-		}
-		(history as Y.Array<unknown>).push([{ at: now, by, changes }]);
+		const stored = entry.get('history');
+		const history = stored instanceof Y.Array ? stored : new Y.Array<unknown>();
+		if (history !== stored) entry.set('history', history);
+		history.push([{ at: now, by, changes }]);
 		recordActivity(doc, { at: now, by, action: 'ledger.edited', subjectKind: 'ledger', subjectId: id, summary: changed.join(', ') });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: true };
 }
 
-function same(a: unknown, b: unknown): boolean {
-	if (a === b) return true;
-	if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-	const x = a as Record<string, unknown>;
-	const y = b as Record<string, unknown>;
-	const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-	return [...keys].every((k) => x[k] === y[k]);
-}
-
-const change = <S extends v.GenericSchema>(schema: S) => v.optional(v.object({ from: schema, to: schema }));
-const RevisionSchema = v.object({
-	at: timestamp,
-	by: idString,
-	changes: v.object({
-		date: change(isoDate),
-		note: change(text(500)),
-		category: change(v.picklist(LEDGER_CATEGORIES)),
-		counterparty: change(CounterpartySchema),
-		budgetLineId: change(v.nullable(idString)),
-		needId: change(v.nullable(idString))
-	})
-});
-export interface EntryRevision {
-	at: number;
-	by: MemberId;
-	changes: { [K in EditableField]?: { from: LedgerEntry[K]; to: LedgerEntry[K] } };
+function sameParty(a: Counterparty, b: Counterparty): boolean {
+	if (a === null || b === null) return a === b;
+	if (a.kind === 'member') return b.kind === 'member' && a.memberId === b.memberId;
+	return b.kind === 'outside' && a.name === b.name;
 }
 
 /** The edits of an entry, oldest first; records that fail validation are skipped and counted. */
@@ -199,7 +199,7 @@ export function entryHistory(doc: Y.Doc, id: LedgerEntryId): ReadResult<EntryRev
 	let unreadable = 0;
 	for (const raw of history.toArray()) {
 		const parsed = v.safeParse(RevisionSchema, raw);
-		if (parsed.success) items.push(parsed.output as EntryRevision);
+		if (parsed.success) items.push(parsed.output);
 		else unreadable++;
 	}
 	items.sort((a, b) => a.at - b.at);

@@ -5,15 +5,15 @@ import { fundBalance } from './balances';
 import { addBudgetLine, setFundArchived } from './funds';
 import { newId } from '../core/ids';
 import { getEntry, listEntries, recordEntry } from './ledger';
-import { entry, fund, replica } from './testing';
-import { DomainError, ledgerMap } from '../core/schema';
+import { created, entry, fund, replica } from './testing';
+import { ledgerMap } from '../core/schema';
 import { memberId, newSpace, syncDocs } from '../space/testing';
 
 describe('ledger', () => {
 	it('records an entry with every field, and who did it under which decision', () => {
 		const { doc, by } = newSpace();
 		const box = fund(doc, by, { kind: 'budget' });
-		const line = addBudgetLine(doc, box, { label: 'Matériel', planned: 10_000 }, by);
+		const line = created(addBudgetLine(doc, box, { label: 'Matériel', planned: 10_000 }, by));
 		const need = newId<'need'>();
 		const decision = newId<'decision'>();
 		const result = recordEntry(
@@ -79,13 +79,13 @@ describe('ledger', () => {
 		const { doc, by } = newSpace();
 		const box = fund(doc, by);
 		const base = { fundId: box, date: '2026-01-01', amount: 100, direction: 'in', category: 'donation' } as const;
-		expect(() => recordEntry(doc, { ...base, amount: 0 }, by)).toThrow(/amount/);
-		expect(() => recordEntry(doc, { ...base, amount: -5 }, by)).toThrow(/amount/);
-		expect(() => recordEntry(doc, { ...base, amount: 12.5 }, by)).toThrow(/amount/);
-		expect(() => recordEntry(doc, { ...base, date: '02/03/2026' }, by)).toThrow(/date/);
-		expect(() => recordEntry(doc, { ...base, counterparty: { kind: 'outside', name: '' } }, by)).toThrow(DomainError);
+		expect(recordEntry(doc, { ...base, amount: 0 }, by)).toMatchObject({ ok: false, field: 'amount' });
+		expect(recordEntry(doc, { ...base, amount: -5 }, by)).toMatchObject({ ok: false, field: 'amount' });
+		expect(recordEntry(doc, { ...base, amount: 12.5 }, by)).toMatchObject({ ok: false, field: 'amount' });
+		expect(recordEntry(doc, { ...base, date: '02/03/2026' }, by)).toMatchObject({ ok: false, field: 'date' });
+		expect(recordEntry(doc, { ...base, counterparty: { kind: 'outside', name: '' } }, by)).toMatchObject({ ok: false, reason: 'invalid_field' });
 		// @ts-expect-error transfers are written by transferFunds only
-		expect(() => recordEntry(doc, { ...base, category: 'transfer' }, by)).toThrow(/category/);
+		expect(recordEntry(doc, { ...base, category: 'transfer' }, by)).toMatchObject({ ok: false, field: 'category' });
 	});
 
 	it('lists in ledger order (date, then recording time) with filters', () => {

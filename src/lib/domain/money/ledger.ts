@@ -15,10 +15,12 @@ import { recordActivity, type ActivityInput } from '../core/activity';
 import { getFund, hasBudgetLine, type Fund } from './funds';
 import { newId, toBase64Url, type BudgetLineId, type DecisionId, type FundId, type Id, type LedgerEntryId, type MemberId, type NeedId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { compareIds } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	LOCAL_ORIGIN,
 	currencyCode,
-	idString,
+	entityId,
 	isoDate,
 	ledgerMap,
 	minorUnits,
@@ -26,7 +28,6 @@ import {
 	readEntity,
 	text,
 	timestamp,
-	validateInput,
 	type ReadResult
 } from '../core/schema';
 
@@ -46,17 +47,18 @@ const outsideName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120
 /** Who the money came from or went to: a member, an outside party by name, or nobody in particular. */
 export const CounterpartySchema = v.nullable(
 	v.variant('kind', [
-		v.object({ kind: v.literal('member'), memberId: idString }),
+		v.object({ kind: v.literal('member'), memberId: entityId<'member'>() }),
 		v.object({ kind: v.literal('outside'), name: outsideName })
 	])
 );
-export type Counterparty = { kind: 'member'; memberId: MemberId } | { kind: 'outside'; name: string } | null;
+export type Counterparty = v.InferOutput<typeof CounterpartySchema>;
 
-const nullableId = v.optional(v.nullable(idString), null);
+/** An optional link to another entity, stored as null when absent. */
+const link = <Kind extends string>() => v.optional(v.nullable(entityId<Kind>()), null);
 
 const EntrySchema = v.object({
-	id: idString,
-	fundId: idString,
+	id: entityId<'ledger-entry'>(),
+	fundId: entityId<'fund'>(),
 	date: isoDate,
 	amount: positiveAmount,
 	currency: currencyCode,
@@ -64,40 +66,28 @@ const EntrySchema = v.object({
 	category: v.picklist(LEDGER_CATEGORIES),
 	counterparty: v.optional(CounterpartySchema, null),
 	note: v.optional(text(500), ''),
-	budgetLineId: nullableId,
-	needId: nullableId,
-	decisionId: nullableId,
-	transferId: nullableId,
-	reverses: nullableId,
+	budgetLineId: link<'budget-line'>(),
+	needId: link<'need'>(),
+	decisionId: link<'decision'>(),
+	transferId: link<'transfer'>(),
+	/** The entry this one undoes. */
+	reverses: link<'ledger-entry'>(),
 	allocationKey: v.optional(v.nullable(text(200)), null),
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
-	updatedBy: idString
+	updatedBy: entityId<'member'>()
 });
 
-type Stored = v.InferOutput<typeof EntrySchema>;
-export type LedgerEntry = Omit<
-	Stored,
-	'id' | 'fundId' | 'counterparty' | 'budgetLineId' | 'needId' | 'decisionId' | 'transferId' | 'reverses' | 'createdBy' | 'updatedBy'
-> & {
-	id: LedgerEntryId;
-	fundId: FundId;
-	counterparty: Counterparty;
-	budgetLineId: BudgetLineId | null;
-	needId: NeedId | null;
-	decisionId: DecisionId | null;
-	transferId: TransferId | null;
-	/** The entry this one undoes. */
-	reverses: LedgerEntryId | null;
-	createdBy: MemberId;
-	updatedBy: MemberId;
+/** An entry as stored. */
+export type StoredEntry = v.InferOutput<typeof EntrySchema>;
+export type LedgerEntry = StoredEntry & {
 	/** Derived, never stored: the entry that undoes this one. */
 	reversedBy: LedgerEntryId | null;
 };
 
 export const EntryInput = v.object({
-	fundId: idString,
+	fundId: entityId<'fund'>(),
 	date: isoDate,
 	amount: positiveAmount,
 	/** Defaults to the fund's; when given, it must be the fund's. */
@@ -106,30 +96,26 @@ export const EntryInput = v.object({
 	category: v.picklist(ENTRY_CATEGORIES),
 	counterparty: v.optional(CounterpartySchema, null),
 	note: noteText,
-	budgetLineId: nullableId,
-	needId: nullableId,
-	decisionId: nullableId
+	budgetLineId: link<'budget-line'>(),
+	needId: link<'need'>(),
+	decisionId: link<'decision'>()
 });
-export type EntryInput = Omit<v.InferInput<typeof EntryInput>, 'fundId' | 'counterparty' | 'budgetLineId' | 'needId' | 'decisionId'> & {
-	fundId: FundId;
-	counterparty?: Counterparty;
-	budgetLineId?: BudgetLineId | null;
-	needId?: NeedId | null;
-	decisionId?: DecisionId | null;
-};
+export type EntryInput = v.InferInput<typeof EntryInput>;
 
 export type LedgerRefusal = 'fund_not_found' | 'fund_archived' | 'currency_mismatch' | 'budget_line_not_found';
-export type RecordResult = { ok: true; id: LedgerEntryId } | { ok: false; reason: LedgerRefusal };
+export type RecordResult = { ok: true; id: LedgerEntryId } | InvalidField | Refusal<LedgerRefusal>;
 
 /** Records money in or out of a fund. A refusal is an answer for the person, not a crash. */
 export function recordEntry(doc: Y.Doc, input: EntryInput, by: MemberId, now = Date.now()): RecordResult {
-	const fields = validateInput(EntryInput, input);
-	const checked = checkTarget(doc, fields.fundId as FundId, fields.currency, fields.budgetLineId);
-	if (typeof checked === 'string') return { ok: false, reason: checked };
+	const checked = checkInput(EntryInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
+	const fund = checkTarget(doc, fields.fundId, fields.currency, fields.budgetLineId);
+	if (typeof fund === 'string') return { ok: false, reason: fund };
 	const id = newId<'ledger-entry'>();
 	doc.transact(() => {
-		writeEntry(doc, id, { ...fields, currency: checked.currency }, by, now);
-		recordActivity(doc, entryActivity('ledger.created', id, fields, checked, by, now));
+		writeEntry(doc, id, { ...fields, currency: fund.currency }, by, now);
+		recordActivity(doc, entryActivity('ledger.created', id, fields, fund, by, now));
 	}, LOCAL_ORIGIN);
 	return { ok: true, id };
 }
@@ -142,7 +128,7 @@ export function checkTarget(
 	doc: Y.Doc,
 	fundId: FundId,
 	currency: string | undefined,
-	budgetLineId: string | null | undefined,
+	budgetLineId: BudgetLineId | null | undefined,
 	allowArchived = false
 ): Fund | LedgerRefusal {
 	const fund = getFund(doc, fundId);
@@ -153,22 +139,14 @@ export function checkTarget(
 	return fund;
 }
 
-export interface NewEntry {
-	fundId: string;
-	date: string;
-	amount: number;
-	currency: string;
-	direction: Direction;
-	category: LedgerCategory;
-	counterparty?: Counterparty | { kind: 'member'; memberId: string } | null;
-	note?: string;
-	budgetLineId?: string | null;
-	needId?: string | null;
-	decisionId?: string | null;
-	transferId?: string | null;
-	reverses?: string | null;
-	allocationKey?: string | null;
-}
+/** What a write gives for a new entry: its money facts, and the links it has. */
+export type NewEntry = Pick<StoredEntry, 'fundId' | 'date' | 'amount' | 'currency' | 'direction' | 'category'> &
+	Partial<
+		Pick<
+			StoredEntry,
+			'counterparty' | 'note' | 'budgetLineId' | 'needId' | 'decisionId' | 'transferId' | 'reverses' | 'allocationKey'
+		>
+	>;
 
 /** Writes one entry under `id`. Call it inside a transaction, with already validated fields. */
 export function writeEntry(doc: Y.Doc, id: LedgerEntryId, fields: NewEntry, by: MemberId, now: number): void {
@@ -200,14 +178,14 @@ export function writeEntry(doc: Y.Doc, id: LedgerEntryId, fields: NewEntry, by: 
 export function entryActivity(
 	action: ActivityInput['action'],
 	id: LedgerEntryId,
-	entry: { amount: number; direction: Direction; decisionId?: string | null },
+	entry: Pick<StoredEntry, 'amount' | 'direction'> & Partial<Pick<StoredEntry, 'decisionId'>>,
 	fund: Fund,
 	by: MemberId,
 	at: number
 ): ActivityInput {
 	const sign = entry.direction === 'in' ? '+' : '-';
 	const summary = `${sign}${toDecimalString(entry.amount, fund.currency)} ${fund.currency} · ${fund.name}`;
-	return { at, by, action, subjectKind: 'ledger', subjectId: id, decisionId: (entry.decisionId ?? null) as DecisionId | null, summary };
+	return { at, by, action, subjectKind: 'ledger', subjectId: id, decisionId: entry.decisionId ?? null, summary };
 }
 
 /**
@@ -217,12 +195,14 @@ export function entryActivity(
  */
 export function derivedEntryId(namespace: 'allocation' | 'reversal', key: string): LedgerEntryId {
 	const bytes = digest(new TextEncoder().encode(`passerelle/ledger/${namespace}/${key}`));
-	return toBase64Url(bytes.subarray(0, 16)) as LedgerEntryId;
+	return v.parse(entryId, toBase64Url(bytes.subarray(0, 16)));
 }
+
+const entryId = entityId<'ledger-entry'>();
 
 /** Ledger order: by date, then by when each entry was recorded. */
 export function ledgerOrder(a: LedgerEntry, b: LedgerEntry): number {
-	return a.date < b.date ? -1 : a.date > b.date ? 1 : a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+	return compareIds(a.date, b.date) || a.createdAt - b.createdAt || compareIds(a.id, b.id);
 }
 
 /**
@@ -233,7 +213,7 @@ export function ledgerOrder(a: LedgerEntry, b: LedgerEntry): number {
  */
 export function readLedger(doc: Y.Doc): ReadResult<LedgerEntry> {
 	const { items, unreadable } = readEntities(ledgerMap(doc), EntrySchema);
-	const entries = (items as Omit<LedgerEntry, 'reversedBy'>[]).map((e): LedgerEntry => ({ ...e, reversedBy: null }));
+	const entries = items.map((e): LedgerEntry => ({ ...e, reversedBy: null }));
 	const byId = new Map(entries.map((e) => [e.id, e]));
 	entries.sort(ledgerOrder);
 	for (const entry of entries) {
@@ -257,11 +237,11 @@ export function getEntry(doc: Y.Doc, id: LedgerEntryId): LedgerEntry | undefined
 	return view;
 }
 
-function readStored(doc: Y.Doc, id: LedgerEntryId): Omit<LedgerEntry, 'reversedBy'> | undefined {
-	return readEntity(id, ledgerMap(doc).get(id), EntrySchema) as Omit<LedgerEntry, 'reversedBy'> | undefined;
+function readStored(doc: Y.Doc, id: LedgerEntryId): StoredEntry | undefined {
+	return readEntity(id, ledgerMap(doc).get(id), EntrySchema);
 }
 
-function inherit(reversal: LedgerEntry, original: Omit<LedgerEntry, 'reversedBy'>): void {
+function inherit(reversal: LedgerEntry, original: StoredEntry): void {
 	reversal.category = original.category;
 	reversal.counterparty = original.counterparty;
 	reversal.budgetLineId = original.budgetLineId;
@@ -284,10 +264,10 @@ export interface LedgerFilter {
 /** Entries in ledger order (oldest first), filtered; unreadable ones are counted. */
 export function listEntries(doc: Y.Doc, filter: LedgerFilter = {}): ReadResult<LedgerEntry> {
 	const { items, unreadable } = readLedger(doc);
-	return { items: items.filter((e) => matches(e, filter)), unreadable };
+	return { items: items.filter((e) => matchesFilter(e, filter)), unreadable };
 }
 
-function matches(e: LedgerEntry, f: LedgerFilter): boolean {
+export function matchesFilter(e: LedgerEntry, f: LedgerFilter): boolean {
 	return (
 		(!f.fundId || e.fundId === f.fundId) &&
 		(!f.category || e.category === f.category) &&

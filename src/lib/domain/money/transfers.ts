@@ -6,35 +6,35 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
-import { newId, type DecisionId, type FundId, type LedgerEntryId, type MemberId } from '../core/ids';
+import { newId, type LedgerEntryId, type MemberId } from '../core/ids';
 import { checkTarget, noteText, positiveAmount, writeEntry, type LedgerRefusal, type TransferId } from './ledger';
 import { toDecimalString } from '../core/money';
-import { LOCAL_ORIGIN, idString, isoDate, validateInput } from '../core/schema';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { LOCAL_ORIGIN, entityId, isoDate } from '../core/schema';
 
 const TransferInput = v.object({
-	fromFundId: idString,
-	toFundId: idString,
+	fromFundId: entityId<'fund'>(),
+	toFundId: entityId<'fund'>(),
 	amount: positiveAmount,
 	date: isoDate,
 	note: noteText,
-	decisionId: v.optional(v.nullable(idString), null)
+	decisionId: v.optional(v.nullable(entityId<'decision'>()), null)
 });
-export type TransferInput = Omit<v.InferInput<typeof TransferInput>, 'fromFundId' | 'toFundId' | 'decisionId'> & {
-	fromFundId: FundId;
-	toFundId: FundId;
-	decisionId?: DecisionId | null;
-};
+export type TransferInput = v.InferInput<typeof TransferInput>;
 
 export type TransferResult =
 	| { ok: true; transferId: TransferId; outId: LedgerEntryId; inId: LedgerEntryId }
-	| { ok: false; reason: LedgerRefusal | 'same_fund' };
+	| InvalidField
+	| Refusal<LedgerRefusal | 'same_fund'>;
 
 export function transferFunds(doc: Y.Doc, input: TransferInput, by: MemberId, now = Date.now()): TransferResult {
-	const fields = validateInput(TransferInput, input);
+	const checked = checkInput(TransferInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
 	if (fields.fromFundId === fields.toFundId) return { ok: false, reason: 'same_fund' };
-	const from = checkTarget(doc, fields.fromFundId as FundId, undefined, null);
+	const from = checkTarget(doc, fields.fromFundId, undefined, null);
 	if (typeof from === 'string') return { ok: false, reason: from };
-	const to = checkTarget(doc, fields.toFundId as FundId, from.currency, null);
+	const to = checkTarget(doc, fields.toFundId, from.currency, null);
 	if (typeof to === 'string') return { ok: false, reason: to };
 
 	const transferId = newId<'transfer'>();
@@ -58,7 +58,7 @@ export function transferFunds(doc: Y.Doc, input: TransferInput, by: MemberId, no
 			action: 'ledger.transferred',
 			subjectKind: 'ledger',
 			subjectId: outId,
-			decisionId: fields.decisionId as DecisionId | null,
+			decisionId: fields.decisionId,
 			summary: `${toDecimalString(fields.amount, from.currency)} ${from.currency} · ${from.name} → ${to.name}`
 		});
 	}, LOCAL_ORIGIN);

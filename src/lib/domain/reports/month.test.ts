@@ -12,6 +12,7 @@ import { adoptDecision } from '../decisions/closings';
 import { createDecision, takePosition } from '../decisions/decisions';
 import { duesStatus, recordDuesPayment, setDues } from '../money/dues';
 import { createFund } from '../money/funds';
+import { created } from '../money/testing';
 import { recordEntry } from '../money/ledger';
 import { allocatedToNeed } from '../needs/need-funding';
 import { createNeed } from '../needs/needs';
@@ -35,7 +36,7 @@ describe('a month in the life of a collective', () => {
 		joinSpace(doc, chiara, 'Chiara', day(1, 9));
 
 		// Dues: 10 € a month for everyone, collected from two of three.
-		const cash = createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, alice, day(1));
+		const cash = created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, alice, day(1)));
 		setDues(doc, 'default', { amount: 1000, currency: 'EUR', period: 'monthly', start: date(1) }, alice, day(1));
 		for (const who of [alice, bruno]) recordDuesPayment(doc, { memberId: who, amount: 1000, fundId: cash, date: date(3), note: '' }, alice, day(3));
 		const dues = duesStatus(doc, date(20)).items;

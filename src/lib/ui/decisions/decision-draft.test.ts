@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDecision, getDecision } from '../../domain/decisions';
 import { createFund } from '../../domain/money';
+import { created } from '../../domain/money/testing';
 import { newSpace } from '../../domain/space/testing';
 import {
 	blankAllocation,
@@ -103,7 +104,7 @@ describe('reading the proposal form', () => {
 
 	it('reads a real fund: a proposal with money from it opens', () => {
 		const { doc, by } = newSpace();
-		const fund = createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'JPY' }, by);
+		const fund = created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'JPY' }, by));
 		const currency = (id: string) => (id === fund ? 'JPY' : null);
 		const read = readDecisionDraft(draft({ allocations: [{ ...blankAllocation('money'), fundId: fund, amount: '1200' }] }), currency, NOW);
 		if (!read.ok) throw new Error(JSON.stringify(read.problem));

@@ -1,6 +1,5 @@
-/** Words for the money codes and refusals, in the current language. */
-import type { FundKind, DuesPeriod, DuesChange, Direction, LedgerCategory, LedgerRefusal, EditResult, ReverseResult } from '$lib/domain/money';
-import { parseAmount, type ParseAmountResult } from '$lib/domain/core';
+/** Words for the money codes, in the current language; refusals have their own tables (refusals.ts). */
+import type { FundKind, DuesPeriod, DuesChange, Direction, LedgerCategory, PartyView } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
 import { formatDate } from '../format';
 import { money } from './amounts';
@@ -38,59 +37,8 @@ export function duesChangeLine(change: DuesChange, currency: string, period: Due
 	return m.money_dues_change_line({ amount: money(change.amount, currency), per: perPeriodLabel(period), date: formatDate(change.from) });
 }
 
-/** Why a typed amount was not read, or null when it was (and is above zero if `positive`). */
-export function amountError(result: ParseAmountResult, currency: string, positive = true): string | null {
-	if (result.ok) return positive && result.amount === 0 ? m.money_error_amount_zero() : null;
-	switch (result.reason) {
-		case 'empty':
-			return m.money_error_amount_empty();
-		case 'invalid':
-			return m.money_error_amount_invalid();
-		case 'negative':
-			return m.money_error_amount_negative();
-		case 'too_many_decimals':
-			return m.money_error_amount_decimals({ currency });
-		case 'too_large':
-			return m.money_error_amount_large();
-	}
-}
-
-/** A typed dues amount per period, in minor units (zero exempts), or why it was not read. */
-export function readDuesAmount(text: string, currency: string): { ok: true; amount: number } | { ok: false; error: string } {
-	const parsed = parseAmount(text, currency);
-	if (parsed.ok) return { ok: true, amount: parsed.amount };
-	const error = parsed.reason === 'empty' ? null : amountError(parsed, currency, false);
-	return { ok: false, error: error ?? m.money_error_dues_amount() };
-}
-
-export function refusalMessage(reason: LedgerRefusal | 'same_fund'): string {
-	switch (reason) {
-		case 'fund_not_found':
-			return m.money_refused_fund_not_found();
-		case 'fund_archived':
-			return m.money_refused_fund_archived();
-		case 'currency_mismatch':
-			return m.money_refused_currency();
-		case 'budget_line_not_found':
-			return m.money_refused_line();
-		case 'same_fund':
-			return m.money_refused_same_fund();
-	}
-}
-
-export function reverseError(reason: Extract<ReverseResult, { ok: false }>['reason']): string {
-	return {
-		not_found: m.money_error_entry_gone,
-		already_reversed: m.money_error_already_reversed,
-		is_reversal: m.money_error_is_reversal
-	}[reason]();
-}
-
-export function editError(reason: Extract<EditResult, { ok: false }>['reason']): string {
-	return {
-		not_found: m.money_error_entry_gone,
-		reversal_follows_original: m.money_error_reversal_follows,
-		category_fixed: m.money_error_category_fixed,
-		budget_line_not_found: m.money_refused_line
-	}[reason]();
+/** Who the money came from or went to, as a name. */
+export function partyText(party: PartyView): string {
+	if (party === null) return m.money_party_none();
+	return party.name ?? m.someone();
 }

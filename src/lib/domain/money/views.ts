@@ -1,0 +1,447 @@
+/**
+ * What the money pages show, as pure functions of the document: the funds
+ * with their balances, the ledger with its totals, one entry with its
+ * history, one fund, and where each member stands on dues. Pages only wire
+ * these to markup, so every figure on screen is computed here, once, and
+ * tested in Node.
+ *
+ * Needs and decisions stand above money (they read the ledger), so money
+ * never imports them: what a page shows of them comes in through `Linked`,
+ * read by the caller.
+ */
+import type * as Y from 'yjs';
+import { totalsByCurrency } from '../core/money';
+import { compareIds } from '../core/order';
+import { decisionsMap, fundsMap, membersMap, needsMap } from '../core/schema';
+import type { DecisionId, FundId, LedgerEntryId, MemberId, NeedId } from '../core/ids';
+import { listMembers, memberName } from '../space/space';
+import { balancesOf, budgetReportOf, entriesByFund, negativeOf, type BudgetReport, type NegativeFund } from './balances';
+import { duesStatus, listDues, type DuesSetting, type DuesStatus } from './dues';
+import { budgetLines, listFunds, type BudgetLine, type Fund } from './funds';
+import { EDITABLE_FIELDS, entryHistory, type EditableField, type EntryRevision } from './ledger-corrections';
+import { matchesFilter, readLedger, type Counterparty, type LedgerCategory, type LedgerEntry, type LedgerFilter } from './ledger';
+
+/** A need an entry may point at; what the money pages need to know of it. */
+export interface LinkableNeed {
+	id: NeedId;
+	title: string;
+	kind: string;
+	/** The currency, for a money need. */
+	unit: string;
+	status: string;
+}
+
+export interface LinkableDecision {
+	id: DecisionId;
+	title: string;
+}
+
+/** Needs and decisions as the caller read them; each is asked for only when a view needs it. */
+export interface Linked {
+	needs(): readonly LinkableNeed[];
+	decisions(): readonly LinkableDecision[];
+}
+
+/** Who the money came from or went to, with the member's name when this device knows it. */
+export type PartyView = null | { kind: 'member'; memberId: MemberId; name: string | null } | { kind: 'outside'; name: string };
+
+/** One ledger entry as a card shows it: the names behind its ids. */
+export interface EntryRow {
+	entry: LedgerEntry;
+	fundName: string;
+	party: PartyView;
+	lineLabel: string | null;
+	needTitle: string | null;
+	decisionTitle: string | null;
+	/** The entry this one undoes, when it is readable here. */
+	original: LedgerEntry | null;
+	/** The entry that undoes this one, when it is readable here. */
+	reversal: LedgerEntry | null;
+	/** The other leg of a transfer. */
+	otherLeg: { id: LedgerEntryId; fundName: string } | null;
+	recordedBy: string | null;
+	editedBy: string | null;
+}
+
+/**
+ * The names an entry's ids stand for, each table built the first time it is
+ * asked for: a page that shows fifty rows of twenty thousand entries reads
+ * the names of fifty.
+ */
+class Names {
+	#funds: Map<string, Fund> | null = null;
+	#lines: Map<string, string> | null = null;
+	#members: Map<string, string> | null = null;
+	#needs: Map<string, string> | null = null;
+	#decisions: Map<string, string> | null = null;
+	#entries: Map<string, LedgerEntry> | null = null;
+	#legs: Map<string, LedgerEntry[]> | null = null;
+
+	constructor(
+		private readonly doc: Y.Doc,
+		private readonly ledger: readonly LedgerEntry[],
+		private readonly linked: Linked,
+		funds?: readonly Fund[]
+	) {
+		if (funds) this.#funds = new Map(funds.map((f) => [f.id, f]));
+		// Opened now, read later: a view kept until what it read changes must know it depends on them.
+		fundsMap(doc);
+		membersMap(doc);
+		needsMap(doc);
+		decisionsMap(doc);
+	}
+
+	#allFunds(): Map<string, Fund> {
+		this.#funds ??= new Map(listFunds(this.doc, { archived: 'all' }).items.map((f) => [f.id, f]));
+		return this.#funds;
+	}
+
+	fund(id: FundId): Fund | undefined {
+		return this.#allFunds().get(id);
+	}
+
+	fundName(id: FundId): string {
+		return this.fund(id)?.name ?? id;
+	}
+
+	line(id: string | null): string | null {
+		if (!id) return null;
+		if (!this.#lines) {
+			this.#lines = new Map();
+			for (const fund of this.#allFunds().values()) {
+				for (const line of budgetLines(this.doc, fund.id).items) this.#lines.set(line.id, line.label);
+			}
+		}
+		return this.#lines.get(id) ?? id;
+	}
+
+	member(id: MemberId): string | null {
+		this.#members ??= new Map(listMembers(this.doc).items.map((p) => [p.id, p.name]));
+		return this.#members.get(id) ?? null;
+	}
+
+	need(id: NeedId | null): string | null {
+		if (!id) return null;
+		this.#needs ??= new Map(this.linked.needs().map((n) => [n.id, n.title]));
+		return this.#needs.get(id) ?? null;
+	}
+
+	decision(id: DecisionId | null): string | null {
+		if (!id) return null;
+		this.#decisions ??= new Map(this.linked.decisions().map((d) => [d.id, d.title]));
+		return this.#decisions.get(id) ?? null;
+	}
+
+	entry(id: LedgerEntryId | null): LedgerEntry | null {
+		if (!id) return null;
+		this.#entries ??= new Map(this.ledger.map((e) => [e.id, e]));
+		return this.#entries.get(id) ?? null;
+	}
+
+	/** The other leg of a transfer: the same transfer, the same side of a reversal. */
+	otherLeg(entry: LedgerEntry): LedgerEntry | null {
+		if (!entry.transferId) return null;
+		if (!this.#legs) {
+			this.#legs = new Map();
+			for (const e of this.ledger) if (e.transferId) this.#legs.set(e.transferId, [...(this.#legs.get(e.transferId) ?? []), e]);
+		}
+		const legs = this.#legs.get(entry.transferId) ?? [];
+		return legs.find((e) => e.id !== entry.id && (e.reverses === null) === (entry.reverses === null)) ?? null;
+	}
+
+	party(party: Counterparty): PartyView {
+		if (party === null) return null;
+		return party.kind === 'member' ? { ...party, name: this.member(party.memberId) } : party;
+	}
+
+	row(entry: LedgerEntry): EntryRow {
+		const otherLeg = this.otherLeg(entry);
+		return {
+			entry,
+			fundName: this.fundName(entry.fundId),
+			party: this.party(entry.counterparty),
+			lineLabel: this.line(entry.budgetLineId),
+			needTitle: this.need(entry.needId),
+			decisionTitle: this.decision(entry.decisionId),
+			original: this.entry(entry.reverses),
+			reversal: this.entry(entry.reversedBy),
+			otherLeg: otherLeg ? { id: otherLeg.id, fundName: this.fundName(otherLeg.fundId) } : null,
+			recordedBy: this.member(entry.createdBy),
+			editedBy: entry.updatedAt !== entry.createdAt ? this.member(entry.updatedBy) : null
+		};
+	}
+}
+
+/** A money need still open, in this currency or any: what an entry may be tied to. */
+function takesMoney(need: LinkableNeed, currency?: string): boolean {
+	return need.kind === 'money' && need.status !== 'closed' && (currency === undefined || need.unit === currency);
+}
+
+// ---------------------------------------------------------------- overview
+
+export interface OverviewFund {
+	fund: Fund;
+	balance: number;
+	entries: number;
+	/** A budget's planned and spent, when it plans anything; `spentShare` is capped at 1 for the bar. */
+	budget: { planned: number; spent: number; remaining: number; spentShare: number } | null;
+}
+
+export interface MoneyOverview {
+	/** The funds shown, by name: open ones, and archived ones when asked for. */
+	funds: OverviewFund[];
+	archivedCount: number;
+	/** What the open funds hold, per currency, in code order. */
+	totals: { currency: string; amount: number }[];
+	/** Funds below zero, with the entries that took them there. */
+	negative: NegativeFund[];
+	unreadable: number;
+}
+
+export function moneyOverviewView(doc: Y.Doc, options: { showArchived: boolean }): MoneyOverview {
+	const funds = listFunds(doc, { archived: 'all' });
+	const ledger = readLedger(doc);
+	const byFund = entriesByFund(ledger.items);
+	const balances = balancesOf(funds.items, ledger);
+	const rows = funds.items.map((fund, i): OverviewFund => {
+		const balance = balances[i];
+		const report =
+			fund.kind === 'budget' ? budgetReportOf(fund, budgetLines(doc, fund.id), byFund.get(fund.id) ?? [], ledger.unreadable) : null;
+		const totals = report && report.totals.planned > 0 ? report.totals : null;
+		return {
+			fund,
+			balance: balance?.balance ?? 0,
+			entries: balance?.entries ?? 0,
+			budget: totals ? { ...totals, spentShare: Math.min(1, totals.spent / totals.planned) } : null
+		};
+	});
+	// Open funds only: an archived fund's money is history, not what the collective holds.
+	const open = rows.filter((r) => !r.fund.archived);
+	const totals = [...totalsByCurrency(open.map((r) => ({ amount: r.balance, currency: r.fund.currency })))]
+		.map(([currency, amount]) => ({ currency, amount }))
+		.sort((a, b) => compareIds(a.currency, b.currency));
+	return {
+		funds: options.showArchived ? rows : open,
+		archivedCount: rows.length - open.length,
+		totals,
+		negative: negativeOf(funds.items, ledger.items),
+		unreadable: funds.unreadable + ledger.unreadable
+	};
+}
+
+// ---------------------------------------------------------------- ledger
+
+export interface CurrencyTotals {
+	currency: string;
+	in: number;
+	out: number;
+	/** In minus out. */
+	net: number;
+}
+
+/** What the entry and transfer forms and the filters offer. */
+export interface LedgerChoices {
+	/** Every fund, archived ones included, for the filter. */
+	funds: Fund[];
+	/** Funds that take entries. */
+	openFunds: Fund[];
+	/** The lines still in use of a fund. */
+	linesOf(fundId: FundId): BudgetLine[];
+	/** Every need, for the filter. */
+	needs: readonly LinkableNeed[];
+	/** Money needs still open, for the entry form. */
+	moneyNeeds: LinkableNeed[];
+	decisions: readonly LinkableDecision[];
+}
+
+export interface LedgerView {
+	/** The entries the filter keeps, newest first: what was just recorded is what people look for. */
+	entries: LedgerEntry[];
+	/** Totals over every entry kept, not only those on screen. */
+	totals: CurrencyTotals[];
+	unreadable: number;
+	/** Names for the rows on screen, computed as they are shown. */
+	row(entry: LedgerEntry): EntryRow;
+	choices: LedgerChoices;
+}
+
+/**
+ * The ledger through a filter. Filtering and totals are one pass over the
+ * entries; a row's names are looked up only for the rows a page shows.
+ */
+export function ledgerView(doc: Y.Doc, filter: LedgerFilter, linked: Linked): LedgerView {
+	const ledger = readLedger(doc);
+	const entries: LedgerEntry[] = [];
+	const totals = new Map<string, CurrencyTotals>();
+	for (let i = ledger.items.length - 1; i >= 0; i--) {
+		const entry = ledger.items[i];
+		if (!entry || !matchesFilter(entry, filter)) continue;
+		entries.push(entry);
+		const total = totals.get(entry.currency) ?? { currency: entry.currency, in: 0, out: 0, net: 0 };
+		if (entry.direction === 'in') total.in += entry.amount;
+		else total.out += entry.amount;
+		total.net = total.in - total.out;
+		totals.set(entry.currency, total);
+	}
+	const funds = listFunds(doc, { archived: 'all' }).items;
+	const names = new Names(doc, ledger.items, linked, funds);
+	const needs = linked.needs();
+	return {
+		entries,
+		totals: [...totals.values()].sort((a, b) => compareIds(a.currency, b.currency)),
+		unreadable: ledger.unreadable,
+		row: (entry) => names.row(entry),
+		choices: {
+			funds,
+			openFunds: funds.filter((f) => !f.archived),
+			linesOf: (fundId) => budgetLines(doc, fundId).items.filter((l) => l.removedAt === null),
+			needs,
+			moneyNeeds: needs.filter((n) => takesMoney(n)),
+			decisions: linked.decisions()
+		}
+	};
+}
+
+// ---------------------------------------------------------------- one entry
+
+/** A value of an edited field, as the history shows it. */
+export type ChangedValue =
+	| { field: 'date'; value: string | null }
+	| { field: 'note'; value: string | null }
+	| { field: 'category'; value: LedgerCategory | null }
+	| { field: 'counterparty'; value: PartyView }
+	| { field: 'budgetLineId'; value: string | null }
+	| { field: 'needId'; value: string | null };
+
+export interface RevisionView {
+	at: number;
+	byName: string | null;
+	changes: { field: EditableField; from: ChangedValue; to: ChangedValue }[];
+}
+
+export interface EntryPage {
+	row: EntryRow;
+	fund: Fund | null;
+	/** Whether it may still be reversed: not a reversal, not reversed. */
+	reversible: boolean;
+	/** What the edit form offers: the fund's lines in use and the entry's own, money needs in its currency and its own. */
+	editLines: BudgetLine[];
+	editNeeds: LinkableNeed[];
+	history: RevisionView[];
+	unreadableHistory: number;
+}
+
+export function entryPageView(doc: Y.Doc, entryId: LedgerEntryId, linked: Linked): EntryPage | null {
+	const ledger = readLedger(doc).items;
+	const entry = ledger.find((e) => e.id === entryId);
+	if (!entry) return null;
+	const names = new Names(doc, ledger, linked);
+	const history = entryHistory(doc, entryId);
+	return {
+		row: names.row(entry),
+		fund: names.fund(entry.fundId) ?? null,
+		reversible: entry.reverses === null && entry.reversedBy === null,
+		editLines: budgetLines(doc, entry.fundId).items.filter((l) => l.removedAt === null || l.id === entry.budgetLineId),
+		editNeeds: linked.needs().filter((n) => n.id === entry.needId || takesMoney(n, entry.currency)),
+		history: history.items.map((revision) => revisionView(revision, names)),
+		unreadableHistory: history.unreadable
+	};
+}
+
+function revisionView(revision: EntryRevision, names: Names): RevisionView {
+	const changes: RevisionView['changes'] = [];
+	const c = revision.changes;
+	for (const field of EDITABLE_FIELDS) {
+		const shown = (side: 'from' | 'to'): ChangedValue | null => {
+			switch (field) {
+				case 'date':
+					return c.date ? { field, value: c.date[side] || null } : null;
+				case 'note':
+					return c.note ? { field, value: c.note[side] || null } : null;
+				case 'category':
+					return c.category ? { field, value: c.category[side] } : null;
+				case 'counterparty':
+					return c.counterparty ? { field, value: names.party(c.counterparty[side]) } : null;
+				case 'budgetLineId':
+					return c.budgetLineId ? { field, value: names.line(c.budgetLineId[side]) } : null;
+				case 'needId': {
+					const id = c.needId?.[side];
+					return c.needId ? { field, value: id ? (names.need(id) ?? id) : null } : null;
+				}
+			}
+		};
+		const from = shown('from');
+		const to = shown('to');
+		if (from && to) changes.push({ field, from, to });
+	}
+	return { at: revision.at, byName: names.member(revision.by), changes };
+}
+
+// ---------------------------------------------------------------- one fund
+
+export interface FundPage {
+	fund: Fund;
+	balance: number;
+	/** Entries counted in the balance. */
+	entryCount: number;
+	budget: BudgetReport | null;
+	/** The latest entries, newest first. */
+	recent: EntryRow[];
+	/** Every entry of the fund, for the link to the filtered ledger. */
+	totalEntries: number;
+	creatorName: string | null;
+}
+
+export function fundPageView(doc: Y.Doc, fundId: FundId, linked: Linked, recentCount = 10): FundPage | null {
+	const funds = listFunds(doc, { archived: 'all' }).items;
+	const fund = funds.find((f) => f.id === fundId);
+	if (!fund) return null;
+	const ledger = readLedger(doc);
+	const own = ledger.items.filter((e) => e.fundId === fundId);
+	const [balance] = balancesOf([fund], { items: own, unreadable: ledger.unreadable });
+	const names = new Names(doc, ledger.items, linked, funds);
+	return {
+		fund,
+		balance: balance?.balance ?? 0,
+		entryCount: balance?.entries ?? 0,
+		budget: fund.kind === 'budget' ? budgetReportOf(fund, budgetLines(doc, fundId), own, ledger.unreadable) : null,
+		recent: own.slice(-recentCount).reverse().map((e) => names.row(e)),
+		totalEntries: own.length,
+		creatorName: memberName(doc, fund.createdBy)
+	};
+}
+
+// ---------------------------------------------------------------- dues
+
+export interface DuesRow {
+	status: DuesStatus;
+	/** The member's own setting, when they have one. */
+	own: DuesSetting | null;
+}
+
+export interface DuesView {
+	/** The default, for everyone without their own setting. */
+	fallback: DuesSetting | null;
+	members: DuesRow[];
+	/** Statuses alone, for the payment form. */
+	statuses: DuesStatus[];
+	lateCount: number;
+	/** Open funds, to pay into. */
+	funds: Fund[];
+	unreadable: number;
+}
+
+export function duesView(doc: Y.Doc, today: string): DuesView {
+	const settings = listDues(doc).items;
+	const status = duesStatus(doc, today);
+	const own = new Map<string, DuesSetting>();
+	for (const s of settings) if (s.target !== 'default') own.set(s.target, s);
+	return {
+		fallback: settings.find((s) => s.target === 'default') ?? null,
+		members: status.items.map((s) => ({ status: s, own: own.get(s.memberId) ?? null })),
+		statuses: status.items,
+		lateCount: status.items.filter((s) => s.state === 'late').length,
+		funds: listFunds(doc).items,
+		unreadable: status.unreadable
+	};
+}
