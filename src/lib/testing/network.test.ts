@@ -53,7 +53,7 @@ describe('network of replicas', () => {
 	for (const seed of seeds([1, 2, 3, 4, 5])) {
 		it(`converges after random edits, partial flushes, cuts and reconnections (seed ${seed})`, () => {
 			withNetwork(4, seed, (network) => {
-				applyRandomTests(network, operations, iterations(400));
+				applyRandomTests(network, operations, 400);
 				const { stats } = network;
 				// The run mixed every kind of sync, and lost messages on the way.
 				expect(stats.partialFlushes).toBeGreaterThan(0);

@@ -250,12 +250,13 @@ export function applyRandomTests(network: Network, operations: readonly Operatio
 	try {
 		for (let step = 0; step < iterations; step++) {
 			const roll = int(gen, 0, 99);
-			if (roll < 6) {
+			// Cuts are frequent because runs are short: a few dozen to a few hundred steps.
+			if (roll < 10) {
 				if (bool(gen)) network.disconnectRandom();
 				else network.reconnectRandom();
-			} else if (roll < 8) network.flushAll();
-			else if (roll < 40) network.flushRandom();
-			else if (roll < 60) network.deliverRandom();
+			} else if (roll < 12) network.flushAll();
+			else if (roll < 45) network.flushRandom();
+			else if (roll < 65) network.deliverRandom();
 			const replica = int(gen, 0, network.size - 1);
 			pick(gen, operations)(network.replicas[replica]!.doc, gen, replica, step);
 		}
