@@ -3,6 +3,7 @@ import { newId } from '../core/ids';
 import { byCreation, counts, isContested, pledgeState, pledgeStates, sum, PLEDGE_STATES } from './pledge-state';
 import type { Pledge } from './pledge';
 import { memberId } from '../space/testing';
+import { replay, seeds, shuffle } from '../../testing/random';
 
 const open = { status: 'open' } as const;
 let clock = 0;
@@ -36,18 +37,6 @@ function made(pledgedOn: string, amount: number, fields: Partial<Pledge> = {}): 
 
 const share = (amount: number, pledgedOn = '2026-03-01') =>
 	made(pledgedOn, amount, { conditionThreshold: 1000, conditionBy: '2026-03-31' });
-
-/** Fisher–Yates with a small seeded generator, so a failure can be replayed. */
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-	const out = [...items];
-	let state = seed;
-	for (let i = out.length - 1; i > 0; i--) {
-		state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-		const j = state % (i + 1);
-		[out[i], out[j]] = [out[j] as T, out[i] as T];
-	}
-	return out;
-}
 
 describe('pledge state', () => {
 	it('is promised, delivered or withdrawn from its marks, delivery first', () => {
@@ -105,13 +94,15 @@ describe('pledge state', () => {
 		];
 		const expected = pledgeStates(open, pledges, '2026-03-20');
 		expect([...expected.values()]).toEqual(['conditional', 'conditional', 'promised', 'withdrawn', 'lapsed', 'conditional']);
-		for (let seed = 1; seed <= 20; seed++) {
-			const shuffled = shuffle(pledges, seed);
-			const states = pledgeStates(open, shuffled, '2026-03-20');
-			for (const p of pledges) {
-				expect(states.get(p.id)).toBe(expected.get(p.id));
-				expect(pledgeState(p, open, shuffled, '2026-03-20')).toBe(expected.get(p.id));
-			}
+		for (const seed of seeds(Array.from({ length: 20 }, (_, n) => n + 1))) {
+			replay(seed, (gen) => {
+				const shuffled = shuffle(gen, pledges);
+				const states = pledgeStates(open, shuffled, '2026-03-20');
+				for (const p of pledges) {
+					expect(states.get(p.id)).toBe(expected.get(p.id));
+					expect(pledgeState(p, open, shuffled, '2026-03-20')).toBe(expected.get(p.id));
+				}
+			});
 		}
 	});
 
