@@ -5,8 +5,8 @@
  * garbage awareness, empty frames.
  */
 import * as encoding from 'lib0/encoding';
-import * as prng from 'lib0/prng';
 import * as Y from 'yjs';
+import { bool, bytes as randomBytes, int, pick, string, type Gen } from '../../src/lib/testing/random.js';
 
 export type Frame = Uint8Array | string;
 
@@ -34,17 +34,16 @@ function sampleUpdates(): Uint8Array[] {
 	return updates;
 }
 
-export function createFrameGenerator(seed: number): () => Frame {
-	const gen = prng.create(seed);
+export function createFrameGenerator(gen: Gen): () => Frame {
 	const samples = sampleUpdates();
-	const bytes = (max: number): Uint8Array => prng.uint8Array(gen, prng.uint32(gen, 0, max));
-	const sample = (): Uint8Array => prng.oneOf(gen, samples);
+	const bytes = (max: number): Uint8Array => randomBytes(gen, int(gen, 0, max));
+	const sample = (): Uint8Array => pick(gen, samples);
 
 	const mutilate = (update: Uint8Array): Uint8Array => {
 		const copy = update.slice();
-		const flips = prng.uint32(gen, 1, 4);
+		const flips = int(gen, 1, 4);
 		for (let n = 0; n < flips && copy.length > 0; n++) {
-			copy[prng.uint32(gen, 0, copy.length - 1)] = prng.uint32(gen, 0, 255);
+			copy[int(gen, 0, copy.length - 1)] = int(gen, 0, 255);
 		}
 		return copy;
 	};
@@ -53,45 +52,45 @@ export function createFrameGenerator(seed: number): () => Frame {
 		() => bytes(256),
 		() => new Uint8Array(0),
 		// Varints whose continuation bit never stops.
-		() => new Uint8Array([...(prng.bool(gen) ? [0] : []), ...new Uint8Array(prng.uint32(gen, 1, 12)).fill(0xff)]),
+		() => new Uint8Array([...(bool(gen) ? [0] : []), ...new Uint8Array(int(gen, 1, 12)).fill(0xff)]),
 		// A declared length far past the end of the frame.
 		() => {
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, 0);
-			encoding.writeVarUint(encoder, prng.uint32(gen, 0, 2));
-			encoding.writeVarUint(encoder, prng.uint32(gen, 1000, 2 ** 31));
+			encoding.writeVarUint(encoder, int(gen, 0, 2));
+			encoding.writeVarUint(encoder, int(gen, 1000, 2 ** 31));
 			encoding.writeUint8Array(encoder, bytes(64));
 			return encoding.toUint8Array(encoder);
 		},
 		// Sync step 2 or update with noise, a truncated update, or a mutilated one.
-		() => message(0, prng.uint32(gen, 1, 2), bytes(200)),
+		() => message(0, int(gen, 1, 2), bytes(200)),
 		() => {
 			const update = sample();
-			return message(0, 2, update.subarray(0, prng.uint32(gen, 0, update.length - 1)));
+			return message(0, 2, update.subarray(0, int(gen, 0, update.length - 1)));
 		},
-		() => message(0, prng.uint32(gen, 1, 2), mutilate(sample())),
+		() => message(0, int(gen, 1, 2), mutilate(sample())),
 		// Sync step 1 with a state vector that is not one.
 		() => message(0, 0, bytes(40)),
 		// Unknown message types and sync sub-types.
-		() => message(prng.uint32(gen, 4, 1000), bytes(30)),
+		() => message(int(gen, 4, 1000), bytes(30)),
 		() => message(2, bytes(30)),
-		() => message(0, prng.uint32(gen, 3, 100), bytes(30)),
+		() => message(0, int(gen, 3, 100), bytes(30)),
 		// Awareness: noise, a huge entry count, a state that is not JSON.
 		() => message(1, bytes(100)),
-		() => message(1, message(prng.uint32(gen, 1000, 2 ** 30), 1, 1)),
+		() => message(1, message(int(gen, 1000, 2 ** 30), 1, 1)),
 		() => {
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, 1);
-			encoding.writeVarUint(encoder, prng.uint32(gen, 0, 2 ** 31));
-			encoding.writeVarUint(encoder, prng.uint32(gen, 0, 100));
-			encoding.writeVarString(encoder, prng.word(gen, 1, 20));
+			encoding.writeVarUint(encoder, int(gen, 0, 2 ** 31));
+			encoding.writeVarUint(encoder, int(gen, 0, 100));
+			encoding.writeVarString(encoder, string(gen, 1, 20));
 			return message(1, encoding.toUint8Array(encoder));
 		},
 		// Query awareness with trailing garbage, and text frames.
 		() => new Uint8Array([3, ...bytes(20)]),
-		() => prng.word(gen, 0, 50)
+		() => string(gen, 0, 50)
 	];
-	return () => prng.oneOf(gen, kinds)();
+	return () => pick(gen, kinds)();
 }
 
 /** A query-awareness message: whatever the relay answers proves the socket was kept. */
