@@ -161,3 +161,15 @@ export function replay<T>(seed: number, body: (gen: Gen) => T): T {
 		else Object.defineProperty(crypto, 'getRandomValues', own);
 	}
 }
+
+/**
+ * `replay` for a body that awaits: the generator, and the seed on failure. The domain's ids
+ * stay unseeded, since other tests may run while this one waits.
+ */
+export async function replayAsync<T>(seed: number, body: (gen: Gen) => Promise<T>): Promise<T> {
+	try {
+		return await body(generator(seed));
+	} catch (error) {
+		throw withReplayHint(error, seed);
+	}
+}

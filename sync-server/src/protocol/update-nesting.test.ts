@@ -1,4 +1,3 @@
-import * as prng from 'lib0/prng';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -16,6 +15,7 @@ import { splitUpdate } from './split-update.js';
 import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
 import { checkUpdateNesting, MAX_NESTING } from './update-nesting.js';
 import { Reader, UnsplittableUpdateError } from './update-reader.js';
+import { int, replay, seeds } from '../../../src/lib/testing/random.js';
 
 const DEEP = 20_000;
 
@@ -166,17 +166,20 @@ describe('checkUpdateNesting', () => {
 		}
 		doc.getText('t').insert(0, 'bonjour', { bold: { deep: [1] } });
 		const update = Y.encodeStateAsUpdate(doc);
-		const gen = prng.create(42);
-		for (let round = 0; round < 3000; round++) {
-			const damaged = update.slice(0, prng.uint32(gen, 1, update.length));
-			for (let flips = prng.uint32(gen, 1, 4); flips > 0; flips--) {
-				damaged[prng.uint32(gen, 0, damaged.length - 1)] = prng.uint32(gen, 0, 255);
-			}
-			try {
-				checkUpdateNesting(damaged);
-			} catch (error) {
-				expect([TooDeepError, UnsplittableUpdateError]).toContain((error as Error).constructor);
-			}
+		for (const seed of seeds([42])) {
+			replay(seed, (gen) => {
+				for (let round = 0; round < 3000; round++) {
+					const damaged = update.slice(0, int(gen, 1, update.length));
+					for (let flips = int(gen, 1, 4); flips > 0; flips--) {
+						damaged[int(gen, 0, damaged.length - 1)] = int(gen, 0, 255);
+					}
+					try {
+						checkUpdateNesting(damaged);
+					} catch (error) {
+						expect([TooDeepError, UnsplittableUpdateError]).toContain((error as Error).constructor);
+					}
+				}
+			});
 		}
 	});
 

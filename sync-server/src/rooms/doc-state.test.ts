@@ -1,9 +1,9 @@
-import * as prng from 'lib0/prng';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { DocState, MERGE_AFTER_PARTS } from './doc-state.js';
 import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
 import { inspectUpdate, InvalidUpdateError } from '../protocol/update-info.js';
+import { bool, clientId, int, pick, replayAsync, seeds, shuffle } from '../../../src/lib/testing/random.js';
 
 /** Collects every update a doc emits, one per transaction. */
 function recorder(doc: Y.Doc): Uint8Array[] {
@@ -191,36 +191,36 @@ describe('DocState', () => {
 		expect(behind.getMap('m').toJSON()).toEqual({ a: 1, b: 2 });
 	});
 
-	test.each([1, 2, 3, 4, 5])('converges with updates of three clients in shuffled order (seed %i)', async (seed) => {
-		const gen = prng.create(seed);
-		const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
-		const all: Uint8Array[] = [];
-		for (const doc of docs) doc.on('update', (update: Uint8Array) => all.push(update));
-		for (let step = 0; step < 150; step++) {
-			const doc = prng.oneOf(gen, docs);
-			const list = doc.getArray<number>('l');
-			if (list.length > 0 && prng.bool(gen)) list.delete(prng.uint32(gen, 0, list.length - 1), 1);
-			else list.insert(prng.uint32(gen, 0, list.length), [step]);
-			// Sometimes a client catches up with another, as over a second path.
-			if (prng.int32(gen, 0, 9) === 0) {
-				const other = prng.oneOf(gen, docs);
-				Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
+	test.each(seeds([1, 2, 3, 4, 5]))('converges with updates of three clients in shuffled order (seed %i)', (seed) =>
+		replayAsync(seed, async (gen) => {
+			const docs = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+			const all: Uint8Array[] = [];
+			for (const doc of docs) {
+				doc.clientID = clientId(gen);
+				doc.on('update', (update: Uint8Array) => all.push(update));
 			}
-		}
-		const reference = new Y.Doc();
-		for (const update of all) Y.applyUpdate(reference, update);
-		const shuffled = all.slice();
-		for (let i = shuffled.length - 1; i > 0; i--) {
-			const j = prng.uint32(gen, 0, i);
-			[shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-		}
-		const state = new DocState();
-		for (const update of shuffled) await add(state, update);
-		expect(new Map(state.stateVector())).toEqual(svOf(reference));
-		expect((await restore(state)).getArray('l').toArray()).toEqual(reference.getArray('l').toArray());
-		// Loading the same updates from storage gives the same state.
-		expect((await DocState.load(shuffled)).encodedStateVector()).toEqual(state.encodedStateVector());
-	});
+			for (let step = 0; step < 150; step++) {
+				const doc = pick(gen, docs);
+				const list = doc.getArray<number>('l');
+				if (list.length > 0 && bool(gen)) list.delete(int(gen, 0, list.length - 1), 1);
+				else list.insert(int(gen, 0, list.length), [step]);
+				// Sometimes a client catches up with another, as over a second path.
+				if (int(gen, 0, 9) === 0) {
+					const other = pick(gen, docs);
+					Y.applyUpdate(doc, Y.encodeStateAsUpdate(other, Y.encodeStateVector(doc)));
+				}
+			}
+			const reference = new Y.Doc();
+			for (const update of all) Y.applyUpdate(reference, update);
+			const shuffled = shuffle(gen, all);
+			const state = new DocState();
+			for (const update of shuffled) await add(state, update);
+			expect(new Map(state.stateVector())).toEqual(svOf(reference));
+			expect((await restore(state)).getArray('l').toArray()).toEqual(reference.getArray('l').toArray());
+			// Loading the same updates from storage gives the same state.
+			expect((await DocState.load(shuffled)).encodedStateVector()).toEqual(state.encodedStateVector());
+		})
+	);
 
 	test('a merge in the background keeps the updates that arrive meanwhile', async () => {
 		let release = (): void => {};
