@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import * as encoding from 'lib0/encoding';
 import { expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { bytes, generator } from '../../src/lib/testing/random.js';
 import {
 	health,
 	makeClient,
@@ -46,7 +46,7 @@ test('bad frames close only their own socket; the room and its data are untouche
 	const overlong = new Uint8Array([0, 2, 40, ...new Uint8Array(38).fill(0xab)]);
 	const cases: Array<[string, Uint8Array | string, number]> = [
 		// 0xff first: the message type is a large number, whatever follows.
-		['random bytes', randomBytes(64).fill(0xff, 0, 1), 1003],
+		['random bytes', bytes(generator(64), 64).fill(0xff, 0, 1), 1003],
 		['length past the end', overlong, 1003],
 		['truncated frame', envelope(0, 2, Y.encodeStateAsUpdate(alice.doc)).slice(0, 12), 1003],
 		['empty frame', new Uint8Array(0), 1003],

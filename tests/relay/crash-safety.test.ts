@@ -1,6 +1,5 @@
 // One client must never stop the relay: a refused frame or a failed commit closes
 // sockets, never the process, and whoever comes back later loses nothing.
-import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +7,7 @@ import * as encoding from 'lib0/encoding';
 import { beforeAll, expect, onTestFinished, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { bytes, generator } from '../../src/lib/testing/random.js';
 import { decodeBatches, type JournalWrite } from '../../sync-server/src/storage/sqlite/journal.js';
 import { inlineMerger, type UpdateMerger } from '../../sync-server/src/rooms/merger.js';
 import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
@@ -60,7 +60,7 @@ test('an update followed by a malformed frame, while the outbox waits on a big m
 	// A room of 3 MiB: answering a sync step 1 that is not empty goes through the merge worker.
 	const owner = makeClient(syncUrl, room, token);
 	await waitForSynced(owner);
-	owner.doc.getMap('files').set('scan', new Uint8Array(randomBytes(3 * 1024 * 1024)));
+	owner.doc.getMap('files').set('scan', bytes(generator(3), 3 * 1024 * 1024));
 	owner.doc.getMap('notes').set('first', 'assemblée');
 	await waitFor(async () => metric(await metricsText({ httpUrl }), 'relay_updates_persisted_total') >= 1, 'the big update to be stored');
 
