@@ -177,6 +177,46 @@ describe('the convergence check', () => {
 	});
 });
 
+/** A count of list items kept from document events, as a view kept in step with the document is. */
+function keptCount(doc: Y.Doc, { ownEditsOnly = false } = {}): () => number {
+	let count = 0;
+	doc.getArray('list').observe((event) => {
+		// The mistake to catch: forgetting what arrives from other replicas.
+		if (ownEditsOnly && !event.transaction.local) return;
+		for (const change of event.changes.delta) count += (change.insert?.length ?? 0) - (change.delete ?? 0);
+	});
+	return () => count;
+}
+
+describe('views kept from events', () => {
+	it('equal the recomputation on every replica after every step and at the end', () => {
+		withNetwork(3, 31, (network) => {
+			const kept = network.docs.map((doc) => keptCount(doc));
+			const same = (doc: Y.Doc, replica: number) => expect(kept[replica]!()).toBe(doc.getArray('list').length);
+			applyRandomTests(network, operations, 300, { afterStep: () => network.docs.forEach(same) });
+			assertConverged(network, { eachReplica: same });
+		});
+	});
+
+	it('are caught during the run when they miss what arrives from other replicas', () => {
+		const network = createNetwork(3, 32);
+		const kept = network.docs.map((doc) => keptCount(doc, { ownEditsOnly: true }));
+		const same = (doc: Y.Doc, replica: number) => expect(kept[replica]!(), `replica ${replica}`).toBe(doc.getArray('list').length);
+		expect(() => applyRandomTests(network, operations, 300, { afterStep: () => network.docs.forEach(same) })).toThrow(
+			/replica \d[\s\S]*PASSERELLE_SEED=32/
+		);
+	});
+
+	it('are caught at the end when only the converged replicas are checked', () => {
+		const network = createNetwork(3, 33);
+		const kept = network.docs.map((doc) => keptCount(doc, { ownEditsOnly: true }));
+		applyRandomTests(network, operations, 300);
+		expect(() => assertConverged(network, { eachReplica: (doc, replica) => expect(kept[replica]!()).toBe(doc.getArray('list').length) })).toThrow(
+			/PASSERELLE_SEED=33/
+		);
+	});
+});
+
 describe('seeded generator', () => {
 	it('draws the same values from the same seed', () => {
 		const draw = (seed: number) => {

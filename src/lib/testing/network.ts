@@ -238,13 +238,27 @@ export function withNetwork<T>(size: number, seed: number, body: (network: Netwo
 	return replay(seed, () => body(createNetwork(size, seed)));
 }
 
+export type RandomTestOptions = {
+	/**
+	 * Runs after every step, while replicas still differ: for checks that must hold at
+	 * every moment on every replica, such as a view kept up to date from document events
+	 * being equal to the same view computed afresh.
+	 */
+	afterStep?: (network: Network, step: number) => void;
+};
+
 /**
  * Random operations on random replicas, interleaved with partial syncs, cuts and
  * reconnections: per step, sometimes a replica goes offline or comes back, sometimes
  * every waiting message is delivered, often one replica flushes what it has for one other
  * or a single message arrives; then one operation runs on a random replica, online or not.
  */
-export function applyRandomTests(network: Network, operations: readonly Operation[], iterations: number): void {
+export function applyRandomTests(
+	network: Network,
+	operations: readonly Operation[],
+	iterations: number,
+	options: RandomTestOptions = {}
+): void {
 	if (operations.length === 0) throw new RangeError('No operation to apply');
 	const gen = network.gen;
 	try {
@@ -259,6 +273,7 @@ export function applyRandomTests(network: Network, operations: readonly Operatio
 			else if (roll < 65) network.deliverRandom();
 			const replica = int(gen, 0, network.size - 1);
 			pick(gen, operations)(network.replicas[replica]!.doc, gen, replica, step);
+			options.afterStep?.(network, step);
 		}
 	} catch (error) {
 		throw withReplayHint(error, network.seed);
@@ -301,6 +316,8 @@ export type ConvergenceCheck<P> = {
 	project?: (doc: Y.Doc, replica: number) => P;
 	/** Checks on the converged projection (every replica's is the same), run once. */
 	invariants?: (projection: P, doc: Y.Doc) => void;
+	/** Checks of each replica on its own, e.g. that what it keeps from events equals a recomputation. */
+	eachReplica?: (doc: Y.Doc, replica: number) => void;
 };
 
 function sameOn<T>(what: string, values: readonly T[], seed: number): void {
@@ -317,7 +334,8 @@ function sameOn<T>(what: string, values: readonly T[], seed: number): void {
 /**
  * The final full sync (every replica reconnected, every message delivered), then the check
  * that every replica ends identical: no update left waiting for a missing one, the same
- * state vector, the same document, the same projection; then the caller's invariants.
+ * state vector, the same document, the same projection; then the caller's checks of each
+ * replica and invariants.
  * Returns the common projection.
  */
 export function assertConverged<P = undefined>(network: Network, check: ConvergenceCheck<P> = {}): P {
@@ -335,6 +353,7 @@ export function assertConverged<P = undefined>(network: Network, check: Converge
 	sameOn('projection', projections, seed);
 	const projection = projections[0] as P;
 	try {
+		docs.forEach((doc, i) => check.eachReplica?.(doc, i));
 		check.invariants?.(projection, docs[0]!);
 	} catch (error) {
 		throw withReplayHint(error, seed);
