@@ -3,8 +3,9 @@
  * filtered view survives a reload, can be bookmarked, and other pages can
  * link to it (a fund's entries, a member's dues, a decision's spending).
  */
-import type { DecisionId, FundId, MemberId, NeedId } from '../../domain/core';
-import { LEDGER_CATEGORIES, type LedgerCategory, type LedgerFilter } from '../../domain/money';
+import * as v from 'valibot';
+import { entityId, isoDate } from '../../domain/core';
+import { LEDGER_CATEGORIES, type LedgerFilter } from '../../domain/money';
 
 const PARAMS = {
 	fundId: 'fund',
@@ -16,35 +17,33 @@ const PARAMS = {
 	needId: 'need'
 } as const;
 export type FilterKey = keyof typeof PARAMS;
-export const FILTER_KEYS = Object.keys(PARAMS) as FilterKey[];
+export const FILTER_KEYS: readonly FilterKey[] = ['fundId', 'category', 'from', 'to', 'memberId', 'decisionId', 'needId'];
 
-const ID = /^[A-Za-z0-9_-]{16,64}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const fundId = entityId<'fund'>();
+const memberId = entityId<'member'>();
+const decisionId = entityId<'decision'>();
+const needId = entityId<'need'>();
 
 /** Reads what the address holds; a value of the wrong shape is dropped, never passed on. */
 export function filterFromParams(params: URLSearchParams): LedgerFilter {
 	const filter: LedgerFilter = {};
-	const id = (key: string) => {
-		const value = params.get(key) ?? '';
-		return ID.test(value) ? value : undefined;
+	const read = <T>(key: FilterKey, schema: v.GenericSchema<T>): T | undefined => {
+		const value = params.get(PARAMS[key]);
+		return v.is(schema, value) ? value : undefined;
 	};
-	const date = (key: string) => {
-		const value = params.get(key) ?? '';
-		return DATE.test(value) ? value : undefined;
-	};
-	const category = params.get(PARAMS.category);
-	if (category && (LEDGER_CATEGORIES as readonly string[]).includes(category)) filter.category = category as LedgerCategory;
-	const fundId = id(PARAMS.fundId);
-	if (fundId) filter.fundId = fundId as FundId;
-	const memberId = id(PARAMS.memberId);
-	if (memberId) filter.memberId = memberId as MemberId;
-	const decisionId = id(PARAMS.decisionId);
-	if (decisionId) filter.decisionId = decisionId as DecisionId;
-	const needId = id(PARAMS.needId);
-	if (needId) filter.needId = needId as NeedId;
-	const from = date(PARAMS.from);
+	const category = LEDGER_CATEGORIES.find((c) => c === params.get(PARAMS.category));
+	if (category) filter.category = category;
+	const fund = read('fundId', fundId);
+	if (fund) filter.fundId = fund;
+	const member = read('memberId', memberId);
+	if (member) filter.memberId = member;
+	const decision = read('decisionId', decisionId);
+	if (decision) filter.decisionId = decision;
+	const need = read('needId', needId);
+	if (need) filter.needId = need;
+	const from = read('from', isoDate);
 	if (from) filter.from = from;
-	const to = date(PARAMS.to);
+	const to = read('to', isoDate);
 	if (to) filter.to = to;
 	return filter;
 }
