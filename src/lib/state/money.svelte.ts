@@ -1,7 +1,7 @@
 /**
- * The money pages' views, recomputed after each change of the document. The
- * needs and decisions an entry points at stand above money in the domain, so
- * they are read here and handed to the money views.
+ * The money pages' views, kept until something they read changes. The needs
+ * and decisions an entry points at stand above money in the domain, so they
+ * are read here and handed to the money views.
  */
 import type * as Y from 'yjs';
 import type { FundId, LedgerEntryId } from '../domain/core';
@@ -25,22 +25,28 @@ function linked(doc: Y.Doc): Linked {
 	};
 }
 
+// One function per view, so that a view is kept by function and arguments until something it read changes.
+const ledgerOf = (doc: Y.Doc, filter: LedgerFilter) => ledgerView(doc, filter, linked(doc));
+const entryOf = (doc: Y.Doc, entryId: LedgerEntryId) => entryPageView(doc, entryId, linked(doc));
+const fundOf = (doc: Y.Doc, fundId: FundId) => fundPageView(doc, fundId, linked(doc));
+const overviewOf = (doc: Y.Doc, showArchived: boolean) => moneyOverviewView(doc, { showArchived });
+
 export function moneyOverview(view: SpaceView, showArchived: boolean) {
-	return view.read((doc) => moneyOverviewView(doc, { showArchived }));
+	return view.derive(overviewOf, showArchived);
 }
 
 export function ledgerPage(view: SpaceView, filter: LedgerFilter) {
-	return view.read((doc) => ledgerView(doc, filter, linked(doc)));
+	return view.derive(ledgerOf, filter);
 }
 
 export function entryPage(view: SpaceView, entryId: LedgerEntryId) {
-	return view.read((doc) => entryPageView(doc, entryId, linked(doc)));
+	return view.derive(entryOf, entryId);
 }
 
 export function fundPage(view: SpaceView, fundId: FundId) {
-	return view.read((doc) => fundPageView(doc, fundId, linked(doc)));
+	return view.derive(fundOf, fundId);
 }
 
 export function duesPage(view: SpaceView, today: string) {
-	return view.read((doc) => duesView(doc, today));
+	return view.derive(duesView, today);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { derivedViews } from '../core/derived';
 import { newId } from '../core/ids';
 import { fundsMap, ledgerMap } from '../core/schema';
 import { joinSpace } from '../space/space';
@@ -175,6 +176,20 @@ describe('money views', () => {
 		expect(view?.budget?.totals).toEqual({ planned: 10_000, spent: 1_200, remaining: 8_800 });
 		expect(fundPageView(doc, other, linked)?.budget).toBeNull();
 		expect(fundPageView(doc, newId<'fund'>(), linked)).toBeNull();
+	});
+
+	it('a kept ledger view is computed again when a name its rows look up later changes, and kept otherwise', () => {
+		const { doc, by } = newSpace();
+		const box = fund(doc, by, { name: 'Caisse' });
+		entry(doc, by, box);
+		const kept = () => derivedViews(doc).get('ledger', () => ledgerView(doc, {}, linked));
+		const first = kept();
+		expect(kept()).toBe(first);
+		// Rows look names up only when shown: renaming a member must still give a fresh view.
+		joinSpace(doc, by, 'Alice Martin');
+		const renamed = kept();
+		expect(renamed).not.toBe(first);
+		expect(renamed.row(renamed.entries[0]!).recordedBy).toBe('Alice Martin');
 	});
 
 	it('dues: the default, each member with their own setting, who is late, and the funds to pay into', () => {
