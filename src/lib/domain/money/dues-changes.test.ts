@@ -101,4 +101,12 @@ describe('dues amount changes', () => {
 		expect([1_700, 1_800]).toContain(changes[2]?.amount);
 		expect(listDues(b).items[0]?.changes).toEqual(changes);
 	});
+
+	it('answer a setting that was stopped, or a change already taken back, instead of doing nothing silently', () => {
+		const { doc, alice } = setup();
+		expect(removeDuesChange(doc, 'default', '2026-09-01', alice)).toEqual({ ok: true, changed: false });
+		expect(removeDues(doc, 'default', alice)).toEqual({ ok: true });
+		expect(removeDues(doc, 'default', alice)).toEqual({ ok: false, reason: 'no_setting' });
+		expect(removeDuesChange(doc, 'default', '2026-09-01', alice)).toEqual({ ok: false, reason: 'no_setting' });
+	});
 });

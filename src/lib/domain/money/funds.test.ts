@@ -121,4 +121,46 @@ describe('funds', () => {
 		expect(listFunds(doc, { archived: 'all' })).toMatchObject({ unreadable: 2, items: [{ id }] });
 		expect(budgetLines(doc, id)).toMatchObject({ unreadable: 1, items: [{ label: 'Son' }] });
 	});
+
+	it('creates a budget with its first lines in one transaction, or nothing when one line is refused', () => {
+		const { doc, by } = newSpace();
+		let updates = 0;
+		doc.on('update', () => updates++);
+		const result = createFund(doc, { name: 'Fête', kind: 'budget', currency: 'EUR', lines: [{ label: 'Son', planned: 50_000 }, { label: 'Affiches', planned: 0 }] }, by);
+		if (!result.ok) throw new Error(result.reason);
+		expect(updates).toBe(1);
+		expect(budgetLines(doc, result.id).items.map((l) => [l.id, l.label, l.planned])).toEqual([
+			[result.lines[0], 'Son', 50_000],
+			[result.lines[1], 'Affiches', 0]
+		]);
+		const before = Y.encodeStateAsUpdate(doc);
+		expect(createFund(doc, { name: 'Autre', kind: 'budget', currency: 'EUR', lines: [{ label: 'Son', planned: 1 }, { label: 'Dette', planned: -1 }] }, by)).toMatchObject({
+			ok: false,
+			reason: 'invalid_field',
+			field: 'lines.1.planned',
+			problem: 'too_small'
+		});
+		expect(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR', lines: [{ label: 'Son', planned: 1 }] }, by)).toEqual({ ok: false, reason: 'not_a_budget' });
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+	});
+
+	it('answers a fund or a line that is gone, or unchanged, instead of throwing', () => {
+		const { doc, by } = newSpace();
+		const id = fund(doc, by, { kind: 'budget' });
+		const line = created(addBudgetLine(doc, id, { label: 'Son', planned: 100 }, by));
+		const missing = newId<'fund'>();
+		expect(editFund(doc, missing, { name: 'X' }, by)).toEqual({ ok: false, reason: 'fund_not_found' });
+		expect(addBudgetLine(doc, missing, { label: 'Son', planned: 1 }, by)).toEqual({ ok: false, reason: 'fund_not_found' });
+		expect(editBudgetLine(doc, id, newId<'budget-line'>(), { planned: 1 }, by)).toEqual({ ok: false, reason: 'budget_line_not_found' });
+		expect(removeBudgetLine(doc, missing, line, by)).toEqual({ ok: false, reason: 'fund_not_found' });
+		expect(editFund(doc, id, { name: 'Caisse' }, by)).toEqual({ ok: true, changed: false });
+		expect(editBudgetLine(doc, id, line, { label: 'Son' }, by)).toEqual({ ok: true, changed: false });
+		expect(setFundArchived(doc, id, false, by)).toEqual({ ok: true, changed: false });
+		expect(removeBudgetLine(doc, id, line, by)).toEqual({ ok: true, changed: true });
+		expect(removeBudgetLine(doc, id, line, by)).toEqual({ ok: true, changed: false });
+		// A budget whose lines a faulty client replaced is refused, not crashed on.
+		const entry = fundsMap(doc).get(id);
+		if (entry instanceof Y.Map) entry.set('lines', 'junk');
+		expect(addBudgetLine(doc, id, { label: 'Son', planned: 1 }, by)).toEqual({ ok: false, reason: 'lines_unreadable' });
+	});
 });
