@@ -12,7 +12,7 @@ import { listActivity } from '../core/activity';
 import { everyView, spaceOperations, startingSpace } from './testing';
 
 const REPLICAS = 3;
-const STEPS = iterations(80);
+const STEPS = iterations(120);
 
 describe('convergence of every aggregate', () => {
 	for (const seed of seeds([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])) {
