@@ -54,7 +54,7 @@ export class Network {
 			doc.clientID = id;
 			const node: Node = { index, doc, online: false, inbox: new Map() };
 			// What a replica receives is applied with the network as origin and not sent on:
-			// each replica sends its own edits to every peer, as over the relay.
+			// each replica sends its own edits to every peer online, never what it received.
 			doc.on('update', (update: Uint8Array, origin: unknown) => {
 				if (origin === this) return;
 				const encoder = encoding.createEncoder();
