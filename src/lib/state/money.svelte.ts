@@ -3,8 +3,9 @@
  * and decisions an entry points at stand above money in the domain, so they
  * are read here and handed to the money views.
  */
+import * as v from 'valibot';
 import type * as Y from 'yjs';
-import type { FundId, LedgerEntryId } from '../domain/core';
+import { entityId, type FundId, type LedgerEntryId } from '../domain/core';
 import { listDecisions } from '../domain/decisions';
 import {
 	duesView,
@@ -39,12 +40,16 @@ export function ledgerPage(view: SpaceView, filter: LedgerFilter) {
 	return view.derive(ledgerOf, filter);
 }
 
-export function entryPage(view: SpaceView, entryId: LedgerEntryId) {
-	return view.derive(entryOf, entryId);
+const isEntryId = entityId<'ledger-entry'>();
+const isFundId = entityId<'fund'>();
+
+/** The entry an address names; null when there is none, the address's id malformed included. */
+export function entryPage(view: SpaceView, entryId: string) {
+	return v.is(isEntryId, entryId) ? view.derive(entryOf, entryId) : null;
 }
 
-export function fundPage(view: SpaceView, fundId: FundId) {
-	return view.derive(fundOf, fundId);
+export function fundPage(view: SpaceView, fundId: string) {
+	return v.is(isFundId, fundId) ? view.derive(fundOf, fundId) : null;
 }
 
 export function duesPage(view: SpaceView, today: string) {

@@ -1,7 +1,10 @@
 /** The counterparty fields of a form, as typed, to and from the domain's value. */
-import type { MemberId } from '$lib/domain/core';
+import * as v from 'valibot';
+import { entityId } from '$lib/domain/core';
 import type { Counterparty } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
+
+const isMemberId = entityId<'member'>();
 
 export interface PartyFields {
 	party: string;
@@ -19,8 +22,9 @@ export function partyFields(counterparty: Counterparty): PartyFields {
 /** The counterparty, or a message saying what is missing. */
 export function readParty(fields: PartyFields): { ok: true; value: Counterparty } | { ok: false; error: string } {
 	if (fields.party === 'member') {
-		if (!fields.memberId) return { ok: false, error: m.money_error_member() };
-		return { ok: true, value: { kind: 'member', memberId: fields.memberId as MemberId } };
+		const memberId = fields.memberId;
+		if (!v.is(isMemberId, memberId)) return { ok: false, error: m.money_error_member() };
+		return { ok: true, value: { kind: 'member', memberId } };
 	}
 	if (fields.party === 'outside') {
 		const name = fields.outsideName.trim();
