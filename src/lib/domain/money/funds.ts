@@ -112,9 +112,10 @@ export function createFund(doc: Y.Doc, input: FundInput, by: MemberId, now = Dat
 		entry.set('lines', lineMap);
 		fundsMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'fund.created', subjectKind: 'fund', subjectId: id, summary: fields.name });
+		// Lines are listed by creation time: a millisecond apart, they keep the order they were typed in.
 		lines.forEach((line, i) => {
 			const lineId = lineIds[i];
-			if (lineId) writeLine(doc, lineMap, id, lineId, line, fields.currency, by, now);
+			if (lineId) writeLine(doc, lineMap, id, lineId, line, fields.currency, by, now + i);
 		});
 	}, LOCAL_ORIGIN);
 	return { ok: true, id, lines: lineIds };
