@@ -11,25 +11,20 @@
  * booking, and the merge keeps one of each.
  */
 import { digest } from 'lib0/hash/sha256';
+import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { getBooking, grantBooking, type Booking } from '../bookings/bookings';
-import { decisionEntry, nested, shownClosing } from './read';
-import {
-	EffectSchema,
-	type Allocation,
-	type AllocationId,
-	type Decision,
-	type Effect,
-	type EffectInput
-} from './schema';
+import { findDecision, shownClosing, type Parts } from './read';
+import { EffectSchema, type Allocation, type AllocationId, type Decision, type Effect, type EffectInput, type Execution } from './schema';
 import { newId, toBase64Url, type BookingId, type DecisionId, type MemberId } from '../core/ids';
 import { checkTarget, type LedgerEntry, type LedgerRefusal } from '../money/ledger';
 import { allocateMoney, findAllocation } from '../money/allocations';
 import { closeNeed, getNeed } from '../needs/needs';
 import { localDate } from '../core/dates';
 import { getResource } from '../inventory/resources';
-import { DomainError, LOCAL_ORIGIN, validateInput } from '../core/schema';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { entityId, LOCAL_ORIGIN } from '../core/schema';
 
 export type EffectRefusal = LedgerRefusal | 'need_not_found' | 'resource_not_found' | 'resource_removed' | 'key_taken';
 
@@ -38,10 +33,12 @@ export function allocationKey(decisionId: DecisionId, allocationId: AllocationId
 	return `decision/${decisionId}/${allocationId}`;
 }
 
+const bookingId = entityId<'booking'>();
+
 /** The id of the booking this allocation grants, the same on every device. */
 export function allocationBookingId(decisionId: DecisionId, allocationId: AllocationId): BookingId {
 	const bytes = digest(new TextEncoder().encode(`passerelle/booking/${allocationKey(decisionId, allocationId)}`));
-	return toBase64Url(bytes.subarray(0, 16)) as BookingId;
+	return v.parse(bookingId, toBase64Url(bytes.subarray(0, 16)));
 }
 
 /** Whether an effect could be carried out on this device now; the refusal, or null. */
@@ -62,9 +59,15 @@ export function checkEffect(doc: Y.Doc, effect: Effect): EffectRefusal | null {
 	}
 }
 
-/** Adds an allocation to a decision's map; call inside the transaction. */
-export function writeAllocation(entry: Y.Map<unknown>, effect: Effect, by: MemberId, now: number, seq = 0): AllocationId {
-	const id = newId<'allocation'>();
+/** Adds an allocation to a decision's allocations; call inside the transaction. */
+export function writeAllocation(
+	allocations: Y.Map<unknown>,
+	effect: Effect,
+	by: MemberId,
+	now: number,
+	seq = 0,
+	id = newId<'allocation'>()
+): AllocationId {
 	const allocation = new Y.Map<unknown>();
 	allocation.set('id', id);
 	allocation.set('effect', { ...effect });
@@ -73,11 +76,16 @@ export function writeAllocation(entry: Y.Map<unknown>, effect: Effect, by: Membe
 	allocation.set('seq', seq);
 	allocation.set('withdrawnAt', null);
 	allocation.set('withdrawnBy', null);
-	nested<Y.Map<unknown>>(entry, 'allocations').set(id, allocation);
+	allocations.set(id, allocation);
 	return id;
 }
 
-export type AddAllocationResult = { ok: true; id: AllocationId } | { ok: false; reason: 'closed' };
+export type AddAllocationResult =
+	| { ok: true; id: AllocationId }
+	| InvalidField
+	| Refusal<'closed' | 'not_found'>
+	/** The effect points at something this device cannot use (a fund archived, a resource removed…). */
+	| Refusal<'effect_refused', { refusal: EffectRefusal }>;
 
 /** Declares one more effect on an open decision; it must point at things this device knows. */
 export function addAllocation(
@@ -87,20 +95,23 @@ export function addAllocation(
 	by: MemberId,
 	now = Date.now()
 ): AddAllocationResult {
-	const effect = validateInput(EffectSchema, input) as Effect;
-	const { entry, decision } = decisionEntry(doc, decisionId);
+	const checked = checkInput(EffectSchema, input);
+	if (!checked.ok) return checked;
+	const effect = checked.value;
+	const found = findDecision(doc, decisionId);
+	if (!found) return { ok: false, reason: 'not_found' };
 	const refusal = checkEffect(doc, effect);
-	if (refusal) throw new DomainError(`invalid_allocation`, `allocation: ${refusal}`);
-	if (decision.status === 'closed') return { ok: false, reason: 'closed' };
-	let id = '' as AllocationId;
+	if (refusal) return { ok: false, reason: 'effect_refused', refusal };
+	if (found.decision.status === 'closed') return { ok: false, reason: 'closed' };
+	const id = newId<'allocation'>();
 	doc.transact(() => {
-		id = writeAllocation(entry, effect, by, now);
-		recordActivity(doc, activity('decision.allocation_added', decision, by, now));
+		writeAllocation(found.parts.allocations, effect, by, now, 0, id);
+		recordActivity(doc, activity('decision.allocation_added', found.decision, by, now));
 	}, LOCAL_ORIGIN);
 	return { ok: true, id };
 }
 
-export type WithdrawAllocationResult = { ok: true } | { ok: false; reason: 'closed' | 'already_withdrawn' };
+export type WithdrawAllocationResult = { ok: true } | Refusal<'closed' | 'already_withdrawn' | 'not_found' | 'allocation_not_found'>;
 
 /** Takes an allocation out of an open proposal. It stays visible, marked withdrawn. */
 export function withdrawAllocation(
@@ -110,15 +121,16 @@ export function withdrawAllocation(
 	by: MemberId,
 	now = Date.now()
 ): WithdrawAllocationResult {
-	const { entry, decision } = decisionEntry(doc, decisionId);
-	const allocation = nested<Y.Map<unknown>>(entry, 'allocations').get(allocationId);
-	if (!(allocation instanceof Y.Map)) throw new DomainError('allocation_not_found', `No allocation ${allocationId}`);
-	if (decision.status === 'closed') return { ok: false, reason: 'closed' };
+	const found = findDecision(doc, decisionId);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const allocation = found.parts.allocations.get(allocationId);
+	if (!(allocation instanceof Y.Map)) return { ok: false, reason: 'allocation_not_found' };
+	if (found.decision.status === 'closed') return { ok: false, reason: 'closed' };
 	if (allocation.get('withdrawnAt') != null) return { ok: false, reason: 'already_withdrawn' };
 	doc.transact(() => {
 		allocation.set('withdrawnAt', now);
 		allocation.set('withdrawnBy', by);
-		recordActivity(doc, activity('decision.allocation_withdrawn', decision, by, now));
+		recordActivity(doc, activity('decision.allocation_withdrawn', found.decision, by, now));
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -136,22 +148,20 @@ export type EffectReport =
  */
 export function executeAllocations(
 	doc: Y.Doc,
-	entry: Y.Map<unknown>,
+	parts: Parts,
 	decision: Decision,
 	by: MemberId,
 	now: number
 ): EffectReport[] {
 	const reports: EffectReport[] = [];
-	const executions = nested<Y.Map<unknown>>(entry, 'executions');
 	for (const allocation of decision.allocations) {
 		if (allocation.withdrawnAt !== null) continue;
 		const report = execute(doc, decision, allocation, by, now);
 		reports.push(report);
-		if (report.status !== 'refused' && !executions.has(allocation.id)) executions.set(allocation.id, { by, at: now });
+		if (report.status !== 'refused' && !parts.executions.has(allocation.id)) parts.executions.set(allocation.id, { by, at: now });
 	}
 	return reports;
 }
-
 function execute(doc: Y.Doc, decision: Decision, allocation: Allocation, by: MemberId, now: number): EffectReport {
 	const allocationId = allocation.id;
 	const effect = allocation.effect;
@@ -201,14 +211,14 @@ export function pendingAllocations(decision: Decision): Allocation[] {
 export interface AllocationTrace {
 	allocation: Allocation;
 	/** Who carried it out and when, if anyone did. */
-	execution: { by: MemberId; at: number } | null;
+	execution: Execution | null;
 	ledgerEntry: LedgerEntry | null;
 	booking: Booking | null;
 }
 
 /** Every allocation of a decision with the ledger entry or booking it produced, if present here. */
-export function traceAllocations(doc: Y.Doc, decisionId: DecisionId): AllocationTrace[] {
-	const { decision } = decisionEntry(doc, decisionId);
+export function traceAllocations(doc: Y.Doc, decision: Decision): AllocationTrace[] {
+	const decisionId = decision.id;
 	return decision.allocations.map((allocation) => ({
 		allocation,
 		execution: decision.executions.get(allocation.id) ?? null,

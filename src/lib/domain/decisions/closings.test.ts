@@ -42,7 +42,7 @@ describe('closing decisions', () => {
 			reason: 'already_closed',
 			closing: { outcome: 'adopted' }
 		});
-		expect(() => closeDecision(doc, id, { outcome: 'postponed' as never }, by)).toThrow(/^outcome:/);
+		expect(closeDecision(doc, id, { outcome: 'postponed' as never }, by)).toMatchObject({ ok: false, reason: 'invalid_field', field: 'outcome' });
 		expect(listActivity(doc, { decisionId: id }).items[0]).toMatchObject({ action: 'decision.closed', by });
 	});
 
@@ -95,6 +95,6 @@ describe('closing decisions', () => {
 			expect(conflictingClosings(doc).map((x) => x.closings.length)).toEqual([3]);
 			expect(getDecision(doc, id)?.closing?.id).toBe(adopted.id);
 		}
-		expect(() => resolveClosing(a, id, newId<'closing'>(), by)).toThrow(/No closing/);
+		expect(resolveClosing(a, id, newId<'closing'>(), by)).toEqual({ ok: false, reason: 'closing_not_found' });
 	});
 });

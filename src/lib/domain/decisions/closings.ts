@@ -12,34 +12,27 @@ import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { executeAllocations, type EffectReport } from './allocations';
-import { decisionEntry, nested, readDecision } from './read';
-import {
-	OUTCOMES,
-	type Allocation,
-	type Closing,
-	type ClosingId,
-	type Decision,
-	type Outcome
-} from './schema';
+import { findDecision, readDecision } from './read';
+import { OUTCOMES, type Allocation, type Closing, type ClosingId, type Decision } from './schema';
 import { newId, type DecisionId, type MemberId } from '../core/ids';
-import { decisionsMap, DomainError, isoDate, LOCAL_ORIGIN, validateInput } from '../core/schema';
+import { compareIds } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { decisionsMap, isoDate, LOCAL_ORIGIN } from '../core/schema';
 
 const ClosingInput = v.object({
 	outcome: v.picklist(OUTCOMES),
+	/** What was decided, in the collective's words. */
 	statement: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(4000)), ''),
+	/** Sets the review date at the same time; left out, it stays as it was. */
 	reviewOn: v.optional(v.nullable(isoDate))
 });
-export interface ClosingInput {
-	outcome: Outcome;
-	/** What was decided, in the collective's words. */
-	statement?: string;
-	/** Sets the review date at the same time; left out, it stays as it was. */
-	reviewOn?: string | null;
-}
+export type ClosingInput = v.InferInput<typeof ClosingInput>;
 
 export type CloseResult =
 	| { ok: true; closingId: ClosingId; effects: EffectReport[] }
-	| { ok: false; reason: 'already_closed'; closing: Closing };
+	| InvalidField
+	| Refusal<'not_found'>
+	| Refusal<'already_closed', { closing: Closing }>;
 
 /**
  * Closes the decision. When adopted, its allocations are carried out in the
@@ -55,14 +48,18 @@ export function closeDecision(
 	by: MemberId,
 	now = Date.now()
 ): CloseResult {
-	const fields = validateInput(ClosingInput, input);
-	const { entry, decision } = decisionEntry(doc, id);
+	const checked = checkInput(ClosingInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const { entry, parts, decision } = found;
 	if (decision.closing) return { ok: false, reason: 'already_closed', closing: decision.closing };
 	const closingId = newId<'closing'>();
 	let effects: EffectReport[] = [];
 	doc.transact(() => {
 		const closing: Closing = { id: closingId, outcome: fields.outcome, statement: fields.statement, by, at: now };
-		nested<Y.Map<unknown>>(entry, 'closings').set(closingId, closing);
+		parts.closings.set(closingId, closing);
 		if (fields.reviewOn !== undefined && entry.get('reviewOn') !== fields.reviewOn) entry.set('reviewOn', fields.reviewOn);
 		recordActivity(doc, {
 			at: now,
@@ -73,7 +70,7 @@ export function closeDecision(
 			decisionId: id,
 			summary: decision.title
 		});
-		if (fields.outcome === 'adopted') effects = executeAllocations(doc, entry, decision, by, now);
+		if (fields.outcome === 'adopted') effects = executeAllocations(doc, parts, decision, by, now);
 	}, LOCAL_ORIGIN);
 	return { ok: true, closingId, effects };
 }
@@ -89,7 +86,7 @@ export function adoptDecision(
 	return closeDecision(doc, id, { ...input, outcome: 'adopted' }, by, now);
 }
 
-export type ApplyResult = { ok: true; effects: EffectReport[] } | { ok: false; reason: 'not_adopted' };
+export type ApplyResult = { ok: true; effects: EffectReport[] } | Refusal<'not_adopted' | 'not_found'>;
 
 /**
  * Carries out the allocations of an adopted decision that are still pending:
@@ -97,11 +94,13 @@ export type ApplyResult = { ok: true; effects: EffectReport[] } | { ok: false; r
  * adoption. Safe to run again: an effect already here is not written twice.
  */
 export function applyAllocations(doc: Y.Doc, id: DecisionId, by: MemberId, now = Date.now()): ApplyResult {
-	const { entry, decision } = decisionEntry(doc, id);
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const { parts, decision } = found;
 	if (decision.closing?.outcome !== 'adopted') return { ok: false, reason: 'not_adopted' };
 	let effects: EffectReport[] = [];
 	doc.transact(() => {
-		effects = executeAllocations(doc, entry, decision, by, now);
+		effects = executeAllocations(doc, parts, decision, by, now);
 		if (effects.some((e) => e.status === 'done')) {
 			recordActivity(doc, {
 				at: now,
@@ -117,15 +116,17 @@ export function applyAllocations(doc: Y.Doc, id: DecisionId, by: MemberId, now =
 	return { ok: true, effects };
 }
 
-export type ResolveResult = {
-	ok: true;
-	/**
-	 * Allocations carried out although the outcome kept is not an adoption:
-	 * their effects (money allocated, a booking, a need closed) are for people
-	 * to undo by hand, through the ledger, the booking or the need.
-	 */
-	executedWithoutAdoption: Allocation[];
-};
+export type ResolveResult =
+	| {
+			ok: true;
+			/**
+			 * Allocations carried out although the outcome kept is not an adoption:
+			 * their effects (money allocated, a booking, a need closed) are for people
+			 * to undo by hand, through the ledger, the booking or the need.
+			 */
+			executedWithoutAdoption: Allocation[];
+	  }
+	| Refusal<'not_found' | 'closing_not_found'>;
 
 /**
  * Records which closing stands when several disagree. The others stay, for
@@ -139,9 +140,11 @@ export function resolveClosing(
 	by: MemberId,
 	now = Date.now()
 ): ResolveResult {
-	const { entry, decision } = decisionEntry(doc, id);
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const { entry, decision } = found;
 	const kept = decision.closings.find((c) => c.id === closingId);
-	if (!kept) throw new DomainError('closing_not_found', `No closing ${closingId}`);
+	if (!kept) return { ok: false, reason: 'closing_not_found' };
 	doc.transact(() => {
 		entry.set('resolution', { closingId, by, at: now, seen: decision.closings.map((c) => c.id) });
 		recordActivity(doc, {
@@ -177,11 +180,12 @@ export function conflictingClosings(doc: Y.Doc): ClosingConflict[] {
 	const conflicts: ClosingConflict[] = [];
 	for (const [key, value] of decisionsMap(doc).entries()) {
 		const decision = readDecision(key, value);
-		if (decision && hasClosingConflict(decision)) {
-			conflicts.push({ decisionId: decision.id, title: decision.title, closings: decision.closings, shown: decision.closing! });
+		const shown = decision?.closing;
+		if (decision && shown && hasClosingConflict(decision)) {
+			conflicts.push({ decisionId: decision.id, title: decision.title, closings: decision.closings, shown });
 		}
 	}
-	return conflicts.sort((a, b) => a.shown.at - b.shown.at || (a.decisionId < b.decisionId ? -1 : 1));
+	return conflicts.sort((a, b) => a.shown.at - b.shown.at || compareIds(a.decisionId, b.decisionId));
 }
 
 /** Whether the decision's closings disagree and no resolution covers them all. */

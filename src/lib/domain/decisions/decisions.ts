@@ -10,19 +10,14 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
-import { checkEffect, writeAllocation } from './allocations';
-import { checkAnswer, MAJORITIES, MAX_POLL_OPTIONS, type Majority, type Process } from './process';
-import { decisionEntry, nested, readDecision } from './read';
-import {
-	EffectSchema,
-	type CommentId,
-	type Decision,
-	type Effect,
-	type EffectInput,
-	type PositionId
-} from './schema';
+import { checkEffect, writeAllocation, type EffectRefusal } from './allocations';
+import { checkAnswer, MAJORITIES, MAX_POLL_OPTIONS, type AnswerRefusal, type Process } from './process';
+import { findDecision, readDecision } from './read';
+import { EffectSchema, type CommentId, type Decision, type PositionId } from './schema';
 import { newId, type DecisionId, type MemberId } from '../core/ids';
-import { decisionsMap, DomainError, isoDate, LOCAL_ORIGIN, timestamp, validateInput, type ReadResult } from '../core/schema';
+import { compareIds } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { decisionsMap, isoDate, LOCAL_ORIGIN, timestamp, type ReadResult } from '../core/schema';
 
 const trimmed = (min: number, max: number) => v.pipe(v.string(), v.trim(), v.minLength(min), v.maxLength(max));
 const MAX_ALLOCATIONS = 50;
@@ -30,8 +25,11 @@ const MAX_ALLOCATIONS = 50;
 const common = {
 	title: trimmed(1, 200),
 	proposal: v.optional(trimmed(0, 10_000), ''),
+	/** Announced end of the discussion, in ms; positions are taken until someone closes. */
 	closesAt: timestamp,
+	/** YYYY-MM-DD: when the collective means to look at the decision again. */
 	reviewOn: v.optional(v.nullable(isoDate), null),
+	/** Minimum number of participants (members and guests counted at meetings); 0 for none. */
 	quorum: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(100_000)), 0),
 	allocations: v.optional(v.pipe(v.array(EffectSchema), v.maxLength(MAX_ALLOCATIONS)), [])
 };
@@ -50,37 +48,35 @@ const DecisionInput = v.variant('process', [
 		multiple: v.optional(v.boolean(), false)
 	})
 ]);
-interface DecisionCommon {
-	title: string;
-	proposal?: string;
-	/** Announced end of the discussion, in ms; positions are taken until someone closes. */
-	closesAt: number;
-	/** YYYY-MM-DD: when the collective means to look at the decision again. */
-	reviewOn?: string | null;
-	/** Minimum number of participants (members and guests counted at meetings); 0 for none. */
-	quorum?: number;
-	allocations?: EffectInput[];
-}
 /** What the proposal form sends. Poll options are labels; they get ids o1, o2, … in order. */
-export type DecisionInput = DecisionCommon &
-	(
-		| { process: 'consent' }
-		| { process: 'vote'; majority?: Majority }
-		| { process: 'poll'; options: string[]; multiple?: boolean }
-	);
+export type DecisionInput = v.InferInput<typeof DecisionInput>;
+
+/** Refused: the decision is not on this device (not synced yet, or unreadable here). */
+export type NotFound = Refusal<'not_found'>;
+/** Refused: someone closed the decision, as far as this device knows. */
+export type Closed = Refusal<'closed'>;
+
+export type CreateDecisionResult =
+	| { ok: true; id: DecisionId }
+	| InvalidField
+	| Refusal<'closes_in_past'>
+	/** Allocation number `index` (from 0) points at something this device cannot use. */
+	| Refusal<'allocation_refused', { index: number; refusal: EffectRefusal }>;
 
 /**
  * Opens a decision. Its closing date must be in the future. Allocations
  * declared here must point at things this device knows (a fund in that
  * currency, a resource not removed, a need).
  */
-export function createDecision(doc: Y.Doc, input: DecisionInput, by: MemberId, now = Date.now()): DecisionId {
-	const fields = validateInput(DecisionInput, input);
-	if (fields.closesAt <= now) throw new DomainError('invalid_closesAt', 'closesAt: must be in the future');
-	fields.allocations.forEach((effect, index) => {
-		const refusal = checkEffect(doc, effect as Effect);
-		if (refusal) throw new DomainError(`invalid_allocations.${index}`, `allocations.${index}: ${refusal}`);
-	});
+export function createDecision(doc: Y.Doc, input: DecisionInput, by: MemberId, now = Date.now()): CreateDecisionResult {
+	const checked = checkInput(DecisionInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
+	if (fields.closesAt <= now) return { ok: false, reason: 'closes_in_past' };
+	for (const [index, effect] of fields.allocations.entries()) {
+		const refusal = checkEffect(doc, effect);
+		if (refusal) return { ok: false, reason: 'allocation_refused', index, refusal };
+	}
 	const process: Process =
 		fields.process === 'consent'
 			? { kind: 'consent' }
@@ -103,14 +99,18 @@ export function createDecision(doc: Y.Doc, input: DecisionInput, by: MemberId, n
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
 		entry.set('resolution', null);
+		const allocations = new Y.Map<unknown>();
 		entry.set('comments', new Y.Array<unknown>());
 		entry.set('positions', new Y.Array<unknown>());
-		for (const key of ['tallies', 'allocations', 'closings', 'executions'] as const) entry.set(key, new Y.Map<unknown>());
+		entry.set('tallies', new Y.Map<unknown>());
+		entry.set('allocations', allocations);
+		entry.set('closings', new Y.Map<unknown>());
+		entry.set('executions', new Y.Map<unknown>());
 		decisionsMap(doc).set(id, entry);
-		fields.allocations.forEach((effect, seq) => writeAllocation(entry, effect as Effect, by, now, seq));
+		fields.allocations.forEach((effect, seq) => writeAllocation(allocations, effect, by, now, seq));
 		recordActivity(doc, { at: now, by, action: 'decision.created', subjectKind: 'decision', subjectId: id, decisionId: id, summary: fields.title });
 	}, LOCAL_ORIGIN);
-	return id;
+	return { ok: true, id };
 }
 
 const DecisionPatch = v.object({
@@ -120,7 +120,7 @@ const DecisionPatch = v.object({
 	reviewOn: v.optional(v.nullable(isoDate))
 });
 export type DecisionPatch = v.InferInput<typeof DecisionPatch>;
-export type DecisionUpdate = { ok: true; changed: string[] } | { ok: false; reason: 'closed' };
+export type DecisionUpdate = { ok: true; changed: string[] } | InvalidField | Closed | NotFound;
 
 /**
  * Edits the proposal while it is open, field by field so that concurrent
@@ -134,9 +134,12 @@ export function updateDecision(
 	by: MemberId,
 	now = Date.now()
 ): DecisionUpdate {
-	const fields = validateInput(DecisionPatch, patch);
-	const { entry, decision } = decisionEntry(doc, id);
-	const changed = Object.entries(fields).filter(([key, value]) => value !== undefined && entry.get(key) !== value);
+	const checked = checkInput(DecisionPatch, patch);
+	if (!checked.ok) return checked;
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const { entry, decision } = found;
+	const changed = Object.entries(checked.value).filter(([key, value]) => value !== undefined && entry.get(key) !== value);
 	if (decision.status === 'closed' && changed.some(([key]) => key !== 'reviewOn')) return { ok: false, reason: 'closed' };
 	if (changed.length === 0) return { ok: true, changed: [] };
 	doc.transact(() => {
@@ -148,18 +151,21 @@ export function updateDecision(
 	return { ok: true, changed: changed.map(([key]) => key) };
 }
 
-const CommentText = trimmed(1, 4000);
+const CommentInput = v.object({ text: trimmed(1, 4000) });
+export type CommentResult = { ok: true; id: CommentId } | InvalidField | NotFound;
 
 /** Adds to the discussion, open or closed: a review may come back to it. */
-export function addComment(doc: Y.Doc, id: DecisionId, text: string, by: MemberId, now = Date.now()): CommentId {
-	const clean = validateInput(CommentText, text);
-	const { entry, decision } = decisionEntry(doc, id);
+export function addComment(doc: Y.Doc, id: DecisionId, text: string, by: MemberId, now = Date.now()): CommentResult {
+	const checked = checkInput(CommentInput, { text });
+	if (!checked.ok) return checked;
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
 	const commentId = newId<'comment'>();
 	doc.transact(() => {
-		nested<Y.Array<unknown>>(entry, 'comments').push([{ id: commentId, by, at: now, text: clean }]);
-		recordActivity(doc, { at: now, by, action: 'decision.commented', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
+		found.parts.comments.push([{ id: commentId, by, at: now, text: checked.value.text }]);
+		recordActivity(doc, { at: now, by, action: 'decision.commented', subjectKind: 'decision', subjectId: id, decisionId: id, summary: found.decision.title });
 	}, LOCAL_ORIGIN);
-	return commentId;
+	return { ok: true, id: commentId };
 }
 
 const PositionInput = v.object({
@@ -168,7 +174,7 @@ const PositionInput = v.object({
 });
 /** A consent or vote word, a poll option id, or several option ids for a multiple-choice poll. */
 export type PositionInput = v.InferInput<typeof PositionInput>;
-export type PositionResult = { ok: true; id: PositionId } | { ok: false; reason: 'closed' };
+export type PositionResult = { ok: true; id: PositionId } | InvalidField | AnswerRefusal | Closed | NotFound;
 
 /**
  * Takes or changes the member's own position. Each change is appended to
@@ -182,13 +188,18 @@ export function takePosition(
 	by: MemberId,
 	now = Date.now()
 ): PositionResult {
-	const fields = validateInput(PositionInput, input);
-	const { entry, decision } = decisionEntry(doc, id);
-	const choices = checkAnswer(decision.process, fields.choice, fields.reason, 'choice', 'reason');
+	const checked = checkInput(PositionInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const { parts, decision } = found;
+	const answer = checkAnswer(decision.process, fields.choice, fields.reason);
+	if (!answer.ok) return answer;
 	if (decision.status === 'closed') return { ok: false, reason: 'closed' };
 	const positionId = newId<'position'>();
 	doc.transact(() => {
-		nested<Y.Array<unknown>>(entry, 'positions').push([{ id: positionId, memberId: by, choices, reason: fields.reason, at: now }]);
+		parts.positions.push([{ id: positionId, memberId: by, choices: answer.choices, reason: fields.reason, at: now }]);
 		recordActivity(doc, { at: now, by, action: 'decision.position_taken', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
 	}, LOCAL_ORIGIN);
 	return { ok: true, id: positionId };
@@ -215,7 +226,7 @@ export function listDecisions(doc: Y.Doc, filter: DecisionFilter = {}): ReadResu
 		(a, b) =>
 			(a.status === b.status ? 0 : a.status === 'open' ? -1 : 1) ||
 			(a.status === 'open' ? a.closesAt - b.closesAt : (b.closing?.at ?? 0) - (a.closing?.at ?? 0)) ||
-			(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+			compareIds(a.id, b.id)
 	);
 	return { items, unreadable };
 }

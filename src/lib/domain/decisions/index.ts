@@ -1,6 +1,7 @@
 /**
  * Decisions: their schema and reading, processes, tallies, results,
- * closings and the allocations an adopted decision makes.
+ * closings, the allocations an adopted decision makes, and the views the
+ * pages show.
  */
 export * from './process';
 export * from './schema';
@@ -10,3 +11,4 @@ export * from './tallies';
 export * from './allocations';
 export * from './closings';
 export * from './results';
+export * from './views';

@@ -4,7 +4,8 @@
  * poll (options fixed at creation, one or several per member).
  */
 import * as v from 'valibot';
-import { DomainError, text } from '../core/schema';
+import type { Refusal } from '../core/refusals';
+import { text } from '../core/schema';
 
 export const CONSENT_CHOICES = ['agree', 'abstain', 'disagree', 'block'] as const;
 export const VOTE_CHOICES = ['yes', 'no', 'abstain'] as const;
@@ -29,11 +30,8 @@ export const ProcessSchema = v.variant('kind', [
 		multiple: v.boolean()
 	})
 ]);
-export type PollOption = { id: string; label: string };
-export type Process =
-	| { kind: 'consent' }
-	| { kind: 'vote'; majority: Majority }
-	| { kind: 'poll'; options: PollOption[]; multiple: boolean };
+export type Process = v.InferOutput<typeof ProcessSchema>;
+export type PollOption = Extract<Process, { kind: 'poll' }>['options'][number];
 
 /** The choices a process offers: fixed words, or the poll's option ids. */
 export function choicesOf(process: Process): readonly string[] {
@@ -50,22 +48,20 @@ export function validChoices(process: Process, choices: readonly string[]): bool
 	return choices.every((c) => allowed.includes(c));
 }
 
-/**
- * Checks an answer against the process, throwing a DomainError naming the
- * field: a choice the process does not offer, several choices where one is
- * expected, or a disagreement or block without its reason.
- */
+/** Why an answer does not fit the process: a choice it does not offer (or several where one is expected), or a disagreement or block without its reason. */
+export type AnswerRefusal = Refusal<'not_a_choice'> | Refusal<'reason_required', { choice: string }>;
+
+/** The answer's choices as a list, or why the process does not accept it. */
 export function checkAnswer(
 	process: Process,
 	choice: string | readonly string[],
-	reason: string,
-	choiceField: string,
-	reasonField: string
-): string[] {
+	reason: string
+): { ok: true; choices: string[] } | AnswerRefusal {
 	const choices = typeof choice === 'string' ? [choice] : [...choice];
-	if (!validChoices(process, choices)) throw new DomainError(`invalid_${choiceField}`, `${choiceField}: not a choice of this decision`);
-	if (process.kind === 'consent' && REASONED_CHOICES.includes(choices[0] ?? '') && reason === '') {
-		throw new DomainError(`invalid_${reasonField}`, `${reasonField}: a reason is required to ${choices[0]}`);
+	if (!validChoices(process, choices)) return { ok: false, reason: 'not_a_choice' };
+	const first = choices[0] ?? '';
+	if (process.kind === 'consent' && REASONED_CHOICES.includes(first) && reason === '') {
+		return { ok: false, reason: 'reason_required', choice: first };
 	}
-	return choices;
+	return { ok: true, choices };
 }

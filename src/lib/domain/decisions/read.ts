@@ -15,92 +15,109 @@ import {
 	PositionSchema,
 	ResolutionSchema,
 	TallySchema,
-	type Allocation,
 	type AllocationId,
 	type Closing,
-	type Comment,
-	type CoreKey,
 	type Decision,
-	type Position,
+	type Execution,
 	type Resolution,
 	type Tally
 } from './schema';
-import type { DecisionId, MemberId } from '../core/ids';
-import { decisionsMap, DomainError, plainValue } from '../core/schema';
+import type { DecisionId } from '../core/ids';
+import { compareIds } from '../core/order';
+import { decisionsMap, entityId, plainValue } from '../core/schema';
 
-export const NESTED = ['comments', 'positions', 'tallies', 'allocations', 'closings', 'executions'] as const;
+/** The nested structures of a decision, each where concurrent additions merge. */
+export interface Parts {
+	comments: Y.Array<unknown>;
+	positions: Y.Array<unknown>;
+	tallies: Y.Map<unknown>;
+	allocations: Y.Map<unknown>;
+	closings: Y.Map<unknown>;
+	executions: Y.Map<unknown>;
+}
+
+/** A decision's nested structures, or undefined when one is missing or of the wrong kind. */
+export function partsOf(entry: Y.Map<unknown>): Parts | undefined {
+	const comments = entry.get('comments');
+	const positions = entry.get('positions');
+	const tallies = entry.get('tallies');
+	const allocations = entry.get('allocations');
+	const closings = entry.get('closings');
+	const executions = entry.get('executions');
+	if (!(comments instanceof Y.Array) || !(positions instanceof Y.Array)) return undefined;
+	if (!(tallies instanceof Y.Map) || !(allocations instanceof Y.Map)) return undefined;
+	if (!(closings instanceof Y.Map) || !(executions instanceof Y.Map)) return undefined;
+	return { comments, positions, tallies, allocations, closings, executions };
+}
+
+const allocationKey = entityId<'allocation'>();
+
+/** An entry checked against its schema, or undefined. */
+function parse<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutput<S> | undefined {
+	const parsed = v.safeParse(schema, plainValue(raw));
+	return parsed.success ? parsed.output : undefined;
+}
+
+/** An entry kept under its own id: a copy under another key is not read. */
+function parseKeyed<S extends v.GenericSchema<unknown, { id: string }>>(schema: S, key: string, raw: unknown): v.InferOutput<S> | undefined {
+	const out = parse(schema, raw);
+	return out !== undefined && out.id === key ? out : undefined;
+}
 
 /** Reads a decision, or undefined when its own fields or containers are unreadable. */
 export function readDecision(key: string, value: unknown): Decision | undefined {
 	if (!(value instanceof Y.Map)) return undefined;
 	const core = v.safeParse(CoreSchema, plainFields(value));
 	if (!core.success || core.output.id !== key) return undefined;
-	const comments = value.get('comments');
-	const positions = value.get('positions');
-	const tallies = value.get('tallies');
-	const allocations = value.get('allocations');
-	const closings = value.get('closings');
-	const executions = value.get('executions');
-	if (!(comments instanceof Y.Array) || !(positions instanceof Y.Array)) return undefined;
-	if (!(tallies instanceof Y.Map) || !(allocations instanceof Y.Map)) return undefined;
-	if (!(closings instanceof Y.Map) || !(executions instanceof Y.Map)) return undefined;
-	const process = core.output.process as Process;
+	const parts = partsOf(value);
+	if (!parts) return undefined;
+	const process = core.output.process;
 	let unreadable = 0;
 	const keep = <T>(items: Array<T | undefined>): T[] => {
 		const kept = items.filter((x): x is T => x !== undefined);
 		unreadable += items.length - kept.length;
 		return kept;
 	};
-	const parse = <S extends v.GenericSchema>(schema: S, raw: unknown, key?: string) => {
-		const plain = plainValue(raw);
-		const parsed = v.safeParse(schema, plain);
-		if (!parsed.success) return undefined;
-		const out = parsed.output as { id?: unknown };
-		return key !== undefined && out.id !== key ? undefined : parsed.output;
-	};
-	const readPositions = keep(
-		positions.toArray().map((raw) => {
-			const p = parse(PositionSchema, raw) as Position | undefined;
+	const positions = keep(
+		parts.positions.toArray().map((raw) => {
+			const p = parse(PositionSchema, raw);
 			return p && validChoices(process, p.choices) ? p : undefined;
 		})
 	).sort(byTimeThenId);
-	const readTallies = keep(
-		[...tallies.entries()].map(([k, raw]) => {
-			const t = parse(TallySchema, raw, k) as Tally | undefined;
+	const tallies = keep(
+		[...parts.tallies.entries()].map(([k, raw]) => {
+			const t = parseKeyed(TallySchema, k, raw);
 			return t && tallyFits(process, t) ? t : undefined;
 		})
 	).sort(byTimeThenId);
-	const readClosings = keep([...closings.entries()].map(([k, raw]) => parse(ClosingSchema, raw, k) as Closing | undefined)).sort(
-		byTimeThenId
-	);
-	const executed = new Map<AllocationId, { by: MemberId; at: number }>();
-	for (const [k, raw] of executions.entries()) {
+	const closings = keep([...parts.closings.entries()].map(([k, raw]) => parseKeyed(ClosingSchema, k, raw))).sort(byTimeThenId);
+	const executions = new Map<AllocationId, Execution>();
+	for (const [k, raw] of parts.executions.entries()) {
 		const e = parse(ExecutionSchema, raw);
-		if (e) executed.set(k as AllocationId, e as { by: MemberId; at: number });
+		const id = v.safeParse(allocationKey, k);
+		if (e && id.success) executions.set(id.output, e);
 		else unreadable++;
 	}
 	const resolutionRaw = value.get('resolution');
-	const resolution = resolutionRaw == null ? null : ((parse(ResolutionSchema, resolutionRaw) as Resolution | undefined) ?? null);
+	const resolution: Resolution | null = resolutionRaw == null ? null : (parse(ResolutionSchema, resolutionRaw) ?? null);
 	if (resolutionRaw != null && resolution === null) unreadable++;
-	const decision: Decision = {
-		...(core.output as unknown as Pick<Decision, CoreKey>),
-		process,
-		comments: keep(comments.toArray().map((raw) => parse(CommentSchema, raw) as Comment | undefined)).sort(byTimeThenId),
-		positions: readPositions,
-		tallies: readTallies,
-		allocations: keep(
-			[...allocations.entries()].map(([k, raw]) => parse(AllocationSchema, raw, k) as Allocation | undefined)
-		).sort((a, b) => a.declaredAt - b.declaredAt || a.seq - b.seq || compareIds(a.id, b.id)),
-		closings: readClosings,
-		executions: executed,
+	const comments = keep(parts.comments.toArray().map((raw) => parse(CommentSchema, raw))).sort(byTimeThenId);
+	const allocations = keep([...parts.allocations.entries()].map(([k, raw]) => parseKeyed(AllocationSchema, k, raw))).sort(
+		(a, b) => a.declaredAt - b.declaredAt || a.seq - b.seq || compareIds(a.id, b.id)
+	);
+	return {
+		...core.output,
+		comments,
+		positions,
+		tallies,
+		allocations,
+		closings,
+		executions,
 		resolution,
-		status: readClosings.length > 0 ? 'closed' : 'open',
-		closing: null,
-		unreadableParts: 0
+		status: closings.length > 0 ? 'closed' : 'open',
+		closing: shownClosing(closings, resolution),
+		unreadableParts: unreadable
 	};
-	decision.closing = shownClosing(decision.closings, resolution);
-	decision.unreadableParts = unreadable;
-	return decision;
 }
 
 /**
@@ -112,22 +129,23 @@ export function shownClosing(closings: readonly Closing[], resolution: Resolutio
 	return kept ?? closings[0] ?? null;
 }
 
-/** The decision's Y.Map, for writes; a missing or unreadable decision is a caller bug. */
-export function decisionEntry(doc: Y.Doc, id: DecisionId): { entry: Y.Map<unknown>; decision: Decision } {
+/** A decision readable here, with its map and nested structures for writes. */
+export interface Found {
+	entry: Y.Map<unknown>;
+	parts: Parts;
+	decision: Decision;
+}
+
+/**
+ * The decision to write to, or undefined when this device does not have it
+ * (a link to a decision not synced yet) or cannot read it.
+ */
+export function findDecision(doc: Y.Doc, id: DecisionId): Found | undefined {
 	const entry = decisionsMap(doc).get(id);
-	if (!(entry instanceof Y.Map)) throw new DomainError('decision_not_found', `No decision ${id}`);
+	if (!(entry instanceof Y.Map)) return undefined;
 	const decision = readDecision(id, entry);
-	if (!decision) throw new DomainError('decision_unreadable', `Decision ${id} cannot be read`);
-	return { entry, decision };
-}
-
-/** A nested container of a decision known to be readable. */
-export function nested<T extends Y.Map<unknown> | Y.Array<unknown>>(entry: Y.Map<unknown>, key: (typeof NESTED)[number]): T {
-	return entry.get(key) as T;
-}
-
-export function compareIds(a: string, b: string): number {
-	return a < b ? -1 : a > b ? 1 : 0;
+	const parts = partsOf(entry);
+	return decision && parts ? { entry, parts, decision } : undefined;
 }
 
 function byTimeThenId<T extends { at: number; id: string }>(a: T, b: T): number {

@@ -35,7 +35,7 @@ export type OutcomeSuggestion =
 export interface DecisionResults {
 	decision: Decision;
 	status: 'open' | 'closed';
-	/** The closing shown as the outcome; see decision-closings.ts. */
+	/** The closing shown as the outcome; see closings.ts. */
 	closing: Closing | null;
 	/** Closings that disagree and are not yet resolved. */
 	closingConflict: boolean;
@@ -70,16 +70,23 @@ export interface DecisionResults {
 export function decisionResults(doc: Y.Doc, id: DecisionId, today: string): DecisionResults | undefined {
 	const decision = getDecision(doc, id);
 	if (!decision) return undefined;
+	return resultsOf(
+		decision,
+		listMembers(doc).items.map((m) => m.id),
+		today
+	);
+}
+
+/** The results of a decision already read; `members` are the current members in the order they joined. */
+export function resultsOf(decision: Decision, members: readonly MemberId[], today: string): DecisionResults {
 	const { answers, superseded, anonymous, anonymousTotal } = countAnswers(decision);
 	const counts: Record<string, number> = {};
 	for (const choice of choicesOf(decision.process)) counts[choice] = anonymous[choice] ?? 0;
 	for (const answer of answers) {
 		for (const choice of answer.choices) counts[choice] = (counts[choice] ?? 0) + 1;
 	}
-	const answered = new Set<string>(answers.map((a) => a.memberId));
-	const notYet = listMembers(doc)
-		.items.map((m) => m.id)
-		.filter((m) => !answered.has(m));
+	const answered = new Set<MemberId>(answers.map((a) => a.memberId));
+	const notYet = members.filter((m) => !answered.has(m));
 	const participants = answers.length + anonymousTotal;
 	const quorum = { required: decision.quorum, reached: participants >= decision.quorum };
 	const blocks = decision.process.kind === 'consent' ? answers.filter((a) => a.choices.includes('block')) : [];

@@ -21,10 +21,9 @@
  * skipped and counted, it does not hide the decision.
  */
 import * as v from 'valibot';
-import type { BookingTarget } from '../bookings/bookings';
-import { MAX_POLL_OPTIONS, ProcessSchema, type Process } from './process';
-import type { BudgetLineId, DecisionId, FundId, Id, MemberId, NeedId, ResourceId } from '../core/ids';
-import { currencyCode, idString, isoDate, text, timestamp } from '../core/schema';
+import { MAX_POLL_OPTIONS, ProcessSchema } from './process';
+import type { Id } from '../core/ids';
+import { currencyCode, entityId, isoDate, text, timestamp } from '../core/schema';
 
 export type CommentId = Id<'comment'>;
 export type PositionId = Id<'position'>;
@@ -35,80 +34,61 @@ export type ClosingId = Id<'closing'>;
 export const OUTCOMES = ['adopted', 'rejected', 'withdrawn'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
+const member = entityId<'member'>();
+
+/** A decision's own fields, set once or edited field by field. */
 export const CoreSchema = v.object({
-	id: idString,
+	id: entityId<'decision'>(),
 	title: v.pipe(text(200), v.minLength(1)),
 	proposal: v.optional(text(10_000), ''),
-	proposedBy: idString,
+	proposedBy: member,
 	process: ProcessSchema,
+	/** Minimum number of participants for the outcome to stand; 0 for none. */
 	quorum: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0)), 0),
 	closesAt: timestamp,
 	reviewOn: v.optional(v.nullable(isoDate), null),
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: member,
 	updatedAt: timestamp,
-	updatedBy: idString
+	updatedBy: member
 });
+export type DecisionCore = v.InferOutput<typeof CoreSchema>;
 
-export const CommentSchema = v.object({ id: idString, by: idString, at: timestamp, text: v.pipe(text(4000), v.minLength(1)) });
-export interface Comment {
-	id: CommentId;
-	by: MemberId;
-	at: number;
-	text: string;
-}
+export const CommentSchema = v.object({ id: entityId<'comment'>(), by: member, at: timestamp, text: v.pipe(text(4000), v.minLength(1)) });
+export type Comment = v.InferOutput<typeof CommentSchema>;
 
 const choiceList = v.pipe(v.array(v.pipe(v.string(), v.maxLength(20))), v.minLength(1), v.maxLength(MAX_POLL_OPTIONS));
 
+/** One entry of the positions log. */
 export const PositionSchema = v.object({
-	id: idString,
-	memberId: idString,
+	id: entityId<'position'>(),
+	memberId: member,
 	choices: choiceList,
 	reason: v.optional(text(2000), ''),
 	at: timestamp
 });
-/** One entry of the positions log. */
-export interface Position {
-	id: PositionId;
-	memberId: MemberId;
-	choices: string[];
-	reason: string;
-	at: number;
-}
+export type Position = v.InferOutput<typeof PositionSchema>;
 
-const HandSchema = v.object({ memberId: idString, choices: choiceList, reason: v.optional(text(2000), '') });
-export interface Hand {
-	memberId: MemberId;
-	choices: string[];
-	reason: string;
-}
+/** A member present at a meeting, with what they raised their hand for. */
+const HandSchema = v.object({ memberId: member, choices: choiceList, reason: v.optional(text(2000), '') });
+export type Hand = v.InferOutput<typeof HandSchema>;
 
+/** A show of hands recorded on one device at a meeting. */
 export const TallySchema = v.object({
-	id: idString,
-	recordedBy: idString,
+	id: entityId<'tally'>(),
+	recordedBy: member,
 	at: timestamp,
 	note: v.optional(text(2000), ''),
 	hands: v.array(HandSchema),
+	/** Hands of people not in the member list, counted per choice. */
 	anonymous: v.record(v.pipe(v.string(), v.maxLength(20)), v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
 	voidedAt: v.optional(v.nullable(timestamp), null),
-	voidedBy: v.optional(v.nullable(idString), null)
+	voidedBy: v.optional(v.nullable(member), null)
 });
-/** A show of hands recorded on one device at a meeting. */
-export interface Tally {
-	id: TallyId;
-	recordedBy: MemberId;
-	at: number;
-	note: string;
-	/** Members present, each with what they raised their hand for. */
-	hands: Hand[];
-	/** Hands of people not in the member list, counted per choice. */
-	anonymous: Record<string, number>;
-	voidedAt: number | null;
-	voidedBy: MemberId | null;
-}
+export type Tally = v.InferOutput<typeof TallySchema>;
 
 const targetSchema = v.variant('kind', [
-	v.object({ kind: v.literal('member'), memberId: idString }),
+	v.object({ kind: v.literal('member'), memberId: member }),
 	v.object({ kind: v.literal('collective'), name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)) })
 ]);
 
@@ -116,16 +96,16 @@ const targetSchema = v.variant('kind', [
 export const EffectSchema = v.variant('kind', [
 	v.object({
 		kind: v.literal('money'),
-		fundId: idString,
+		fundId: entityId<'fund'>(),
 		amount: v.pipe(v.number(), v.safeInteger(), v.minValue(1)),
 		currency: currencyCode,
-		needId: v.optional(v.nullable(idString), null),
-		budgetLineId: v.optional(v.nullable(idString), null)
+		needId: v.optional(v.nullable(entityId<'need'>()), null),
+		budgetLineId: v.optional(v.nullable(entityId<'budget-line'>()), null)
 	}),
 	v.pipe(
 		v.object({
 			kind: v.literal('booking'),
-			resourceId: idString,
+			resourceId: entityId<'resource'>(),
 			start: timestamp,
 			end: timestamp,
 			to: targetSchema,
@@ -136,106 +116,55 @@ export const EffectSchema = v.variant('kind', [
 			['end']
 		)
 	),
-	v.object({ kind: v.literal('close_need'), needId: idString })
+	v.object({ kind: v.literal('close_need'), needId: entityId<'need'>() })
 ]);
-export type Effect =
-	| {
-			kind: 'money';
-			fundId: FundId;
-			amount: number;
-			currency: string;
-			needId: NeedId | null;
-			budgetLineId: BudgetLineId | null;
-	  }
-	| { kind: 'booking'; resourceId: ResourceId; start: number; end: number; to: BookingTarget; note: string }
-	| { kind: 'close_need'; needId: NeedId };
-
+export type Effect = v.InferOutput<typeof EffectSchema>;
 /** An effect as a form declares it: optional fields may be left out. */
-export type EffectInput =
-	| {
-			kind: 'money';
-			fundId: FundId;
-			amount: number;
-			currency: string;
-			needId?: NeedId | null;
-			budgetLineId?: BudgetLineId | null;
-	  }
-	| { kind: 'booking'; resourceId: ResourceId; start: number; end: number; to: BookingTarget; note?: string }
-	| { kind: 'close_need'; needId: NeedId };
+export type EffectInput = v.InferInput<typeof EffectSchema>;
 
 export const AllocationSchema = v.object({
-	id: idString,
+	id: entityId<'allocation'>(),
 	effect: EffectSchema,
-	declaredBy: idString,
+	declaredBy: member,
 	declaredAt: timestamp,
 	/** Its place among the allocations declared together, to keep the proposal's order. */
 	seq: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0)), 0),
 	withdrawnAt: v.optional(v.nullable(timestamp), null),
-	withdrawnBy: v.optional(v.nullable(idString), null)
+	withdrawnBy: v.optional(v.nullable(member), null)
 });
-export interface Allocation {
-	id: AllocationId;
-	effect: Effect;
-	declaredBy: MemberId;
-	declaredAt: number;
-	seq: number;
-	withdrawnAt: number | null;
-	withdrawnBy: MemberId | null;
-}
+export type Allocation = v.InferOutput<typeof AllocationSchema>;
 
 export const ClosingSchema = v.object({
-	id: idString,
+	id: entityId<'closing'>(),
 	outcome: v.picklist(OUTCOMES),
 	statement: v.optional(text(4000), ''),
-	by: idString,
+	by: member,
 	at: timestamp
 });
-export interface Closing {
-	id: ClosingId;
-	outcome: Outcome;
-	statement: string;
-	by: MemberId;
-	at: number;
-}
+export type Closing = v.InferOutput<typeof ClosingSchema>;
 
-export const ExecutionSchema = v.object({ by: idString, at: timestamp });
-export const ResolutionSchema = v.object({ closingId: idString, by: idString, at: timestamp, seen: v.array(idString) });
-export interface Resolution {
-	closingId: ClosingId;
-	by: MemberId;
-	at: number;
-	/** The closings on the resolving device: a closing outside it arrived later and reopens the question. */
-	seen: ClosingId[];
-}
+/** An allocation carried out: who did it and when. */
+export const ExecutionSchema = v.object({ by: member, at: timestamp });
+export type Execution = v.InferOutput<typeof ExecutionSchema>;
 
-export type CoreKey = 'id' | 'title' | 'proposal' | 'proposedBy' | 'quorum' | 'closesAt' | 'reviewOn' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy';
+/** Which closing stands; `seen` are the closings on the resolving device: one outside it arrived later and reopens the question. */
+export const ResolutionSchema = v.object({ closingId: entityId<'closing'>(), by: member, at: timestamp, seen: v.array(entityId<'closing'>()) });
+export type Resolution = v.InferOutput<typeof ResolutionSchema>;
 
-export interface Decision {
-	id: DecisionId;
-	title: string;
-	proposal: string;
-	proposedBy: MemberId;
-	process: Process;
-	/** Minimum number of participants for the outcome to stand; 0 for none. */
-	quorum: number;
-	closesAt: number;
-	reviewOn: string | null;
-	createdAt: number;
-	createdBy: MemberId;
-	updatedAt: number;
-	updatedBy: MemberId;
+/** A decision as read: its own fields, what people added to it, and what is derived from them. */
+export type Decision = DecisionCore & {
 	comments: Comment[];
-	/** The whole log, oldest first; see `currentPositions` for one per member. */
+	/** The whole log, oldest first; see `countAnswers` for one per member. */
 	positions: Position[];
 	tallies: Tally[];
 	allocations: Allocation[];
 	closings: Closing[];
-	executions: Map<AllocationId, { by: MemberId; at: number }>;
+	executions: Map<AllocationId, Execution>;
 	resolution: Resolution | null;
-	/** Derived: closed as soon as any device recorded a closing. */
+	/** Closed as soon as any device recorded a closing. */
 	status: 'open' | 'closed';
-	/** Derived: the closing shown as the outcome; see `shownClosing`. */
+	/** The closing shown as the outcome; see `shownClosing`. */
 	closing: Closing | null;
 	/** Nested entries (a comment, a position…) that failed their schema and were skipped. */
 	unreadableParts: number;
-}
+};

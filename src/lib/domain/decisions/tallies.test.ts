@@ -46,15 +46,18 @@ describe('tallies (hybrid assemblies)', () => {
 		const bob = members[1]!;
 		const id = propose(doc, by);
 		const before = Y.encodeStateAsUpdate(doc);
-		expect(() =>
-			recordTally(doc, id, { hands: [{ memberId: bob, choice: 'agree' }, { memberId: bob, choice: 'abstain' }] }, by)
-		).toThrow(/^hands\.1\.memberId: counted twice/);
-		expect(() => recordTally(doc, id, { hands: [{ memberId: memberId(), choice: 'agree' }] }, by)).toThrow(/not a member/);
-		expect(() => recordTally(doc, id, { hands: [{ memberId: bob, choice: 'block' }] }, by)).toThrow(/^hands\.0\.reason:/);
-		expect(() => recordTally(doc, id, { hands: [{ memberId: bob, choice: 'yes' }] }, by)).toThrow(/^hands\.0\.choice:/);
-		expect(() => recordTally(doc, id, { anonymous: { block: 1 } }, by)).toThrow(/^anonymous:/);
-		expect(() => recordTally(doc, id, { anonymous: { agree: -1 } }, by)).toThrow(/^anonymous/);
-		expect(() => recordTally(doc, id, { anonymous: { agree: 0 } }, by)).toThrow(/at least one/);
+		expect(recordTally(doc, id, { hands: [{ memberId: bob, choice: 'agree' }, { memberId: bob, choice: 'abstain' }] }, by)).toEqual({
+			ok: false,
+			reason: 'counted_twice',
+			memberId: bob
+		});
+		const outsider = memberId();
+		expect(recordTally(doc, id, { hands: [{ memberId: outsider, choice: 'agree' }] }, by)).toEqual({ ok: false, reason: 'not_a_member', memberId: outsider });
+		expect(recordTally(doc, id, { hands: [{ memberId: bob, choice: 'block' }] }, by)).toEqual({ ok: false, reason: 'hand_reason_required', memberId: bob });
+		expect(recordTally(doc, id, { hands: [{ memberId: bob, choice: 'yes' }] }, by)).toEqual({ ok: false, reason: 'hand_not_a_choice', memberId: bob });
+		expect(recordTally(doc, id, { anonymous: { block: 1 } }, by)).toEqual({ ok: false, reason: 'guests_not_a_choice', choice: 'block' });
+		expect(recordTally(doc, id, { anonymous: { agree: -1 } }, by)).toMatchObject({ ok: false, reason: 'invalid_field', field: 'anonymous.agree' });
+		expect(recordTally(doc, id, { anonymous: { agree: 0 } }, by)).toEqual({ ok: false, reason: 'empty' });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 		expect(recordTally(doc, id, { hands: [{ memberId: bob, choice: 'block', reason: 'Pas assuré' }] }, by).ok).toBe(true);
 		closeDecision(doc, id, { outcome: 'rejected' }, by);
@@ -148,7 +151,7 @@ describe('tallies (hybrid assemblies)', () => {
 		expect(r.counts.yes).toBe(4);
 		expect(r.superseded).toEqual([]);
 		expect(getDecision(b, id)?.tallies.map((t) => t.voidedAt)).toEqual([null, T0 + 200]);
-		expect(() => voidTally(a, id, newId<'tally'>(), by)).toThrow(/No tally/);
+		expect(voidTally(a, id, newId<'tally'>(), by)).toEqual({ ok: false, reason: 'tally_not_found' });
 	});
 
 	it('merges nothing but positions when there is no tally', () => {

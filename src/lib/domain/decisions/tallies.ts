@@ -19,18 +19,21 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { checkAnswer, choicesOf } from './process';
-import { decisionEntry, nested } from './read';
-import type { Decision, PositionId, TallyId } from './schema';
+import { findDecision } from './read';
+import type { Decision, Hand, PositionId, TallyId } from './schema';
 import { newId, type DecisionId, type MemberId } from '../core/ids';
-import { DomainError, idString, LOCAL_ORIGIN, membersMap, validateInput } from '../core/schema';
+import { compareIds } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { entityId, LOCAL_ORIGIN, membersMap } from '../core/schema';
 
 const choice = v.pipe(v.string(), v.maxLength(20));
 const TallyInput = v.object({
+	/** Members present, each with the choice they raised their hand for. */
 	hands: v.optional(
 		v.pipe(
 			v.array(
 				v.object({
-					memberId: idString,
+					memberId: entityId<'member'>(),
 					choice: v.union([choice, v.array(choice)]),
 					reason: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '')
 				})
@@ -39,17 +42,25 @@ const TallyInput = v.object({
 		),
 		[]
 	),
+	/** People not in the member list, counted per choice. A block needs a name, so not here. */
 	anonymous: v.optional(v.record(choice, v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(100_000))), {}),
 	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000)), '')
 });
-export interface TallyInput {
-	/** Members present, each with the choice they raised their hand for. */
-	hands?: { memberId: MemberId; choice: string | string[]; reason?: string }[];
-	/** People not in the member list, counted per choice. A block needs a name, so not here. */
-	anonymous?: Record<string, number>;
-	note?: string;
-}
-export type TallyResult = { ok: true; id: TallyId } | { ok: false; reason: 'closed' };
+export type TallyInput = v.InferInput<typeof TallyInput>;
+
+/** A hand refused, naming whose: their choice is not one of this decision, a reason is missing, they are counted twice or not a member here. */
+export type HandRefusal = {
+	[R in 'hand_not_a_choice' | 'hand_reason_required' | 'counted_twice' | 'not_a_member']: Refusal<R, { memberId: MemberId }>;
+}['hand_not_a_choice' | 'hand_reason_required' | 'counted_twice' | 'not_a_member'];
+
+export type TallyResult =
+	| { ok: true; id: TallyId }
+	| InvalidField
+	| HandRefusal
+	/** People without a name counted for a choice the process does not offer, or for a block. */
+	| Refusal<'guests_not_a_choice', { choice: string }>
+	/** Nobody counted at all. */
+	| Refusal<'empty' | 'closed' | 'not_found'>;
 
 /**
  * Records a show of hands. Each member appears at most once and must be in
@@ -63,29 +74,32 @@ export function recordTally(
 	by: MemberId,
 	now = Date.now()
 ): TallyResult {
-	const fields = validateInput(TallyInput, input);
-	const { entry, decision } = decisionEntry(doc, id);
-	const seen = new Set<string>();
-	const hands = fields.hands.map((hand, i) => {
-		if (seen.has(hand.memberId)) throw new DomainError(`invalid_hands.${i}.memberId`, `hands.${i}.memberId: counted twice`);
-		if (!membersMap(doc).has(hand.memberId)) {
-			throw new DomainError(`invalid_hands.${i}.memberId`, `hands.${i}.memberId: not a member`);
+	const checked = checkInput(TallyInput, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const { parts, decision } = found;
+	const seen = new Set<MemberId>();
+	const hands: Hand[] = [];
+	for (const hand of fields.hands) {
+		const memberId = hand.memberId;
+		if (seen.has(memberId)) return { ok: false, reason: 'counted_twice', memberId };
+		if (!membersMap(doc).has(memberId)) return { ok: false, reason: 'not_a_member', memberId };
+		seen.add(memberId);
+		const answer = checkAnswer(decision.process, hand.choice, hand.reason);
+		if (!answer.ok) {
+			return { ok: false, reason: answer.reason === 'not_a_choice' ? 'hand_not_a_choice' : 'hand_reason_required', memberId };
 		}
-		seen.add(hand.memberId);
-		const choices = checkAnswer(decision.process, hand.choice, hand.reason, `hands.${i}.choice`, `hands.${i}.reason`);
-		return { memberId: hand.memberId, choices, reason: hand.reason };
-	});
+		hands.push({ memberId, choices: answer.choices, reason: hand.reason });
+	}
 	const allowed = choicesOf(decision.process);
 	const anonymous: Record<string, number> = {};
 	for (const [key, count] of Object.entries(fields.anonymous)) {
-		if (!allowed.includes(key) || key === 'block') {
-			throw new DomainError('invalid_anonymous', `anonymous: ${key} cannot be counted without a name`);
-		}
+		if (!allowed.includes(key) || key === 'block') return { ok: false, reason: 'guests_not_a_choice', choice: key };
 		if (count > 0) anonymous[key] = count;
 	}
-	if (hands.length === 0 && Object.keys(anonymous).length === 0) {
-		throw new DomainError('invalid_hands', 'hands: a tally counts at least one hand');
-	}
+	if (hands.length === 0 && Object.keys(anonymous).length === 0) return { ok: false, reason: 'empty' };
 	if (decision.status === 'closed') return { ok: false, reason: 'closed' };
 	const tallyId = newId<'tally'>();
 	doc.transact(() => {
@@ -98,13 +112,13 @@ export function recordTally(
 		tally.set('anonymous', anonymous);
 		tally.set('voidedAt', null);
 		tally.set('voidedBy', null);
-		nested<Y.Map<unknown>>(entry, 'tallies').set(tallyId, tally);
+		parts.tallies.set(tallyId, tally);
 		recordActivity(doc, { at: now, by, action: 'decision.tally_recorded', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
 	}, LOCAL_ORIGIN);
 	return { ok: true, id: tallyId };
 }
 
-export type VoidTallyResult = { ok: true } | { ok: false; reason: 'already_void' };
+export type VoidTallyResult = { ok: true } | Refusal<'already_void' | 'not_found' | 'tally_not_found'>;
 
 /**
  * Sets a tally aside: recorded twice, or recorded wrong. It stays in the
@@ -112,14 +126,15 @@ export type VoidTallyResult = { ok: true } | { ok: false; reason: 'already_void'
  * are derived and should be right.
  */
 export function voidTally(doc: Y.Doc, id: DecisionId, tallyId: TallyId, by: MemberId, now = Date.now()): VoidTallyResult {
-	const { entry, decision } = decisionEntry(doc, id);
-	const tally = nested<Y.Map<unknown>>(entry, 'tallies').get(tallyId);
-	if (!(tally instanceof Y.Map)) throw new DomainError('tally_not_found', `No tally ${tallyId}`);
+	const found = findDecision(doc, id);
+	if (!found) return { ok: false, reason: 'not_found' };
+	const tally = found.parts.tallies.get(tallyId);
+	if (!(tally instanceof Y.Map)) return { ok: false, reason: 'tally_not_found' };
 	if (tally.get('voidedAt') != null) return { ok: false, reason: 'already_void' };
 	doc.transact(() => {
 		tally.set('voidedAt', now);
 		tally.set('voidedBy', by);
-		recordActivity(doc, { at: now, by, action: 'decision.tally_voided', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
+		recordActivity(doc, { at: now, by, action: 'decision.tally_voided', subjectKind: 'decision', subjectId: id, decisionId: id, summary: found.decision.title });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -198,6 +213,6 @@ export function countAnswers(decision: Pick<Decision, 'positions' | 'tallies'>):
 			});
 		}
 	}
-	const sorted = [...answers.values()].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+	const sorted = [...answers.values()].sort((a, b) => compareIds(a.memberId, b.memberId));
 	return { answers: sorted, superseded, anonymous, anonymousTotal };
 }

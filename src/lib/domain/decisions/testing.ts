@@ -20,17 +20,20 @@ export function assembly(others = 3): { doc: Y.Doc; by: MemberId; members: Membe
 	return { doc, by, members };
 }
 
-type Overrides = Partial<Omit<DecisionInput, 'process'>> &
+type Common = Omit<Extract<DecisionInput, { process: 'consent' }>, 'process'>;
+type Overrides = Partial<Common> &
 	({ process?: 'consent' } | { process: 'vote'; majority?: 'simple' | 'two_thirds' } | { process: 'poll'; options: string[]; multiple?: boolean });
 
-/** Opens a decision at T0, closing a week later; consent unless said otherwise. */
+/** A proposal closing a week after T0; consent unless said otherwise. */
+export function proposal(overrides: Overrides = {}): DecisionInput {
+	const common = { title: 'Prêter la camionnette', proposal: 'À la cantine populaire, le samedi.', closesAt: T0 + WEEK };
+	if (overrides.process === 'vote' || overrides.process === 'poll') return { ...common, ...overrides };
+	return { ...common, ...overrides, process: 'consent' };
+}
+
+/** Opens a decision at T0, closing a week later; a refusal fails the test. */
 export function propose(doc: Y.Doc, by: MemberId, overrides: Overrides = {}): DecisionId {
-	const input = {
-		title: 'Prêter la camionnette',
-		proposal: 'À la cantine populaire, le samedi.',
-		closesAt: T0 + WEEK,
-		process: 'consent',
-		...overrides
-	} as DecisionInput;
-	return createDecision(doc, input, by, T0);
+	const result = createDecision(doc, proposal(overrides), by, T0);
+	if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
+	return result.id;
 }

@@ -75,11 +75,13 @@ describe('a month in the life of a collective', () => {
 			['Part du loyer', 20_000, null]
 		];
 		for (const [title, amount, needId] of allocations) {
-			const decision = createDecision(
-				doc,
-				{ title, proposal: title, process: 'consent', closesAt: day(15), allocations: [{ kind: 'money', fundId: cash, amount, currency: 'EUR', needId: needId ?? undefined }] },
-				alice,
-				day(13)
+			const decision = created(
+				createDecision(
+					doc,
+					{ title, proposal: title, process: 'consent', closesAt: day(15), allocations: [{ kind: 'money', fundId: cash, amount, currency: 'EUR', needId: needId ?? undefined }] },
+					alice,
+					day(13)
+				)
 			);
 			takePosition(doc, decision, { choice: 'agree' }, bruno, day(13, 14));
 			expect(adoptDecision(doc, decision, { statement: 'Adopté en assemblée' }, alice, day(15)).ok).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reverseEntry } from '../money/ledger-corrections';
-import { entry, fund } from '../money/testing';
+import { created, entry, fund } from '../money/testing';
 import { transferFunds } from '../money/transfers';
 import { newSpace } from '../space/testing';
 import { transparencyReport } from './transparency';
@@ -20,7 +20,7 @@ describe('transparency report', () => {
 		expect(transferFunds(doc, { fromFundId: cash, toFundId: bank, amount: 4_000, date: '2026-03-07' }, by, 4_000).ok).toBe(true);
 		entry(doc, by, cash, { amount: 999, direction: 'out', category: 'purchase', date: '2026-04-01' });
 
-		const decision = createDecision(
+		const decision = created(createDecision(
 			doc,
 			{
 				title: 'Acheter des outils',
@@ -31,7 +31,7 @@ describe('transparency report', () => {
 			},
 			by,
 			4_500
-		);
+		));
 		adoptDecision(doc, decision, { statement: 'Adopté' }, by, new Date('2026-03-08T10:00:00').getTime());
 
 		const report = transparencyReport(doc, '2026-03-01', '2026-03-31');

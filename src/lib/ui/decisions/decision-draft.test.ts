@@ -48,7 +48,7 @@ describe('reading the proposal form', () => {
 		});
 		const { doc, by } = newSpace();
 		if (!read.ok) throw new Error('unreachable');
-		const id = createDecision(doc, read.input, by, NOW);
+		const id = created(createDecision(doc, read.input, by, NOW));
 		expect(getDecision(doc, id)).toMatchObject({ quorum: 5, process: { kind: 'vote', majority: 'two_thirds' } });
 	});
 
@@ -108,7 +108,7 @@ describe('reading the proposal form', () => {
 		const currency = (id: string) => (id === fund ? 'JPY' : null);
 		const read = readDecisionDraft(draft({ allocations: [{ ...blankAllocation('money'), fundId: fund, amount: '1200' }] }), currency, NOW);
 		if (!read.ok) throw new Error(JSON.stringify(read.problem));
-		const id = createDecision(doc, read.input, by, NOW);
+		const id = created(createDecision(doc, read.input, by, NOW));
 		expect(getDecision(doc, id)?.allocations[0]?.effect).toMatchObject({ kind: 'money', amount: 1200, currency: 'JPY' });
 	});
 });

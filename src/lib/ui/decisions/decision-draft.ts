@@ -5,7 +5,8 @@
  * the domain still checks everything again.
  */
 import type { DecisionInput, EffectInput } from '../../domain/decisions';
-import { parseAmount, type BudgetLineId, type FundId, type MemberId, type NeedId, type ResourceId } from '../../domain/core';
+import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '../../domain/core';
+import { readMoney } from '../amount-input';
 
 export const ALLOCATION_KINDS = ['money', 'booking', 'close_need'] as const;
 export type AllocationKind = (typeof ALLOCATION_KINDS)[number];
@@ -109,8 +110,8 @@ export function readAllocation(
 	if (draft.kind === 'money') {
 		const currency = draft.fundId ? fundCurrency(draft.fundId) : null;
 		if (!currency) return fail('fund');
-		const amount = parseAmount(draft.amount, currency);
-		if (!amount.ok || amount.amount <= 0) return fail('amount');
+		const amount = readMoney(draft.amount, currency);
+		if (!amount.ok) return fail('amount');
 		return {
 			ok: true,
 			effect: {

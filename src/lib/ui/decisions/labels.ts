@@ -1,5 +1,6 @@
 /** Words for decisions' codes in the current language. */
-import type { EffectRefusal, OutcomeSuggestion, Process, Effect, Outcome } from '$lib/domain/decisions';
+import type { DecisionNames, OutcomeSuggestion, Process, Effect, Outcome } from '$lib/domain/decisions';
+import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '$lib/domain/core';
 import type { AllocationProblem } from './decision-draft';
 import { formatMoney } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';
@@ -65,26 +66,25 @@ export function suggestionText(outcome: OutcomeSuggestion, process: Process): st
 	}
 }
 
-export function refusalLabel(refusal: EffectRefusal): string {
-	return {
-		fund_not_found: m.decision_refusal_fund_not_found,
-		fund_archived: m.decision_refusal_fund_archived,
-		currency_mismatch: m.decision_refusal_currency_mismatch,
-		budget_line_not_found: m.decision_refusal_budget_line_not_found,
-		need_not_found: m.decision_refusal_need_not_found,
-		resource_not_found: m.decision_refusal_resource_not_found,
-		resource_removed: m.decision_refusal_resource_removed,
-		key_taken: m.decision_refusal_key_taken
-	}[refusal]();
-}
-
 /** Names of the things an allocation points at, as this device knows them. */
 export interface Names {
-	member(id: string): string;
-	fund(id: string): string;
-	need(id: string): string;
-	resource(id: string): string;
-	line(fundId: string, lineId: string): string;
+	member(id: MemberId | null): string;
+	fund(id: FundId): string;
+	need(id: NeedId): string;
+	resource(id: ResourceId): string;
+	line(fundId: FundId, lineId: BudgetLineId): string;
+}
+
+/** The view's names, with a word for what this device does not know. */
+export function shownNames(names: DecisionNames): Names {
+	const unknown = () => m.decision_unknown_here();
+	return {
+		member: (id) => (id ? names.member(id) : null) ?? m.someone(),
+		fund: (id) => names.fund(id) ?? unknown(),
+		need: (id) => names.need(id) ?? unknown(),
+		resource: (id) => names.resource(id) ?? unknown(),
+		line: (fundId, lineId) => names.line(fundId, lineId) ?? unknown()
+	};
 }
 
 /** One allocation as a sentence: "120,00 € de Caisse vers Loyer de la cantine". */

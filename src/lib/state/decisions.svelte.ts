@@ -1,0 +1,21 @@
+/**
+ * The decision pages' views, kept until something they read changes. Each
+ * is a pure function of the document in the decisions domain; pages only
+ * wire what these return to their components.
+ */
+import type { DecisionId, MemberId } from '../domain/core';
+import { allocationChoices, decisionPageView, decisionsListView, type DecisionFilter } from '../domain/decisions';
+import type { SpaceView } from './space.svelte';
+
+export function decisionsList(view: SpaceView, filter: DecisionFilter, today: string) {
+	return view.derive(decisionsListView, filter, today);
+}
+
+export function decisionPage(view: SpaceView, decisionId: DecisionId, today: string, me: MemberId | null) {
+	return view.derive(decisionPageView, decisionId, today, me);
+}
+
+/** What a proposal can allocate, read while a form that offers it is open. */
+export function allocationPickers(view: SpaceView) {
+	return view.derive(allocationChoices);
+}
