@@ -3,8 +3,8 @@
  * outcome. Three processes: consent (a block stops it), vote (quorum and
  * majority), poll (options fixed at creation). Positions taken on members'
  * own phones merge with show-of-hands tallies from meetings (tallies.ts);
- * results are derived on read (decision-results.ts); closing and the
- * allocations an adopted decision carries out live in decision-closings.ts
+ * results are derived on read (results.ts); closing and the
+ * allocations an adopted decision carries out live in closings.ts
  * and allocations.ts.
  */
 import * as v from 'valibot';

@@ -1,6 +1,6 @@
 /**
  * The shape of a decision inside the document. Reading it back is in
- * decision-read.ts.
+ * read.ts.
  *
  * A decision is one Y.Map under its id in `decisionsMap`. Its own fields are
  * set once (title, proposal, process…) or edited field by field; everything

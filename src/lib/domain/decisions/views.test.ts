@@ -22,7 +22,8 @@ function fundOf(doc: Y.Doc, by: MemberId, name = 'Caisse') {
 describe('the decisions list', () => {
 	it('shows open decisions first, soonest closing first, then closed ones, latest closed first, each with its state in a line', () => {
 		const { doc, by, members } = assembly(2);
-		const [, bob, eve] = members as [MemberId, MemberId, MemberId];
+		const bob = members[1]!;
+		const eve = members[2]!;
 		const later = propose(doc, by, { title: 'Plus tard', closesAt: T0 + 2 * WEEK, quorum: 3 });
 		const sooner = propose(doc, by, { title: 'Bientôt', process: 'vote' });
 		const closedFirst = propose(doc, by, { title: 'Fermée d’abord', reviewOn: '2027-01-01' });
@@ -69,7 +70,7 @@ describe('a decision page', () => {
 		const { doc, by, members } = assembly(1);
 		const bob = members[1]!;
 		const fund = fundOf(doc, by);
-		const van = addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 10);
+		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 10));
 		const id = propose(doc, by, {
 			allocations: [
 				{ kind: 'money', fundId: fund, amount: 1_000, currency: 'EUR' },
