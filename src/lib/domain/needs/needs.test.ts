@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { listActivity } from '../core/activity';
 import { newId } from '../core/ids';
-import { closeNeed, createNeed, getNeed, markNeedMet, readNeeds, reopenNeed, updateNeed } from './needs';
+import { addNeed, closeNeed, createNeed, getNeed, markNeedMet, readNeeds, reopenNeed, updateNeed } from './needs';
 import { at, hoursNeed, moneyNeed, pledge } from './testing';
-import { DomainError, needsMap } from '../core/schema';
+import { needsMap } from '../core/schema';
 import { memberId, newSpace, syncDocs } from '../space/testing';
 
 describe('needs', () => {
@@ -43,16 +43,20 @@ describe('needs', () => {
 		const { doc, by } = newSpace();
 		const before = Y.encodeStateAsUpdate(doc);
 		const money = { kind: 'money', title: 'Loyer', unit: 'EUR', target: 1000 } as const;
-		expect(() => createNeed(doc, { ...money, title: '  ' }, by)).toThrow(/title/);
-		expect(() => createNeed(doc, { ...money, target: 10.5 }, by)).toThrow(/target/);
-		expect(() => createNeed(doc, { ...money, target: 0 }, by)).toThrow(/target/);
-		expect(() => createNeed(doc, { ...money, unit: 'euros' }, by)).toThrow(/unit/);
-		expect(() => createNeed(doc, { ...money, cap: 999 }, by)).toThrow(/cap/);
-		expect(() => createNeed(doc, { ...money, deadline: '31/03/2026' }, by)).toThrow(/deadline/);
-		expect(() => createNeed(doc, { kind: 'goods', title: 'Riz', unit: '', target: 5 }, by)).toThrow(/unit/);
-		expect(() => createNeed(doc, { kind: 'time', title: 'Aide', unit: 'h', target: -2 }, by)).toThrow(/target/);
+		const refused = (field: string, problem: string) => ({ ok: false, reason: 'invalid_field', field, problem });
+		expect(addNeed(doc, { ...money, title: '  ' }, by)).toMatchObject(refused('title', 'required'));
+		expect(addNeed(doc, { ...money, target: 10.5 }, by)).toMatchObject(refused('target', 'not_a_number'));
+		expect(addNeed(doc, { ...money, target: 0 }, by)).toMatchObject(refused('target', 'too_small'));
+		expect(addNeed(doc, { ...money, unit: 'euros' }, by)).toMatchObject(refused('unit', 'malformed'));
+		expect(addNeed(doc, { ...money, cap: 999 }, by)).toEqual({ ok: false, reason: 'cap_below_target' });
+		expect(addNeed(doc, { ...money, deadline: '31/03/2026' }, by)).toMatchObject(refused('deadline', 'not_a_date'));
+		expect(addNeed(doc, { kind: 'goods', title: 'Riz', unit: '', target: 5 }, by)).toMatchObject(refused('unit', 'required'));
+		expect(addNeed(doc, { kind: 'time', title: 'Aide', unit: 'h', target: -2 }, by)).toMatchObject(refused('target', 'too_small'));
 		// @ts-expect-error an unknown kind is a caller bug
-		expect(() => createNeed(doc, { ...money, kind: 'love' }, by)).toThrow(DomainError);
+		expect(addNeed(doc, { ...money, kind: 'love' }, by)).toMatchObject({ ok: false, field: 'kind' });
+		// Writers whose input is known good get an exception instead, naming the field.
+		expect(() => createNeed(doc, { ...money, title: '  ' }, by)).toThrow(/title/);
+		expect(() => createNeed(doc, { ...money, cap: 999 }, by)).toThrow(/cap/);
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 	});
 
@@ -67,10 +71,11 @@ describe('needs', () => {
 		expect(getNeed(doc, id)).toMatchObject({ title: 'Loyer avril', target: 110_000, cap: 120_000, updatedBy: bob, createdBy: by });
 		expect(updateNeed(doc, id, { title: 'Loyer avril' }, by, 3000)).toEqual({ ok: true, changed: [] });
 		expect(getNeed(doc, id)?.updatedAt).toBe(2000);
-		expect(() => updateNeed(doc, id, { target: 130_000 }, by)).toThrow(/cap/);
-		expect(() => updateNeed(doc, id, { kind: 'goods' }, by)).not.toThrow();
+		expect(updateNeed(doc, id, { target: 130_000 }, by)).toEqual({ ok: false, reason: 'cap_below_target' });
+		expect(updateNeed(doc, id, { kind: 'goods' }, by)).toMatchObject({ ok: true });
 		expect(listActivity(doc, { subjectId: id }).items.map((a) => a.action)).toEqual(['need.updated', 'need.updated', 'need.created']);
-		expect(() => updateNeed(doc, newId<'need'>(), { title: 'X' }, by)).toThrow(/No need/);
+		expect(updateNeed(doc, newId<'need'>(), { title: 'X' }, by)).toEqual({ ok: false, reason: 'need_not_found' });
+		expect(markNeedMet(doc, newId<'need'>(), by)).toEqual({ ok: false, reason: 'need_not_found' });
 	});
 
 	it('fixes kind and unit once a pledge was made in them', () => {

@@ -18,11 +18,12 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { newId, type DecisionId, type MemberId, type NeedId } from '../core/ids';
 import { MAX_AMOUNT } from '../core/money';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	DomainError,
 	LOCAL_ORIGIN,
 	currencyCode,
-	idString,
+	entityId,
 	isoDate,
 	needsMap,
 	pledgesMap,
@@ -30,7 +31,6 @@ import {
 	readEntity,
 	text,
 	timestamp,
-	validateInput,
 	type ReadResult
 } from '../core/schema';
 
@@ -57,17 +57,23 @@ export function quantitySchema(kind: NeedKind) {
 const capAtLeastTarget = (n: { cap: number | null; target: number }) => n.cap === null || n.cap >= n.target;
 
 const stored = {
-	id: idString,
+	id: entityId<'need'>(),
 	title: v.pipe(text(120), v.minLength(1)),
 	description: v.optional(text(2000), ''),
 	deadline: v.optional(v.nullable(isoDate), null),
+	/** As set by hand; see `needStatus` in progress.ts for the status to show. */
 	status: v.optional(v.picklist(NEED_STATUSES), 'open'),
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
-	updatedBy: idString
+	updatedBy: entityId<'member'>()
 };
 
+/**
+ * A money need counts in minor units of its currency (`unit`, 'EUR'); any
+ * other in a free unit ('kg', 'h'). No pledge is accepted past `cap`, which
+ * is at least the target.
+ */
 const NeedSchema = v.pipe(
 	v.variant('kind', [
 		v.object({
@@ -85,29 +91,10 @@ const NeedSchema = v.pipe(
 			cap: v.optional(v.nullable(plainQuantity), null)
 		})
 	]),
-	v.check((n) => n.cap === null || n.cap >= n.target)
+	v.check((n) => capAtLeastTarget(n))
 );
 
-export interface Need {
-	id: NeedId;
-	kind: NeedKind;
-	title: string;
-	description: string;
-	/** In minor units of `unit` for money, else in `unit`. */
-	target: number;
-	/** An ISO currency code for money ('EUR'), else a free unit ('kg', 'h'). */
-	unit: string;
-	/** YYYY-MM-DD, or null. */
-	deadline: string | null;
-	/** No pledge is accepted past it; at least the target. */
-	cap: number | null;
-	/** As set by hand; see `needStatus` in progress.ts for the status to show. */
-	status: NeedStatus;
-	createdAt: number;
-	createdBy: MemberId;
-	updatedAt: number;
-	updatedBy: MemberId;
-}
+export type Need = v.InferOutput<typeof NeedSchema>;
 
 const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));
 const fields = {
@@ -122,7 +109,7 @@ const NeedFields = v.pipe(
 		v.object({
 			...fields,
 			kind: v.literal('money'),
-			unit: v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{3}$/, 'an ISO currency code such as EUR')),
+			unit: v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{3}$/)),
 			target: moneyQuantity,
 			cap: v.optional(v.nullable(moneyQuantity), null)
 		}),
@@ -133,8 +120,7 @@ const NeedFields = v.pipe(
 			target: plainQuantity,
 			cap: v.optional(v.nullable(plainQuantity), null)
 		})
-	]),
-	v.forward(v.partialCheck([['cap'], ['target']], capAtLeastTarget, 'the cap must be at least the target'), ['cap'])
+	])
 );
 export type NeedInput = v.InferInput<typeof NeedFields>;
 type EditableKey = 'kind' | 'title' | 'description' | 'target' | 'unit' | 'deadline' | 'cap';
@@ -151,8 +137,17 @@ export type NeedPatch = Partial<{
 	cap: number | null;
 }>;
 
-export function createNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.now()): NeedId {
-	const clean = validateInput(NeedFields, input);
+/** No need of that id here: never created, or not yet arrived on this device. */
+export type NeedNotFound = Refusal<'need_not_found'>;
+/** A cap lower than the target: it would refuse the pledges the need asks for. */
+export type CapBelowTarget = Refusal<'cap_below_target'>;
+
+export type NeedAdded = { ok: true; id: NeedId } | InvalidField | CapBelowTarget;
+
+export function addNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.now()): NeedAdded {
+	const checked = checkFields(input);
+	if (!checked.ok) return checked;
+	const clean = checked.value;
 	const id = newId<'need'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
@@ -166,10 +161,31 @@ export function createNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Dat
 		needsMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'need.created', subjectKind: 'need', subjectId: id, summary: clean.title });
 	}, LOCAL_ORIGIN);
-	return id;
+	return { ok: true, id };
 }
 
-export type NeedUpdate = { ok: true; changed: EditableKey[] } | { ok: false; reason: 'unit_locked' };
+/** For writers whose input is known good (seeds, imports, tests): a refusal there is a bug. */
+export function createNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.now()): NeedId {
+	const added = addNeed(doc, input, by, now);
+	if (!added.ok) {
+		const field = added.reason === 'invalid_field' ? added.field : 'cap';
+		throw new DomainError(`invalid_${field}`, `${field}: ${added.reason === 'invalid_field' ? added.problem : added.reason}`);
+	}
+	return added.id;
+}
+
+function checkFields(input: unknown) {
+	const checked = checkInput(NeedFields, input);
+	if (checked.ok && !capAtLeastTarget(checked.value)) return { ok: false, reason: 'cap_below_target' } as const;
+	return checked;
+}
+
+export type NeedUpdate =
+	| { ok: true; changed: EditableKey[] }
+	| Refusal<'unit_locked'>
+	| NeedNotFound
+	| InvalidField
+	| CapBelowTarget;
 
 /**
  * Writes only the fields that changed, so a concurrent edit of another field
@@ -183,10 +199,12 @@ export type NeedUpdate = { ok: true; changed: EditableKey[] } | { ok: false; rea
 export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberId, now = Date.now()): NeedUpdate {
 	const entry = entryOf(doc, id);
 	const current = getNeed(doc, id);
-	if (!current) throw new DomainError('need_unreadable', `Need ${id} cannot be read`);
+	if (!entry || !current) return { ok: false, reason: 'need_not_found' };
 	const merged: Record<string, unknown> = {};
 	for (const key of EDITABLE) merged[key] = patch[key] === undefined ? current[key] : patch[key];
-	const clean = validateInput(NeedFields, merged);
+	const checked = checkFields(merged);
+	if (!checked.ok) return checked;
+	const clean = checked.value;
 	const changed = EDITABLE.filter((key) => entry.get(key) !== clean[key]);
 	if ((changed.includes('kind') || changed.includes('unit')) && hasPledges(doc, id)) {
 		return { ok: false, reason: 'unit_locked' };
@@ -202,7 +220,7 @@ export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberI
 	return { ok: true, changed };
 }
 
-export type NeedStatusChange = { ok: true } | { ok: false; reason: 'unchanged' };
+export type NeedStatusChange = { ok: true } | Refusal<'unchanged'> | NeedNotFound;
 
 /** Marks a need as met by hand: the collective says it has enough. */
 export function markNeedMet(doc: Y.Doc, id: NeedId, by: MemberId, now = Date.now()): NeedStatusChange {
@@ -229,12 +247,12 @@ export function reopenNeed(doc: Y.Doc, id: NeedId, by: MemberId, now = Date.now(
 }
 
 export function getNeed(doc: Y.Doc, id: NeedId): Need | undefined {
-	return readEntity(id, needsMap(doc).get(id), NeedSchema) as Need | undefined;
+	return readEntity(id, needsMap(doc).get(id), NeedSchema);
 }
 
 /** Every readable need, unfiltered and unsorted; see `listNeeds` in progress.ts. */
 export function readNeeds(doc: Y.Doc): ReadResult<Need> {
-	return readEntities(needsMap(doc), NeedSchema) as ReadResult<Need>;
+	return readEntities(needsMap(doc), NeedSchema);
 }
 
 function setStatus(
@@ -247,6 +265,7 @@ function setStatus(
 	decisionId: DecisionId | null
 ): NeedStatusChange {
 	const entry = entryOf(doc, id);
+	if (!entry) return { ok: false, reason: 'need_not_found' };
 	if ((entry.get('status') ?? 'open') === status) return { ok: false, reason: 'unchanged' };
 	doc.transact(() => {
 		entry.set('status', status);
@@ -273,8 +292,7 @@ function hasPledges(doc: Y.Doc, id: NeedId): boolean {
 	return false;
 }
 
-function entryOf(doc: Y.Doc, id: NeedId): Y.Map<unknown> {
+function entryOf(doc: Y.Doc, id: NeedId): Y.Map<unknown> | null {
 	const entry = needsMap(doc).get(id);
-	if (!(entry instanceof Y.Map)) throw new DomainError('need_not_found', `No need ${id}`);
-	return entry;
+	return entry instanceof Y.Map ? entry : null;
 }

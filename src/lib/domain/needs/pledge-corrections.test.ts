@@ -8,6 +8,7 @@ import { editPledge, undoPledgeMark } from './pledge-corrections';
 import { isContested } from './pledge-state';
 import { addPledge, deliverPledge, getPledge, pledgeContext, withdrawPledge } from './pledges';
 import { memberId, newSpace, syncDocs } from '../space/testing';
+import { entry, fund } from '../money/testing';
 
 describe('pledge corrections', () => {
 	it('takes back a delivery or a withdrawal marked by mistake, and the history keeps both', () => {
@@ -32,7 +33,7 @@ describe('pledge corrections', () => {
 			'pledge.withdrawal_undone',
 			'pledge.withdrawn'
 		]);
-		expect(() => undoPledgeMark(doc, newId<'pledge'>(), 'delivery', by)).toThrow(/No pledge/);
+		expect(undoPledgeMark(doc, newId<'pledge'>(), 'delivery', by)).toEqual({ ok: false, reason: 'pledge_not_found' });
 	});
 
 	it('settles a contested pledge when one of its two marks is taken back', () => {
@@ -51,6 +52,25 @@ describe('pledge corrections', () => {
 			expect(settled).toMatchObject({ deliveredOn: null, withdrawnOn: '2026-03-05' });
 			expect(settled && isContested(settled)).toBe(false);
 		}
+	});
+
+	it('counts money allocated to the need against the cap when a pledge grows, exactly as when one is added', () => {
+		const { doc, by } = newSpace();
+		const needId = createNeed(doc, { kind: 'money', title: 'Loyer', unit: 'EUR', target: 50_000, cap: 50_000 }, by);
+		entry(doc, by, fund(doc, by), { direction: 'out', category: 'allocation', amount: 20_000, needId });
+		const mine = pledge(doc, needId, 10_000, by, at('2026-03-02'));
+		// 50 000 of cap, 20 000 allocated, 10 000 pledged: 20 000 left for a new pledge…
+		expect(addPledge(doc, { needId, amount: 25_000, memberId: by }, by, at('2026-03-03'))).toEqual({
+			ok: false,
+			reason: 'over_cap',
+			room: 20_000
+		});
+		// …and the pledge being edited may grow to 30 000 (its own 10 000 and those 20 000), no further.
+		const before = Y.encodeStateAsUpdate(doc);
+		expect(editPledge(doc, mine, { amount: 35_000 }, by, at('2026-03-03'))).toEqual({ ok: false, reason: 'over_cap', room: 30_000 });
+		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+		expect(editPledge(doc, mine, { amount: 30_000 }, by, at('2026-03-03'))).toEqual({ ok: true });
+		expect(getPledge(doc, mine)?.amount).toBe(30_000);
 	});
 
 	it('changes the amount or note of a promise, within the cap, and says what it was', () => {
@@ -74,7 +94,10 @@ describe('pledge corrections', () => {
 	it('makes a conditional promise firm, or a firm one conditional, and refuses a condition already past', () => {
 		const { doc, by } = newSpace();
 		const needId = moneyNeed(doc, by);
-		const stateOf = (id: PledgeId, day: string) => pledgeContext(doc, id, day).state;
+		const stateOf = (id: PledgeId, day: string) => {
+			const context = pledgeContext(doc, id, day);
+			return context.ok ? context.state : context.reason;
+		};
 		const ifPlan = pledge(doc, needId, 2000, by, at('2026-03-02'), { condition: { threshold: 50_000, by: '2026-03-31' } });
 		expect(stateOf(ifPlan, '2026-03-03')).toBe('conditional');
 		// The plan goes ahead whatever happens: the promise becomes firm.
@@ -82,12 +105,14 @@ describe('pledge corrections', () => {
 		expect(getPledge(doc, ifPlan)).toMatchObject({ conditionThreshold: null, conditionBy: null });
 		expect(stateOf(ifPlan, '2026-03-03')).toBe('promised');
 		// And back, with a new threshold; a date already past is refused, nothing written.
-		expect(() =>
-			editPledge(doc, ifPlan, { condition: { threshold: 30_000, by: '2026-03-02' } }, by, at('2026-03-03'))
-		).toThrow(/condition.by/);
-		expect(() =>
-			editPledge(doc, ifPlan, { condition: { threshold: 12.5, by: '2026-04-30' } }, by, at('2026-03-03'))
-		).toThrow(/condition.threshold/);
+		expect(editPledge(doc, ifPlan, { condition: { threshold: 30_000, by: '2026-03-02' } }, by, at('2026-03-03'))).toEqual({
+			ok: false,
+			reason: 'condition_past'
+		});
+		expect(editPledge(doc, ifPlan, { condition: { threshold: 12.5, by: '2026-04-30' } }, by, at('2026-03-03'))).toMatchObject({
+			reason: 'invalid_field',
+			field: 'condition.threshold'
+		});
 		expect(editPledge(doc, ifPlan, { condition: { threshold: 30_000, by: '2026-04-30' } }, by, at('2026-03-03'))).toEqual({
 			ok: true
 		});
@@ -110,9 +135,9 @@ describe('pledge corrections', () => {
 		const theirs = pledge(doc, needId, 2000, by, at('2026-03-02'), { memberId: null, supporterName: 'Velo club' });
 		expect(editPledge(doc, theirs, { supporterName: ' Vélo-Club Nord ' }, by, at('2026-03-03'))).toEqual({ ok: true });
 		expect(getPledge(doc, theirs)?.supporterName).toBe('Vélo-Club Nord');
-		expect(() => editPledge(doc, theirs, { supporterName: '  ' }, by, at('2026-03-03'))).toThrow(/supporterName/);
+		expect(editPledge(doc, theirs, { supporterName: '  ' }, by, at('2026-03-03'))).toMatchObject({ field: 'supporterName' });
 		const mine = pledge(doc, needId, 1000, by);
-		expect(() => editPledge(doc, mine, { supporterName: 'Quelqu’un' }, by, at('2026-03-03'))).toThrow(/supporterName/);
+		expect(editPledge(doc, mine, { supporterName: 'Quelqu’un' }, by, at('2026-03-03'))).toMatchObject({ field: 'supporterName' });
 		expect(getPledge(doc, mine)).toMatchObject({ memberId: by, supporterName: '' });
 	});
 
@@ -124,9 +149,9 @@ describe('pledge corrections', () => {
 		expect(editPledge(doc, paid, { amount: 1000 }, by)).toEqual({ ok: false, reason: 'not_a_promise' });
 		undoPledgeMark(doc, paid, 'delivery', by, at('2026-03-06'));
 		expect(editPledge(doc, paid, { amount: 1000 }, by, at('2026-03-06'))).toEqual({ ok: true });
-		expect(() => editPledge(doc, paid, { amount: 12.5 }, by)).toThrow(/amount/);
-		expect(() => editPledge(doc, paid, { amount: -1 }, by)).toThrow(/amount/);
-		expect(() => editPledge(doc, newId<'pledge'>(), { amount: 1 }, by)).toThrow(/No pledge/);
+		expect(editPledge(doc, paid, { amount: 12.5 }, by)).toMatchObject({ reason: 'invalid_field', field: 'amount' });
+		expect(editPledge(doc, paid, { amount: -1 }, by)).toMatchObject({ reason: 'invalid_field', field: 'amount' });
+		expect(editPledge(doc, newId<'pledge'>(), { amount: 1 }, by)).toEqual({ ok: false, reason: 'pledge_not_found' });
 		expect(addPledge(doc, { needId, amount: 1, memberId: by }, by)).toMatchObject({ ok: true });
 	});
 });

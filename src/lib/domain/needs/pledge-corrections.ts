@@ -9,12 +9,23 @@ import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import type { MemberId, PledgeId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
-import { quantitySchema } from './needs';
-import { checkCondition, pledgeContext, pledgeLabel, roomUnderCap } from './pledges';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import {
+	checkCondition,
+	checkQuantity,
+	pledgeContext,
+	pledgeLabel,
+	pledgeRoom,
+	type ConditionPast,
+	type OverCap,
+	type PledgeNotFound
+} from './pledges';
 import { localDate } from '../core/dates';
-import { DomainError, LOCAL_ORIGIN, isoDate, validateInput } from '../core/schema';
+import { LOCAL_ORIGIN, isoDate } from '../core/schema';
 
 export type PledgeMark = 'delivery' | 'withdrawal';
+
+export type UndoMarkResult = { ok: true } | Refusal<'not_marked'> | PledgeNotFound;
 
 /**
  * Takes back a delivery or a withdrawal marked by mistake. The pledge goes back to the
@@ -27,8 +38,10 @@ export function undoPledgeMark(
 	mark: PledgeMark,
 	by: MemberId,
 	now = Date.now()
-): { ok: true } | { ok: false; reason: 'not_marked' } {
-	const { entry, pledge, need } = pledgeContext(doc, id, localDate(new Date(now)));
+): UndoMarkResult {
+	const context = pledgeContext(doc, id, localDate(new Date(now)));
+	if (!context.ok) return context;
+	const { entry, pledge, need } = context;
 	const marked = mark === 'delivery' ? pledge.deliveredOn : pledge.withdrawnOn;
 	if (marked === null) return { ok: false, reason: 'not_marked' };
 	doc.transact(() => {
@@ -62,8 +75,11 @@ const EditInput = v.object({
 
 export type EditPledgeResult =
 	| { ok: true }
-	| { ok: false; reason: 'not_a_promise' }
-	| { ok: false; reason: 'over_cap'; room: number };
+	| InvalidField
+	| PledgeNotFound
+	| Refusal<'not_a_promise'>
+	| ConditionPast
+	| OverCap;
 
 /**
  * Changes the amount, the note, the supporter's name or the condition of a pledge that is still a promise
@@ -79,11 +95,16 @@ export function editPledge(
 	by: MemberId,
 	now = Date.now()
 ): EditPledgeResult {
-	const changes = validateInput(EditInput, input);
+	const checked = checkInput(EditInput, input);
+	if (!checked.ok) return checked;
+	const changes = checked.value;
 	const today = localDate(new Date(now));
-	const { entry, pledge, need, state } = pledgeContext(doc, id, today);
-	if (changes.amount !== undefined && !v.is(quantitySchema(need.kind), changes.amount)) {
-		throw new DomainError('invalid_amount', `amount: not a valid quantity of ${need.unit}`);
+	const context = pledgeContext(doc, id, today);
+	if (!context.ok) return context;
+	const { entry, pledge, need, state } = context;
+	if (changes.amount !== undefined) {
+		const problem = checkQuantity(need, 'amount', changes.amount);
+		if (problem) return problem;
 	}
 	const before =
 		pledge.conditionThreshold === null || pledge.conditionBy === null
@@ -91,9 +112,13 @@ export function editPledge(
 			: { threshold: pledge.conditionThreshold, by: pledge.conditionBy };
 	const condition = changes.condition === undefined ? before : changes.condition;
 	const conditionChanged = condition?.threshold !== before?.threshold || condition?.by !== before?.by;
-	if (conditionChanged && condition !== null) checkCondition(need, condition, today);
+	if (conditionChanged && condition !== null) {
+		const problem = checkCondition(need, condition, today);
+		if (problem) return problem;
+	}
 	if (changes.supporterName !== undefined && pledge.memberId !== null) {
-		throw new DomainError('invalid_supporterName', 'supporterName: a member’s own pledge has no supporter name');
+		// A member's own pledge has no supporter name to correct.
+		return { ok: false, reason: 'invalid_field', field: 'supporterName', problem: 'malformed', limit: null };
 	}
 	if (state !== 'promised' && state !== 'conditional' && state !== 'converted') return { ok: false, reason: 'not_a_promise' };
 	const amount = changes.amount ?? pledge.amount;
@@ -102,7 +127,7 @@ export function editPledge(
 	const unchanged = amount === pledge.amount && note === pledge.note && supporterName === pledge.supporterName;
 	if (unchanged && !conditionChanged) return { ok: true };
 	if (amount > pledge.amount) {
-		const room = roomUnderCap(doc, need, today, 0, id);
+		const room = pledgeRoom(doc, need, today, { excluding: id });
 		if (room !== null && amount > room) return { ok: false, reason: 'over_cap', room };
 	}
 	const quantity = (n: number) => (need.kind === 'money' ? toDecimalString(n, need.unit) : String(n));

@@ -15,78 +15,74 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
-import { newId, type MemberId, type NeedId, type PledgeId, type ResourceId } from '../core/ids';
+import { newId, type MemberId, type NeedId, type PledgeId } from '../core/ids';
 import { toDecimalString } from '../core/money';
-import { getNeed, quantitySchema, type Need } from './needs';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { getNeed, quantitySchema, type Need, type NeedNotFound } from './needs';
+import { allocatedToNeed } from './need-funding';
 import { PledgeSchema, nullable, type Pledge } from './pledge';
 import { byCreation, counts, pledgeState, pledgeStates, sum, type PledgeState } from './pledge-state';
 import { localDate } from '../core/dates';
 import { getResource } from '../inventory/resources';
-import {
-	DomainError,
-	LOCAL_ORIGIN,
-	idString,
-	isoDate,
-	pledgesMap,
-	readEntities,
-	readEntity,
-	validateInput,
-	type ReadResult
-} from '../core/schema';
+import { LOCAL_ORIGIN, entityId, isoDate, pledgesMap, readEntities, readEntity, type ReadResult } from '../core/schema';
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)), '');
 
 const PledgeFields = v.pipe(
 	v.object({
-		needId: idString,
-		memberId: nullable(idString),
+		needId: entityId<'need'>(),
+		memberId: nullable(entityId<'member'>()),
 		supporterName: optionalText(80),
 		amount: v.pipe(v.number(), v.finite(), v.gtValue(0)),
 		note: optionalText(500),
-		resourceId: nullable(idString),
+		resourceId: nullable(entityId<'resource'>()),
 		condition: nullable(v.object({ threshold: v.pipe(v.number(), v.finite(), v.gtValue(0)), by: isoDate }))
 	}),
 	v.forward(
-		v.partialCheck(
-			[['memberId'], ['supporterName']],
-			(p) => (p.memberId === null) !== (p.supporterName === ''),
-			'either a member or an outside supporter’s name'
-		),
+		v.partialCheck([['memberId'], ['supporterName']], (p) => (p.memberId === null) !== (p.supporterName === '')),
 		['supporterName']
 	)
 );
 export type PledgeInput = v.InferInput<typeof PledgeFields>;
 
+/** The pledge is not on this device: never made here, or its need cannot be read. */
+export type PledgeNotFound = Refusal<'pledge_not_found'>;
+/** Pledges past the cap are refused; `room` is what the cap still leaves. */
+export type OverCap = Refusal<'over_cap', { room: number }>;
+/** A condition dated before today could never be met. */
+export type ConditionPast = Refusal<'condition_past'>;
+
 export type AddPledgeResult =
 	| { ok: true; id: PledgeId }
-	| { ok: false; reason: 'over_cap'; room: number }
-	| { ok: false; reason: 'need_closed' };
+	| InvalidField
+	| NeedNotFound
+	| Refusal<'resource_not_found'>
+	| Refusal<'need_closed'>
+	| ConditionPast
+	| OverCap;
 
 /**
  * Records a pledge. Refuses one that would take the firm and conditional
- * pledges (plus `extraDelivered`, money that reached the need otherwise) past
- * the need's cap as this replica sees it; pledges made offline elsewhere can
- * still pass it after a merge, which `overCap` (progress.ts) reports.
+ * pledges, and the money allocated to the need, past its cap as this replica
+ * sees it (`pledgeRoom`); pledges made offline elsewhere can still pass it
+ * after a merge, which `overCap` (progress.ts) reports.
  */
-export function addPledge(
-	doc: Y.Doc,
-	input: PledgeInput,
-	by: MemberId,
-	now = Date.now(),
-	extraDelivered = 0
-): AddPledgeResult {
-	const clean = validateInput(PledgeFields, input);
-	const need = getNeed(doc, clean.needId as NeedId);
-	if (!need) throw new DomainError('need_not_found', `No need ${clean.needId}`);
+export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Date.now()): AddPledgeResult {
+	const checked = checkInput(PledgeFields, input);
+	if (!checked.ok) return checked;
+	const clean = checked.value;
+	const need = getNeed(doc, clean.needId);
+	if (!need) return { ok: false, reason: 'need_not_found' };
 	const pledgedOn = localDate(new Date(now));
-	const fits = quantitySchema(need.kind);
-	if (!v.is(fits, clean.amount)) throw new DomainError('invalid_amount', `amount: not a valid quantity of ${need.unit}`);
-	if (clean.condition) checkCondition(need, clean.condition, pledgedOn);
-	if (clean.resourceId && !getResource(doc, clean.resourceId as ResourceId)) {
-		throw new DomainError('resource_not_found', `No resource ${clean.resourceId}`);
+	const amountProblem = checkQuantity(need, 'amount', clean.amount);
+	if (amountProblem) return amountProblem;
+	if (clean.condition) {
+		const conditionProblem = checkCondition(need, clean.condition, pledgedOn);
+		if (conditionProblem) return conditionProblem;
 	}
+	if (clean.resourceId && !getResource(doc, clean.resourceId)) return { ok: false, reason: 'resource_not_found' };
 	if (need.status === 'closed') return { ok: false, reason: 'need_closed' };
-	const room = roomUnderCap(doc, need, pledgedOn, extraDelivered);
+	const room = pledgeRoom(doc, need, pledgedOn);
 	if (room !== null && clean.amount > room) return { ok: false, reason: 'over_cap', room };
 
 	const id = newId<'pledge'>();
@@ -95,11 +91,11 @@ export function addPledge(
 		const fields: Pledge = {
 			id,
 			needId: need.id,
-			memberId: (clean.memberId as MemberId | null) ?? null,
+			memberId: clean.memberId,
 			supporterName: clean.memberId ? '' : clean.supporterName,
 			amount: clean.amount,
 			note: clean.note,
-			resourceId: (clean.resourceId as ResourceId | null) ?? null,
+			resourceId: clean.resourceId,
 			conditionThreshold: clean.condition?.threshold ?? null,
 			conditionBy: clean.condition?.by ?? null,
 			pledgedOn,
@@ -120,9 +116,11 @@ export function addPledge(
 	return { ok: true, id };
 }
 
-export type PledgeTransition =
-	| { ok: true }
-	| { ok: false; reason: 'already_delivered' | 'already_withdrawn' | 'condition_pending' | 'lapsed' };
+/** Why a pledge's state no longer allows a delivery or a withdrawal. */
+export type StateRefusal = Refusal<'already_delivered' | 'already_withdrawn' | 'condition_pending' | 'lapsed'>;
+
+export type DeliveryResult = { ok: true } | InvalidField | PledgeNotFound | Refusal<'delivery_ahead'> | StateRefusal;
+export type WithdrawalResult = { ok: true } | InvalidField | PledgeNotFound | StateRefusal;
 
 const DeliveryInput = v.object({ deliveredOn: v.optional(isoDate) });
 
@@ -133,11 +131,15 @@ export function deliverPledge(
 	input: v.InferInput<typeof DeliveryInput>,
 	by: MemberId,
 	now = Date.now()
-): PledgeTransition {
+): DeliveryResult {
 	const today = localDate(new Date(now));
-	const deliveredOn = validateInput(DeliveryInput, input).deliveredOn ?? today;
-	if (deliveredOn > today) throw new DomainError('invalid_deliveredOn', 'deliveredOn: a date still to come');
-	const { entry, pledge, need, state } = pledgeContext(doc, id, today);
+	const checked = checkInput(DeliveryInput, input);
+	if (!checked.ok) return checked;
+	const deliveredOn = checked.value.deliveredOn ?? today;
+	if (deliveredOn > today) return { ok: false, reason: 'delivery_ahead' };
+	const context = pledgeContext(doc, id, today);
+	if (!context.ok) return context;
+	const { entry, pledge, need, state } = context;
 	const refused = refusal(state, 'deliver');
 	if (refused) return refused;
 	doc.transact(() => {
@@ -158,10 +160,14 @@ export function withdrawPledge(
 	input: v.InferInput<typeof WithdrawalInput>,
 	by: MemberId,
 	now = Date.now()
-): PledgeTransition {
-	const { reason } = validateInput(WithdrawalInput, input);
+): WithdrawalResult {
+	const checked = checkInput(WithdrawalInput, input);
+	if (!checked.ok) return checked;
+	const { reason } = checked.value;
 	const today = localDate(new Date(now));
-	const { entry, pledge, need, state } = pledgeContext(doc, id, today);
+	const context = pledgeContext(doc, id, today);
+	if (!context.ok) return context;
+	const { entry, pledge, need, state } = context;
 	const refused = refusal(state, 'withdraw');
 	if (refused) return refused;
 	doc.transact(() => {
@@ -175,7 +181,7 @@ export function withdrawPledge(
 }
 
 export function getPledge(doc: Y.Doc, id: PledgeId): Pledge | undefined {
-	return readEntity(id, pledgesMap(doc).get(id), PledgeSchema) as Pledge | undefined;
+	return readEntity(id, pledgesMap(doc).get(id), PledgeSchema);
 }
 
 export interface PledgeFilter {
@@ -185,7 +191,7 @@ export interface PledgeFilter {
 
 /** In order of creation (oldest first, ties by id): the order in which a cap fills. */
 export function listPledges(doc: Y.Doc, filter: PledgeFilter = {}): ReadResult<Pledge> {
-	const { items, unreadable } = readEntities(pledgesMap(doc), PledgeSchema) as ReadResult<Pledge>;
+	const { items, unreadable } = readEntities(pledgesMap(doc), PledgeSchema);
 	const kept = items.filter(
 		(p) => (!filter.needId || p.needId === filter.needId) && (!filter.memberId || p.memberId === filter.memberId)
 	);
@@ -208,18 +214,17 @@ export function fitsNeed(need: Pick<Need, 'kind'>, pledge: Pledge): boolean {
 	return v.is(fits, pledge.amount) && (pledge.conditionThreshold === null || v.is(fits, pledge.conditionThreshold));
 }
 
-/** A pledge's entry, its reading, its need and its state today; throws for an unknown or unreadable pledge. */
+/** A pledge's entry, its reading, its need and its state today. */
 export function pledgeContext(doc: Y.Doc, id: PledgeId, today: string) {
 	const entry = pledgesMap(doc).get(id);
-	if (!(entry instanceof Y.Map)) throw new DomainError('pledge_not_found', `No pledge ${id}`);
 	const pledge = getPledge(doc, id);
 	const need = pledge && getNeed(doc, pledge.needId);
-	if (!pledge || !need) throw new DomainError('pledge_unreadable', `Pledge ${id} cannot be read`);
+	if (!(entry instanceof Y.Map) || !pledge || !need) return { ok: false, reason: 'pledge_not_found' } as const;
 	const state = pledgeState(pledge, need, pledgesOfNeed(doc, need).items, today);
-	return { entry, pledge, need, state };
+	return { ok: true, entry, pledge, need, state } as const;
 }
 
-function refusal(state: PledgeState, move: 'deliver' | 'withdraw'): PledgeTransition | null {
+function refusal(state: PledgeState, move: 'deliver' | 'withdraw'): StateRefusal | null {
 	if (state === 'delivered') return { ok: false, reason: 'already_delivered' };
 	if (state === 'withdrawn') return { ok: false, reason: 'already_withdrawn' };
 	if (state === 'lapsed') return { ok: false, reason: 'lapsed' };
@@ -228,24 +233,37 @@ function refusal(state: PledgeState, move: 'deliver' | 'withdraw'): PledgeTransi
 }
 
 /**
- * What the need's cap leaves for more pledges today (null without a cap): the cap less
- * the pledges that count and `extraDelivered`, leaving out the pledge `except` (one
- * being edited).
+ * What the need's cap leaves for more pledges today (null without a cap): the
+ * cap less the pledges that count and the money allocated to the need, leaving
+ * out the pledge `excluding` (one being edited, whose new amount must fit).
+ * The one rule for adding a pledge and for changing one.
  */
-export function roomUnderCap(doc: Y.Doc, need: Need, today: string, extraDelivered = 0, except?: PledgeId): number | null {
+export function pledgeRoom(doc: Y.Doc, need: Need, today: string, options: { excluding?: PledgeId } = {}): number | null {
 	if (need.cap === null) return null;
 	const all = pledgesOfNeed(doc, need).items;
 	const states = pledgeStates(need, all, today);
-	const counted = all.filter((p) => p.id !== except && counts(states.get(p.id) ?? 'withdrawn')).map((p) => p.amount);
-	return Math.max(0, sum([need.cap, -sum([extraDelivered, ...counted])]));
+	const counted = all
+		.filter((p) => p.id !== options.excluding && counts(states.get(p.id) ?? 'withdrawn'))
+		.map((p) => p.amount);
+	return Math.max(0, sum([need.cap, -sum([allocatedToNeed(doc, need.id), ...counted])]));
 }
 
-/** Throws unless the threshold is a quantity of the need's unit and the date is not before `today`. */
-export function checkCondition(need: Need, condition: { threshold: number; by: string }, today: string): void {
-	if (!v.is(quantitySchema(need.kind), condition.threshold)) {
-		throw new DomainError('invalid_condition.threshold', `condition.threshold: not a valid quantity of ${need.unit}`);
-	}
-	if (condition.by < today) throw new DomainError('invalid_condition.by', 'condition.by: a date already past');
+/** A refusal unless `value` is a valid quantity of the need's unit (whole cents for money). */
+export function checkQuantity(need: Need, field: 'amount' | 'threshold', value: number): InvalidField | null {
+	const checked = checkInput(v.object({ [field]: quantitySchema(need.kind) }), { [field]: value });
+	if (checked.ok) return null;
+	return field === 'threshold' ? { ...checked, field: 'condition.threshold' } : checked;
+}
+
+/** A refusal unless the threshold is a quantity of the need's unit and the date is not before `today`. */
+export function checkCondition(
+	need: Need,
+	condition: { threshold: number; by: string },
+	today: string
+): InvalidField | ConditionPast | null {
+	const problem = checkQuantity(need, 'threshold', condition.threshold);
+	if (problem) return problem;
+	return condition.by < today ? { ok: false, reason: 'condition_past' } : null;
 }
 
 /** How a pledge of `amount` toward `need` reads in the history. */
