@@ -7,7 +7,8 @@ import { at, hoursNeed, moneyNeed, pledge } from './testing';
 import { isContested } from './pledge-state';
 import { addPledge, deliverPledge, getPledge, listPledges, withdrawPledge } from './pledges';
 import { addResource } from '../inventory/resources';
-import { DomainError, pledgesMap } from '../core/schema';
+import { pledgesMap } from '../core/schema';
+import { entry, fund, replica } from '../money/testing';
 import { memberId, newSpace, syncDocs } from '../space/testing';
 
 describe('pledges', () => {
@@ -45,7 +46,7 @@ describe('pledges', () => {
 		const move = createNeed(doc, { kind: 'other', title: 'Déménagement', unit: 'jour', target: 2 }, by);
 		const lent = pledge(doc, move, 1, by, at('2026-03-02'), { resourceId: van });
 		expect(getPledge(doc, lent)).toMatchObject({ resourceId: van, amount: 1 });
-		expect(() => pledge(doc, move, 1, by, at('2026-03-02'), { resourceId: newId<'resource'>() })).toThrow(/No resource/);
+		expect(() => pledge(doc, move, 1, by, at('2026-03-02'), { resourceId: newId<'resource'>() })).toThrow(/resource_not_found/);
 	});
 
 	it('refuses invalid input naming the field, and writes nothing', () => {
@@ -54,14 +55,15 @@ describe('pledges', () => {
 		const before = Y.encodeStateAsUpdate(doc);
 		const add = (input: Record<string, unknown>) => () =>
 			addPledge(doc, { needId, amount: 100, memberId: by, ...input }, by, at('2026-03-02'));
-		expect(add({ memberId: null })).toThrow(/supporterName/);
-		expect(add({ supporterName: 'Aussi quelqu’un' })).toThrow(/supporterName/);
-		expect(add({ amount: 12.5 })).toThrow(/amount/);
-		expect(add({ amount: 0 })).toThrow(/amount/);
-		expect(add({ condition: { threshold: 10.5, by: '2026-04-01' } })).toThrow(/condition.threshold/);
-		expect(add({ condition: { threshold: 1000, by: '2026-03-01' } })).toThrow(/condition.by/);
-		expect(add({ needId: newId<'need'>() })).toThrow(DomainError);
-		expect(add({ needId: 'x' })).toThrow(/needId/);
+		const field = (name: string) => ({ ok: false, reason: 'invalid_field', field: name });
+		expect(add({ memberId: null })()).toMatchObject(field('supporterName'));
+		expect(add({ supporterName: 'Aussi quelqu’un' })()).toMatchObject(field('supporterName'));
+		expect(add({ amount: 12.5 })()).toMatchObject(field('amount'));
+		expect(add({ amount: 0 })()).toMatchObject(field('amount'));
+		expect(add({ condition: { threshold: 10.5, by: '2026-04-01' } })()).toMatchObject(field('condition.threshold'));
+		expect(add({ condition: { threshold: 1000, by: '2026-03-01' } })()).toEqual({ ok: false, reason: 'condition_past' });
+		expect(add({ needId: newId<'need'>() })()).toEqual({ ok: false, reason: 'need_not_found' });
+		expect(add({ needId: 'x' })()).toMatchObject(field('needId'));
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 	});
 
@@ -77,7 +79,10 @@ describe('pledges', () => {
 			reason: 'over_cap',
 			room: 1000
 		});
-		expect(addPledge(doc, { needId, amount: 1000, memberId: by }, by, at('2026-03-03'), 500)).toMatchObject({
+		// Money allocated to the need (here on a copy of the space) takes its share of the cap.
+		const allocated = replica(doc);
+		entry(allocated, by, fund(allocated, by), { direction: 'out', category: 'allocation', amount: 500, needId });
+		expect(addPledge(allocated, { needId, amount: 1000, memberId: by }, by, at('2026-03-03'))).toMatchObject({
 			ok: false,
 			room: 500
 		});
@@ -105,19 +110,20 @@ describe('pledges', () => {
 		const { doc, by } = newSpace();
 		const needId = moneyNeed(doc, by);
 		const paid = pledge(doc, needId, 2000, by);
-		expect(() => deliverPledge(doc, paid, { deliveredOn: '2026-03-06' }, by, at('2026-03-05'))).toThrow(/deliveredOn/);
+		expect(deliverPledge(doc, paid, { deliveredOn: '2026-03-06' }, by, at('2026-03-05'))).toEqual({ ok: false, reason: 'delivery_ahead' });
+		expect(deliverPledge(doc, paid, { deliveredOn: '6 mars' }, by, at('2026-03-05'))).toMatchObject({ field: 'deliveredOn' });
 		expect(deliverPledge(doc, paid, { deliveredOn: '2026-03-04' }, by, at('2026-03-05'))).toEqual({ ok: true });
 		expect(getPledge(doc, paid)).toMatchObject({ deliveredOn: '2026-03-04', deliveredBy: by, deliveredAt: at('2026-03-05') });
 		expect(withdrawPledge(doc, paid, { reason: 'Erreur' }, by)).toEqual({ ok: false, reason: 'already_delivered' });
 		expect(deliverPledge(doc, paid, {}, by)).toEqual({ ok: false, reason: 'already_delivered' });
 
 		const dropped = pledge(doc, needId, 3000, by);
-		expect(() => withdrawPledge(doc, dropped, { reason: '  ' }, by)).toThrow(/reason/);
+		expect(withdrawPledge(doc, dropped, { reason: '  ' }, by)).toMatchObject({ reason: 'invalid_field', field: 'reason' });
 		expect(withdrawPledge(doc, dropped, { reason: 'Plus de travail' }, by, at('2026-03-07'))).toEqual({ ok: true });
 		expect(getPledge(doc, dropped)).toMatchObject({ withdrawnOn: '2026-03-07', withdrawReason: 'Plus de travail', withdrawnBy: by });
 		expect(deliverPledge(doc, dropped, {}, by)).toEqual({ ok: false, reason: 'already_withdrawn' });
 		expect(withdrawPledge(doc, dropped, { reason: 'Encore' }, by)).toEqual({ ok: false, reason: 'already_withdrawn' });
-		expect(() => deliverPledge(doc, newId<'pledge'>(), {}, by)).toThrow(/No pledge/);
+		expect(deliverPledge(doc, newId<'pledge'>(), {}, by)).toEqual({ ok: false, reason: 'pledge_not_found' });
 
 		const actions = listActivity(doc, { subjectKind: 'pledge' }).items.map((a) => a.action).sort();
 		expect(actions).toEqual(['pledge.created', 'pledge.created', 'pledge.delivered', 'pledge.withdrawn']);
