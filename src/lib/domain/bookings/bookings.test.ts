@@ -13,15 +13,15 @@ import {
 } from './bookings';
 import { newId, type MemberId, type ResourceId } from '../core/ids';
 import { addResource, removeResource } from '../inventory/resources';
-import { bookingsMap, DomainError } from '../core/schema';
-import { memberId, newSpace, syncDocs } from '../space/testing';
+import { bookingsMap } from '../core/schema';
+import { created, memberId, newSpace, syncDocs } from '../space/testing';
 
 const H = 3_600_000;
 const DAY = 1_800_000_000_000;
 
 function roomSpace() {
 	const { doc, by } = newSpace();
-	const room = addResource(doc, { kind: 'room', name: 'Grande salle' }, by);
+	const room = created(addResource(doc, { kind: 'room', name: 'Grande salle' }, by));
 	return { doc, by, room };
 }
 
@@ -37,7 +37,7 @@ function slot(resourceId: ResourceId, fromHour: number, toHour: number, to?: Mem
 describe('bookings', () => {
 	it('requests a slot for a member or another collective, then confirms it', () => {
 		const { doc, by, room } = roomSpace();
-		const id = requestBooking(doc, { ...slot(room, 18, 22, by), note: ' Assemblée ' }, by, 1000);
+		const id = created(requestBooking(doc, { ...slot(room, 18, 22, by), note: ' Assemblée ' }, by, 1000));
 		expect(getBooking(doc, id)).toMatchObject({
 			status: 'requested',
 			to: { kind: 'member', memberId: by },
@@ -45,7 +45,7 @@ describe('bookings', () => {
 			createdBy: by,
 			decisionId: null
 		});
-		const other = requestBooking(doc, slot(room, 8, 10), by);
+		const other = created(requestBooking(doc, slot(room, 8, 10), by));
 		expect(getBooking(doc, other)?.to).toEqual({ kind: 'collective', name: 'Cantine populaire' });
 		const bob = memberId();
 		expect(confirmBooking(doc, id, bob, 2000)).toEqual({ ok: true, status: 'confirmed', overlaps: [] });
@@ -59,38 +59,44 @@ describe('bookings', () => {
 	it('refuses bad input with the field named, and writes nothing', () => {
 		const { doc, by, room } = roomSpace();
 		const before = Y.encodeStateAsUpdate(doc);
-		expect(() => requestBooking(doc, slot(room, 10, 10), by)).toThrow(/^end:/);
-		expect(() => requestBooking(doc, slot(room, 10, 9), by)).toThrow(DomainError);
-		expect(() => requestBooking(doc, { ...slot(room, 1, 2), to: { kind: 'collective', name: ' ' } }, by)).toThrow(/to\.name/);
-		expect(() => requestBooking(doc, { ...slot(room, 1, 2), start: -5 }, by)).toThrow(/start/);
-		expect(() => requestBooking(doc, slot(newId<'resource'>(), 1, 2), by)).toThrow(/No resource/);
+		expect(requestBooking(doc, slot(room, 10, 10), by)).toMatchObject({ ok: false, reason: 'invalid_field', field: 'end' });
+		expect(requestBooking(doc, slot(room, 10, 9), by)).toMatchObject({ ok: false, reason: 'invalid_field', field: 'end' });
+		expect(requestBooking(doc, { ...slot(room, 1, 2), to: { kind: 'collective', name: ' ' } }, by)).toMatchObject({
+			ok: false,
+			reason: 'invalid_field',
+			field: 'to.name',
+			problem: 'required'
+		});
+		expect(requestBooking(doc, { ...slot(room, 1, 2), start: -5 }, by)).toMatchObject({ reason: 'invalid_field', field: 'start' });
+		expect(requestBooking(doc, slot(newId<'resource'>(), 1, 2), by)).toEqual({ ok: false, reason: 'resource_not_found' });
 		removeResource(doc, room, by);
 		const afterRemoval = Y.encodeStateAsUpdate(doc);
-		expect(() => requestBooking(doc, slot(room, 1, 2), by)).toThrow(/removed/);
+		expect(requestBooking(doc, slot(room, 1, 2), by)).toEqual({ ok: false, reason: 'resource_removed' });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(afterRemoval);
 		expect(before.length).toBeLessThan(afterRemoval.length);
 	});
 
 	it('validates transitions with typed results', () => {
 		const { doc, by, room } = roomSpace();
-		const id = requestBooking(doc, slot(room, 8, 10), by);
+		const id = created(requestBooking(doc, slot(room, 8, 10), by));
 		expect(confirmBooking(doc, id, by).ok).toBe(true);
 		expect(confirmBooking(doc, id, by)).toEqual({ ok: false, reason: 'not_requested', status: 'confirmed' });
 		expect(cancelBooking(doc, id, by)).toEqual({ ok: true, status: 'cancelled' });
 		expect(cancelBooking(doc, id, by)).toEqual({ ok: false, reason: 'already_cancelled' });
 		expect(confirmBooking(doc, id, by)).toEqual({ ok: false, reason: 'not_requested', status: 'cancelled' });
-		const requested = requestBooking(doc, slot(room, 8, 10), by);
+		const requested = created(requestBooking(doc, slot(room, 8, 10), by));
 		expect(cancelBooking(doc, requested, by).ok).toBe(true);
-		expect(() => cancelBooking(doc, newId<'booking'>(), by)).toThrow(/No booking/);
+		expect(cancelBooking(doc, newId<'booking'>(), by)).toEqual({ ok: false, reason: 'not_found' });
+		expect(confirmBooking(doc, newId<'booking'>(), by)).toEqual({ ok: false, reason: 'not_found' });
 	});
 
 	it('warns before confirming over a confirmed booking, and confirms on explicit override', () => {
 		const { doc, by, room } = roomSpace();
-		const first = requestBooking(doc, slot(room, 18, 22), by);
+		const first = created(requestBooking(doc, slot(room, 18, 22), by));
 		confirmBooking(doc, first, by);
-		const touching = requestBooking(doc, slot(room, 22, 23), by);
+		const touching = created(requestBooking(doc, slot(room, 22, 23), by));
 		expect(confirmBooking(doc, touching, by).ok).toBe(true);
-		const second = requestBooking(doc, slot(room, 20, 21), by);
+		const second = created(requestBooking(doc, slot(room, 20, 21), by));
 		const warned = confirmBooking(doc, second, by);
 		expect(warned).toMatchObject({ ok: false, reason: 'overlap', overlaps: [{ id: first }] });
 		expect(getBooking(doc, second)?.status).toBe('requested');
@@ -101,20 +107,20 @@ describe('bookings', () => {
 
 	it('finds two rooms confirmed offline for the same evening on every replica', () => {
 		const { doc: a, by, room } = roomSpace();
-		const van = addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by);
+		const van = created(addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by));
 		const b = new Y.Doc();
 		syncDocs(a, b);
 		const bob = memberId();
-		const onA = requestBooking(a, slot(room, 18, 21), by);
+		const onA = created(requestBooking(a, slot(room, 18, 21), by));
 		confirmBooking(a, onA, by);
-		const onB = requestBooking(b, slot(room, 20, 23, bob), bob);
-		const chained = requestBooking(b, slot(room, 22, 24), bob);
+		const onB = created(requestBooking(b, slot(room, 20, 23, bob), bob));
+		const chained = created(requestBooking(b, slot(room, 22, 24), bob));
 		expect(confirmBooking(b, onB, bob).ok).toBe(true);
 		expect(confirmBooking(b, chained, bob).ok).toBe(false);
 		confirmBooking(b, chained, bob, Date.now(), { override: true });
-		const elsewhere = requestBooking(b, slot(van, 18, 21), bob);
+		const elsewhere = created(requestBooking(b, slot(van, 18, 21), bob));
 		confirmBooking(b, elsewhere, bob);
-		const later = requestBooking(a, slot(room, 30, 31), by);
+		const later = created(requestBooking(a, slot(room, 30, 31), by));
 		confirmBooking(a, later, by);
 		syncDocs(a, b);
 		for (const doc of [a, b]) {
@@ -131,7 +137,7 @@ describe('bookings', () => {
 
 	it('lets a cancellation win over a concurrent confirmation', () => {
 		const { doc: a, by, room } = roomSpace();
-		const id = requestBooking(a, slot(room, 8, 10), by);
+		const id = created(requestBooking(a, slot(room, 8, 10), by));
 		const b = new Y.Doc();
 		syncDocs(a, b);
 		confirmBooking(a, id, by);
@@ -143,10 +149,10 @@ describe('bookings', () => {
 
 	it('lists by resource, window and status, sorted by start', () => {
 		const { doc, by, room } = roomSpace();
-		const van = addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by);
-		const late = requestBooking(doc, slot(room, 14, 16), by);
-		const early = requestBooking(doc, slot(room, 8, 10), by);
-		const loan = requestBooking(doc, slot(van, 9, 33), by);
+		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
+		const late = created(requestBooking(doc, slot(room, 14, 16), by));
+		const early = created(requestBooking(doc, slot(room, 8, 10), by));
+		const loan = created(requestBooking(doc, slot(van, 9, 33), by));
 		confirmBooking(doc, early, by);
 		expect(listBookings(doc).items.map((b) => b.id)).toEqual([early, loan, late]);
 		expect(listBookings(doc, { resourceId: room }).items.map((b) => b.id)).toEqual([early, late]);
@@ -158,11 +164,11 @@ describe('bookings', () => {
 
 	it('lists standing bookings of resources removed since', () => {
 		const { doc, by, room } = roomSpace();
-		const drill = addResource(doc, { kind: 'equipment', name: 'Perceuse' }, by);
-		const kept = requestBooking(doc, slot(room, 8, 10), by);
-		const lent = requestBooking(doc, slot(drill, 8, 30), by);
-		const asked = requestBooking(doc, slot(drill, 40, 50), by);
-		const dropped = requestBooking(doc, slot(drill, 60, 70), by);
+		const drill = created(addResource(doc, { kind: 'equipment', name: 'Perceuse' }, by));
+		const kept = created(requestBooking(doc, slot(room, 8, 10), by));
+		const lent = created(requestBooking(doc, slot(drill, 8, 30), by));
+		const asked = created(requestBooking(doc, slot(drill, 40, 50), by));
+		const dropped = created(requestBooking(doc, slot(drill, 60, 70), by));
 		confirmBooking(doc, lent, by);
 		cancelBooking(doc, dropped, by);
 		expect(bookingsOfRemovedResources(doc)).toEqual([]);

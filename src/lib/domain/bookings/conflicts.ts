@@ -7,6 +7,7 @@
 import type * as Y from 'yjs';
 import { listBookings, type Booking } from './bookings';
 import type { ResourceId } from '../core/ids';
+import { compareIds } from '../core/order';
 import { getResource } from '../inventory/resources';
 
 export interface OverlapGroup {
@@ -32,7 +33,7 @@ export function overlappingBookings(doc: Y.Doc): OverlapGroup[] {
 		byResource.set(b.resourceId, list);
 	}
 	const groups: OverlapGroup[] = [];
-	for (const [resourceId, bookings] of [...byResource].sort(([a], [b]) => (a < b ? -1 : 1))) {
+	for (const [resourceId, bookings] of [...byResource].sort(([a], [b]) => compareIds(a, b))) {
 		let current: OverlapGroup | null = null;
 		for (const b of bookings) {
 			if (current && b.start < current.end) {

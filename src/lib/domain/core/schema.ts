@@ -22,7 +22,7 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { opened } from './derived';
 import { readKept } from './entity-cache';
-import { isId, type Id, type MemberId, type ResourceId } from './ids';
+import { isId, type Id } from './ids';
 
 export const SCHEMA_VERSION = 1;
 
@@ -102,16 +102,16 @@ export const SpaceMetaSchema = v.object({
 	description: v.optional(text(2000), ''),
 	kind: v.optional(v.picklist(['collective', 'federation']), 'collective'),
 	createdAt: timestamp,
-	createdBy: idString
+	createdBy: entityId<'member'>()
 });
 export type SpaceMeta = v.InferOutput<typeof SpaceMetaSchema>;
 
 export const MemberSchema = v.object({
-	id: idString,
+	id: entityId<'member'>(),
 	name: v.pipe(text(80), v.minLength(1)),
 	joinedAt: timestamp
 });
-export type Member = Omit<v.InferOutput<typeof MemberSchema>, 'id'> & { id: MemberId };
+export type Member = v.InferOutput<typeof MemberSchema>;
 
 export const RESOURCE_KINDS = [
 	'room',
@@ -128,7 +128,7 @@ export const AVAILABILITIES = ['available', 'in_use', 'out_of_order', 'gone'] as
 export type Availability = (typeof AVAILABILITIES)[number];
 
 export const ResourceSchema = v.object({
-	id: idString,
+	id: entityId<'resource'>(),
 	kind: v.picklist(RESOURCE_KINDS),
 	name: v.pipe(text(120), v.minLength(1)),
 	description: v.optional(text(2000), ''),
@@ -138,18 +138,13 @@ export const ResourceSchema = v.object({
 	expiresOn: v.optional(v.nullable(isoDate), null),
 	availability: v.optional(v.picklist(AVAILABILITIES), 'available'),
 	createdAt: timestamp,
-	createdBy: idString,
+	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
-	updatedBy: idString,
+	updatedBy: entityId<'member'>(),
 	removedAt: v.optional(v.nullable(timestamp), null),
-	removedBy: v.optional(v.nullable(idString), null)
+	removedBy: v.optional(v.nullable(entityId<'member'>()), null)
 });
-export type Resource = Omit<v.InferOutput<typeof ResourceSchema>, 'id' | 'createdBy' | 'updatedBy' | 'removedBy'> & {
-	id: ResourceId;
-	createdBy: MemberId;
-	updatedBy: MemberId;
-	removedBy: MemberId | null;
-};
+export type Resource = v.InferOutput<typeof ResourceSchema>;
 
 /** A schema for an entity stored under its own id. */
 type EntitySchema = v.GenericSchema<unknown, { id: string }>;

@@ -21,7 +21,7 @@ const TODAY = '2027-01-15';
 function commons(doc: Y.Doc, by: MemberId) {
 	const fund = created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, by, T0 - 10));
 	const need = createNeed(doc, { kind: 'money', title: 'Loyer de la cantine', unit: 'EUR', target: 50_000 }, by, T0 - 10);
-	const van = addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 10);
+	const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 10));
 	return { fund, need, van };
 }
 

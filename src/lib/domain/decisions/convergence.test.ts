@@ -27,7 +27,7 @@ function run(seed: number) {
 	return withNetwork(REPLICAS, seed, (network) => {
 		const { doc: origin, by, members } = assembly(5);
 		const fund = created(createFund(origin, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, by, T0 - 1));
-		const van = addResource(origin, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 1);
+		const van = created(addResource(origin, { kind: 'vehicle', name: 'Camionnette' }, by, T0 - 1));
 		const id = propose(origin, by, { process: 'vote', quorum: 3 });
 		network.startFrom(origin);
 

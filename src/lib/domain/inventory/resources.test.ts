@@ -10,18 +10,19 @@ import {
 	updateResource
 } from './resources';
 import { listActivity } from '../core/activity';
-import { DomainError, resourcesMap } from '../core/schema';
-import { memberId, newSpace, syncDocs } from '../space/testing';
+import { newId } from '../core/ids';
+import { resourcesMap } from '../core/schema';
+import { created, memberId, newSpace, syncDocs } from '../space/testing';
 
 describe('resources', () => {
 	it('adds every kind with its fields and records who added it', () => {
 		const { doc, by } = newSpace();
-		const id = addResource(
+		const id = created(addResource(
 			doc,
 			{ kind: 'food', name: ' Légumes ', quantity: 40, unit: 'kg', expiresOn: '2026-12-01', location: 'Cantine' },
 			by,
 			1000
-		);
+		));
 		const r = getResource(doc, id);
 		expect(r).toMatchObject({
 			kind: 'food',
@@ -48,17 +49,18 @@ describe('resources', () => {
 	it('refuses invalid input with a clear error and writes nothing', () => {
 		const { doc, by } = newSpace();
 		const before = Y.encodeStateAsUpdate(doc);
-		expect(() => addResource(doc, { kind: 'food', name: '   ' }, by)).toThrow(DomainError);
-		expect(() => addResource(doc, { kind: 'food', name: 'Riz', quantity: -2 }, by)).toThrow(/quantity/);
-		expect(() => addResource(doc, { kind: 'food', name: 'Riz', expiresOn: '31/12/2026' }, by)).toThrow(/expiresOn/);
+		expect(addResource(doc, { kind: 'food', name: '   ' }, by)).toEqual({ ok: false, reason: 'invalid_field', field: 'name', problem: 'required', limit: null });
+		expect(addResource(doc, { kind: 'food', name: 'Riz', quantity: -2 }, by)).toMatchObject({ reason: 'invalid_field', field: 'quantity', problem: 'too_small', limit: 0 });
+		expect(addResource(doc, { kind: 'food', name: 'Riz', expiresOn: '31/12/2026' }, by)).toMatchObject({ field: 'expiresOn', problem: 'not_a_date' });
+		expect(addResource(doc, { kind: 'food', name: 'x'.repeat(121) }, by)).toMatchObject({ field: 'name', problem: 'too_long', limit: 120 });
 		// @ts-expect-error an unknown kind is a caller bug
-		expect(() => addResource(doc, { kind: 'spaceship', name: 'X' }, by)).toThrow(/kind/);
+		expect(addResource(doc, { kind: 'spaceship', name: 'X' }, by)).toMatchObject({ field: 'kind', problem: 'not_a_choice' });
 		expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
 	});
 
 	it('edits only changed fields and records the last editor', () => {
 		const { doc, by } = newSpace();
-		const id = addResource(doc, { kind: 'equipment', name: 'Perceuse' }, by, 1000);
+		const id = created(addResource(doc, { kind: 'equipment', name: 'Perceuse' }, by, 1000));
 		const bob = memberId();
 		updateResource(doc, id, { availability: 'in_use', location: 'Atelier 2' }, bob, 2000);
 		expect(getResource(doc, id)).toMatchObject({
@@ -75,7 +77,7 @@ describe('resources', () => {
 
 	it('keeps both sides of concurrent edits to different fields', () => {
 		const { doc: a, by } = newSpace();
-		const id = addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by);
+		const id = created(addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by));
 		const b = new Y.Doc();
 		syncDocs(a, b);
 		updateResource(a, id, { location: 'Parking' }, by);
@@ -88,7 +90,7 @@ describe('resources', () => {
 
 	it('removes by marking, hides from the list, and restores', () => {
 		const { doc, by } = newSpace();
-		const id = addResource(doc, { kind: 'room', name: 'Salle' }, by);
+		const id = created(addResource(doc, { kind: 'room', name: 'Salle' }, by));
 		removeResource(doc, id, by);
 		expect(listResources(doc).items).toHaveLength(0);
 		expect(listResources(doc, { removed: true }).items.map((r) => r.id)).toEqual([id]);
@@ -99,7 +101,10 @@ describe('resources', () => {
 			'resource.removed',
 			'resource.restored'
 		]);
-		expect(() => removeResource(doc, 'nope-nope-nope-nope' as never, by)).toThrow(/No resource/);
+		const gone = newId<'resource'>();
+		expect(removeResource(doc, gone, by)).toEqual({ ok: false, reason: 'not_found' });
+		expect(restoreResource(doc, gone, by)).toEqual({ ok: false, reason: 'not_found' });
+		expect(updateResource(doc, gone, { name: 'X' }, by)).toEqual({ ok: false, reason: 'not_found' });
 	});
 
 	it('filters by kind and searches text without regard to case or accents', () => {

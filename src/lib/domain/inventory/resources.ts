@@ -3,16 +3,16 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { newId, type MemberId, type ResourceId } from '../core/ids';
+import { compareIds, compareNames } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	AVAILABILITIES,
-	DomainError,
 	LOCAL_ORIGIN,
 	RESOURCE_KINDS,
 	ResourceSchema,
 	readEntities,
 	readEntity,
 	resourcesMap,
-	validateInput,
 	type ReadResult,
 	type Resource,
 	type ResourceKind
@@ -37,8 +37,16 @@ type ResourceFields = v.InferOutput<typeof ResourceFields>;
 const ResourcePatch = v.partial(ResourceFields);
 export type ResourcePatch = v.InferInput<typeof ResourcePatch>;
 
-export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now = Date.now()): ResourceId {
-	const fields = validateInput(ResourceFields, input);
+/** The resource is not on this device: removed for good, or never arrived. */
+export type ResourceNotFound = Refusal<'not_found'>;
+export type AddResourceResult = { ok: true; id: ResourceId } | InvalidField;
+export type UpdateResourceResult = { ok: true; changed: boolean } | InvalidField | ResourceNotFound | Refusal<'removed'>;
+export type ResourceMarkResult = { ok: true } | ResourceNotFound;
+
+export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now = Date.now()): AddResourceResult {
+	const checked = checkInput(ResourceFields, input);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
 	const id = newId<'resource'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
@@ -53,12 +61,13 @@ export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now 
 		resourcesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'resource.created', subjectKind: 'resource', subjectId: id, summary: fields.name });
 	}, LOCAL_ORIGIN);
-	return id;
+	return { ok: true, id };
 }
 
 /**
  * Writes only the fields that changed, so a concurrent edit of another field
- * on another device survives the merge.
+ * on another device survives the merge. A resource someone removed meanwhile
+ * is refused: restore it first, so that an edit never lands unseen.
  */
 export function updateResource(
 	doc: Y.Doc,
@@ -66,11 +75,15 @@ export function updateResource(
 	patch: ResourcePatch,
 	by: MemberId,
 	now = Date.now()
-): void {
-	const fields = validateInput(ResourcePatch, patch);
+): UpdateResourceResult {
+	const checked = checkInput(ResourcePatch, patch);
+	if (!checked.ok) return checked;
+	const fields = checked.value;
 	const entry = entryOf(doc, id);
+	if (!entry) return { ok: false, reason: 'not_found' };
+	if (entry.get('removedAt') != null) return { ok: false, reason: 'removed' };
+	let changed = false;
 	doc.transact(() => {
-		let changed = false;
 		for (const [key, value] of Object.entries(fields)) {
 			if (value === undefined || entry.get(key) === value) continue;
 			entry.set(key, value);
@@ -82,6 +95,7 @@ export function updateResource(
 			recordActivity(doc, { at: now, by, action: 'resource.updated', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
 		}
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed };
 }
 
 /**
@@ -89,8 +103,9 @@ export function updateResource(
  * history stays, it can be restored, and an edit made concurrently elsewhere
  * is not lost.
  */
-export function removeResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = Date.now()): void {
+export function removeResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = Date.now()): ResourceMarkResult {
 	const entry = entryOf(doc, id);
+	if (!entry) return { ok: false, reason: 'not_found' };
 	doc.transact(() => {
 		entry.set('removedAt', now);
 		entry.set('removedBy', by);
@@ -98,10 +113,12 @@ export function removeResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = D
 		entry.set('updatedBy', by);
 		recordActivity(doc, { at: now, by, action: 'resource.removed', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
 	}, LOCAL_ORIGIN);
+	return { ok: true };
 }
 
-export function restoreResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = Date.now()): void {
+export function restoreResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = Date.now()): ResourceMarkResult {
 	const entry = entryOf(doc, id);
+	if (!entry) return { ok: false, reason: 'not_found' };
 	doc.transact(() => {
 		entry.set('removedAt', null);
 		entry.set('removedBy', null);
@@ -109,10 +126,11 @@ export function restoreResource(doc: Y.Doc, id: ResourceId, by: MemberId, now = 
 		entry.set('updatedBy', by);
 		recordActivity(doc, { at: now, by, action: 'resource.restored', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
 	}, LOCAL_ORIGIN);
+	return { ok: true };
 }
 
 export function getResource(doc: Y.Doc, id: ResourceId): Resource | undefined {
-	return readEntity(id, resourcesMap(doc).get(id), ResourceSchema) as Resource | undefined;
+	return readEntity(id, resourcesMap(doc).get(id), ResourceSchema);
 }
 
 export interface ResourceFilter {
@@ -127,14 +145,19 @@ export function listResources(doc: Y.Doc, filter: ResourceFilter = {}): ReadResu
 	const { items, unreadable } = readEntities(resourcesMap(doc), ResourceSchema);
 	const needle = fold(filter.search ?? '');
 	const wantRemoved = filter.removed ?? false;
-	const kept = (items as Resource[]).filter(
+	const kept = items.filter(
 		(r) =>
 			(r.removedAt !== null) === wantRemoved &&
 			(!filter.kind || r.kind === filter.kind) &&
 			(needle === '' || fold(`${r.name} ${r.description} ${r.location}`).includes(needle))
 	);
-	kept.sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
+	kept.sort(byName);
 	return { items: kept, unreadable };
+}
+
+/** The inventory's order: by name the same on every device, then by age, then by id. */
+export function byName(a: Resource, b: Resource): number {
+	return compareNames(a.name, b.name) || a.createdAt - b.createdAt || compareIds(a.id, b.id);
 }
 
 export type ExpiryStatus = 'expired' | 'soon' | 'ok' | 'none';
@@ -152,10 +175,9 @@ function daysBetween(from: string, to: string): number {
 	return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-function entryOf(doc: Y.Doc, id: ResourceId): Y.Map<unknown> {
+function entryOf(doc: Y.Doc, id: ResourceId): Y.Map<unknown> | null {
 	const entry = resourcesMap(doc).get(id);
-	if (!(entry instanceof Y.Map)) throw new DomainError('resource_not_found', `No resource ${id}`);
-	return entry;
+	return entry instanceof Y.Map ? entry : null;
 }
 
 function nameOf(entry: Y.Map<unknown>): string {

@@ -9,7 +9,7 @@ import { addPledge, deliverPledge, getPledge, listPledges, withdrawPledge } from
 import { addResource } from '../inventory/resources';
 import { pledgesMap } from '../core/schema';
 import { entry, fund, replica } from '../money/testing';
-import { memberId, newSpace, syncDocs } from '../space/testing';
+import { created, memberId, newSpace, syncDocs } from '../space/testing';
 
 describe('pledges', () => {
 	it('records a member’s pledge and an outside supporter’s, in the need’s unit', () => {
@@ -42,7 +42,7 @@ describe('pledges', () => {
 		const work = hoursNeed(doc, by);
 		const hours = pledge(doc, work, 2.5, by);
 		expect(listActivity(doc, { subjectId: hours }).items[0]?.summary).toBe('2.5 h · Chantier');
-		const van = addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by);
+		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
 		const move = createNeed(doc, { kind: 'other', title: 'Déménagement', unit: 'jour', target: 2 }, by);
 		const lent = pledge(doc, move, 1, by, at('2026-03-02'), { resourceId: van });
 		expect(getPledge(doc, lent)).toMatchObject({ resourceId: van, amount: 1 });

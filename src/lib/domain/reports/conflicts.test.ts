@@ -4,7 +4,7 @@ import { acknowledgeConflict, listConflicts, openConflicts } from './conflicts';
 import { entry, fund, replica } from '../money/testing';
 import { at, moneyNeed, pledge } from '../needs/testing';
 import { addResource, removeResource } from '../inventory/resources';
-import { memberId, newSpace, syncDocs } from '../space/testing';
+import { created, memberId, newSpace, syncDocs } from '../space/testing';
 
 const today = '2026-03-10';
 const hour = 3_600_000;
@@ -12,11 +12,11 @@ const hour = 3_600_000;
 describe('conflicts the merge cannot see', () => {
 	it('shows the same room confirmed twice offline on both replicas, until one booking is cancelled', () => {
 		const { doc: a, by } = newSpace();
-		const room = addResource(a, { kind: 'room', name: 'Grande salle' }, by);
+		const room = created(addResource(a, { kind: 'room', name: 'Grande salle' }, by));
 		const b = replica(a);
 		const bob = memberId();
-		const mine = requestBooking(a, { resourceId: room, start: at('2026-03-12'), end: at('2026-03-12') + 2 * hour, to: { kind: 'member', memberId: by } }, by);
-		const theirs = requestBooking(b, { resourceId: room, start: at('2026-03-12') + hour, end: at('2026-03-12') + 3 * hour, to: { kind: 'collective', name: 'Cantine' } }, bob);
+		const mine = created(requestBooking(a, { resourceId: room, start: at('2026-03-12'), end: at('2026-03-12') + 2 * hour, to: { kind: 'member', memberId: by } }, by));
+		const theirs = created(requestBooking(b, { resourceId: room, start: at('2026-03-12') + hour, end: at('2026-03-12') + 3 * hour, to: { kind: 'collective', name: 'Cantine' } }, bob));
 		expect(confirmBooking(a, mine, by).ok).toBe(true);
 		expect(confirmBooking(b, theirs, bob).ok).toBe(true);
 		expect(openConflicts(a, today)).toEqual([]);
@@ -44,7 +44,8 @@ describe('conflicts the merge cannot see', () => {
 		const [conflict] = openConflicts(a, today);
 		expect(conflict).toMatchObject({ kind: 'negative_fund', subjectId: cash, amount: -2000 });
 
-		acknowledgeConflict(a, conflict!, 'Le trésorier avance la différence', by);
+		expect(acknowledgeConflict(a, conflict!, 'Le trésorier avance la différence', by)).toEqual({ ok: true });
+		expect(acknowledgeConflict(a, conflict!, 'Une seconde note', by)).toEqual({ ok: false, reason: 'already_acknowledged' });
 		syncDocs(a, b);
 		expect(openConflicts(b, today)).toEqual([]);
 		expect(listConflicts(b, today)[0]?.acknowledgement).toMatchObject({ note: 'Le trésorier avance la différence', by });
@@ -52,13 +53,13 @@ describe('conflicts the merge cannot see', () => {
 		// A further overspend is a new situation: the conflict opens again.
 		entry(b, by, cash, { amount: 100, direction: 'out', category: 'purchase' }, 4_000);
 		expect(openConflicts(b, today).map((c) => c.kind)).toEqual(['negative_fund']);
-		expect(() => acknowledgeConflict(b, conflict!, '  ', by)).toThrow(/note/);
+		expect(acknowledgeConflict(b, conflict!, '  ', by)).toMatchObject({ ok: false, reason: 'invalid_field', field: 'note', problem: 'required' });
 	});
 
 	it('shows pledges past a cap after a merge, pledges of a removed item, and contested pledges', () => {
 		const { doc: a, by } = newSpace();
 		const need = moneyNeed(a, by, { target: 10_000, cap: 10_000 });
-		const van = addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by);
+		const van = created(addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by));
 		const b = replica(a);
 		pledge(a, need, 7_000, by);
 		pledge(b, need, 6_000, memberId());

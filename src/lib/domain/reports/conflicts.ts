@@ -17,13 +17,15 @@ import { negativeFunds } from '../money/balances';
 import { bookingsOfRemovedResources, overlappingBookings } from '../bookings/conflicts';
 import type { Booking } from '../bookings/bookings';
 import { conflictingClosings } from '../decisions/closings';
-import type { MemberId } from '../core/ids';
+import type { BookingId, DecisionId, FundId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
+import { compareIds } from '../core/order';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { allocatedByNeed } from '../needs/need-funding';
 import { isContested } from '../needs/pledge-state';
 import { needsOverCap } from '../needs/progress';
 import { listPledges } from '../needs/pledges';
 import { listResources } from '../inventory/resources';
-import { DomainError, LOCAL_ORIGIN, idString, plainValue, resolutionsMap, text, timestamp, validateInput } from '../core/schema';
+import { entityId, LOCAL_ORIGIN, plainValue, resolutionsMap, text, timestamp } from '../core/schema';
 
 export const CONFLICT_KINDS = [
 	'booking_overlap',
@@ -36,20 +38,32 @@ export const CONFLICT_KINDS = [
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
-export interface Conflict {
+interface ConflictBase {
 	/** Stable across replicas: the kind and the subject. */
 	key: string;
-	kind: ConflictKind;
-	/** The entity the conflict is about: a resource, a fund, a need, a decision, a pledge or a booking. */
-	subjectId: string;
 	/** Every entity involved, sorted: what an acknowledgement covers. */
 	involved: string[];
-	/** Bookings involved, for the kinds about bookings. */
+	/** Bookings involved, for the kinds about bookings; empty for the others. */
 	bookings: Booking[];
-	/** A number worth showing: the amount below zero, the amount over the cap. */
-	amount: number | null;
 	acknowledgement: Acknowledgement | null;
 }
+
+/** What each kind of conflict is about, typed: its subject and what a page needs to act on it. */
+export type ConflictSubject =
+	/** Subject: the resource and the group's first booking, joined. */
+	| { kind: 'booking_overlap'; subjectId: string; resourceId: ResourceId }
+	/** `amount`: the balance below zero, in the fund's currency. */
+	| { kind: 'negative_fund'; subjectId: FundId; amount: number }
+	/** `amount`: how far past the cap, in the need's unit. */
+	| { kind: 'over_cap'; subjectId: NeedId; amount: number }
+	| { kind: 'closing_conflict'; subjectId: DecisionId }
+	| { kind: 'removed_resource_booking'; subjectId: BookingId; resourceId: ResourceId }
+	| { kind: 'removed_resource_pledge'; subjectId: PledgeId; needId: NeedId; resourceId: ResourceId }
+	| { kind: 'contested_pledge'; subjectId: PledgeId; needId: NeedId };
+
+export type Conflict = ConflictBase & ConflictSubject;
+/** A conflict of one kind. */
+export type ConflictOf<K extends ConflictKind> = Extract<Conflict, { kind: K }>;
 
 export interface Acknowledgement {
 	by: MemberId;
@@ -60,47 +74,55 @@ export interface Acknowledgement {
 const AcknowledgementSchema = v.object({
 	key: v.pipe(v.string(), v.maxLength(300)),
 	involved: v.array(v.pipe(v.string(), v.maxLength(128))),
-	by: idString,
+	by: entityId<'member'>(),
 	at: timestamp,
 	note: text(500)
 });
 
 /** Every conflict in the space, open ones and acknowledged ones, in a stable order. */
 export function listConflicts(doc: Y.Doc, today: string): Conflict[] {
-	const found: Omit<Conflict, 'acknowledgement'>[] = [];
-	const add = (kind: ConflictKind, subjectId: string, involved: string[], extra: Partial<Conflict> = {}) =>
-		found.push({ key: `${kind}:${subjectId}`, kind, subjectId, involved: [...involved].sort(), bookings: [], amount: null, ...extra });
+	const acknowledgements = readAcknowledgements(doc);
+	const found: Conflict[] = [];
+	const add = (subject: ConflictSubject, involved: readonly string[], bookings: Booking[] = []) => {
+		const key = `${subject.kind}:${subject.subjectId}`;
+		const sorted = [...involved].sort(compareIds);
+		found.push({ ...subject, key, involved: sorted, bookings, acknowledgement: covering(acknowledgements.get(key), sorted) });
+	};
 
 	for (const group of overlappingBookings(doc)) {
 		const first = group.bookings[0]!;
-		add('booking_overlap', `${group.resourceId}:${first.id}`, group.bookings.map((b) => b.id), { bookings: group.bookings });
+		add(
+			{ kind: 'booking_overlap', subjectId: `${group.resourceId}:${first.id}`, resourceId: group.resourceId },
+			group.bookings.map((b) => b.id),
+			group.bookings
+		);
 	}
 	for (const { fund, balance, entries } of negativeFunds(doc)) {
-		add('negative_fund', fund.id, entries.map((e) => e.id), { amount: balance });
+		add({ kind: 'negative_fund', subjectId: fund.id, amount: balance }, entries.map((e) => e.id));
 	}
 	for (const overflow of needsOverCap(doc, today, allocatedByNeed(doc))) {
-		add('over_cap', overflow.needId, overflow.pledges.map((p) => p.id), { amount: overflow.over });
+		add({ kind: 'over_cap', subjectId: overflow.needId, amount: overflow.over }, overflow.pledges.map((p) => p.id));
 	}
 	for (const closing of conflictingClosings(doc)) {
-		add('closing_conflict', closing.decisionId, closing.closings.map((c) => c.id));
+		add({ kind: 'closing_conflict', subjectId: closing.decisionId }, closing.closings.map((c) => c.id));
 	}
 	for (const booking of bookingsOfRemovedResources(doc)) {
-		add('removed_resource_booking', booking.id, [booking.id, booking.resourceId], { bookings: [booking] });
+		add({ kind: 'removed_resource_booking', subjectId: booking.id, resourceId: booking.resourceId }, [booking.id, booking.resourceId], [booking]);
 	}
 	const removed = new Set(listResources(doc, { removed: true }).items.map((r) => r.id));
 	for (const pledge of listPledges(doc).items) {
 		if (pledge.resourceId && removed.has(pledge.resourceId) && pledge.withdrawnAt === null && pledge.deliveredAt === null) {
-			add('removed_resource_pledge', pledge.id, [pledge.id, pledge.resourceId]);
+			add(
+				{ kind: 'removed_resource_pledge', subjectId: pledge.id, needId: pledge.needId, resourceId: pledge.resourceId },
+				[pledge.id, pledge.resourceId]
+			);
 		}
 		if (isContested(pledge)) {
-			add('contested_pledge', pledge.id, [pledge.id]);
+			add({ kind: 'contested_pledge', subjectId: pledge.id, needId: pledge.needId }, [pledge.id]);
 		}
 	}
 
-	const acknowledgements = readAcknowledgements(doc);
-	return found
-		.map((conflict) => ({ ...conflict, acknowledgement: covering(acknowledgements.get(conflict.key), conflict.involved) }))
-		.sort((a, b) => CONFLICT_KINDS.indexOf(a.kind) - CONFLICT_KINDS.indexOf(b.kind) || (a.key < b.key ? -1 : 1));
+	return found.sort((a, b) => CONFLICT_KINDS.indexOf(a.kind) - CONFLICT_KINDS.indexOf(b.kind) || compareIds(a.key, b.key));
 }
 
 export function openConflicts(doc: Y.Doc, today: string): Conflict[] {
@@ -109,14 +131,21 @@ export function openConflicts(doc: Y.Doc, today: string): Conflict[] {
 
 const AcknowledgeInput = v.object({ note: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)) });
 
+export type AcknowledgeResult = { ok: true } | InvalidField | Refusal<'already_acknowledged'>;
+
 /**
  * Someone looked at the conflict and the collective keeps both sides (the
  * treasurer will cover the gap, the two groups will share the room). The note
- * says why; the record covers exactly the entities seen.
+ * says why; the record covers exactly the entities seen. When someone else's
+ * acknowledgement already covers them, the first note stays.
  */
-export function acknowledgeConflict(doc: Y.Doc, conflict: Conflict, note: string, by: MemberId, now = Date.now()): void {
-	const input = validateInput(AcknowledgeInput, { note });
-	if (conflict.involved.length === 0) throw new DomainError('invalid_conflict', 'conflict without entities');
+export function acknowledgeConflict(doc: Y.Doc, conflict: Conflict, note: string, by: MemberId, now = Date.now()): AcknowledgeResult {
+	const checked = checkInput(AcknowledgeInput, { note });
+	if (!checked.ok) return checked;
+	const input = checked.value;
+	// Every kind names at least one entity: a conflict without one is not from listConflicts.
+	if (conflict.involved.length === 0) throw new Error('a conflict without entities cannot be acknowledged');
+	if (covering(readAcknowledgements(doc).get(conflict.key), conflict.involved)) return { ok: false, reason: 'already_acknowledged' };
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
 		entry.set('key', conflict.key);
@@ -127,6 +156,7 @@ export function acknowledgeConflict(doc: Y.Doc, conflict: Conflict, note: string
 		resolutionsMap(doc).set(conflict.key, entry);
 		recordActivity(doc, { at: now, by, action: 'conflict.acknowledged', subjectKind: 'conflict', subjectId: conflict.key, summary: input.note });
 	}, LOCAL_ORIGIN);
+	return { ok: true };
 }
 
 function readAcknowledgements(doc: Y.Doc): Map<string, v.InferOutput<typeof AcknowledgementSchema>> {
@@ -147,6 +177,6 @@ function covering(
 	if (!ack) return null;
 	const seen = new Set(ack.involved);
 	if (!involved.every((id) => seen.has(id))) return null;
-	return { by: ack.by as MemberId, at: ack.at, note: ack.note };
+	return { by: ack.by, at: ack.at, note: ack.note };
 }
 

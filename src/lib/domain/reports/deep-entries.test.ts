@@ -20,7 +20,7 @@ import { listPledges } from '../needs/pledges';
 import { addResource, listResources } from '../inventory/resources';
 import { plainValue } from '../core/schema';
 import { listMembers, readSpaceMeta } from '../space/space';
-import { newSpace, syncDocs } from '../space/testing';
+import { created, newSpace, syncDocs } from '../space/testing';
 
 const DEPTH = 10_000;
 
@@ -39,7 +39,7 @@ function nest(parent: Y.Map<unknown>, key: string): void {
 /** The victim's replica, with a hostile entry under `collection` written on another one. */
 function attacked(collection: string, shape: 'whole' | 'field' = 'whole') {
 	const { doc, by } = newSpace();
-	const resourceId = addResource(doc, { kind: 'room', name: 'Grande salle' }, by, 1_000);
+	const resourceId = created(addResource(doc, { kind: 'room', name: 'Grande salle' }, by, 1_000));
 	const fundId = fund(doc, by);
 	entry(doc, by, fundId);
 	const needId = moneyNeed(doc, by);

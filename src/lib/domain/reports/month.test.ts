@@ -44,7 +44,7 @@ describe('a month in the life of a collective', () => {
 		expect(dues.find((d) => d.memberId === chiara)).toMatchObject({ state: 'late', balance: -1000 });
 
 		// Food received, then given to the neighbouring canteen through its need.
-		const veg = addResource(doc, { kind: 'food', name: 'Légumes', quantity: 40, unit: 'kg', expiresOn: date(9) }, bruno, day(5));
+		const veg = created(addResource(doc, { kind: 'food', name: 'Légumes', quantity: 40, unit: 'kg', expiresOn: date(9) }, bruno, day(5)));
 		const canteen = createNeed(doc, { kind: 'goods', title: 'Légumes pour la cantine', unit: 'kg', target: 30 }, chiara, day(5));
 		const gift = addPledge(doc, { needId: canteen, memberId: bruno, amount: 25, note: 'récolte du marché' }, bruno, day(6));
 		if (!gift.ok) throw new Error(gift.reason);
@@ -53,9 +53,9 @@ describe('a month in the life of a collective', () => {
 		expect(needProgress(doc, canteen, date(20))).toMatchObject({ delivered: 25, gap: 5 });
 
 		// A room shared by two groups, one after the other.
-		const room = addResource(doc, { kind: 'room', name: 'Salle commune' }, alice, day(1));
+		const room = created(addResource(doc, { kind: 'room', name: 'Salle commune' }, alice, day(1)));
 		for (const [start, group] of [[day(10, 18), 'Chorale'], [day(10, 20), 'Atelier vélo']] as const) {
-			const b = requestBooking(doc, { resourceId: room, start, end: start + 2 * 3_600_000, to: { kind: 'collective', name: group } }, alice, day(8));
+			const b = created(requestBooking(doc, { resourceId: room, start, end: start + 2 * 3_600_000, to: { kind: 'collective', name: group } }, alice, day(8)));
 			expect(confirmBooking(doc, b, alice, day(8)).ok).toBe(true);
 		}
 

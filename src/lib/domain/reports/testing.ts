@@ -102,8 +102,8 @@ function apply(doc: Y.Doc, op: Op, members: readonly MemberId[], step: number): 
 				const room = listResources(doc).items.find((r) => r.kind === 'room');
 				if (!room) break;
 				const start = T0 + (op.b % 10) * 3_600_000;
-				const id = requestBooking(doc, { resourceId: room.id, start, end: start + 2 * 3_600_000, to: { kind: 'member', memberId: by } }, by, now);
-				confirmBooking(doc, id, by, now, { override: true });
+				const requested = requestBooking(doc, { resourceId: room.id, start, end: start + 2 * 3_600_000, to: { kind: 'member', memberId: by } }, by, now);
+				if (requested.ok) confirmBooking(doc, requested.id, by, now, { override: true });
 				break;
 			}
 			case 9: {

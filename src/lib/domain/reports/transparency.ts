@@ -8,6 +8,7 @@ import { listActivity, type Activity } from '../core/activity';
 import { listBookings, type Booking } from '../bookings/bookings';
 import { getDecision } from '../decisions/decisions';
 import type { DecisionId } from '../core/ids';
+import { compareIds, compareNames } from '../core/order';
 import { listEntries, signed, type LedgerCategory, type LedgerEntry } from '../money/ledger';
 
 export interface CategoryFlow {
@@ -87,7 +88,7 @@ export function transparencyReport(doc: Y.Doc, from: string, to: string): Transp
 		from,
 		to,
 		flows: flowsOf(entries),
-		decisions: [...traces.values()].sort((a, b) => (a.title ?? '').localeCompare(b.title ?? '') || (a.decisionId < b.decisionId ? -1 : 1)),
+		decisions: [...traces.values()].sort((a, b) => compareNames(a.title ?? '', b.title ?? '') || compareIds(a.decisionId, b.decisionId)),
 		bookings
 	};
 }
@@ -123,6 +124,6 @@ function flowsOf(entries: readonly LedgerEntry[]): CurrencyFlows[] {
 		}
 	}
 	return [...byCurrency.values()]
-		.map((f) => ({ ...f, categories: f.categories.sort((a, b) => (a.category < b.category ? -1 : 1)) }))
-		.sort((a, b) => (a.currency < b.currency ? -1 : 1));
+		.map((f) => ({ ...f, categories: f.categories.sort((a, b) => compareIds(a.category, b.category)) }))
+		.sort((a, b) => compareIds(a.currency, b.currency));
 }

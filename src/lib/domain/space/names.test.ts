@@ -10,7 +10,7 @@ import { newId, type MemberId } from '../core/ids';
 import { addResource, listResources } from '../inventory/resources';
 import { withoutBidiControls } from '../core/schema';
 import { listMembers, memberName, readSpaceMeta } from './space';
-import { memberId, newSpace, syncDocs } from './testing';
+import { created, memberId, newSpace, syncDocs } from './testing';
 
 /** A member entry as a hostile client writes it, received by the victim's replica. */
 function writtenElsewhere(doc: Y.Doc, id: MemberId, name: string): void {
@@ -64,7 +64,7 @@ describe('names read from the document', () => {
 		other.getMap('meta').set('name', 'Atelier\u202E des Lilas');
 		syncDocs(other, doc);
 		expect(readSpaceMeta(doc)?.name).toBe('Atelier des Lilas');
-		const id = addResource(doc, { kind: 'room', name: 'Salle' }, by, 1_000);
+		const id = created(addResource(doc, { kind: 'room', name: 'Salle' }, by, 1_000));
 		(doc.getMap('resources').get(id) as Y.Map<unknown>).set('name', 'Salle\u2067 B');
 		expect(listResources(doc).items[0]?.name).toBe('Salle B');
 	});

@@ -17,7 +17,7 @@ describe('space', () => {
 		expect(readSpaceMeta(doc)).toBeNull();
 		metaMap(doc).set('name', 12);
 		expect(readSpaceMeta(doc)).toBeNull();
-		expect(() => createSpace(new Y.Doc(), { name: '' }, memberId())).toThrow(/name/);
+		expect(createSpace(new Y.Doc(), { name: '' }, memberId())).toMatchObject({ ok: false, reason: 'invalid_field', field: 'name' });
 	});
 
 	it('adds members once, renames them, and lists them across replicas', () => {
@@ -35,6 +35,6 @@ describe('space', () => {
 		}
 		membersMap(a).set('junk', 3);
 		expect(listMembers(a).unreadable).toBe(1);
-		expect(() => joinSpace(a, bob, '  ')).toThrow();
+		expect(joinSpace(a, bob, '  ')).toMatchObject({ ok: false, reason: 'invalid_field', field: 'name', problem: 'required' });
 	});
 });

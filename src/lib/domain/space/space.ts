@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import type { MemberId } from '../core/ids';
+import { compareIds } from '../core/order';
+import { checkInput, type Checked, type InvalidField } from '../core/refusals';
 import {
 	LOCAL_ORIGIN,
 	MemberSchema,
@@ -11,7 +13,6 @@ import {
 	metaMap,
 	plainValue,
 	readEntities,
-	validateInput,
 	type Member,
 	type ReadResult,
 	type SpaceMeta
@@ -23,14 +24,29 @@ const SpaceInput = v.object({
 });
 export type SpaceInput = v.InferInput<typeof SpaceInput>;
 
-const MemberName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80));
+const MemberName = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(80)) });
+
+export type SpaceResult = { ok: true; changed: boolean } | InvalidField;
+
+/** What a form may send as the space's name and description, checked as the write will check it. */
+export function checkSpaceInput(input: SpaceInput): Checked<v.InferOutput<typeof SpaceInput>> {
+	return checkInput(SpaceInput, input);
+}
+
+/** A member's name as typed, checked as joining will check it; a refusal names the field `name`. */
+export function checkMemberName(name: string): Checked<string> {
+	const checked = checkInput(MemberName, { name });
+	return checked.ok ? { ok: true, value: checked.value.name } : checked;
+}
 
 /**
  * Fills a brand-new space's meta. Call it only on a document that has loaded
  * its local copy and found no meta, so that defaults are never written twice.
  */
-export function createSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): void {
-	const { name, description } = validateInput(SpaceInput, input);
+export function createSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): SpaceResult {
+	const checked = checkSpaceInput(input);
+	if (!checked.ok) return checked;
+	const { name, description } = checked.value;
 	doc.transact(() => {
 		const meta = metaMap(doc);
 		meta.set('name', name);
@@ -40,17 +56,21 @@ export function createSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = D
 		meta.set('createdBy', by);
 		recordActivity(doc, { at: now, by, action: 'space.created', subjectKind: 'space', subjectId: 'meta', summary: name });
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed: true };
 }
 
-export function editSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): void {
-	const { name, description } = validateInput(SpaceInput, input);
+export function editSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Date.now()): SpaceResult {
+	const checked = checkSpaceInput(input);
+	if (!checked.ok) return checked;
+	const { name, description } = checked.value;
+	const meta = metaMap(doc);
+	if (meta.get('name') === name && meta.get('description') === description) return { ok: true, changed: false };
 	doc.transact(() => {
-		const meta = metaMap(doc);
-		if (meta.get('name') === name && meta.get('description') === description) return;
 		if (meta.get('name') !== name) meta.set('name', name);
 		if (meta.get('description') !== description) meta.set('description', description);
 		recordActivity(doc, { at: now, by, action: 'space.edited', subjectKind: 'space', subjectId: 'meta', summary: name });
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed: true };
 }
 
 /** The space's meta, or null while it has not arrived (a fresh join before sync) or is unreadable. */
@@ -69,13 +89,16 @@ export function readSpaceMeta(doc: Y.Doc): SpaceMeta | null {
 }
 
 /** Adds the member, or renames them if their name changed. Idempotent. */
-export function joinSpace(doc: Y.Doc, id: MemberId, name: string, now = Date.now()): void {
-	const cleanName = validateInput(MemberName, name);
+export function joinSpace(doc: Y.Doc, id: MemberId, name: string, now = Date.now()): SpaceResult {
+	const checked = checkMemberName(name);
+	if (!checked.ok) return checked;
+	const cleanName = checked.value;
+	const members = membersMap(doc);
+	const existing = members.get(id);
+	if (existing instanceof Y.Map && existing.get('name') === cleanName) return { ok: true, changed: false };
 	doc.transact(() => {
-		const members = membersMap(doc);
-		const existing = members.get(id);
 		if (existing instanceof Y.Map) {
-			if (existing.get('name') !== cleanName) existing.set('name', cleanName);
+			existing.set('name', cleanName);
 			return;
 		}
 		const member = new Y.Map<unknown>();
@@ -85,11 +108,12 @@ export function joinSpace(doc: Y.Doc, id: MemberId, name: string, now = Date.now
 		members.set(id, member);
 		recordActivity(doc, { at: now, by: id, action: 'member.joined', subjectKind: 'member', subjectId: id, summary: cleanName });
 	}, LOCAL_ORIGIN);
+	return { ok: true, changed: true };
 }
 
 export function listMembers(doc: Y.Doc): ReadResult<Member> {
 	const { items, unreadable } = readEntities(membersMap(doc), MemberSchema);
-	const members = (items as Member[]).sort((a, b) => a.joinedAt - b.joinedAt);
+	const members = items.sort((a, b) => a.joinedAt - b.joinedAt || compareIds(a.id, b.id));
 	return { items: members, unreadable };
 }
 

@@ -14,6 +14,12 @@ export function newSpace(name = 'Atelier', by: MemberId = memberId()): { doc: Y.
 	return { doc, by };
 }
 
+/** The id a write returned; a refusal fails the test. */
+export function created<Created>(result: { ok: true; id: Created } | { ok: false; reason: string }): Created {
+	if (!result.ok) throw new Error(`refused: ${result.reason}`);
+	return result.id;
+}
+
 /** Exchanges what each replica lacks, in both directions. */
 export function syncDocs(a: Y.Doc, b: Y.Doc): void {
 	Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)));
