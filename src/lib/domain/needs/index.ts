@@ -9,3 +9,4 @@ export * from './pledges';
 export * from './pledge-corrections';
 export * from './need-funding';
 export * from './progress';
+export * from './views';

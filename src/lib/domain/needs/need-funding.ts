@@ -24,7 +24,7 @@ export function allocatedToNeed(doc: Y.Doc, needId: NeedId): number {
 
 /** The same for many needs at once, reading the ledger once: for `listNeeds` and `needsOverCap`. */
 export function allocatedByNeed(doc: Y.Doc, needs: readonly Need[] = readNeeds(doc).items): (needId: NeedId) => number {
-	const currencies = new Map(needs.filter((n) => n.kind === 'money').map((n) => [n.id as string, n.unit]));
+	const currencies = new Map<string, string>(needs.filter((n) => n.kind === 'money').map((n) => [n.id, n.unit]));
 	const totals = new Map<string, number>();
 	for (const entry of readLedger(doc).items) {
 		const share = toNeed(entry);

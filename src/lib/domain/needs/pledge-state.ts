@@ -12,6 +12,7 @@
  * Closing the need lapses the conditional pledges that have not converted.
  */
 import type { PledgeId } from '../core/ids';
+import { compareIds } from '../core/order';
 import type { Need } from './needs';
 import type { Pledge } from './pledge';
 
@@ -72,7 +73,7 @@ export function isContested(pledge: Pledge): boolean {
 
 /** Oldest first, ties broken by id: the same order on every replica. */
 export function byCreation<T extends { createdAt: number; id: string }>(items: readonly T[]): T[] {
-	return [...items].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	return [...items].sort((a, b) => a.createdAt - b.createdAt || compareIds(a.id, b.id));
 }
 
 /**

@@ -18,6 +18,7 @@ import { byCreation, counts, isContested, pledgeStates, sum, type PledgeState } 
 import type { Pledge } from './pledge';
 import { fitsNeed, listPledges, pledgesOfNeed } from './pledges';
 import { localDate } from '../core/dates';
+import { compareIds } from '../core/order';
 import type { ReadResult } from '../core/schema';
 
 export interface NeedProgress {
@@ -223,7 +224,7 @@ export function listNeeds(doc: Y.Doc, filter: NeedFilter = {}): ReadResult<Liste
 			STATUS_ORDER[a.effectiveStatus] - STATUS_ORDER[b.effectiveStatus] ||
 			compareDeadlines(a.deadline, b.deadline) ||
 			a.createdAt - b.createdAt ||
-			(a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+			compareIds(a.id, b.id)
 	);
 	return { items: listed, unreadable };
 }
