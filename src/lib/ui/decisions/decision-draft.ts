@@ -5,7 +5,8 @@
  * the domain still checks everything again.
  */
 import type { DecisionInput, EffectInput } from '../../domain/decisions';
-import type { BudgetLineId, FundId, MemberId, NeedId, ResourceId } from '../../domain/core';
+import * as v from 'valibot';
+import { entityId } from '../../domain/core';
 import { readMoney } from '../amount-input';
 
 export const ALLOCATION_KINDS = ['money', 'booking', 'close_need'] as const;
@@ -100,6 +101,21 @@ export function blankAllocation(kind: AllocationKind = 'money'): AllocationDraft
 	};
 }
 
+const ids = {
+	fund: entityId<'fund'>(),
+	line: entityId<'budget-line'>(),
+	need: entityId<'need'>(),
+	resource: entityId<'resource'>(),
+	member: entityId<'member'>()
+};
+
+/** A picked id, null when nothing is picked, undefined when what is there is not an id. */
+function picked<T>(schema: v.GenericSchema<unknown, T>, value: string): T | null | undefined {
+	if (value === '') return null;
+	const read = v.safeParse(schema, value);
+	return read.success ? read.output : undefined;
+}
+
 export function readAllocation(
 	draft: AllocationDraft,
 	index: number,
@@ -108,42 +124,34 @@ export function readAllocation(
 	const fail = (problem: AllocationProblem) =>
 		({ ok: false, problem: { field: 'allocation', index, problem } }) as const;
 	if (draft.kind === 'money') {
-		const currency = draft.fundId ? fundCurrency(draft.fundId) : null;
-		if (!currency) return fail('fund');
+		const fundId = picked(ids.fund, draft.fundId);
+		const currency = fundId ? fundCurrency(fundId) : null;
+		const budgetLineId = picked(ids.line, draft.budgetLineId);
+		if (!fundId || !currency || budgetLineId === undefined) return fail('fund');
 		const amount = readMoney(draft.amount, currency);
 		if (!amount.ok) return fail('amount');
-		return {
-			ok: true,
-			effect: {
-				kind: 'money',
-				fundId: draft.fundId as FundId,
-				amount: amount.amount,
-				currency,
-				needId: (draft.needId || null) as NeedId | null,
-				budgetLineId: (draft.budgetLineId || null) as BudgetLineId | null
-			}
-		};
+		const needId = picked(ids.need, draft.needId);
+		if (needId === undefined) return fail('need');
+		return { ok: true, effect: { kind: 'money', fundId, amount: amount.amount, currency, needId, budgetLineId } };
 	}
 	if (draft.kind === 'booking') {
-		if (!draft.resourceId) return fail('resource');
+		const resourceId = picked(ids.resource, draft.resourceId);
+		if (!resourceId) return fail('resource');
 		const start = parseLocalDateTime(draft.start);
 		const end = parseLocalDateTime(draft.end);
 		if (start === null || end === null || end <= start) return fail('slot');
 		const name = draft.toName.trim();
-		if (draft.toKind === 'member' ? !draft.toMember : name === '') return fail('recipient');
-		return {
-			ok: true,
-			effect: {
-				kind: 'booking',
-				resourceId: draft.resourceId as ResourceId,
-				start,
-				end,
-				to: draft.toKind === 'member' ? { kind: 'member', memberId: draft.toMember as MemberId } : { kind: 'collective', name }
-			}
-		};
+		if (draft.toKind === 'member') {
+			const memberId = picked(ids.member, draft.toMember);
+			if (!memberId) return fail('recipient');
+			return { ok: true, effect: { kind: 'booking', resourceId, start, end, to: { kind: 'member', memberId } } };
+		}
+		if (name === '') return fail('recipient');
+		return { ok: true, effect: { kind: 'booking', resourceId, start, end, to: { kind: 'collective', name } } };
 	}
-	if (!draft.needId) return fail('need');
-	return { ok: true, effect: { kind: 'close_need', needId: draft.needId as NeedId } };
+	const needId = picked(ids.need, draft.needId);
+	if (!needId) return fail('need');
+	return { ok: true, effect: { kind: 'close_need', needId } };
 }
 
 /** Reads the whole form; `now` decides whether the closing date is still ahead. */
