@@ -1,0 +1,393 @@
+// How the app holds up as a collective grows: a small and a large space, generated with the
+// domain's own writes, synced through the real relay into Debian's Chromium; then, with the
+// relay stopped (the device really offline) and the CPU slowed down through CDP, the time of
+// each step a person takes, median of several runs, and the same for a first join through an
+// invite with the relay running again.
+//
+// Run with: npm run bench:scale [-- --only small|large] [--runs N] [--throttle N] [--timeout S]
+// (it builds first; `node bench/scale.mjs …` alone uses the build already there).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { runnerImport } from 'vite';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+function options(argv) {
+	const result = { only: null, runs: 5, throttle: 4, timeout: 180 };
+	for (let i = 0; i < argv.length; i++) {
+		const name = argv[i];
+		const value = argv[i + 1];
+		const number = () => {
+			const n = Number(value);
+			if (!Number.isFinite(n) || n <= 0) fail(`${name} needs a positive number, got "${value ?? ''}"`);
+			i++;
+			return n;
+		};
+		if (name === '--only') {
+			if (value !== 'small' && value !== 'large') fail(`--only takes small or large, got "${value ?? ''}"`);
+			result.only = value;
+			i++;
+		} else if (name === '--runs') result.runs = Math.floor(number());
+		else if (name === '--throttle') result.throttle = number();
+		else if (name === '--timeout') result.timeout = number();
+		else fail(`unknown option "${name}" (known: --only small|large, --runs N, --throttle N, --timeout S)`);
+	}
+	return result;
+}
+
+function fail(message) {
+	console.error(`bench:scale: ${message}`);
+	process.exit(2);
+}
+
+const opts = options(process.argv.slice(2));
+const TIMEOUT = opts.timeout * 1000;
+/** Setting up the large space is not measured against a target and may take longer. */
+const SETUP_TIMEOUT = Math.max(TIMEOUT, 900_000);
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const RELAY_ENV = {
+	// A two-year-old space is tens of megabytes; what goes on the wire stays in batches.
+	MAX_ROOM_BYTES: '1GiB',
+	MAX_PAYLOAD_BYTES: '64MiB',
+	// The generating device sends thousands of updates in a few seconds.
+	MAX_MESSAGES_PER_SECOND: '100000',
+	MESSAGE_BURST: '100000',
+	LOG_LEVEL: 'warn'
+};
+
+const log = (message) => console.log(`  ${message}`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+
+async function freePort() {
+	return new Promise((done, failed) => {
+		const server = createServer();
+		server.once('error', failed);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => done(port));
+		});
+	});
+}
+
+/** The built relay on `port`, with its data in `dataDir`; resolves once it listens. */
+async function startRelay(port, dataDir) {
+	const child = spawn(process.execPath, [join(ROOT, 'sync-server/dist/main.js')], {
+		cwd: ROOT,
+		env: { ...process.env, ...RELAY_ENV, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const exited = new Promise((done) => child.once('exit', (code, signal) => done(code ?? signal)));
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`the relay exited at start:\n${output}`);
+		try {
+			if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`the relay did not start:\n${output}`);
+		}
+		await pause(100);
+	}
+	return {
+		output: () => output,
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+			return exited;
+		}
+	};
+}
+
+const [{ module: client }, { module: appModel }] = await Promise.all([
+	runnerImport(join(ROOT, 'bench/scale/client.ts'), { configFile: false, logLevel: 'error' }),
+	runnerImport(join(ROOT, 'tests/e2e/app-model.ts'), { configFile: false, logLevel: 'error' })
+]);
+const { AppModel } = appModel;
+
+/** Milliseconds `step` took, or Infinity when one of its waits ran out of time. */
+async function timed(step) {
+	const started = performance.now();
+	try {
+		await step();
+		return performance.now() - started;
+	} catch (error) {
+		if (error?.name === 'TimeoutError') return Infinity;
+		throw error;
+	}
+}
+
+async function newDevice(browser) {
+	return browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+}
+
+async function throttle(page) {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate: opts.throttle });
+	await cdp.send('Performance.enable');
+	return cdp;
+}
+
+const digits = (text) => Number((text ?? '').replace(/\D/g, ''));
+
+/** The number the inventory's count line shows, or -1 while it is not on screen. */
+async function shownCount(page) {
+	const count = page.getByTestId('resource-count');
+	if ((await count.count()) === 0) return -1;
+	return digits(await count.first().textContent());
+}
+
+async function waitFor(what, check, timeoutMs, every = 250) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		if (await check()) return;
+		if (Date.now() > deadline) {
+			const error = new Error(`${what}: not within ${seconds(timeoutMs)}`);
+			error.name = 'TimeoutError';
+			throw error;
+		}
+		await pause(every);
+	}
+}
+
+/**
+ * What this origin keeps once it stops growing: total (IndexedDB, caches) and IndexedDB alone,
+ * with the moment the last change was seen (unchanged for a second after it).
+ */
+async function stored(page, timeoutMs) {
+	const read = () =>
+		page.evaluate(async () => {
+			const estimate = await navigator.storage.estimate();
+			const details = /** @type {{ indexedDB?: number } | undefined} */ (estimate.usageDetails);
+			return { usage: estimate.usage ?? 0, indexedDB: details?.indexedDB ?? NaN };
+		});
+	let last = await read();
+	let since = performance.now();
+	await waitFor('storage to settle', async () => {
+		const now = await read();
+		if (now.usage !== last.usage || now.indexedDB !== last.indexedDB) {
+			last = now;
+			since = performance.now();
+		}
+		return last.usage > 0 && performance.now() - since >= 1000;
+	}, timeoutMs, 200);
+	return { ...last, settledAt: since };
+}
+
+const section = (page, label) => page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: label, exact: true });
+const inventoryShown = async (page) => {
+	await page.getByTestId('resource-count').waitFor({ timeout: TIMEOUT });
+	await page.getByRole('article').first().waitFor({ timeout: TIMEOUT });
+};
+
+/** Opens a section by its link and waits for its first row. */
+async function open(page, label, row) {
+	return timed(async () => {
+		await section(page, label).click({ timeout: TIMEOUT });
+		await page.locator(row).first().waitFor({ timeout: TIMEOUT });
+	});
+}
+
+const ROWS = [
+	['reload', 'reload to the space\'s content on screen', 1000],
+	['add', 'add one inventory item until it shows', 100],
+	['inventory', 'open the inventory page', 500],
+	['needs', 'open needs', 500],
+	['ledger', 'open the ledger', 500],
+	['decisions', 'open decisions', 500],
+	['history', 'open history', 500],
+	['transparency', 'open transparency', 500],
+	['join', 'first join through an invite (sync + IndexedDB + render)', 10_000]
+];
+
+async function benchSize(browser, size) {
+	console.log(`\n${size} space`);
+	const figures = Object.fromEntries(ROWS.map(([key]) => [key, []]));
+	const port = await freePort();
+	const dataDir = mkdtempSync(join(tmpdir(), 'passerelle-scale-'));
+	const origin = `http://127.0.0.1:${port}`;
+	let relay = await startRelay(port, dataDir);
+	const device = await newDevice(browser);
+	const extra = {};
+	try {
+		const page = await device.newPage();
+		page.setDefaultTimeout(TIMEOUT);
+		const app = new AppModel(page);
+		await page.goto(`${origin}/`);
+		await app.chooseName('Camille Martin');
+		const spaceId = await app.createCollective('Atelier des Lilas', 'Outils, cantine et caisse de grève du quartier');
+		await app.waitSynced();
+		await app.waitControlledByServiceWorker();
+		// The members page shows little of the space: the browser takes the updates without redrawing lists.
+		const invite = await app.inviteLink();
+
+		const member = await client.joinAsMember(origin, invite, TIMEOUT);
+		let generated;
+		try {
+			const before = performance.now();
+			generated = client.generateInto(member, size, log);
+			extra.generation = generated.ms;
+			const bytes = client.documentBytes(member.doc);
+			extra.document = bytes;
+			log(`generated ${generated.writes} writes (${generated.activity} activity records) in ${seconds(generated.ms)}; document ${(bytes.v1 / 2 ** 20).toFixed(1)} MiB (update v2 ${(bytes.v2 / 2 ** 20).toFixed(1)} MiB)`);
+			const written = performance.now();
+			if (!(await member.drained(SETUP_TIMEOUT))) throw new Error('the generating device did not send everything');
+			if (!(await client.relayHolds(origin, invite, member.doc, SETUP_TIMEOUT))) throw new Error('the relay does not hold the generated space');
+			extra.upload = performance.now() - written;
+			log(`the relay holds it ${seconds(extra.upload)} after generation`);
+			await section(page, 'Inventaire').click();
+			await waitFor('the browser to show every resource', async () => (await shownCount(page)) === generated.resources, SETUP_TIMEOUT, 1000);
+			extra.browserSync = performance.now() - written;
+			const kept = await stored(page, SETUP_TIMEOUT);
+			extra.stored = kept.settledAt - written;
+			log(`the browser shows it ${seconds(extra.browserSync)} after generation, its storage stopped growing ${seconds(extra.stored)} after (IndexedDB ${mib(kept.indexedDB)}, in all ${mib(kept.usage)}); ${seconds(performance.now() - before)} from the start of generation`);
+		} finally {
+			member.destroy();
+		}
+
+		// Really offline: an open WebSocket would keep syncing through setOffline.
+		await relay.stop();
+		await app.waitOffline();
+		await page.goto(`${origin}/s/${spaceId}`);
+		await waitFor('the offline reload to show the whole inventory', async () => (await shownCount(page)) === generated.resources, SETUP_TIMEOUT, 500);
+
+		const cdp = await throttle(page);
+		const heap = [];
+		const nodes = [];
+		for (let run = 0; run < opts.runs; run++) {
+			figures.reload.push(await timed(async () => {
+				await page.goto(`${origin}/s/${spaceId}`, { timeout: TIMEOUT });
+				await inventoryShown(page);
+			}));
+			const name = `0 Établi ajouté ${run + 1}`;
+			try {
+				await page.getByRole('button', { name: 'Ajouter une ressource' }).click();
+				const form = page.getByRole('form', { name: 'Ajouter une ressource' });
+				await form.getByLabel('Type').selectOption({ label: 'Matériel' });
+				await form.getByLabel('Nom', { exact: true }).fill(name);
+				figures.add.push(await timed(async () => {
+					await form.getByRole('button', { name: 'Enregistrer' }).click();
+					await app.resource(name).waitFor({ timeout: TIMEOUT });
+				}));
+			} catch (error) {
+				if (error?.name !== 'TimeoutError') throw error;
+				figures.add.push(Infinity);
+			}
+			figures.needs.push(await open(page, 'Besoins', 'section[aria-labelledby="needs-title"] article'));
+			// The ledger is one of the money pages: the funds first, then its own link.
+			await section(page, 'Argent').click();
+			await page.getByRole('navigation', { name: "Rubriques de l'argent" }).waitFor().catch(() => {});
+			figures.ledger.push(await timed(async () => {
+				await page.getByRole('navigation', { name: "Rubriques de l'argent" }).getByRole('link', { name: 'Écritures' }).click({ timeout: TIMEOUT });
+				await page.locator('section[aria-labelledby="ledger-title"] ul.plain > li').first().waitFor({ timeout: TIMEOUT });
+			}));
+			const metrics = await cdp.send('Performance.getMetrics');
+			heap.push(metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN);
+			nodes.push(await page.evaluate(() => document.getElementsByTagName('*').length));
+			figures.decisions.push(await open(page, 'Décisions', 'section[aria-labelledby="decisions-title"] article'));
+			figures.history.push(await open(page, 'Historique', 'section[aria-labelledby="history-title"] li.line'));
+			figures.transparency.push(await open(page, 'Transparence', 'section[aria-labelledby="transparency-title"] table.flows'));
+			figures.inventory.push(await open(page, 'Inventaire', '[data-testid="resource-count"]'));
+			log(`run ${run + 1}: ${ROWS.slice(0, 8).map(([key]) => `${key} ${show(figures[key].at(-1))}`).join(', ')}`);
+		}
+		extra.heap = median(heap);
+		extra.nodes = median(nodes);
+		const kept = await stored(page, TIMEOUT);
+		extra.indexedDB = kept.indexedDB;
+		extra.storage = kept.usage;
+
+		// A newcomer joins with the relay running again.
+		relay = await startRelay(port, dataDir);
+		for (let run = 0; run < opts.runs; run++) {
+			const newcomer = await newDevice(browser);
+			try {
+				const joiner = await newcomer.newPage();
+				joiner.setDefaultTimeout(TIMEOUT);
+				await joiner.goto(invite);
+				await joiner.getByLabel('Votre nom').fill(`Nouvelle ${run + 1}`);
+				await throttle(joiner);
+				// Until every resource is on screen and what the device keeps has stopped growing.
+				const started = performance.now();
+				let shown = Infinity;
+				let kept = Infinity;
+				try {
+					await joiner.getByRole('button', { name: 'Rejoindre' }).click();
+					await waitFor('the newcomer to show every resource', async () => (await shownCount(joiner)) >= generated.resources, TIMEOUT, 100);
+					shown = performance.now();
+					kept = (await stored(joiner, Math.max(0, started + TIMEOUT - performance.now()))).settledAt;
+				} catch (error) {
+					if (error?.name !== 'TimeoutError') throw error;
+				}
+				figures.join.push(Math.max(shown, kept) - started);
+				log(`join ${run + 1}: ${show(figures.join.at(-1))}`);
+			} finally {
+				await newcomer.close();
+			}
+		}
+	} finally {
+		await device.close();
+		await relay.stop();
+		rmSync(dataDir, { recursive: true, force: true });
+	}
+	return { medians: Object.fromEntries(ROWS.map(([key]) => [key, median(figures[key])])), extra };
+}
+
+function median(values) {
+	if (values.length === 0) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function show(ms) {
+	if (ms === undefined || Number.isNaN(ms)) return '—';
+	if (ms === Infinity) return `> ${opts.timeout} s`;
+	return ms < 1000 ? `${ms.toFixed(0)} ms` : seconds(ms);
+}
+
+const mib = (bytes) => (bytes === undefined || Number.isNaN(bytes) ? '—' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+const ratio = (a, b) => (a > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${(b / a).toFixed(1)}×` : '—');
+
+function table(results) {
+	const { small, large } = results;
+	const lines = [
+		['', 'small', 'large', 'large/small', 'target'],
+		...ROWS.map(([key, label, target]) => [label, show(small?.medians[key]), show(large?.medians[key]), ratio(small?.medians[key], large?.medians[key]), `≤ ${show(target)}`]),
+		['JS heap used, on the ledger', mib(small?.extra.heap), mib(large?.extra.heap), ratio(small?.extra.heap, large?.extra.heap), ''],
+		['DOM elements, on the ledger', String(small?.extra.nodes ?? '—'), String(large?.extra.nodes ?? '—'), ratio(small?.extra.nodes, large?.extra.nodes), ''],
+		['IndexedDB on the device', mib(small?.extra.indexedDB), mib(large?.extra.indexedDB), ratio(small?.extra.indexedDB, large?.extra.indexedDB), ''],
+		['stored on the device in all (with caches)', mib(small?.extra.storage), mib(large?.extra.storage), ratio(small?.extra.storage, large?.extra.storage), ''],
+		['document (update v1)', mib(small?.extra.document?.v1), mib(large?.extra.document?.v1), ratio(small?.extra.document?.v1, large?.extra.document?.v1), '']
+	];
+	const widths = lines[0].map((_, i) => Math.max(...lines.map((line) => line[i].length)));
+	const format = (line) => `| ${line.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+	console.log(`\nat ${opts.throttle}× CPU slowdown, median of ${opts.runs} run${opts.runs > 1 ? 's' : ''}, offline after sync (join: relay running)`);
+	console.log(format(lines[0]));
+	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+	for (const line of lines.slice(1)) console.log(format(line));
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const results = {};
+try {
+	for (const size of ['small', 'large']) {
+		if (opts.only && opts.only !== size) continue;
+		results[size] = await benchSize(browser, size);
+	}
+} catch (error) {
+	console.error(`\nbench:scale stopped: ${error?.message ?? error}`);
+	process.exitCode = 1;
+} finally {
+	await browser.close();
+}
+table(results);
