@@ -50,3 +50,24 @@ export function unexpectedErrorText(error: unknown): string {
 	console.error('save failed', error);
 	return m.error_unexpected();
 }
+
+/** The refusals a write's result may hold. */
+export type Failure<R> = Extract<R, { ok: false; reason: string }>;
+
+/**
+ * Runs a save and says what the form shows: the refusal's sentence, or null
+ * when it went through (or nothing was attempted). A throw is a bug: logged,
+ * and told plainly while the form keeps what was typed.
+ */
+export function saveRefusal<R extends { ok: boolean }>(save: () => R | null, messages: RefusalMessages<Failure<R>>): string | null {
+	try {
+		const result = save();
+		return result !== null && isFailure(result) ? refusalText(result, messages) : null;
+	} catch (error) {
+		return unexpectedErrorText(error);
+	}
+}
+
+function isFailure<R extends { ok: boolean }>(result: R): result is Failure<R> & R {
+	return !result.ok && 'reason' in result;
+}

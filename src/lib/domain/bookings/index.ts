@@ -1,5 +1,7 @@
 /**
- * Bookings of resources, and the overlaps that replicas can merge into.
+ * Bookings of resources, the overlaps that replicas can merge into, and the
+ * view the bookings page shows.
  */
 export * from './bookings';
 export * from './conflicts';
+export * from './views';

@@ -7,7 +7,8 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { newId, type DecisionId, type MemberId } from './ids';
-import { activityArray, idString, text, timestamp, type ReadResult } from './schema';
+import { compareIds } from './order';
+import { activityArray, entityId, idString, text, timestamp, type ReadResult } from './schema';
 
 export const SUBJECT_KINDS = [
 	'space',
@@ -27,19 +28,16 @@ export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 const ActivitySchema = v.object({
 	id: idString,
 	at: timestamp,
-	by: idString,
+	by: entityId<'member'>(),
 	/** What happened, as `<subject kind>.<verb>`: 'need.created', 'ledger.reversed', … */
 	action: v.pipe(v.string(), v.regex(/^[a-z_]+\.[a-z_]+$/)),
 	subjectKind: v.picklist(SUBJECT_KINDS),
 	subjectId: v.pipe(v.string(), v.maxLength(128)),
-	decisionId: v.optional(v.nullable(idString), null),
+	decisionId: v.optional(v.nullable(entityId<'decision'>()), null),
 	/** A short human label of the subject at that moment (a need's title, an amount…). */
 	summary: v.optional(text(200), '')
 });
-export type Activity = Omit<v.InferOutput<typeof ActivitySchema>, 'by' | 'decisionId'> & {
-	by: MemberId;
-	decisionId: DecisionId | null;
-};
+export type Activity = v.InferOutput<typeof ActivitySchema>;
 
 export interface ActivityInput {
 	at: number;
@@ -86,7 +84,7 @@ export function listActivity(doc: Y.Doc, filter: ActivityFilter = {}): ReadResul
 			unreadable++;
 			continue;
 		}
-		const a = parsed.output as Activity;
+		const a = parsed.output;
 		if (filter.subjectKind && a.subjectKind !== filter.subjectKind) continue;
 		if (filter.subjectId && a.subjectId !== filter.subjectId) continue;
 		if (filter.by && a.by !== filter.by) continue;
@@ -95,6 +93,6 @@ export function listActivity(doc: Y.Doc, filter: ActivityFilter = {}): ReadResul
 		if (filter.to !== undefined && a.at > filter.to) continue;
 		items.push(a);
 	}
-	items.sort((x, y) => y.at - x.at || (x.id < y.id ? -1 : 1));
+	items.sort((x, y) => y.at - x.at || compareIds(x.id, y.id));
 	return { items, unreadable };
 }

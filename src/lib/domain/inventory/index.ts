@@ -1,4 +1,6 @@
 /**
- * The inventory: resources a collective holds, lends and shares.
+ * The inventory: resources a collective holds, lends and shares, and the
+ * view its page shows.
  */
 export * from './resources';
+export * from './views';

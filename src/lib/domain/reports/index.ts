@@ -1,5 +1,7 @@
 /**
- * Views across aggregates: open conflicts and the transparency report.
+ * Views across aggregates: conflicts, the transparency report and the
+ * history, and what their pages show.
  */
 export * from './conflicts';
 export * from './transparency';
+export * from './views';

@@ -1,0 +1,73 @@
+/**
+ * What the bookings page shows, as a pure function of the document: the
+ * resources one can book, the members a slot can go to, and the bookings a
+ * filter keeps, each with the names it shows.
+ */
+import type * as Y from 'yjs';
+import type { MemberId, ResourceId } from '../core/ids';
+import type { Member, Resource } from '../core/schema';
+import { getResource, listResources } from '../inventory/resources';
+import { listMembers, memberName } from '../space/space';
+import { listBookings, type Booking } from './bookings';
+
+/** Rooms, tools, vehicles…: what has a time slot. Food is given and money is counted, neither is booked. */
+export function isBookable(resource: Pick<Resource, 'kind'>): boolean {
+	return resource.kind !== 'fund' && resource.kind !== 'food';
+}
+
+/** Who a slot goes to, named: a member (null when their entry has not arrived) or another collective. */
+export type BookingWho = { kind: 'member'; name: string | null } | { kind: 'collective'; name: string };
+
+export interface BookingRow {
+	booking: Booking;
+	/** Null when the resource has not arrived on this device. */
+	resourceName: string | null;
+	who: BookingWho;
+}
+
+/**
+ * The rows for some bookings, names looked up once per id. Every page that
+ * lists bookings (the calendar, conflicts, the transparency report) names
+ * them this way.
+ */
+export function bookingRows(doc: Y.Doc, bookings: readonly Booking[]): BookingRow[] {
+	const resources = new Map<ResourceId, string | null>();
+	const members = new Map<MemberId, string | null>();
+	const resourceName = (id: ResourceId) => {
+		if (!resources.has(id)) resources.set(id, getResource(doc, id)?.name ?? null);
+		return resources.get(id) ?? null;
+	};
+	const member = (id: MemberId) => {
+		if (!members.has(id)) members.set(id, memberName(doc, id));
+		return members.get(id) ?? null;
+	};
+	return bookings.map((booking) => ({
+		booking,
+		resourceName: resourceName(booking.resourceId),
+		who: booking.to.kind === 'member' ? { kind: 'member', name: member(booking.to.memberId) } : booking.to
+	}));
+}
+
+export interface BookingsFilter {
+	resourceId: ResourceId | null;
+	/** Bookings that ended before this moment are left out; null keeps the past too. */
+	from: number | null;
+}
+
+export interface BookingsView {
+	/** What the form offers and the filter lists, by name. */
+	bookable: Resource[];
+	members: Member[];
+	rows: BookingRow[];
+	unreadable: number;
+}
+
+export function bookingsView(doc: Y.Doc, filter: BookingsFilter): BookingsView {
+	const { items, unreadable } = listBookings(doc, { resourceId: filter.resourceId ?? undefined, from: filter.from ?? undefined });
+	return {
+		bookable: listResources(doc).items.filter(isBookable),
+		members: listMembers(doc).items,
+		rows: bookingRows(doc, items),
+		unreadable
+	};
+}

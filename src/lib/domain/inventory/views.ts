@@ -1,0 +1,38 @@
+/**
+ * What the inventory page shows, as a pure function of the document: the
+ * resources a filter keeps, in one pass over the collection, each with its
+ * expiry flag and the name of whoever changed it last.
+ */
+import type * as Y from 'yjs';
+import type { Resource } from '../core/schema';
+import { memberName } from '../space/space';
+import { expiryStatus, listResources, type ExpiryStatus, type ResourceFilter } from './resources';
+
+export interface ResourceRow {
+	resource: Resource;
+	expiry: ExpiryStatus;
+	/** Null when that member's entry has not arrived or does not read. */
+	editorName: string | null;
+}
+
+export interface InventoryView {
+	rows: ResourceRow[];
+	/** Entries that could not be read, whatever the filter. */
+	unreadable: number;
+	/** A kind or a search narrows the list: an empty list then means "nothing matches", not "nothing here". */
+	narrowed: boolean;
+}
+
+export function inventoryView(doc: Y.Doc, filter: ResourceFilter, today: string): InventoryView {
+	const { items, unreadable } = listResources(doc, filter);
+	const names = new Map<string, string | null>();
+	const nameOf = (id: Resource['updatedBy']) => {
+		if (!names.has(id)) names.set(id, memberName(doc, id));
+		return names.get(id) ?? null;
+	};
+	return {
+		rows: items.map((resource) => ({ resource, expiry: expiryStatus(resource, today), editorName: nameOf(resource.updatedBy) })),
+		unreadable,
+		narrowed: Boolean(filter.kind) || (filter.search ?? '').trim() !== ''
+	};
+}

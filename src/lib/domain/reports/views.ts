@@ -1,0 +1,155 @@
+/**
+ * What the conflicts, history and transparency pages show, as pure functions
+ * of the document: each conflict with the names and amounts that explain it,
+ * the history a filter keeps with who did each thing, and the transparency
+ * report with its bookings named.
+ */
+import type * as Y from 'yjs';
+import { listActivity, type Activity, type SubjectKind } from '../core/activity';
+import type { DecisionId, MemberId, NeedId, ResourceId } from '../core/ids';
+import type { Member } from '../core/schema';
+import { getDecision } from '../decisions/decisions';
+import { getFund } from '../money/funds';
+import { getNeed, type NeedKind } from '../needs/needs';
+import { getPledge } from '../needs/pledges';
+import { bookingRows, type BookingRow } from '../bookings/views';
+import { listMembers, memberName } from '../space/space';
+import { listConflicts, type Conflict } from './conflicts';
+import { transparencyReport, type TransparencyReport } from './transparency';
+
+/** Where the page sends a person to act on a conflict. */
+export type ConflictLink = { to: 'money' } | { to: 'need'; id: NeedId } | { to: 'decision'; id: DecisionId };
+
+/** What a conflict's amount is counted in. */
+export type ConflictAmount =
+	| { kind: 'money'; amount: number; currency: string }
+	| { kind: 'quantity'; amount: number; needKind: NeedKind; unit: string };
+
+export interface ConflictRow {
+	conflict: Conflict;
+	/**
+	 * The fund, need or decision the conflict is about, by name: null when it
+	 * has not arrived on this device; absent (undefined) for the kinds whose
+	 * bookings say it all.
+	 */
+	subject?: { name: string | null; link: ConflictLink | null };
+	amount: ConflictAmount | null;
+	/** A removed resource that restoring would settle the conflict for. */
+	restorable: ResourceId | null;
+	bookings: BookingRow[];
+}
+
+export interface AcknowledgedRow extends ConflictRow {
+	acknowledgement: NonNullable<Conflict['acknowledgement']>;
+	/** Null when that member's entry does not read. */
+	acknowledgedBy: string | null;
+}
+
+export interface ConflictsView {
+	open: ConflictRow[];
+	acknowledged: AcknowledgedRow[];
+}
+
+export function conflictsView(doc: Y.Doc, today: string): ConflictsView {
+	const open: ConflictRow[] = [];
+	const acknowledged: AcknowledgedRow[] = [];
+	for (const conflict of listConflicts(doc, today)) {
+		const row = conflictRow(doc, conflict);
+		const ack = conflict.acknowledgement;
+		if (ack) acknowledged.push({ ...row, acknowledgement: ack, acknowledgedBy: memberName(doc, ack.by) });
+		else open.push(row);
+	}
+	return { open, acknowledged };
+}
+
+/** How many conflicts wait for someone, for the badge on the navigation. */
+export function openConflictCount(doc: Y.Doc, today: string): number {
+	return listConflicts(doc, today).filter((c) => c.acknowledgement === null).length;
+}
+
+function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
+	const bookings = bookingRows(doc, conflict.bookings);
+	const row = { conflict, amount: null, restorable: null, bookings };
+	switch (conflict.kind) {
+		case 'negative_fund': {
+			const fund = getFund(doc, conflict.subjectId);
+			return {
+				...row,
+				subject: { name: fund?.name ?? null, link: { to: 'money' } },
+				amount: fund ? { kind: 'money', amount: conflict.amount, currency: fund.currency } : null
+			};
+		}
+		case 'over_cap': {
+			const need = getNeed(doc, conflict.subjectId);
+			return {
+				...row,
+				subject: { name: need?.title ?? null, link: { to: 'need', id: conflict.subjectId } },
+				amount: need ? { kind: 'quantity', amount: conflict.amount, needKind: need.kind, unit: need.unit } : null
+			};
+		}
+		case 'closing_conflict':
+			return { ...row, subject: { name: getDecision(doc, conflict.subjectId)?.title ?? null, link: { to: 'decision', id: conflict.subjectId } } };
+		case 'removed_resource_pledge':
+		case 'contested_pledge': {
+			const pledgeHere = getPledge(doc, conflict.subjectId) !== undefined;
+			return {
+				...row,
+				subject: { name: getNeed(doc, conflict.needId)?.title ?? null, link: pledgeHere ? { to: 'need', id: conflict.needId } : null },
+				restorable: conflict.kind === 'removed_resource_pledge' ? conflict.resourceId : null
+			};
+		}
+		case 'removed_resource_booking':
+			return { ...row, restorable: conflict.resourceId };
+		case 'booking_overlap':
+			return row;
+	}
+}
+
+export interface HistoryFilter {
+	subjectKind: SubjectKind | null;
+	by: MemberId | null;
+	/** Inclusive bounds, in ms since the epoch; null leaves that side open. */
+	from: number | null;
+	to: number | null;
+}
+
+export interface HistoryRow {
+	record: Activity;
+	/** Null when that member's entry does not read. */
+	byName: string | null;
+}
+
+export interface HistoryView {
+	rows: HistoryRow[];
+	unreadable: number;
+	/** Whom the filter can pick. */
+	members: Member[];
+}
+
+/** The history a filter keeps, newest first, in one pass over the records. */
+export function historyView(doc: Y.Doc, filter: HistoryFilter): HistoryView {
+	const { items, unreadable } = listActivity(doc, {
+		subjectKind: filter.subjectKind ?? undefined,
+		by: filter.by ?? undefined,
+		from: filter.from ?? undefined,
+		to: filter.to ?? undefined
+	});
+	const members = listMembers(doc).items;
+	const names = new Map<string, string | null>(members.map((m) => [m.id, m.name]));
+	const nameOf = (id: MemberId) => {
+		if (!names.has(id)) names.set(id, memberName(doc, id));
+		return names.get(id) ?? null;
+	};
+	return { rows: items.map((record) => ({ record, byName: nameOf(record.by) })), unreadable, members };
+}
+
+export interface TransparencyView extends Omit<TransparencyReport, 'bookings'> {
+	bookings: BookingRow[];
+}
+
+/** The report between two dates, in whichever order they were picked, with its bookings named. */
+export function transparencyView(doc: Y.Doc, from: string, to: string): TransparencyView {
+	const [start, end] = from <= to ? [from, to] : [to, from];
+	const report = transparencyReport(doc, start, end);
+	return { ...report, bookings: bookingRows(doc, report.bookings) };
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { FIELD_PROBLEMS, type InvalidField } from '$lib/domain/core';
+import { checkMemberName, editSpace } from '$lib/domain/space';
+import { newSpace } from '$lib/domain/space/testing';
+import { expectEveryLanguage, type Sample } from '../refusals.testing';
+import { refusalText, saveRefusal } from '../refusals';
+import { MEMBER_FIELDS, memberRefusals, SPACE_FIELDS, spaceRefusals } from './refusals';
+
+const field = (name: string, problem: InvalidField['problem'] = 'required'): InvalidField => ({
+	ok: false,
+	reason: 'invalid_field',
+	field: name,
+	problem,
+	limit: 2000
+});
+
+describe('space and member refusals', () => {
+	it('say every reason, every field and every problem in French, Italian and English', () => {
+		expect(Object.keys(spaceRefusals)).toEqual(['invalid_field']);
+		expect(Object.keys(memberRefusals)).toEqual(['invalid_field']);
+		const samples: Sample[] = [];
+		for (const name of Object.keys(SPACE_FIELDS)) samples.push({ name: `space ${name}`, text: () => refusalText(field(name), spaceRefusals) });
+		for (const name of Object.keys(MEMBER_FIELDS)) samples.push({ name: `member ${name}`, text: () => refusalText(field(name), memberRefusals) });
+		for (const problem of FIELD_PROBLEMS) {
+			samples.push({ name: `problem ${problem}`, text: () => refusalText(field('description', problem), spaceRefusals) });
+		}
+		expectEveryLanguage(samples);
+	});
+
+	it('turn what the domain answers into the sentence the form shows', () => {
+		const { doc, by } = newSpace();
+		expect(saveRefusal(() => editSpace(doc, { name: '  ', description: '' }, by), spaceRefusals)).toBe(
+			'Donnez un nom au collectif (120 caractères au plus).'
+		);
+		expect(saveRefusal(() => editSpace(doc, { name: 'Atelier', description: 'x'.repeat(2001) }, by), spaceRefusals)).toBe(
+			'« Description » est trop long : 2000 caractères au plus.'
+		);
+		expect(saveRefusal(() => editSpace(doc, { name: 'Atelier des Lilas', description: '' }, by), spaceRefusals)).toBeNull();
+		expect(saveRefusal(() => checkMemberName('x'.repeat(81)), memberRefusals)).toBe('Indiquez un nom (80 caractères au plus).');
+		expect(checkMemberName('  Ada ')).toEqual({ ok: true, value: 'Ada' });
+	});
+});
