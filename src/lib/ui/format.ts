@@ -1,5 +1,5 @@
 /** Dates and quantities through Intl, in the language the app is shown in. */
-import { formatMoney, parseAmount, toDecimalString } from '$lib/domain/core';
+import { formatMoney, toDecimalString } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';
 
 /**
@@ -41,20 +41,7 @@ export function formatAmount(kind: string, amount: number, unit: string): string
 	return kind === 'money' ? formatMoney(amount, unit, getLocale()) : formatQuantity(amount, unit);
 }
 
-/**
- * Reads what a person typed as a quantity: money into minor units of the
- * currency, anything else as a plain decimal number. Null when unreadable.
- */
-export function parseQuantity(kind: string, text: string, unit: string): number | null {
-	if (kind === 'money') {
-		const parsed = parseAmount(text, unit);
-		return parsed.ok ? parsed.amount : null;
-	}
-	const value = Number(text.trim().replace(/\s/g, '').replace(',', '.'));
-	return text.trim() !== '' && Number.isFinite(value) && value > 0 ? value : null;
-}
-
-/** The reverse of parseQuantity, to fill a form with a stored value. */
+/** The reverse of readAmount (amount-input.ts), to fill a form with a stored value. */
 export function quantityInput(kind: string, amount: number, unit: string): string {
 	return kind === 'money' ? toDecimalString(amount, unit) : String(amount);
 }
