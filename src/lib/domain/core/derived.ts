@@ -12,7 +12,8 @@
  */
 import type * as Y from 'yjs';
 
-type Structure = Y.AbstractType<unknown>;
+/** The kinds of top-level structure a space's document holds. */
+type Structure = Y.Map<unknown> | Y.Array<unknown>;
 
 const versions = new WeakMap<Structure, { value: number }>();
 

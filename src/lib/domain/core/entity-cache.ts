@@ -25,7 +25,7 @@ interface Watched {
 	version: number;
 }
 
-const watched = new WeakMap<Y.AbstractType<unknown>, Watched>();
+const watched = new WeakMap<Y.Map<unknown>, Watched>();
 
 function watch(collection: Y.Map<unknown>): Watched | null {
 	// A map not yet in a document cannot be observed, and a transaction in progress has not told its observers.
@@ -37,7 +37,7 @@ function watch(collection: Y.Map<unknown>): Watched | null {
 		collection.observeDeep((events) => {
 			fresh.version++;
 			for (const event of events) {
-				if (event.target === collection) {
+				if (event instanceof Y.YMapEvent && event.target === collection) {
 					for (const key of event.keysChanged) forget(fresh, key);
 				} else {
 					const key = event.path[0];
