@@ -6,7 +6,8 @@ export function conflictsPage(view: SpaceView, today: string) {
 	return view.derive(conflictsView, today);
 }
 
-export function conflictCount(view: SpaceView, today: string) {
+/** How many conflicts wait for someone, for the navigation. */
+export function conflictBadge(view: SpaceView, today: string) {
 	return view.derive(openConflictCount, today);
 }
 

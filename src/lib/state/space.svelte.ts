@@ -6,7 +6,6 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { derivedViews } from '../domain/core';
-import { listResources, type ResourceFilter } from '../domain/inventory';
 import { listMembers, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
 
@@ -41,11 +40,6 @@ export class SpaceView {
 	get status(): SyncStatus {
 		this.#subscribe();
 		return this.session.current;
-	}
-
-	resources(filter: ResourceFilter) {
-		this.#subscribe();
-		return listResources(this.session.doc, filter);
 	}
 
 	/** Any derived view of the document, recomputed after each change: `view.read((doc) => listNeeds(doc))`. */

@@ -73,12 +73,15 @@ export type Booking = v.InferOutput<typeof BookingSchema> & { status: BookingSta
 
 const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));
 
+/** An id as a form holds it, a string, read as an id of its kind. */
+const typedId = <Kind extends string>() => v.pipe(v.string(), entityId<Kind>());
+
 const BookingInputObject = v.object({
-	resourceId: entityId<'resource'>(),
+	resourceId: typedId<'resource'>(),
 	start: timestamp,
 	end: timestamp,
 	to: v.variant('kind', [
-		v.object({ kind: v.literal('member'), memberId: entityId<'member'>() }),
+		v.object({ kind: v.literal('member'), memberId: typedId<'member'>() }),
 		v.object({ kind: v.literal('collective'), name: v.pipe(trimmed(120), v.minLength(1)) })
 	]),
 	note: v.optional(trimmed(1000), '')
