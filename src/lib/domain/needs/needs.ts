@@ -127,15 +127,7 @@ type EditableKey = 'kind' | 'title' | 'description' | 'target' | 'unit' | 'deadl
 const EDITABLE: readonly EditableKey[] = ['kind', 'title', 'description', 'target', 'unit', 'deadline', 'cap'];
 
 /** Absent fields keep their value. */
-export type NeedPatch = Partial<{
-	kind: NeedKind;
-	title: string;
-	description: string;
-	target: number;
-	unit: string;
-	deadline: string | null;
-	cap: number | null;
-}>;
+export type NeedPatch = Partial<Pick<Need, EditableKey>>;
 
 /** No need of that id here: never created, or not yet arrived on this device. */
 export type NeedNotFound = Refusal<'need_not_found'>;

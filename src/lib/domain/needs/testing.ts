@@ -9,17 +9,15 @@ export function at(date: string): number {
 	return new Date(`${date}T12:00:00`).getTime();
 }
 
-export function moneyNeed(doc: Y.Doc, by: MemberId, fields: Partial<NeedInput> = {}, now = at('2026-03-01')): NeedId {
-	return createNeed(
-		doc,
-		{ kind: 'money', title: 'Loyer', unit: 'EUR', target: 100_000, ...fields } as NeedInput,
-		by,
-		now
-	);
+type MoneyNeedInput = Extract<NeedInput, { kind: 'money' }>;
+type QuantityNeedInput = Exclude<NeedInput, { kind: 'money' }>;
+
+export function moneyNeed(doc: Y.Doc, by: MemberId, fields: Partial<MoneyNeedInput> = {}, now = at('2026-03-01')): NeedId {
+	return createNeed(doc, { kind: 'money', title: 'Loyer', unit: 'EUR', target: 100_000, ...fields }, by, now);
 }
 
-export function hoursNeed(doc: Y.Doc, by: MemberId, fields: Partial<NeedInput> = {}, now = at('2026-03-01')): NeedId {
-	return createNeed(doc, { kind: 'time', title: 'Chantier', unit: 'h', target: 40, ...fields } as NeedInput, by, now);
+export function hoursNeed(doc: Y.Doc, by: MemberId, fields: Partial<QuantityNeedInput> = {}, now = at('2026-03-01')): NeedId {
+	return createNeed(doc, { kind: 'time', title: 'Chantier', unit: 'h', target: 40, ...fields }, by, now);
 }
 
 /** A pledge by `by` that must be accepted. */
