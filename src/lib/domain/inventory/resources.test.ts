@@ -75,6 +75,21 @@ describe('resources', () => {
 		expect(getResource(doc, id)?.updatedAt).toBe(2000);
 	});
 
+	it('refuses an edit of a resource someone removed meanwhile, and writes nothing', () => {
+		const { doc: a, by } = newSpace();
+		const id = created(addResource(a, { kind: 'equipment', name: 'Perceuse' }, by, 1000));
+		const b = new Y.Doc();
+		syncDocs(a, b);
+		removeResource(b, id, memberId(), 2000);
+		syncDocs(a, b);
+		const before = Y.encodeStateAsUpdate(a);
+		expect(updateResource(a, id, { location: 'Atelier' }, by, 3000)).toEqual({ ok: false, reason: 'removed' });
+		expect(Y.encodeStateAsUpdate(a)).toEqual(before);
+		expect(restoreResource(a, id, by, 4000)).toEqual({ ok: true });
+		expect(updateResource(a, id, { location: 'Atelier' }, by, 5000)).toEqual({ ok: true, changed: true });
+		expect(updateResource(a, id, { location: 'Atelier' }, by, 6000)).toEqual({ ok: true, changed: false });
+	});
+
 	it('keeps both sides of concurrent edits to different fields', () => {
 		const { doc: a, by } = newSpace();
 		const id = created(addResource(a, { kind: 'vehicle', name: 'Camionnette' }, by));
