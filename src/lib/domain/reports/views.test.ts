@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmBooking, requestBooking } from '../bookings/bookings';
 import { addResource, removeResource } from '../inventory/resources';
 import { entry, fund, replica } from '../money/testing';
-import { at, moneyNeed, pledge } from '../needs/testing';
+import { at, hoursNeed, moneyNeed, pledge } from '../needs/testing';
 import { joinSpace } from '../space/space';
 import { created, memberId, newSpace, syncDocs } from '../space/testing';
 import { acknowledgeConflict } from './conflicts';
@@ -65,7 +65,7 @@ describe('conflicts view', () => {
 	it('links a pledge of a removed item to its need and offers to restore the item', () => {
 		const { doc, by } = newSpace();
 		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
-		const need = moneyNeed(doc, by, { kind: 'goods', unit: 'jour', title: 'Déménagement', target: 2, cap: null } as never);
+		const need = hoursNeed(doc, by, { kind: 'goods', unit: 'jour', title: 'Déménagement', target: 2, cap: null });
 		pledge(doc, need, 1, by, at('2026-03-02'), { resourceId: van });
 		removeResource(doc, van, by);
 		const [row] = conflictsView(doc, '2026-03-03').open;
