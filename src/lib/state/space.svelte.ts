@@ -6,7 +6,7 @@
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { derivedViews } from '../domain/core';
-import { listMembers, readSpaceMeta } from '../domain/space';
+import { listMembers, membersView, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
 
 export class SpaceView {
@@ -59,6 +59,11 @@ export class SpaceView {
 		const doc = this.session.doc;
 		return derivedViews(doc).get(viewKey(compute, args), () => compute(doc, ...args));
 	}
+}
+
+/** The members page's view, kept until something it read changes. */
+export function membersPage(view: SpaceView) {
+	return view.derive(membersView);
 }
 
 const functionIds = new WeakMap<object, number>();

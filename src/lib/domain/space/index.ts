@@ -1,4 +1,6 @@
 /**
- * The space itself: its name, members and settings.
+ * The space itself: its name, members and settings, and the view of the
+ * members page.
  */
 export * from './space';
+export * from './views';
