@@ -26,6 +26,10 @@ import { joinSpace } from '../space/space';
 import { recordTally } from '../decisions/tallies';
 import { memberId, newSpace } from '../space/testing';
 import { transparencyReport } from './transparency';
+import { conflictsView, historyView, transparencyView } from './views';
+import { bookingsView } from '../bookings/views';
+import { inventoryView } from '../inventory/views';
+import { membersView } from '../space/views';
 
 export const T0 = new Date('2026-03-01T09:00:00').getTime();
 export const TODAY = '2026-03-20';
@@ -159,7 +163,13 @@ export function everyView(doc: Y.Doc) {
 		dues: duesStatus(doc, TODAY),
 		conflicts: listConflicts(doc, TODAY),
 		transparency: transparencyReport(doc, '2026-01-01', '2026-12-31'),
-		activity: listActivity(doc)
+		activity: listActivity(doc),
+		inventoryPage: inventoryView(doc, {}, TODAY),
+		bookingsPage: bookingsView(doc, { resourceId: null, from: null }),
+		conflictsPage: conflictsView(doc, TODAY),
+		historyPage: historyView(doc, { subjectKind: null, by: null, from: null, to: null }),
+		transparencyPage: transparencyView(doc, '2026-01-01', '2026-12-31'),
+		membersPage: membersView(doc)
 	};
 }
 
