@@ -143,16 +143,19 @@ export interface ResourceFilter {
 
 export function listResources(doc: Y.Doc, filter: ResourceFilter = {}): ReadResult<Resource> {
 	const { items, unreadable } = readEntities(resourcesMap(doc), ResourceSchema);
-	const needle = fold(filter.search ?? '');
-	const wantRemoved = filter.removed ?? false;
-	const kept = items.filter(
-		(r) =>
-			(r.removedAt !== null) === wantRemoved &&
-			(!filter.kind || r.kind === filter.kind) &&
-			(needle === '' || fold(`${r.name} ${r.description} ${r.location}`).includes(needle))
-	);
+	const kept = items.filter(resourceMatcher(filter));
 	kept.sort(byName);
 	return { items: kept, unreadable };
+}
+
+/** Whether a resource is one the filter keeps: the search folded once, each resource tested once. */
+export function resourceMatcher(filter: ResourceFilter): (resource: Resource) => boolean {
+	const needle = fold(filter.search ?? '');
+	const wantRemoved = filter.removed ?? false;
+	return (r) =>
+		(r.removedAt !== null) === wantRemoved &&
+		(!filter.kind || r.kind === filter.kind) &&
+		(needle === '' || fold(`${r.name} ${r.description} ${r.location}`).includes(needle));
 }
 
 /** The inventory's order: by name the same on every device, then by age, then by id. */

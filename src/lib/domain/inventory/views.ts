@@ -4,9 +4,9 @@
  * expiry flag and the name of whoever changed it last.
  */
 import type * as Y from 'yjs';
-import type { Resource } from '../core/schema';
+import { readEntities, resourcesMap, ResourceSchema, type Resource } from '../core/schema';
 import { memberName } from '../space/space';
-import { expiryStatus, listResources, type ExpiryStatus, type ResourceFilter } from './resources';
+import { byName, expiryStatus, resourceMatcher, type ExpiryStatus, type ResourceFilter } from './resources';
 
 export interface ResourceRow {
 	resource: Resource;
@@ -24,14 +24,20 @@ export interface InventoryView {
 }
 
 export function inventoryView(doc: Y.Doc, filter: ResourceFilter, today: string): InventoryView {
-	const { items, unreadable } = listResources(doc, filter);
+	const { items, unreadable } = readEntities(resourcesMap(doc), ResourceSchema);
+	const keeps = resourceMatcher(filter);
 	const names = new Map<string, string | null>();
 	const nameOf = (id: Resource['updatedBy']) => {
 		if (!names.has(id)) names.set(id, memberName(doc, id));
 		return names.get(id) ?? null;
 	};
+	const rows: ResourceRow[] = [];
+	for (const resource of items) {
+		if (keeps(resource)) rows.push({ resource, expiry: expiryStatus(resource, today), editorName: nameOf(resource.updatedBy) });
+	}
+	rows.sort((a, b) => byName(a.resource, b.resource));
 	return {
-		rows: items.map((resource) => ({ resource, expiry: expiryStatus(resource, today), editorName: nameOf(resource.updatedBy) })),
+		rows,
 		unreadable,
 		narrowed: Boolean(filter.kind) || (filter.search ?? '').trim() !== ''
 	};
