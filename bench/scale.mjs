@@ -222,6 +222,7 @@ async function benchSize(browser, size) {
 	try {
 		const page = await device.newPage();
 		page.setDefaultTimeout(TIMEOUT);
+		page.on('crash', () => log('the page crashed'));
 		const app = new AppModel(page);
 		await page.goto(`${origin}/`);
 		await app.chooseName('Camille Martin');
@@ -256,8 +257,17 @@ async function benchSize(browser, size) {
 		}
 
 		// Really offline: an open WebSocket would keep syncing through setOffline.
+		const status = () =>
+			page.locator('.sync').first().evaluate((el) => `${el.getAttribute('data-state')} (${el.textContent?.trim()})`, undefined, { timeout: 10_000 }).catch(() => 'not readable');
+		log(`stopping the relay; the page says ${await status()}`);
+		const stopping = performance.now();
 		await relay.stop();
-		await app.waitOffline();
+		log(`the relay stopped in ${seconds(performance.now() - stopping)}`);
+		try {
+			await app.waitOffline();
+		} catch (error) {
+			throw new Error(`the page does not show that it is offline (it says ${await status()}): ${error?.message ?? error}`);
+		}
 		await page.goto(`${origin}/s/${spaceId}`);
 		await waitFor('the offline reload to show the whole inventory', async () => (await shownCount(page)) === generated.resources, SETUP_TIMEOUT, 500);
 
@@ -320,16 +330,24 @@ async function benchSize(browser, size) {
 				const started = performance.now();
 				let shown = Infinity;
 				let kept = Infinity;
+				let synced = Infinity;
+				let count = -1;
 				try {
 					await joiner.getByRole('button', { name: 'Rejoindre' }).click();
-					await waitFor('the newcomer to show every resource', async () => (await shownCount(joiner)) >= generated.resources, TIMEOUT, 100);
+					await waitFor('the newcomer to show every resource', async () => {
+						if (synced === Infinity && (await joiner.locator('.sync[data-state="synced"]').count()) > 0) synced = performance.now();
+						count = await shownCount(joiner);
+						return count >= generated.resources;
+					}, TIMEOUT, 100);
 					shown = performance.now();
 					kept = (await stored(joiner, Math.max(0, started + TIMEOUT - performance.now()))).settledAt;
 				} catch (error) {
 					if (error?.name !== 'TimeoutError') throw error;
 				}
 				figures.join.push(Math.max(shown, kept) - started);
-				log(`join ${run + 1}: ${show(figures.join.at(-1))}`);
+				const since = (at) => (at === Infinity ? 'not yet' : show(at - started));
+				log(`join ${run + 1}: ${show(figures.join.at(-1))} (synced with the relay ${since(synced)}, every resource on screen ${since(shown)}` +
+					`${shown === Infinity ? `, ${count < 0 ? 'no inventory' : `${count} resources`} shown` : ''}, storage settled ${since(kept)})`);
 			} finally {
 				await newcomer.close();
 			}

@@ -423,7 +423,7 @@ export function generateSpace(doc: Y.Doc, size: SpaceSize, options: GenerateOpti
 			if (pending.length >= batch) flush();
 		}
 		done++;
-		if (options.progress && performance.now() - reported > 5000) {
+		if (options.progress && performance.now() - reported > 20_000) {
 			reported = performance.now();
 			options.progress(`${done} / ${writes.length} writes`);
 		}
