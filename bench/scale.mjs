@@ -175,7 +175,7 @@ async function stored(page, timeoutMs) {
 	let since = performance.now();
 	await waitFor('storage to settle', async () => {
 		const now = await read();
-		if (now.usage !== last.usage || now.indexedDB !== last.indexedDB) {
+		if (now.usage !== last.usage || !Object.is(now.indexedDB, last.indexedDB)) {
 			last = now;
 			since = performance.now();
 		}
