@@ -21,14 +21,15 @@ describe('reading an amount field', () => {
 			['goods', '', 'kg'],
 			['goods', 'beaucoup', 'kg'],
 			['goods', '-1', 'kg'],
-			['goods', '0', 'kg']
+			['goods', '0', 'kg'],
+			['stock', '-2', 'kg', true]
 		] as const;
-		for (const [kind, text, unit] of refused) expect(readAmount(kind, text, unit).ok, `${kind} "${text}"`).toBe(false);
+		for (const [kind, text, unit, allowZero] of refused) expect(readAmount(kind, text, unit, { allowZero }).ok, `${kind} "${text}"`).toBe(false);
 		expectEveryLanguage(
-			refused.map(([kind, text, unit]) => ({
+			refused.map(([kind, text, unit, allowZero]) => ({
 				name: `${kind} "${text}"`,
 				text: () => {
-					const reading = readAmount(kind, text, unit);
+					const reading = readAmount(kind, text, unit, { allowZero });
 					return reading.ok ? '' : reading.message;
 				}
 			}))

@@ -44,7 +44,7 @@ function readQuantity(text: string, rules: AmountRules): AmountReading {
 	if (trimmed === '') return { ok: false, message: m.amount_error_empty() };
 	const value = Number(trimmed.replace(',', '.'));
 	if (!Number.isFinite(value) || value < 0 || (value === 0 && !rules.allowZero)) {
-		return { ok: false, message: m.quantity_error_invalid() };
+		return { ok: false, message: rules.allowZero ? m.quantity_error_not_negative() : m.quantity_error_invalid() };
 	}
 	return { ok: true, amount: value };
 }

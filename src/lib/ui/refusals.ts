@@ -68,6 +68,11 @@ export function saveRefusal<R extends { ok: boolean }>(save: () => R | null, mes
 	}
 }
 
+/** The same for forms that keep their error as a string: '' when the save went through. */
+export function saveError<R extends { ok: boolean }>(save: () => R | null, messages: RefusalMessages<Failure<R>>): string {
+	return saveRefusal(save, messages) ?? '';
+}
+
 function isFailure<R extends { ok: boolean }>(result: R): result is Failure<R> & R {
 	return !result.ok && 'reason' in result;
 }

@@ -3,16 +3,12 @@ import * as Y from 'yjs';
 import { createFund, type FundInput } from './funds';
 import type { FundId, LedgerEntryId, MemberId } from '../core/ids';
 import { recordEntry, type EntryInput } from './ledger';
-import { syncDocs } from '../space/testing';
+import { created, syncDocs } from '../space/testing';
+
+export { created };
 
 export function fund(doc: Y.Doc, by: MemberId, input: Partial<FundInput> = {}, now = 1_000): FundId {
 	return created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR', ...input }, by, now));
-}
-
-/** The id a write returned; a refusal fails the test. */
-export function created<Created>(result: { ok: true; id: Created } | { ok: false; reason: string }): Created {
-	if (!result.ok) throw new Error(`refused: ${result.reason}`);
-	return result.id;
 }
 
 /** Records an entry with sensible defaults and returns its id; a refusal fails the test. */

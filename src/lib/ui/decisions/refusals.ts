@@ -20,29 +20,10 @@ import type {
 } from '$lib/domain/decisions';
 import type { InvalidField } from '$lib/domain/core';
 import * as m from '$lib/paraglide/messages';
-import { invalidFieldText, refusalText, unexpectedErrorText, type FieldLabels, type RefusalMessages } from '../refusals';
+import { invalidFieldText, type Failure, type FieldLabels, type RefusalMessages } from '../refusals';
 import { choiceLabel, type Names } from './labels';
 
-/** The refusals a result may hold. */
-export type Failure<R> = Extract<R, { ok: false; reason: string }>;
-
-function refused<R extends { ok: boolean }>(result: R): result is Failure<R> & R {
-	return !result.ok;
-}
-
-/**
- * How a save went, as the form shows it: '' when it went through (or when
- * there was nothing to do, `null`), the table's sentence for a refusal, and
- * a plain word for a bug, logged, with what the person typed kept.
- */
-export function saveError<R extends { ok: boolean }>(save: () => R | null, messages: RefusalMessages<Failure<R>>): string {
-	try {
-		const result = save();
-		return result !== null && refused(result) ? refusalText(result, messages) : '';
-	} catch (e) {
-		return unexpectedErrorText(e);
-	}
-}
+export { saveError, type Failure } from '../refusals';
 
 /** The fields of the decision forms, by the key the domain names when it refuses one. */
 export const DECISION_FIELDS: FieldLabels = {

@@ -18,10 +18,9 @@ import type {
 } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
 import { formatDate } from '../format';
-import { invalidFieldText, refusalText, unexpectedErrorText, type FieldLabels, type RefusalMessages } from '../refusals';
+import { invalidFieldText, type Failure, type FieldLabels, type RefusalMessages } from '../refusals';
 
-/** The refusals a result may hold. */
-export type Failure<R> = Extract<R, { ok: false; reason: string }>;
+export { saveRefusal, type Failure } from '../refusals';
 
 /** The fields of the money forms, by the key the domain names when it refuses one. */
 export const MONEY_FIELDS: FieldLabels = {
@@ -100,20 +99,3 @@ export function duesChangeRefusals(start: string): RefusalMessages<Failure<DuesC
 	};
 }
 
-/**
- * Runs a save and says what the form shows: the refusal's sentence, or null
- * when it went through (or nothing was attempted). A throw is a bug: logged,
- * and told plainly while the form keeps what was typed.
- */
-export function saveRefusal<R extends { ok: boolean }>(save: () => R | null, messages: RefusalMessages<Failure<R>>): string | null {
-	try {
-		const result = save();
-		return result !== null && isRefusal(result) ? refusalText(result, messages) : null;
-	} catch (error) {
-		return unexpectedErrorText(error);
-	}
-}
-
-function isRefusal<R extends { ok: boolean }>(result: R): result is Failure<R> {
-	return !result.ok && 'reason' in result;
-}

@@ -5,7 +5,7 @@ import { at, moneyNeed, pledge } from '$lib/domain/needs/testing';
 import { newSpace } from '$lib/domain/space/testing';
 import { expectEveryLanguage, type Sample } from '../refusals.testing';
 import { refusalText, type RefusalMessages } from '../refusals';
-import { NEEDS_FIELDS, needRefusals, needStatusRefusals, pledgeMarkRefusals, pledgeRefusals, saveText } from './refusals';
+import { NEEDS_FIELDS, needRefusals, needStatusRefusals, pledgeMarkRefusals, pledgeRefusals, saveError } from './refusals';
 
 /** Every reason of a table, through the table, as the app would show it. */
 function samplesOf<R extends { ok: false; reason: string }>(name: string, table: RefusalMessages<R>, refusals: R[]): Sample[] {
@@ -75,13 +75,13 @@ describe('needs refusals', () => {
 		const needId = moneyNeed(doc, by, { target: 10_000, cap: 12_000 });
 		const mine = pledge(doc, needId, 10_000, by);
 		const table = pledgeRefusals(euros);
-		expect(saveText(() => addPledge(doc, { needId, amount: 3000, memberId: by }, by, at('2026-03-03')), table)).toMatch(
+		expect(saveError(() => addPledge(doc, { needId, amount: 3000, memberId: by }, by, at('2026-03-03')), table)).toMatch(
 			/plafond : il reste 20,00\s€/
 		);
-		expect(saveText(() => editPledge(doc, mine, { amount: 12.5 }, by, at('2026-03-03')), table)).toContain('Quantité promise');
-		expect(saveText(() => editPledge(doc, mine, { amount: 11_000 }, by, at('2026-03-03')), table)).toBe('');
-		expect(saveText(() => null, table)).toBe('');
-		const bug = saveText(() => {
+		expect(saveError(() => editPledge(doc, mine, { amount: 12.5 }, by, at('2026-03-03')), table)).toContain('Quantité promise');
+		expect(saveError(() => editPledge(doc, mine, { amount: 11_000 }, by, at('2026-03-03')), table)).toBe('');
+		expect(saveError(() => null, table)).toBe('');
+		const bug = saveError(() => {
 			throw new Error('bug');
 		}, table);
 		expect(bug).not.toContain('bug');

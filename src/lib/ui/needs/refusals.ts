@@ -16,10 +16,9 @@ import type {
 import type { InvalidField } from '$lib/domain/core';
 import * as m from '$lib/paraglide/messages';
 import { formatAmount } from '../format';
-import { invalidFieldText, refusalText, unexpectedErrorText, type FieldLabels, type RefusalMessages } from '../refusals';
+import { invalidFieldText, type Failure, type FieldLabels, type RefusalMessages } from '../refusals';
 
-/** The refusals a result may hold. */
-export type Failure<R> = Extract<R, { ok: false; reason: string }>;
+export { saveError, type Failure } from '../refusals';
 
 /** The fields of the needs and pledges forms, by the key the domain names when it refuses one. */
 export const NEEDS_FIELDS: FieldLabels = {
@@ -84,21 +83,3 @@ export const pledgeMarkRefusals: RefusalMessages<Failure<DeliveryResult | Withdr
 	condition_pending: () => m.needs_refused_condition_pending(),
 	not_marked: () => m.needs_refused_not_marked()
 };
-
-/**
- * Runs a save and says what the form shows: '' when it went through (or when
- * nothing was attempted, `null`), the table's sentence for a refusal, and a
- * plain word for a bug, logged, with what the person typed kept.
- */
-export function saveText<R extends { ok: boolean }>(save: () => R | null, messages: RefusalMessages<Failure<R>>): string {
-	try {
-		const result = save();
-		return result !== null && isRefusal(result) ? refusalText(result, messages) : '';
-	} catch (error) {
-		return unexpectedErrorText(error);
-	}
-}
-
-function isRefusal<R extends { ok: boolean }>(result: R): result is Failure<R> {
-	return !result.ok && 'reason' in result;
-}
