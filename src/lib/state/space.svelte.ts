@@ -42,12 +42,6 @@ export class SpaceView {
 		return this.session.current;
 	}
 
-	/** Any derived view of the document, recomputed after each change: `view.read((doc) => listNeeds(doc))`. */
-	read<T>(compute: (doc: Y.Doc) => T): T {
-		this.#subscribe();
-		return compute(this.session.doc);
-	}
-
 	/**
 	 * A view of the document kept until something it read changes:
 	 * `view.derive(needPageView, needId, today)`. The same object comes back
