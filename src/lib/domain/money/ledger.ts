@@ -16,6 +16,7 @@ import { getFund, hasBudgetLine, type Fund } from './funds';
 import { newId, toBase64Url, type BudgetLineId, type DecisionId, type FundId, type Id, type LedgerEntryId, type MemberId, type NeedId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
 import { compareIds } from '../core/order';
+import { derivedViews } from '../core/derived';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	LOCAL_ORIGIN,
@@ -212,6 +213,16 @@ export function ledgerOrder(a: LedgerEntry, b: LedgerEntry): number {
  * budget line later moves both together and the line's total stays right.
  */
 export function readLedger(doc: Y.Doc): ReadResult<LedgerEntry> {
+	// Kept until an entry changes: balances, needs, dues, conflicts and the report all read the whole ledger.
+	return derivedViews(doc).get('money:readLedger', () => {
+		const ledger = orderedLedger(doc);
+		for (const entry of ledger.items) Object.freeze(entry);
+		Object.freeze(ledger.items);
+		return Object.freeze(ledger);
+	});
+}
+
+function orderedLedger(doc: Y.Doc): { items: LedgerEntry[]; unreadable: number } {
 	const { items, unreadable } = readEntities(ledgerMap(doc), EntrySchema);
 	const entries = items.map((e): LedgerEntry => ({ ...e, reversedBy: null }));
 	const byId = new Map(entries.map((e) => [e.id, e]));

@@ -15,6 +15,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { derivedViews } from '../core/derived';
 import { newId, type MemberId, type NeedId, type PledgeId } from '../core/ids';
 import { toDecimalString } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
@@ -199,11 +200,30 @@ export function listPledges(doc: Y.Doc, filter: PledgeFilter = {}): ReadResult<P
 }
 
 /**
+ * Every pledge grouped by its need, each group in order of creation, kept
+ * until a pledge changes: the needs list asks for the pledges of every need,
+ * and reading the whole collection once per need made it quadratic.
+ */
+function pledgesByNeed(doc: Y.Doc): { byNeed: ReadonlyMap<string, readonly Pledge[]>; unreadable: number } {
+	return derivedViews(doc).get('needs:pledgesByNeed', () => {
+		const { items, unreadable } = listPledges(doc);
+		const byNeed = new Map<string, Pledge[]>();
+		for (const pledge of items) {
+			const group = byNeed.get(pledge.needId);
+			if (group) group.push(pledge);
+			else byNeed.set(pledge.needId, [pledge]);
+		}
+		return { byNeed, unreadable };
+	});
+}
+
+/**
  * The pledges of a need, skipping and counting those whose amounts do not fit
  * its unit (a fraction of a cent written by a buggy client).
  */
 export function pledgesOfNeed(doc: Y.Doc, need: Need): ReadResult<Pledge> {
-	const { items, unreadable } = listPledges(doc, { needId: need.id });
+	const { byNeed, unreadable } = pledgesByNeed(doc);
+	const items = byNeed.get(need.id) ?? [];
 	const kept = items.filter((p) => fitsNeed(need, p));
 	return { items: kept, unreadable: unreadable + items.length - kept.length };
 }

@@ -1,0 +1,68 @@
+/**
+ * The pages' views timed on a generated space in Node: each view's first
+ * call, the same call again (kept), and the call after one new resource.
+ * The generated document is kept under bench/.cache/, keyed by size and
+ * seed, so that measuring again does not generate it again.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { derivedViews, localDate, newId } from '../../src/lib/domain/core';
+import { createSpace, joinSpace } from '../../src/lib/domain/space';
+import { addResource, inventoryView, type ResourceInput } from '../../src/lib/domain/inventory';
+import { ledgerView, type Linked } from '../../src/lib/domain/money';
+import { needsListView, readNeeds } from '../../src/lib/domain/needs';
+import { listDecisions } from '../../src/lib/domain/decisions';
+import { historyView, openConflictCount, transparencyView } from '../../src/lib/domain/reports';
+import { generateSpace, SIZES } from './generate';
+
+/** The generated space's document, from the cache when it holds it. */
+export function cachedSpace(root: string, size: 'small' | 'large', seed = 14, log: (m: string) => void = () => {}): Y.Doc {
+	const dir = join(root, 'bench/.cache');
+	const file = join(dir, `${size}-${seed}.bin`);
+	const doc = new Y.Doc();
+	if (existsSync(file)) {
+		const started = performance.now();
+		Y.applyUpdateV2(doc, readFileSync(file));
+		log(`loaded ${file} in ${(performance.now() - started).toFixed(0)} ms`);
+		return doc;
+	}
+	const founder = newId<'member'>();
+	const start = Date.UTC(2026, 0, 1);
+	createSpace(doc, { name: 'Atelier', description: '' }, founder, start - 800 * 86_400_000);
+	const generated = generateSpace(doc, SIZES[size], { seed, end: start, progress: log });
+	log(`generated in ${(generated.ms / 1000).toFixed(0)} s`);
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(file, Y.encodeStateAsUpdateV2(doc));
+	return doc;
+}
+
+function linked(doc: Y.Doc): Linked {
+	return { needs: () => readNeeds(doc).items, decisions: () => listDecisions(doc).items };
+}
+
+export function measure(root: string, size: 'small' | 'large', log: (m: string) => void): Record<string, number[]> {
+	const doc = cachedSpace(root, size, 14, log);
+	const today = localDate();
+	const views: [string, () => unknown][] = [
+		['inventory', () => inventoryView(doc, {}, today)],
+		['needs', () => needsListView(doc, today, { status: null, kind: null, search: '' })],
+		['ledger', () => ledgerView(doc, {}, linked(doc))],
+		['history', () => historyView(doc, { subjectKind: null, by: null, from: null, to: null })],
+		['transparency', () => transparencyView(doc, '2025-01-01', '2025-12-31')],
+		['conflicts badge', () => openConflictCount(doc, today)]
+	];
+	const kept = derivedViews(doc);
+	const time = (f: () => unknown) => {
+		const started = performance.now();
+		f();
+		return performance.now() - started;
+	};
+	const results: Record<string, number[]> = {};
+	const by = newId<'member'>();
+	for (const [name, f] of views) results[name] = [time(f), time(f)];
+	for (const [name, f] of views) results[name]!.push(time(() => kept.get(name, f)));
+	time(() => { const r = addResource(doc, { kind: 'equipment', name: 'Perceuse', description: '', quantity: null, unit: '', location: '', expiresOn: null, availability: 'available' } as ResourceInput, by); if (!r.ok) throw new Error(r.reason); });
+	for (const [name, f] of views) results[name]!.push(time(() => kept.get(name, f)));
+	return results;
+}
