@@ -13,6 +13,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { derivedViews } from '../core/derived';
 import { negativeFunds } from '../money/balances';
 import { bookingsOfRemovedResources, overlappingBookings } from '../bookings/conflicts';
 import type { Booking } from '../bookings/bookings';
@@ -79,49 +80,101 @@ const AcknowledgementSchema = v.object({
 	note: text(500)
 });
 
+/** A conflict before its acknowledgement is looked up. */
+interface Found {
+	subject: ConflictSubject;
+	involved: readonly string[];
+	bookings: Booking[];
+}
+
+/**
+ * The conflicts of one kind or two, from the collections they read: each
+ * part is kept until one of those changes, so adding a resource does not
+ * recount the ledger's balances or the needs' caps.
+ */
+const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay?: boolean }[] = [
+	{
+		name: 'overlaps',
+		find: (doc) =>
+			overlappingBookings(doc).map((group) => {
+				const first = group.bookings[0]!;
+				return {
+					subject: { kind: 'booking_overlap', subjectId: `${group.resourceId}:${first.id}`, resourceId: group.resourceId },
+					involved: group.bookings.map((b) => b.id),
+					bookings: group.bookings
+				};
+			})
+	},
+	{
+		name: 'negative',
+		find: (doc) =>
+			negativeFunds(doc).map(({ fund, balance, entries }) => ({
+				subject: { kind: 'negative_fund', subjectId: fund.id, amount: balance },
+				involved: entries.map((e) => e.id),
+				bookings: []
+			}))
+	},
+	{
+		name: 'caps',
+		byDay: true,
+		find: (doc, today) =>
+			needsOverCap(doc, today, allocatedByNeed(doc)).map((overflow) => ({
+				subject: { kind: 'over_cap', subjectId: overflow.needId, amount: overflow.over },
+				involved: overflow.pledges.map((p) => p.id),
+				bookings: []
+			}))
+	},
+	{
+		name: 'closings',
+		find: (doc) =>
+			conflictingClosings(doc).map((closing) => ({
+				subject: { kind: 'closing_conflict', subjectId: closing.decisionId },
+				involved: closing.closings.map((c) => c.id),
+				bookings: []
+			}))
+	},
+	{
+		name: 'removed',
+		find: (doc) => {
+			const found: Found[] = bookingsOfRemovedResources(doc).map((booking) => ({
+				subject: { kind: 'removed_resource_booking', subjectId: booking.id, resourceId: booking.resourceId },
+				involved: [booking.id, booking.resourceId],
+				bookings: [booking]
+			}));
+			const removed = new Set(listResources(doc, { removed: true }).items.map((r) => r.id));
+			for (const pledge of listPledges(doc).items) {
+				if (pledge.resourceId && removed.has(pledge.resourceId) && pledge.withdrawnAt === null && pledge.deliveredAt === null) {
+					found.push({
+						subject: { kind: 'removed_resource_pledge', subjectId: pledge.id, needId: pledge.needId, resourceId: pledge.resourceId },
+						involved: [pledge.id, pledge.resourceId],
+						bookings: []
+					});
+				}
+			}
+			return found;
+		}
+	},
+	{
+		name: 'contested',
+		find: (doc) =>
+			listPledges(doc)
+				.items.filter(isContested)
+				.map((pledge) => ({ subject: { kind: 'contested_pledge', subjectId: pledge.id, needId: pledge.needId }, involved: [pledge.id], bookings: [] }))
+	}
+];
+
 /** Every conflict in the space, open ones and acknowledged ones, in a stable order. */
 export function listConflicts(doc: Y.Doc, today: string): Conflict[] {
 	const acknowledgements = readAcknowledgements(doc);
 	const found: Conflict[] = [];
-	const add = (subject: ConflictSubject, involved: readonly string[], bookings: Booking[] = []) => {
-		const key = `${subject.kind}:${subject.subjectId}`;
-		const sorted = [...involved].sort(compareIds);
-		found.push({ ...subject, key, involved: sorted, bookings, acknowledgement: covering(acknowledgements.get(key), sorted) });
-	};
-
-	for (const group of overlappingBookings(doc)) {
-		const first = group.bookings[0]!;
-		add(
-			{ kind: 'booking_overlap', subjectId: `${group.resourceId}:${first.id}`, resourceId: group.resourceId },
-			group.bookings.map((b) => b.id),
-			group.bookings
-		);
-	}
-	for (const { fund, balance, entries } of negativeFunds(doc)) {
-		add({ kind: 'negative_fund', subjectId: fund.id, amount: balance }, entries.map((e) => e.id));
-	}
-	for (const overflow of needsOverCap(doc, today, allocatedByNeed(doc))) {
-		add({ kind: 'over_cap', subjectId: overflow.needId, amount: overflow.over }, overflow.pledges.map((p) => p.id));
-	}
-	for (const closing of conflictingClosings(doc)) {
-		add({ kind: 'closing_conflict', subjectId: closing.decisionId }, closing.closings.map((c) => c.id));
-	}
-	for (const booking of bookingsOfRemovedResources(doc)) {
-		add({ kind: 'removed_resource_booking', subjectId: booking.id, resourceId: booking.resourceId }, [booking.id, booking.resourceId], [booking]);
-	}
-	const removed = new Set(listResources(doc, { removed: true }).items.map((r) => r.id));
-	for (const pledge of listPledges(doc).items) {
-		if (pledge.resourceId && removed.has(pledge.resourceId) && pledge.withdrawnAt === null && pledge.deliveredAt === null) {
-			add(
-				{ kind: 'removed_resource_pledge', subjectId: pledge.id, needId: pledge.needId, resourceId: pledge.resourceId },
-				[pledge.id, pledge.resourceId]
-			);
-		}
-		if (isContested(pledge)) {
-			add({ kind: 'contested_pledge', subjectId: pledge.id, needId: pledge.needId }, [pledge.id]);
+	for (const part of PARTS) {
+		const key = part.byDay ? `conflicts:${part.name}:${today}` : `conflicts:${part.name}`;
+		for (const { subject, involved, bookings } of derivedViews(doc).get(key, () => part.find(doc, today))) {
+			const conflictKey = `${subject.kind}:${subject.subjectId}`;
+			const sorted = [...involved].sort(compareIds);
+			found.push({ ...subject, key: conflictKey, involved: sorted, bookings, acknowledgement: covering(acknowledgements.get(conflictKey), sorted) });
 		}
 	}
-
 	return found.sort((a, b) => CONFLICT_KINDS.indexOf(a.kind) - CONFLICT_KINDS.indexOf(b.kind) || compareIds(a.key, b.key));
 }
 
