@@ -76,15 +76,9 @@ export interface ActivityFilter {
 
 /** Newest first; records that fail validation are skipped and counted. */
 export function listActivity(doc: Y.Doc, filter: ActivityFilter = {}): ReadResult<Activity> {
+	const { sorted, unreadable } = activityLog(doc);
 	const items: Activity[] = [];
-	let unreadable = 0;
-	for (const raw of activityArray(doc).toArray()) {
-		const parsed = v.safeParse(ActivitySchema, raw);
-		if (!parsed.success) {
-			unreadable++;
-			continue;
-		}
-		const a = parsed.output;
+	for (const a of sorted) {
 		if (filter.subjectKind && a.subjectKind !== filter.subjectKind) continue;
 		if (filter.subjectId && a.subjectId !== filter.subjectId) continue;
 		if (filter.by && a.by !== filter.by) continue;
@@ -93,6 +87,98 @@ export function listActivity(doc: Y.Doc, filter: ActivityFilter = {}): ReadResul
 		if (filter.to !== undefined && a.at > filter.to) continue;
 		items.push(a);
 	}
-	items.sort((x, y) => y.at - x.at || compareIds(x.id, y.id));
 	return { items, unreadable };
+}
+
+const newestFirst = (x: Activity, y: Activity) => y.at - x.at || compareIds(x.id, y.id);
+
+/** Each stored record read once: records are appended and never edited, so a record stays what it was read as. */
+const readRecords = new WeakMap<object, Activity | null>();
+
+function readRecord(raw: unknown): Activity | null {
+	if (typeof raw !== 'object' || raw === null) {
+		const parsed = v.safeParse(ActivitySchema, raw);
+		return parsed.success ? Object.freeze(parsed.output) : null;
+	}
+	let record = readRecords.get(raw);
+	if (record === undefined) {
+		const parsed = v.safeParse(ActivitySchema, raw);
+		record = parsed.success ? Object.freeze(parsed.output) : null;
+		readRecords.set(raw, record);
+	}
+	return record;
+}
+
+interface Log {
+	sorted: Activity[];
+	unreadable: number;
+	/** A record went away (never by this app): the log is read again in full. */
+	stale: boolean;
+}
+
+/**
+ * The whole history read and sorted once, then kept in order as records
+ * arrive: a history of tens of thousands of records is not read and sorted
+ * again for each page that shows it, nor on each write.
+ */
+const logs = new WeakMap<Y.Array<unknown>, Log>();
+
+function readLog(array: Y.Array<unknown>): Log {
+	const sorted: Activity[] = [];
+	let unreadable = 0;
+	for (const raw of array.toArray()) {
+		const record = readRecord(raw);
+		if (record) sorted.push(record);
+		else unreadable++;
+	}
+	return { sorted: sorted.sort(newestFirst), unreadable, stale: false };
+}
+
+function activityLog(doc: Y.Doc): Log {
+	const array = activityArray(doc);
+	// Inside a transaction the observer has not been told yet: read afresh.
+	if (array.doc === null || doc._transaction !== null) return readLog(array);
+	let log = logs.get(array);
+	if (log && !log.stale) return log;
+	const fresh = readLog(array);
+	if (!log) {
+		array.observe((event) => {
+			const kept = logs.get(array);
+			if (!kept || kept.stale) return;
+			const added: Activity[] = [];
+			for (const change of event.changes.delta) {
+				if (change.delete !== undefined) {
+					kept.stale = true;
+					return;
+				}
+				if (Array.isArray(change.insert)) {
+					for (const raw of change.insert) {
+						const record = readRecord(raw);
+						if (record) added.push(record);
+						else kept.unreadable++;
+					}
+				}
+			}
+			if (added.length > 64) {
+				kept.sorted.push(...added);
+				kept.sorted.sort(newestFirst);
+			} else {
+				for (const record of added) kept.sorted.splice(insertionPoint(kept.sorted, record), 0, record);
+			}
+		});
+	}
+	logs.set(array, fresh);
+	return fresh;
+}
+
+/** Where `record` goes in `sorted`, after every record that sorts with it or before it. */
+function insertionPoint(sorted: readonly Activity[], record: Activity): number {
+	let low = 0;
+	let high = sorted.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if (newestFirst(sorted[middle]!, record) <= 0) low = middle + 1;
+		else high = middle;
+	}
+	return low;
 }
