@@ -27,14 +27,13 @@ export class SpaceView {
 		return this.session.doc;
 	}
 
+	// Kept like every view: the layout reads the name on every update of the document.
 	get meta() {
-		this.#subscribe();
-		return readSpaceMeta(this.session.doc);
+		return this.derive(readSpaceMeta);
 	}
 
 	get members() {
-		this.#subscribe();
-		return listMembers(this.session.doc);
+		return this.derive(listMembers);
 	}
 
 	get status(): SyncStatus {

@@ -30,6 +30,18 @@ describe('views kept until what they read changes', () => {
 		expect(size.runs()).toBe(3);
 	});
 
+	it('drops the view used least lately when too many are kept, not one read on every update', () => {
+		const doc = new Y.Doc();
+		const views = new DerivedViews(doc);
+		const badge = counting((d) => resourcesMap(d).size);
+		views.get('badge', () => badge.view(doc));
+		for (let i = 0; i < 200; i++) {
+			views.get(`filter ${i}`, () => resourcesMap(doc).size + i);
+			views.get('badge', () => badge.view(doc));
+		}
+		expect(badge.runs()).toBe(1);
+	});
+
 	it('keeps a view when only a structure it did not read changes', () => {
 		const doc = new Y.Doc();
 		const views = new DerivedViews(doc);

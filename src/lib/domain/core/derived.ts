@@ -59,6 +59,9 @@ export class DerivedViews {
 		if (kept && kept.reads.every(([structure, version]) => versionOf(structure) === version)) {
 			// A view computed inside another depends on what this one read.
 			for (const [structure] of kept.reads) opening?.add(structure);
+			// The most recently used go last, so the oldest dropped is one no page asked for lately.
+			this.#kept.delete(key);
+			this.#kept.set(key, kept);
 			return kept.value as T;
 		}
 		const outer = opening;
