@@ -4,7 +4,8 @@
 // each step a person takes, median of several runs, and the same for a first join through an
 // invite with the relay running again.
 //
-// Run with: npm run bench:scale [-- --only small|large] [--runs N] [--throttle N] [--timeout S]
+// Run with: npm run bench:scale [-- --only small|large] [--runs N] [--throttle N] [--timeout S] [--fresh]
+// A generated space is kept under bench/.cache/ and replayed on later runs of the same day; --fresh generates it again.
 // (it builds first; `node bench/scale.mjs …` alone uses the build already there).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { runnerImport } from 'vite';
 const ROOT = resolve(import.meta.dirname, '..');
 
 function options(argv) {
-	const result = { only: null, runs: 5, throttle: 4, timeout: 180 };
+	const result = { only: null, runs: 5, throttle: 4, timeout: 180, fresh: false };
 	for (let i = 0; i < argv.length; i++) {
 		const name = argv[i];
 		const value = argv[i + 1];
@@ -31,10 +32,11 @@ function options(argv) {
 			if (value !== 'small' && value !== 'large') fail(`--only takes small or large, got "${value ?? ''}"`);
 			result.only = value;
 			i++;
-		} else if (name === '--runs') result.runs = Math.floor(number());
+		} else if (name === '--fresh') result.fresh = true;
+		else if (name === '--runs') result.runs = Math.floor(number());
 		else if (name === '--throttle') result.throttle = number();
 		else if (name === '--timeout') result.timeout = number();
-		else fail(`unknown option "${name}" (known: --only small|large, --runs N, --throttle N, --timeout S)`);
+		else fail(`unknown option "${name}" (known: --only small|large, --runs N, --throttle N, --timeout S, --fresh)`);
 	}
 	return result;
 }
@@ -236,7 +238,7 @@ async function benchSize(browser, size) {
 		let generated;
 		try {
 			const before = performance.now();
-			generated = client.generateInto(member, size, log);
+			generated = client.generateInto(member, size, log, opts.fresh ? undefined : join(ROOT, 'bench/.cache'));
 			extra.generation = generated.ms;
 			const bytes = client.documentBytes(member.doc);
 			extra.document = bytes;
