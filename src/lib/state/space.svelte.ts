@@ -8,11 +8,13 @@ import type * as Y from 'yjs';
 import { derivedViews } from '../domain/core';
 import { listMembers, membersView, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
+import { readAhead } from './read-ahead';
 
 export class SpaceView {
 	readonly #subscribe: () => void;
 
 	constructor(readonly session: SpaceSession) {
+		void session.loaded.then(() => readAhead(session.doc));
 		this.#subscribe = createSubscriber((update) => {
 			session.doc.on('update', update);
 			const stop = session.onStatus(update);

@@ -109,6 +109,11 @@ function readRecord(raw: unknown): Activity | null {
 	return record;
 }
 
+/** Reads records ahead of need, a few at a time, so that the first page to show the history finds them read. */
+export function readActivityAhead(records: readonly unknown[]): void {
+	for (const raw of records) readRecord(raw);
+}
+
 interface Log {
 	sorted: Activity[];
 	unreadable: number;

@@ -57,7 +57,7 @@ export type Counterparty = v.InferOutput<typeof CounterpartySchema>;
 /** An optional link to another entity, stored as null when absent. */
 const link = <Kind extends string>() => v.optional(v.nullable(entityId<Kind>()), null);
 
-const EntrySchema = v.object({
+export const EntrySchema = v.object({
 	id: entityId<'ledger-entry'>(),
 	fundId: entityId<'fund'>(),
 	date: isoDate,
