@@ -14,6 +14,7 @@ import { ledgerView, type Linked } from '../../src/lib/domain/money';
 import { needsListView, readNeeds } from '../../src/lib/domain/needs';
 import { listDecisions } from '../../src/lib/domain/decisions';
 import { historyView, openConflictCount, transparencyView } from '../../src/lib/domain/reports';
+import { readingAhead } from '../../src/lib/state/read-ahead';
 import { generateSpace, SIZES } from './generate';
 
 /** The generated space's document, from the cache when it holds it. */
@@ -41,8 +42,14 @@ function linked(doc: Y.Doc): Linked {
 	return { needs: () => readNeeds(doc).items, decisions: () => listDecisions(doc).items };
 }
 
-export function measure(root: string, size: 'small' | 'large', log: (m: string) => void): Record<string, number[]> {
+export function measure(root: string, size: 'small' | 'large', log: (m: string) => void, ahead = false): Record<string, number[]> {
 	const doc = cachedSpace(root, size, 14, log);
+	if (ahead) {
+		const started = performance.now();
+		let slices = 0;
+		for (const _ of readingAhead(doc)) slices++;
+		log(`read ahead in ${slices} slices, ${(performance.now() - started).toFixed(0)} ms in all`);
+	}
 	const today = localDate();
 	const views: [string, () => unknown][] = [
 		['inventory', () => inventoryView(doc, {}, today)],
