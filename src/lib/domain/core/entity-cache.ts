@@ -79,6 +79,20 @@ export function readKept<T>(
 }
 
 /**
+ * The readings of `collection` through `schema` kept so far, by key, each with
+ * the stored value it was read from; null while the collection cannot be
+ * watched. For loops over a whole collection, which look up the shelf once
+ * rather than once per entry.
+ */
+export function keptReadings(collection: Y.Map<unknown>, schema: object): ReadonlyMap<string, Readonly<Kept>> | null {
+	const state = watch(collection);
+	if (!state) return null;
+	let shelf = state.shelves.get(schema);
+	if (!shelf) state.shelves.set(schema, (shelf = new Map()));
+	return shelf;
+}
+
+/**
  * A number that changes whenever anything below the collection changes, for
  * views that keep a result until one of the collections they read moves.
  * Null while it cannot be watched (inside a transaction, or out of a document).

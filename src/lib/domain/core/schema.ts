@@ -21,7 +21,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { opened } from './derived';
-import { readKept } from './entity-cache';
+import { keptReadings, readKept } from './entity-cache';
 import { isId, type Id } from './ids';
 
 export const SCHEMA_VERSION = 1;
@@ -166,8 +166,10 @@ export function readEntities<S extends EntitySchema>(
 ): ReadResult<v.InferOutput<S>> {
 	const items: v.InferOutput<S>[] = [];
 	let unreadable = 0;
+	const kept = keptReadings(map, schema);
 	for (const [key, value] of map.entries()) {
-		const entity = readEntity(key, value, schema);
+		const reading = kept?.get(key);
+		const entity = reading && reading.source === value ? (reading.value as v.InferOutput<S> | undefined) : readEntity(key, value, schema);
 		if (entity === undefined) unreadable++;
 		else items.push(entity);
 	}

@@ -42,7 +42,7 @@ function afresh(doc: Y.Doc): Y.Doc {
 
 describe('kept views', () => {
 	for (const seed of seeds([1, 2, 3, 4, 5, 6, 7, 8])) {
-		it(`equal a fresh reading on every replica after every step (seed ${seed})`, () => {
+		it(`equal a fresh reading on every replica after every step (seed ${seed})`, { timeout: 60_000 }, () => {
 			withNetwork(3, seed, (network) => {
 				const { doc: origin, members } = startingSpace();
 				network.startFrom(origin);
