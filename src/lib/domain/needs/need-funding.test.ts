@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newId } from '../core/ids';
-import { reverseEntry } from '../money/ledger-corrections';
+import { editEntry, reverseEntry } from '../money/ledger-corrections';
+import { readLedger } from '../money/ledger';
 import { entry, fund } from '../money/testing';
 import { allocatedByNeed, allocatedToNeed } from './need-funding';
 import { at, hoursNeed, moneyNeed, pledge } from './testing';
@@ -32,6 +33,21 @@ describe('money reaching a need through the ledger', () => {
 		});
 		expect(allocatedToNeed(doc, hoursNeed(doc, by))).toBe(0);
 		expect(allocatedToNeed(doc, newId<'need'>())).toBe(0);
+	});
+
+	it('moves a reversal with its original when the original is pointed at another need, as the ledger shows it', () => {
+		const { doc, by } = newSpace();
+		const first = moneyNeed(doc, by, { target: 100_000 });
+		const second = moneyNeed(doc, by, { target: 100_000 });
+		const cash = fund(doc, by);
+		const bought = entry(doc, by, cash, { direction: 'out', category: 'purchase', amount: 5000, needId: first });
+		entry(doc, by, cash, { direction: 'out', category: 'purchase', amount: 2000, needId: first });
+		expect(reverseEntry(doc, bought, by, 'Mauvais besoin')).toMatchObject({ ok: true });
+		expect(editEntry(doc, bought, { needId: second }, by)).toMatchObject({ ok: true });
+		const reversal = readLedger(doc).items.find((e) => e.reverses === bought);
+		expect(reversal?.needId).toBe(second);
+		const allocated = allocatedByNeed(doc);
+		expect([allocated(first), allocated(second)]).toEqual([2000, 0]);
 	});
 
 	it('feeds the list of needs and the caps passed after a merge', () => {

@@ -10,9 +10,11 @@
  * does not count yet. Entries in another currency are not converted and do
  * not count; the ledger shows them with the need's id all the same.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import type { NeedId } from '../core/ids';
-import { readLedger, type LedgerEntry } from '../money/ledger';
+import { derivedViews } from '../core/derived';
+import { ledgerMap, readEntity } from '../core/schema';
+import { EntrySchema, type LedgerEntry } from '../money/ledger';
 import { getNeed, readNeeds, type Need } from './needs';
 import { sum } from './pledge-state';
 
@@ -26,7 +28,8 @@ export function allocatedToNeed(doc: Y.Doc, needId: NeedId): number {
 export function allocatedByNeed(doc: Y.Doc, needs: readonly Need[] = readNeeds(doc).items): (needId: NeedId) => number {
 	const currencies = new Map<string, string>(needs.filter((n) => n.kind === 'money').map((n) => [n.id, n.unit]));
 	const totals = new Map<string, number>();
-	for (const entry of readLedger(doc).items) {
+	// Kept until the ledger changes: every need's progress asks.
+	for (const entry of derivedViews(doc).get('needs:entriesTowardNeeds', () => [...entriesTowardNeeds(doc)])) {
 		const share = toNeed(entry);
 		if (share === 0 || !entry.needId || currencies.get(entry.needId) !== entry.currency) continue;
 		totals.set(entry.needId, sum([totals.get(entry.needId) ?? 0, share]));
@@ -34,8 +37,30 @@ export function allocatedByNeed(doc: Y.Doc, needs: readonly Need[] = readNeeds(d
 	return (needId) => totals.get(needId) ?? 0;
 }
 
+/**
+ * The entries that may count toward a need, as `readLedger` shows them (a
+ * reversal with its original's need). Only an entry that names a need, or
+ * undoes one that may, can count: the others are passed over on two stored
+ * fields, without reading them, so that the needs list of a space with tens
+ * of thousands of entries does not wait for the whole ledger to be read.
+ */
+function* entriesTowardNeeds(doc: Y.Doc): Generator<Pick<LedgerEntry, 'needId' | 'currency' | 'amount' | 'direction' | 'reverses'>> {
+	const ledger = ledgerMap(doc);
+	for (const [key, value] of ledger.entries()) {
+		if (!(value instanceof Y.Map) || (!value.get('needId') && !value.get('reverses'))) continue;
+		const entry = readEntity(key, value, EntrySchema);
+		if (!entry) continue;
+		if (!entry.reverses) {
+			yield entry;
+			continue;
+		}
+		const original = readEntity(entry.reverses, ledger.get(entry.reverses), EntrySchema);
+		yield original && !original.reverses ? { ...entry, needId: original.needId } : entry;
+	}
+}
+
 /** Money out toward the need counts; a reversal of it (money back in) takes it away. */
-function toNeed(entry: LedgerEntry): number {
+function toNeed(entry: Pick<LedgerEntry, 'amount' | 'direction' | 'reverses'>): number {
 	if (entry.reverses === null) return entry.direction === 'out' ? entry.amount : 0;
 	return entry.direction === 'in' ? -entry.amount : 0;
 }

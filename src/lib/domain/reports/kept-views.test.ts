@@ -13,7 +13,10 @@ import { applyRandomTests, withNetwork } from '../../testing/network';
 import { iterations, seeds } from '../../testing/random';
 import { listActivity, recordActivity } from '../core/activity';
 import { activityArray } from '../core/schema';
+import { readLedger } from '../money/ledger';
 import { ledgerView } from '../money/views';
+import { allocatedByNeed } from '../needs/need-funding';
+import { readNeeds, type Need } from '../needs/needs';
 import { needsListView } from '../needs/views';
 import { newSpace } from '../space/testing';
 import { everyView, spaceOperations, startingSpace, TODAY } from './testing';
@@ -25,8 +28,25 @@ function views(doc: Y.Doc) {
 		needsPage: needsListView(doc, TODAY, { status: null, kind: null, search: '' }),
 		ledgerPage: ledgerPage(doc),
 		badge: openConflictCount(doc, TODAY),
-		decisionHistory: listActivity(doc, { subjectKind: 'decision' })
+		decisionHistory: listActivity(doc, { subjectKind: 'decision' }),
+		allocated: readNeeds(doc).items.map((need) => {
+			const allocated = allocatedByNeed(doc)(need.id);
+			expect(allocated, `money allocated to ${need.id}`).toBe(allocatedFromLedger(doc, need));
+			return allocated;
+		})
 	};
+}
+
+/** Money allocated to a need, from the whole ledger as the ledger page shows it: what the needs list's shorter path must equal. */
+function allocatedFromLedger(doc: Y.Doc, need: Need): number {
+	if (need.kind !== 'money') return 0;
+	let total = 0;
+	for (const e of readLedger(doc).items) {
+		if (e.needId !== need.id || e.currency !== need.unit) continue;
+		if (e.reverses === null) total += e.direction === 'out' ? e.amount : 0;
+		else total -= e.direction === 'in' ? e.amount : 0;
+	}
+	return total;
 }
 
 function ledgerPage(doc: Y.Doc) {
