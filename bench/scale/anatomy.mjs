@@ -89,3 +89,39 @@ for (const r of rows.slice(0, 6)) {
 	for (const [k, n] of [...perKey].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${k.padEnd(20)} ${(100 * n / total).toFixed(1)}%`);
 	console.log('  e.g. ' + JSON.stringify(sample).slice(0, 400));
 }
+
+// What a first load would decode if a structure lived in a document of its
+// own: each part rebuilt into a fresh document (no tombstones of the others),
+// then timed. Decode time follows the number of Yjs items, not the bytes: an
+// entity kept as a Y.Map costs one item per field, a record pushed as a plain
+// object one item per batch.
+const names2 = [...doc.share.keys()];
+const rebuild = (keep, filter = () => true) => {
+	const d = new Y.Doc();
+	d.transact(() => {
+		for (const n of keep) {
+			const type = doc.share.get(n);
+			if (type._map.size > 0) {
+				const from = doc.getMap(n), to = d.getMap(n);
+				for (const [k, v] of from.entries()) {
+					if (!filter(n, v)) continue;
+					if (v instanceof Y.Map) { const x = new Y.Map(); to.set(k, x); for (const [kk, vv] of v.entries()) x.set(kk, vv instanceof Y.AbstractType ? vv.toJSON() : vv); }
+					else to.set(k, v instanceof Y.AbstractType ? v.toJSON() : v);
+				}
+			} else d.getArray(n).push(doc.getArray(n).toArray().map((v) => (v instanceof Y.AbstractType ? v.toJSON() : v)));
+		}
+	});
+	return Y.encodeStateAsUpdate(d);
+};
+const best = (u) => { let b = Infinity; for (let i = 0; i < 3; i++) { const d = new Y.Doc(); const s = performance.now(); Y.applyUpdate(d, u); b = Math.min(b, performance.now() - s); } return b; };
+const latestYear = [...doc.getMap('ledger').values()].reduce((y, e) => (e.get('date') > y ? e.get('date') : y), '').slice(0, 4);
+const thisYear = (n, v) => n !== 'ledger' || v.get('date') >= latestYear;
+console.log('\nfresh documents holding a part of the space (decode, best of 3):');
+for (const [label, u] of [
+	['everything', rebuild(names2)],
+	['all but activity', rebuild(names2.filter((n) => n !== 'activity'))],
+	[`all but activity, ledger of ${latestYear} only`, rebuild(names2.filter((n) => n !== 'activity'), thisYear)],
+	['all but activity and ledger', rebuild(names2.filter((n) => n !== 'activity' && n !== 'ledger'))],
+	['activity alone', rebuild(['activity'])],
+	['ledger alone', rebuild(['ledger'])]
+]) console.log(`  ${label.padEnd(44)} ${mib(u.length).padStart(10)}  ${best(u).toFixed(0)} ms`);
