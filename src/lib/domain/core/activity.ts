@@ -35,7 +35,9 @@ const ActivitySchema = v.object({
 	subjectId: v.pipe(v.string(), v.maxLength(128)),
 	decisionId: v.optional(v.nullable(entityId<'decision'>()), null),
 	/** A short human label of the subject at that moment (a need's title, an amount…). */
-	summary: v.optional(text(200), '')
+	summary: v.optional(text(200), ''),
+	/** What an edit changed, field by field, as stored values; records written before it have none. */
+	changes: v.optional(v.array(v.object({ field: v.pipe(v.string(), v.maxLength(64)), from: v.unknown(), to: v.unknown() })))
 });
 export type Activity = v.InferOutput<typeof ActivitySchema>;
 
@@ -47,6 +49,7 @@ export interface ActivityInput {
 	subjectId: string;
 	decisionId?: DecisionId | null;
 	summary?: string;
+	changes?: { field: string; from: unknown; to: unknown }[];
 }
 
 /** Appends a record. Call it inside the transaction of the change it describes. */
@@ -59,7 +62,8 @@ export function recordActivity(doc: Y.Doc, input: ActivityInput): void {
 		subjectKind: input.subjectKind,
 		subjectId: input.subjectId,
 		decisionId: input.decisionId ?? null,
-		summary: (input.summary ?? '').slice(0, 200)
+		summary: (input.summary ?? '').slice(0, 200),
+		...(input.changes && input.changes.length > 0 ? { changes: input.changes } : {})
 	};
 	activityArray(doc).push([record]);
 }

@@ -13,6 +13,7 @@
  *   bookings   Y.Map    BookingId → Y.Map           (bookings.ts)
  *   decisions  Y.Map    DecisionId → Y.Map          (decisions.ts)
  *   resolutions Y.Map   conflict key → Y.Map        (conflicts.ts)
+ *   revisions  Y.Map    revision id → plain record, one per field edit (revisions.ts)
  *   activity   Y.Array  activity records, appended  (activity.ts)
  *
  * Entities are Y.Maps rather than plain objects so that two people editing
@@ -61,6 +62,9 @@ export function decisionsMap(doc: Y.Doc): Y.Map<unknown> {
 }
 export function resolutionsMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('resolutions'));
+}
+export function revisionsMap(doc: Y.Doc): Y.Map<unknown> {
+	return opened(doc.getMap('revisions'));
 }
 export function activityArray(doc: Y.Doc): Y.Array<unknown> {
 	return opened(doc.getArray('activity'));
