@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import { checkEffect, writeAllocation, type EffectRefusal } from './allocations';
 import { checkAnswer, MAJORITIES, MAX_POLL_OPTIONS, type AnswerRefusal, type Process } from './process';
 import { findDecision, readDecision } from './read';
@@ -142,11 +143,13 @@ export function updateDecision(
 	const changed = Object.entries(checked.value).filter(([key, value]) => value !== undefined && entry.get(key) !== value);
 	if (decision.status === 'closed' && changed.some(([key]) => key !== 'reviewOn')) return { ok: false, reason: 'closed' };
 	if (changed.length === 0) return { ok: true, changed: [] };
+	const changes: FieldChange[] = changed.map(([key, value]) => ({ field: key, from: entry.get(key) ?? null, to: value }));
 	doc.transact(() => {
 		for (const [key, value] of changed) entry.set(key, value);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
-		recordActivity(doc, { at: now, by, action: 'decision.edited', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title });
+		recordEdits(doc, 'decision', id, changes, by, now);
+		recordActivity(doc, { at: now, by, action: 'decision.edited', subjectKind: 'decision', subjectId: id, decisionId: id, summary: decision.title, changes });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: changed.map(([key]) => key) };
 }

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import { newId, type MemberId, type ResourceId } from '../core/ids';
 import { compareIds, compareNames } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
@@ -82,19 +83,22 @@ export function updateResource(
 	const entry = entryOf(doc, id);
 	if (!entry) return { ok: false, reason: 'not_found' };
 	if (entry.get('removedAt') != null) return { ok: false, reason: 'removed' };
-	let changed = false;
-	doc.transact(() => {
-		for (const [key, value] of Object.entries(fields)) {
-			if (value === undefined || entry.get(key) === value) continue;
-			entry.set(key, value);
-			changed = true;
-		}
-		if (changed) {
+	const changes: FieldChange[] = [];
+	for (const [key, value] of Object.entries(fields)) {
+		if (value === undefined || entry.get(key) === value) continue;
+		changes.push({ field: key, from: entry.get(key) ?? null, to: value });
+	}
+	const changed = changes.length > 0;
+	if (changed) {
+		doc.transact(() => {
+			for (const { field, to } of changes) entry.set(field, to);
 			entry.set('updatedAt', now);
 			entry.set('updatedBy', by);
-			recordActivity(doc, { at: now, by, action: 'resource.updated', subjectKind: 'resource', subjectId: id, summary: nameOf(entry) });
-		}
-	}, LOCAL_ORIGIN);
+			// The value this device set stays on record even if another device's edit wins the field.
+			recordEdits(doc, 'resource', id, changes, by, now);
+			recordActivity(doc, { at: now, by, action: 'resource.updated', subjectKind: 'resource', subjectId: id, summary: nameOf(entry), changes });
+		}, LOCAL_ORIGIN);
+	}
 	return { ok: true, changed };
 }
 

@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import type { MemberId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
 import { compareIds } from '../core/order';
@@ -79,14 +80,16 @@ export function changeDuesAmount(doc: Y.Doc, who: Target, input: DuesChangeInput
 	const start = setting.get('start');
 	if (typeof start !== 'string' || from <= start) return { ok: false, reason: 'not_after_start' };
 	if (setting.get(PREFIX + from) === amount) return { ok: true };
+	const change: FieldChange = { field: PREFIX + from, from: setting.get(PREFIX + from) ?? null, to: amount };
 	doc.transact(() => {
 		setting.set(PREFIX + from, amount);
 		setting.set('updatedAt', now);
 		setting.set('updatedBy', by);
+		recordEdits(doc, 'dues', who, [change], by, now);
 		const currency = String(setting.get('currency'));
 		const whom = who === 'default' ? 'default' : (memberName(doc, who) ?? who);
 		const summary = `${toDecimalString(amount, currency)} ${currency} · ${from} · ${whom}`;
-		recordActivity(doc, { at: now, by, action: 'dues.changed', subjectKind: 'dues', subjectId: who, summary });
+		recordActivity(doc, { at: now, by, action: 'dues.changed', subjectKind: 'dues', subjectId: who, summary, changes: [change] });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }

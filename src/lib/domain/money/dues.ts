@@ -19,6 +19,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import { amountOn, clearChanges, liveSetting, readChanges, type DuesChange } from './dues-changes';
 import { newId, type MemberId } from '../core/ids';
 import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signed, writeEntry, type RecordResult } from './ledger';
@@ -92,8 +93,10 @@ export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: Membe
 		}
 		changed = fresh || setting.get('removedAt') != null;
 		if (changed || setting.get('currency') !== fields.currency) clearChanges(setting);
+		const changes: FieldChange[] = [];
 		for (const [field, value] of Object.entries(fields)) {
 			if (setting.get(field) === value) continue;
+			changes.push({ field, from: setting.get(field) ?? null, to: value });
 			setting.set(field, value);
 			changed = true;
 		}
@@ -101,8 +104,11 @@ export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: Membe
 		setting.set('removedAt', null);
 		setting.set('updatedAt', now);
 		setting.set('updatedBy', by);
+		// A setting is stored under its target, not under a fresh id: two devices setting the default
+		// while apart write the same entry, so its first fields are noted too.
+		recordEdits(doc, 'dues', key, changes, by, now);
 		const summary = `${toDecimalString(fields.amount, fields.currency)} ${fields.currency} / ${fields.period} · ${key === 'default' ? 'default' : (memberName(doc, key) ?? key)}`;
-		recordActivity(doc, { at: now, by, action: 'dues.set', subjectKind: 'dues', subjectId: key, summary });
+		recordActivity(doc, { at: now, by, action: 'dues.set', subjectKind: 'dues', subjectId: key, summary, changes: fresh ? [] : changes });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed };
 }

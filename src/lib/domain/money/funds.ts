@@ -10,6 +10,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import { newId, type BudgetLineId, type FundId, type MemberId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
 import { compareIds, compareNames } from '../core/order';
@@ -127,14 +128,30 @@ export function editFund(doc: Y.Doc, id: FundId, patch: FundPatch, by: MemberId,
 	if (!checked.ok) return checked;
 	const entry = fundEntry(doc, id);
 	if (!entry) return { ok: false, reason: 'fund_not_found' };
+	const changes = changesOf(entry, checked.value);
 	let changed = false;
 	doc.transact(() => {
 		changed = setChanged(entry, checked.value, by, now);
 		if (changed) {
-			recordActivity(doc, { at: now, by, action: 'fund.edited', subjectKind: 'fund', subjectId: id, summary: labelOf(entry, 'name') });
+			recordEdits(doc, 'fund', id, changes, by, now);
+			recordActivity(doc, { at: now, by, action: 'fund.edited', subjectKind: 'fund', subjectId: id, summary: labelOf(entry, 'name'), changes });
 		}
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed };
+}
+
+/** The fields `fields` would change on `entry`, from and to. */
+function changesOf(entry: Y.Map<unknown>, fields: Record<string, unknown>): FieldChange[] {
+	const changes: FieldChange[] = [];
+	for (const [key, value] of Object.entries(fields)) {
+		if (value !== undefined && entry.get(key) !== value) changes.push({ field: key, from: entry.get(key) ?? null, to: value });
+	}
+	return changes;
+}
+
+/** A budget line's field, noted on its fund: `line:<line id>:<field>`. */
+export function budgetLineField(lineId: BudgetLineId, field: string): string {
+	return `line:${lineId}:${field}`;
 }
 
 /** An archived fund takes no new entries but keeps its history, and can come back. */
@@ -230,12 +247,14 @@ export function editBudgetLine(
 	const found = lineEntry(doc, fundId, lineId);
 	if (!found.ok) return found;
 	const { line, fund } = found;
+	const changes = changesOf(line, checked.value).map((change) => ({ ...change, field: budgetLineField(lineId, change.field) }));
 	let changed = false;
 	doc.transact(() => {
 		changed = setChanged(line, checked.value, by, now);
 		if (changed) {
 			const summary = lineSummary({ label: labelOf(line, 'label'), planned: Number(line.get('planned')) }, fund.currency);
-			recordActivity(doc, { at: now, by, action: 'fund.line_edited', subjectKind: 'fund', subjectId: fundId, summary });
+			recordEdits(doc, 'fund', fundId, changes, by, now);
+			recordActivity(doc, { at: now, by, action: 'fund.line_edited', subjectKind: 'fund', subjectId: fundId, summary, changes });
 		}
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed };

@@ -179,7 +179,8 @@ export function editEntry(doc: Y.Doc, id: LedgerEntryId, patch: EntryPatch, by: 
 		const history = stored instanceof Y.Array ? stored : new Y.Array<unknown>();
 		if (history !== stored) entry.set('history', history);
 		history.push([{ at: now, by, changes }]);
-		recordActivity(doc, { at: now, by, action: 'ledger.edited', subjectKind: 'ledger', subjectId: id, summary: changed.join(', ') });
+		const fields = changed.map((key) => ({ field: key, from: changes[key]?.from ?? null, to: changes[key]?.to ?? null }));
+		recordActivity(doc, { at: now, by, action: 'ledger.edited', subjectKind: 'ledger', subjectId: id, summary: changed.join(', '), changes: fields });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: true };
 }

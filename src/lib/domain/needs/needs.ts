@@ -16,6 +16,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import { newId, type DecisionId, type MemberId, type NeedId } from '../core/ids';
 import { MAX_AMOUNT } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
@@ -202,11 +203,13 @@ export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberI
 		return { ok: false, reason: 'unit_locked' };
 	}
 	if (changed.length > 0) {
+		const changes: FieldChange[] = changed.map((key) => ({ field: key, from: entry.get(key) ?? null, to: clean[key] }));
 		doc.transact(() => {
 			for (const key of changed) entry.set(key, clean[key]);
 			entry.set('updatedAt', now);
 			entry.set('updatedBy', by);
-			recordActivity(doc, { at: now, by, action: 'need.updated', subjectKind: 'need', subjectId: id, summary: clean.title });
+			recordEdits(doc, 'need', id, changes, by, now);
+			recordActivity(doc, { at: now, by, action: 'need.updated', subjectKind: 'need', subjectId: id, summary: clean.title, changes });
 		}, LOCAL_ORIGIN);
 	}
 	return { ok: true, changed };

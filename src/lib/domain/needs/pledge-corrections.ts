@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import type { MemberId, PledgeId } from '../core/ids';
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
@@ -133,6 +134,12 @@ export function editPledge(
 	const quantity = (n: number) => (need.kind === 'money' ? toDecimalString(n, need.unit) : String(n));
 	const summary =
 		amount === pledge.amount ? pledgeLabel(amount, need) : `${quantity(pledge.amount)} → ${pledgeLabel(amount, need)}`;
+	// The condition's threshold and date are one field to a person: they are noted together.
+	const edits: FieldChange[] = [];
+	if (amount !== pledge.amount) edits.push({ field: 'amount', from: pledge.amount, to: amount });
+	if (note !== pledge.note) edits.push({ field: 'note', from: pledge.note, to: note });
+	if (supporterName !== pledge.supporterName) edits.push({ field: 'supporterName', from: pledge.supporterName, to: supporterName });
+	if (conditionChanged) edits.push({ field: 'condition', from: before, to: condition ? { threshold: condition.threshold, by: condition.by } : null });
 	doc.transact(() => {
 		if (amount !== pledge.amount) entry.set('amount', amount);
 		if (note !== pledge.note) entry.set('note', note);
@@ -141,7 +148,8 @@ export function editPledge(
 			entry.set('conditionThreshold', condition?.threshold ?? null);
 			entry.set('conditionBy', condition?.by ?? null);
 		}
-		recordActivity(doc, { at: now, by, action: 'pledge.edited', subjectKind: 'pledge', subjectId: id, summary });
+		recordEdits(doc, 'pledge', id, edits, by, now);
+		recordActivity(doc, { at: now, by, action: 'pledge.edited', subjectKind: 'pledge', subjectId: id, summary, changes: edits });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }

@@ -26,6 +26,8 @@ import { isContested } from '../needs/pledge-state';
 import { needsOverCap } from '../needs/progress';
 import { listPledges } from '../needs/pledges';
 import { listResources } from '../inventory/resources';
+import { editConflicts, type ConflictingValue } from '../core/revisions';
+import type { EditedField } from './edit-conflicts';
 import { entityId, LOCAL_ORIGIN, plainValue, resolutionsMap, text, timestamp } from '../core/schema';
 
 export const CONFLICT_KINDS = [
@@ -35,7 +37,8 @@ export const CONFLICT_KINDS = [
 	'closing_conflict',
 	'removed_resource_booking',
 	'removed_resource_pledge',
-	'contested_pledge'
+	'contested_pledge',
+	'edit_conflict'
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
@@ -60,7 +63,9 @@ export type ConflictSubject =
 	| { kind: 'closing_conflict'; subjectId: DecisionId }
 	| { kind: 'removed_resource_booking'; subjectId: BookingId; resourceId: ResourceId }
 	| { kind: 'removed_resource_pledge'; subjectId: PledgeId; needId: NeedId; resourceId: ResourceId }
-	| { kind: 'contested_pledge'; subjectId: PledgeId; needId: NeedId };
+	| { kind: 'contested_pledge'; subjectId: PledgeId; needId: NeedId }
+	/** Subject: `<entity kind>:<entity>:<field>`; `values`: each value kept, with its writer (core/revisions.ts). */
+	| { kind: 'edit_conflict'; subjectId: string; edited: EditedField; values: ConflictingValue[] };
 
 export type Conflict = ConflictBase & ConflictSubject;
 /** A conflict of one kind. */
@@ -160,6 +165,16 @@ const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay
 			listPledges(doc)
 				.items.filter(isContested)
 				.map((pledge) => ({ subject: { kind: 'contested_pledge', subjectId: pledge.id, needId: pledge.needId }, involved: [pledge.id], bookings: [] }))
+	},
+	{
+		// Reads the revisions only, through their index: no collection of entities is read to find these.
+		name: 'edits',
+		find: (doc) =>
+			editConflicts(doc).map(({ kind, entity, field, values }) => ({
+				subject: { kind: 'edit_conflict', subjectId: `${kind}:${entity}:${field}`, edited: { kind, entity, field }, values },
+				involved: values.map((value) => value.revision),
+				bookings: []
+			}))
 	}
 ];
 

@@ -3,5 +3,6 @@
  * history, and what their pages show.
  */
 export * from './conflicts';
+export * from './edit-conflicts';
 export * from './transparency';
 export * from './views';

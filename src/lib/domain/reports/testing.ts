@@ -9,6 +9,8 @@ import { listActivity } from '../core/activity';
 import { fundBalances } from '../money/balances';
 import { cancelBooking, confirmBooking, listBookings, requestBooking } from '../bookings/bookings';
 import { listConflicts } from './conflicts';
+import { resolveEditConflict } from './edit-conflicts';
+import { editConflicts } from '../core/revisions';
 import { adoptDecision, closeDecision } from '../decisions/closings';
 import { decisionResults } from '../decisions/results';
 import { createDecision, listDecisions, takePosition } from '../decisions/decisions';
@@ -33,7 +35,7 @@ import { membersView } from '../space/views';
 
 export const T0 = new Date('2026-03-01T09:00:00').getTime();
 export const TODAY = '2026-03-20';
-const KINDS = 16;
+const KINDS = 17;
 
 /** One operation of a kind, with the numbers it draws: `a` picks the member, `b` the subject. */
 type Op = { kind: number; a: number; b: number; amount: number };
@@ -141,6 +143,13 @@ function apply(doc: Y.Doc, op: Op, members: readonly MemberId[], step: number): 
 			case 15:
 				recordDuesPayment(doc, { memberId: by, amount: op.amount, fundId: fund.id, date, note: '' }, by, now);
 				break;
+			case 16: {
+				// Settles a field two replicas set apart: on one of the values kept, or on another.
+				const conflict = nth(editConflicts(doc), op.b);
+				const kept = conflict ? nth(conflict.values, op.amount) : undefined;
+				if (conflict && kept) resolveEditConflict(doc, conflict, op.amount % 4 === 0 ? `Étagère ${op.amount % 7}` : kept.value, by, now);
+				break;
+			}
 		}
 	} catch (error) {
 		// Invalid input for the current state is refused with a DomainError and writes nothing.
@@ -174,9 +183,9 @@ export function everyView(doc: Y.Doc) {
 }
 
 /**
- * The sixteen kinds of operation, each on a random subject by a random member: resources,
+ * The seventeen kinds of operation, each on a random subject by a random member: resources,
  * pledges, ledger entries and reversals, bookings, positions, tallies, closings, new
- * decisions, dues and their payments. `step` sets the clock, a minute per step.
+ * decisions, dues and their payments, and settling a field edited on two replicas apart. `step` sets the clock, a minute per step.
  */
 export function spaceOperations(members: readonly MemberId[]): Operation[] {
 	return Array.from({ length: KINDS }, (_, kind): Operation => (doc, gen, _replica, step) => apply(doc, draw(gen, kind), members, step));

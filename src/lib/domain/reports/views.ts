@@ -6,7 +6,7 @@
  */
 import type * as Y from 'yjs';
 import { listActivity, type Activity, type SubjectKind } from '../core/activity';
-import type { DecisionId, MemberId, NeedId, ResourceId } from '../core/ids';
+import type { DecisionId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
 import type { Member } from '../core/schema';
 import { getDecision } from '../decisions/decisions';
 import { getFund } from '../money/funds';
@@ -15,10 +15,19 @@ import { getPledge } from '../needs/pledges';
 import { bookingRows, type BookingRow } from '../bookings/views';
 import { listMembers, memberName } from '../space/space';
 import { listConflicts, type Conflict } from './conflicts';
+import { editedEntity, storedValue, type EditedField, type FieldContext } from './edit-conflicts';
+import { sameValue, type ConflictingValue } from '../core/revisions';
 import { transparencyReport, type TransparencyReport } from './transparency';
 
 /** Where the page sends a person to act on a conflict. */
-export type ConflictLink = { to: 'money' } | { to: 'need'; id: NeedId } | { to: 'decision'; id: DecisionId };
+export type ConflictLink = { to: 'money' } | { to: 'inventory' } | { to: 'need'; id: NeedId } | { to: 'decision'; id: DecisionId };
+
+/** A field set to different values on two devices: every value kept, who wrote it, and which one the field shows now. */
+export interface EditRow {
+	edited: EditedField;
+	context: FieldContext;
+	values: (ConflictingValue & { byName: string | null; shown: boolean })[];
+}
 
 /** What a conflict's amount is counted in. */
 export type ConflictAmount =
@@ -37,6 +46,8 @@ export interface ConflictRow {
 	/** A removed resource that restoring would settle the conflict for. */
 	restorable: ResourceId | null;
 	bookings: BookingRow[];
+	/** For an edit conflict, the values to choose from; null for the other kinds. */
+	edit: EditRow | null;
 }
 
 export interface AcknowledgedRow extends ConflictRow {
@@ -69,7 +80,7 @@ export function openConflictCount(doc: Y.Doc, today: string): number {
 
 function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 	const bookings = bookingRows(doc, conflict.bookings);
-	const row = { conflict, amount: null, restorable: null, bookings };
+	const row = { conflict, amount: null, restorable: null, bookings, edit: null };
 	switch (conflict.kind) {
 		case 'negative_fund': {
 			const fund = getFund(doc, conflict.subjectId);
@@ -102,6 +113,32 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 			return { ...row, restorable: conflict.resourceId };
 		case 'booking_overlap':
 			return row;
+		case 'edit_conflict': {
+			const { name, context } = editedEntity(doc, conflict.edited);
+			const shown = storedValue(doc, conflict.edited);
+			const values = conflict.values.map((value) => ({ ...value, byName: memberName(doc, value.by), shown: sameValue(value.value, shown) }));
+			return { ...row, subject: { name, link: editLink(doc, conflict.edited) }, edit: { edited: conflict.edited, context, values } };
+		}
+	}
+}
+
+function editLink(doc: Y.Doc, { kind, entity }: EditedField): ConflictLink | null {
+	switch (kind) {
+		case 'resource':
+			return { to: 'inventory' };
+		case 'need':
+			return { to: 'need', id: entity as NeedId };
+		case 'pledge': {
+			const pledge = getPledge(doc, entity as PledgeId);
+			return pledge ? { to: 'need', id: pledge.needId } : null;
+		}
+		case 'decision':
+			return { to: 'decision', id: entity as DecisionId };
+		case 'fund':
+		case 'dues':
+			return { to: 'money' };
+		default:
+			return null;
 	}
 }
 
