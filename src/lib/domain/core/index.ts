@@ -10,3 +10,4 @@ export * from './dates';
 export * from './refusals';
 export * from './order';
 export * from './derived';
+export * from './revisions';
