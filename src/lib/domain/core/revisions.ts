@@ -78,9 +78,10 @@ export interface EditConflict {
 }
 
 interface Group {
-	ids: Set<string>;
-	/** Revisions of this field that another of its revisions names as a base. */
+	/** Revisions of this field that another of its revisions names as a base, arrived or not. */
 	named: Set<string>;
+	/** Its revisions that none names: what the field's conflict, if any, is between. */
+	heads: Set<string>;
 }
 
 interface Index {
@@ -107,17 +108,20 @@ function add(index: Index, revision: Revision): void {
 	index.byId.set(revision.id, revision);
 	const key = groupKey(revision.kind, revision.entity, revision.field);
 	let group = index.groups.get(key);
-	if (!group) index.groups.set(key, (group = { ids: new Set(), named: new Set() }));
-	group.ids.add(revision.id);
-	for (const base of revision.bases) group.named.add(base);
+	if (!group) index.groups.set(key, (group = { named: new Set(), heads: new Set() }));
+	// A revision may arrive before one it names (from a third device): the name waits for it.
+	for (const base of revision.bases) {
+		group.named.add(base);
+		group.heads.delete(base);
+	}
+	if (!group.named.has(revision.id)) group.heads.add(revision.id);
 	settle(index, key, group, revision);
 }
 
 /** Whether the field's heads disagree, noted after each revision of it. */
 function settle(index: Index, key: string, group: Group, sample: Revision): void {
 	const values = new Map<string, ConflictingValue>();
-	for (const id of group.ids) {
-		if (group.named.has(id)) continue;
+	for (const id of group.heads) {
 		const head = index.byId.get(id)!;
 		const valueKey = stableKey(head.value);
 		const seen = values.get(valueKey);
@@ -170,8 +174,7 @@ export function fieldHeads(doc: Y.Doc, kind: EditKind, entity: string, field: st
 	const index = indexOf(doc);
 	const group = index.groups.get(groupKey(kind, entity, field));
 	if (!group) return [];
-	const heads: Revision[] = [];
-	for (const id of group.ids) if (!group.named.has(id)) heads.push(index.byId.get(id)!);
+	const heads = [...group.heads].map((id) => index.byId.get(id)!);
 	return heads.sort((a, b) => a.at - b.at || compareIds(a.id, b.id));
 }
 
