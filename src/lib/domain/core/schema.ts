@@ -113,7 +113,10 @@ export type SpaceMeta = v.InferOutput<typeof SpaceMetaSchema>;
 export const MemberSchema = v.object({
 	id: entityId<'member'>(),
 	name: v.pipe(text(80), v.minLength(1)),
-	joinedAt: timestamp
+	/** When the device first joined: the day the app was installed, not the day the person became a member. */
+	joinedAt: timestamp,
+	/** The day the person became a member, as someone set it (space.ts setMemberSince); dues run from it. */
+	memberSince: v.optional(v.nullable(isoDate), null)
 });
 export type Member = v.InferOutput<typeof MemberSchema>;
 

@@ -9,7 +9,8 @@
  * month's last day where there is none). Dues are owed at the start of a
  * period, so on any day the periods owed are those that have started, the
  * current one included. The default applies to a member from the later of
- * its start date and the day the member joined (UTC). Payments count when
+ * its start date and the day the person became a member: the date set for
+ * them, else the day their device joined (UTC). Payments count when
  * they are 'dues' entries with the member as counterparty, in the setting's
  * currency and dated on or before the day asked about; money in adds, money
  * out (a reversal, a refund) subtracts. A period owes the amount in force on
@@ -26,7 +27,7 @@ import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signe
 import { MAX_AMOUNT, toDecimalString } from '../core/money';
 import { compareIds, compareNames } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
-import { listMembers, memberName } from '../space/space';
+import { listMembers, memberName, membershipStart } from '../space/space';
 import { DomainError, LOCAL_ORIGIN, currencyCode, duesMap, entityId, isoDate, minorUnits, plainValue, timestamp, type ReadResult } from '../core/schema';
 
 export const DUES_PERIODS = ['monthly', 'quarterly', 'yearly'] as const;
@@ -176,7 +177,7 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 	const settings = listDues(doc);
 	const byTarget = new Map<DuesTarget, DuesSetting>(settings.items.map((s) => [s.target, s]));
 	const fallback = byTarget.get('default');
-	const joined = new Map(listMembers(doc).items.map((m) => [m.id, new Date(m.joinedAt).toISOString().slice(0, 10)]));
+	const joined = new Map(listMembers(doc).items.map((m) => [m.id, membershipStart(m)]));
 	const who = new Set<MemberId>(joined.keys());
 	for (const s of settings.items) if (s.target !== 'default') who.add(s.target);
 	// What each member paid, by currency: dues entries up to today, net of reversals and refunds.

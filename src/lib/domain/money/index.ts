@@ -10,6 +10,7 @@ export * from './transfers';
 export * from './allocations';
 export * from './dues-changes';
 export * from './dues';
+export * from './defaults';
 export * from './balances';
 export * from './csv';
 export * from './views';

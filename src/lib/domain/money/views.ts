@@ -15,6 +15,7 @@ import { compareIds } from '../core/order';
 import type { FundId, LedgerEntryId } from '../core/ids';
 import { memberName } from '../space/space';
 import { balancesOf, budgetReportOf, entriesByFund, negativeOf, type BudgetReport, type NegativeFund } from './balances';
+import { duesFundDefaults } from './defaults';
 import { duesStatus, listDues, type DuesSetting, type DuesStatus } from './dues';
 import { budgetLines, listFunds, type BudgetLine, type Fund } from './funds';
 import { EDITABLE_FIELDS, entryHistory, type EditableField, type EntryRevision } from './ledger-corrections';
@@ -279,6 +280,8 @@ export interface DuesView {
 	lateCount: number;
 	/** Open funds, to pay into. */
 	funds: Fund[];
+	/** The fund a payment in a currency goes into unless another is picked (defaults.ts). */
+	fundDefaults: Record<string, FundId>;
 	unreadable: number;
 }
 
@@ -293,6 +296,7 @@ export function duesView(doc: Y.Doc, today: string): DuesView {
 		statuses: status.items,
 		lateCount: status.items.filter((s) => s.state === 'late').length,
 		funds: listFunds(doc).items,
+		fundDefaults: Object.fromEntries(duesFundDefaults(doc)),
 		unreadable: status.unreadable
 	};
 }

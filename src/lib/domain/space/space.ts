@@ -4,10 +4,11 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import type { MemberId } from '../core/ids';
 import { compareIds } from '../core/order';
-import { checkInput, type Checked, type InvalidField } from '../core/refusals';
+import { checkInput, type Checked, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	LOCAL_ORIGIN,
 	MemberSchema,
+	isoDate,
 	SpaceMetaSchema,
 	membersMap,
 	metaMap,
@@ -122,4 +123,43 @@ export function memberName(doc: Y.Doc, id: string): string | null {
 	const member = membersMap(doc).get(id);
 	const parsed = v.safeParse(MemberSchema.entries.name, member instanceof Y.Map ? member.get('name') : undefined);
 	return parsed.success ? parsed.output : null;
+}
+
+const MemberSinceInput = v.object({ memberSince: v.nullable(isoDate) });
+
+export type MemberSinceResult = { ok: true; changed: boolean } | InvalidField | Refusal<'member_not_found'>;
+
+/**
+ * Sets the day a person became a member, or clears it (null). The device's
+ * joining day is only when the app was installed: someone who has belonged
+ * for years, or who joins on paper a month before installing, has their dues
+ * counted from this date instead. Any member may set it, for themselves or
+ * for another, and the history says who did and what it was before.
+ */
+export function setMemberSince(doc: Y.Doc, memberId: MemberId, memberSince: string | null, by: MemberId, now = Date.now()): MemberSinceResult {
+	const checked = checkInput(MemberSinceInput, { memberSince });
+	if (!checked.ok) return checked;
+	const member = membersMap(doc).get(memberId);
+	if (!(member instanceof Y.Map)) return { ok: false, reason: 'member_not_found' };
+	const before = member.get('memberSince') ?? null;
+	const date = checked.value.memberSince;
+	if (before === date) return { ok: true, changed: false };
+	doc.transact(() => {
+		member.set('memberSince', date);
+		recordActivity(doc, {
+			at: now,
+			by,
+			action: 'member.since_set',
+			subjectKind: 'member',
+			subjectId: memberId,
+			summary: memberName(doc, memberId) ?? '',
+			changes: [{ field: 'memberSince', from: before, to: date }]
+		});
+	}, LOCAL_ORIGIN);
+	return { ok: true, changed: true };
+}
+
+/** The day a member's dues may start from: the date set for them, else the day their device joined (UTC). */
+export function membershipStart(member: Pick<Member, 'joinedAt' | 'memberSince'>): string {
+	return member.memberSince ?? new Date(member.joinedAt).toISOString().slice(0, 10);
 }
