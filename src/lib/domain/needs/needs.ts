@@ -71,6 +71,14 @@ const stored = {
 };
 
 /**
+ * The need form once offered 'EUR' as the unit of every kind, and never let it
+ * be changed: "40 EUR" of help or of blankets. Time reads as hours; goods,
+ * space and other keep the word until someone types the right unit, which is
+ * allowed even after pledges, since no pledge was ever made in euros of rice.
+ */
+const LEGACY_UNIT = 'EUR';
+
+/**
  * A money need counts in minor units of its currency (`unit`, 'EUR'); any
  * other in a free unit ('kg', 'h'). No pledge is accepted past `cap`, which
  * is at least the target.
@@ -92,8 +100,24 @@ const NeedSchema = v.pipe(
 			cap: v.optional(v.nullable(plainQuantity), null)
 		})
 	]),
-	v.check((n) => capAtLeastTarget(n))
+	v.check((n) => capAtLeastTarget(n)),
+	v.transform((n) => (n.kind === 'time' && n.unit === LEGACY_UNIT ? { ...n, unit: 'h' } : n))
 );
+
+/** Whether a need's unit is that old default on a need that is not money, waiting to be corrected. */
+export function hasLegacyUnit(need: Pick<Need, 'kind' | 'unit'>): boolean {
+	return need.kind !== 'money' && need.unit === LEGACY_UNIT;
+}
+
+/**
+ * The unit a new need of a kind starts with: the collective's currency for
+ * money, hours for time, and nothing for goods, space and other, whose unit
+ * (kg, boxes, m²) only the person knows.
+ */
+export function defaultNeedUnit(kind: NeedKind, currency: string): string {
+	if (kind === 'money') return currency;
+	return kind === 'time' ? 'h' : '';
+}
 
 export type Need = v.InferOutput<typeof NeedSchema>;
 
@@ -187,7 +211,7 @@ export type NeedUpdate =
  *
  * Once a need has pledges, its kind and unit are fixed: the pledges were made
  * in that unit, and 40 kg must not silently become 40 h, nor 1 250 cents of
- * euros 1 250 yen.
+ * euros 1 250 yen. An old default unit (`hasLegacyUnit`) can still be corrected.
  */
 export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberId, now = Date.now()): NeedUpdate {
 	const entry = entryOf(doc, id);
@@ -199,7 +223,9 @@ export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberI
 	if (!checked.ok) return checked;
 	const clean = checked.value;
 	const changed = EDITABLE.filter((key) => entry.get(key) !== clean[key]);
-	if ((changed.includes('kind') || changed.includes('unit')) && hasPledges(doc, id)) {
+	// Compared with the need as read: an old unit read otherwise (hours for 'EUR') is not a change of unit.
+	const unitChanged = clean.unit !== current.unit && !hasLegacyUnit(current);
+	if ((clean.kind !== current.kind || unitChanged) && hasPledges(doc, id)) {
 		return { ok: false, reason: 'unit_locked' };
 	}
 	if (changed.length > 0) {
