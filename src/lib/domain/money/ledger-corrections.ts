@@ -8,6 +8,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits } from '../core/revisions';
 import { hasBudgetLine } from './funds';
 import type { DecisionId, LedgerEntryId, MemberId } from '../core/ids';
 import {
@@ -180,6 +181,8 @@ export function editEntry(doc: Y.Doc, id: LedgerEntryId, patch: EntryPatch, by: 
 		if (history !== stored) entry.set('history', history);
 		history.push([{ at: now, by, changes }]);
 		const fields = changed.map((key) => ({ field: key, from: changes[key]?.from ?? null, to: changes[key]?.to ?? null }));
+		// The entry's history above is its own account; the revisions find two treasurers' edits that missed each other.
+		recordEdits(doc, 'ledger', id, fields, by, now);
 		recordActivity(doc, { at: now, by, action: 'ledger.edited', subjectKind: 'ledger', subjectId: id, summary: changed.join(', '), changes: fields });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: true };

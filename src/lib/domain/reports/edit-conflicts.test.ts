@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { withNetwork, type Network } from '../../testing/network';
 import { listActivity } from '../core/activity';
-import type { BudgetLineId, FundId, MemberId, NeedId, PledgeId, ResourceId, DecisionId } from '../core/ids';
+import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
 import { editConflicts } from '../core/revisions';
 import { getDecision, updateDecision } from '../decisions/decisions';
 import { T0, propose } from '../decisions/testing';
@@ -17,6 +17,9 @@ import { addResource, getResource, updateResource } from '../inventory/resources
 import { changeDuesAmount } from '../money/dues-changes';
 import { listDues, setDues } from '../money/dues';
 import { budgetLines, createFund, editBudgetLine, editFund, getFund, budgetLineField } from '../money/funds';
+import { getEntry } from '../money/ledger';
+import { editEntry } from '../money/ledger-corrections';
+import { entry, fund } from '../money/testing';
 import { getNeed, updateNeed } from '../needs/needs';
 import { editPledge } from '../needs/pledge-corrections';
 import { getPledge } from '../needs/pledges';
@@ -139,6 +142,15 @@ const CASES: Case[] = [
 		edit: (doc, key, value, by, now) => changeDuesAmount(doc, key as 'default', { from: '2026-06-01', amount: value as number }, by, now),
 		read: (doc) => listDues(doc).items.find((setting) => setting.target === 'default')?.changes.find((c) => c.from === '2026-06-01')?.amount,
 		values: [1200, 1500, 1300],
+		now: 1_700_000_100_000
+	},
+	{
+		name: "a ledger entry's note",
+		field: 'note',
+		setup: (doc, by) => entry(doc, by, fund(doc, by), { note: 'Courses' }),
+		edit: (doc, id, value, by, now) => editEntry(doc, id as LedgerEntryId, { note: value as string }, by, now),
+		read: (doc, id) => getEntry(doc, id as LedgerEntryId)?.note,
+		values: ['Courses du marché', 'Courses cantine', 'Marché du samedi'],
 		now: 1_700_000_100_000
 	}
 ];

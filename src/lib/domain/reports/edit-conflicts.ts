@@ -9,18 +9,20 @@
  */
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
-import type { BudgetLineId, DecisionId, FundId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
+import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
 import type { Refusal } from '../core/refusals';
 import { fieldHeads, sameValue, writeRevision, type EditKind } from '../core/revisions';
-import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, needsMap, pledgesMap, resourcesMap } from '../core/schema';
+import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, ledgerMap, needsMap, pledgesMap, resourcesMap } from '../core/schema';
 import { getDecision, updateDecision, type DecisionPatch, type DecisionUpdate } from '../decisions/decisions';
 import { getResource, updateResource, type ResourcePatch, type UpdateResourceResult } from '../inventory/resources';
 import { changeDuesAmount, type DuesChangeResult } from '../money/dues-changes';
 import { setDues, type DuesInput, type SetDuesResult } from '../money/dues';
-import { editBudgetLine, editFund, getFund, type FundChangeResult } from '../money/funds';
+import { budgetLines, editBudgetLine, editFund, getFund, type FundChangeResult } from '../money/funds';
+import { getEntry } from '../money/ledger';
 import { getNeed, updateNeed, type NeedKind, type NeedPatch, type NeedUpdate } from '../needs/needs';
 import { editPledge, type EditPledgeResult } from '../needs/pledge-corrections';
 import { getPledge } from '../needs/pledges';
+import { editEntry, type EditResult, type EntryPatch } from '../money/ledger-corrections';
 import { memberName } from '../space/space';
 
 type Failed<R> = Extract<R, { ok: false }>;
@@ -32,7 +34,8 @@ export type EditRefusal =
 	| { kind: 'pledge'; refusal: Failed<EditPledgeResult>; needId: NeedId }
 	| { kind: 'decision'; refusal: Failed<DecisionUpdate> }
 	| { kind: 'fund'; refusal: Failed<FundChangeResult> }
-	| { kind: 'dues'; refusal: Failed<SetDuesResult | DuesChangeResult>; start: string };
+	| { kind: 'dues'; refusal: Failed<SetDuesResult | DuesChangeResult>; start: string }
+	| { kind: 'ledger'; refusal: Failed<EditResult> };
 
 export type ResolveEditResult =
 	| { ok: true }
@@ -57,7 +60,7 @@ export interface FieldContext {
 }
 
 /** The entity's name, and what a page needs to show a value of `field` in the reader's words. */
-export function editedEntity(doc: Y.Doc, edited: Pick<EditedField, 'kind' | 'entity'>): { name: string | null; context: FieldContext } {
+export function editedEntity(doc: Y.Doc, edited: Pick<EditedField, 'kind' | 'entity'> & { field?: string }): { name: string | null; context: FieldContext } {
 	const none: FieldContext = { unit: null, currency: null, needKind: null };
 	switch (edited.kind) {
 		case 'resource': {
@@ -77,7 +80,10 @@ export function editedEntity(doc: Y.Doc, edited: Pick<EditedField, 'kind' | 'ent
 			return { name: getDecision(doc, edited.entity as DecisionId)?.title ?? null, context: none };
 		case 'fund': {
 			const fund = getFund(doc, edited.entity as FundId);
-			return { name: fund?.name ?? null, context: { ...none, currency: fund?.currency ?? null } };
+			const line = edited.field ? budgetLine(edited.field) : null;
+			const label = line && fund ? budgetLines(doc, fund.id).items.find((l) => l.id === line.lineId)?.label : undefined;
+			const name = fund ? (label ? `${fund.name} · ${label}` : fund.name) : null;
+			return { name, context: { ...none, currency: fund?.currency ?? null } };
 		}
 		case 'dues': {
 			const setting = duesMap(doc).get(edited.entity);
@@ -85,9 +91,32 @@ export function editedEntity(doc: Y.Doc, edited: Pick<EditedField, 'kind' | 'ent
 			const name = edited.entity === 'default' ? null : memberName(doc, edited.entity as MemberId);
 			return { name, context: { ...none, currency: typeof currency === 'string' ? currency : null } };
 		}
+		case 'ledger': {
+			const entry = getEntry(doc, edited.entity as LedgerEntryId);
+			return { name: null, context: { ...none, currency: entry?.currency ?? null } };
+		}
 		default:
 			return { name: null, context: none };
 	}
+}
+
+/**
+ * The name behind a value that is an id (a ledger entry's need or budget line,
+ * a member as counterparty), for a page to show it rather than the id; null
+ * for other values, or when that item is not here.
+ */
+export function valueName(doc: Y.Doc, { kind, entity, field }: EditedField, value: unknown): string | null {
+	if (kind !== 'ledger' || value === null || value === undefined) return null;
+	if (field === 'needId' && typeof value === 'string') return getNeed(doc, value as NeedId)?.title ?? null;
+	if (field === 'budgetLineId' && typeof value === 'string') {
+		const entry = getEntry(doc, entity as LedgerEntryId);
+		return entry ? (budgetLines(doc, entry.fundId).items.find((line) => line.id === value)?.label ?? null) : null;
+	}
+	if (field === 'counterparty' && typeof value === 'object' && (value as { kind?: unknown }).kind === 'member') {
+		const memberId = (value as { memberId?: unknown }).memberId;
+		return typeof memberId === 'string' ? memberName(doc, memberId) : null;
+	}
+	return null;
 }
 
 function needContext(need: ReturnType<typeof getNeed>): FieldContext {
@@ -151,6 +180,8 @@ export function storedValue(doc: Y.Doc, { kind, entity, field }: EditedField): u
 		}
 		case 'dues':
 			return read(duesMap(doc), entity, field);
+		case 'ledger':
+			return read(ledgerMap(doc), entity, field);
 		default:
 			return undefined;
 	}
@@ -200,6 +231,10 @@ function write(doc: Y.Doc, { kind, entity, field }: EditedField, value: unknown,
 			if (setting instanceof Y.Map) for (const key of ['amount', 'currency', 'period', 'start']) current[key] = setting.get(key);
 			const result = setDues(doc, who, { ...current, [field]: value } as DuesInput, by, now);
 			return result.ok ? null : { kind, refusal: result, start };
+		}
+		case 'ledger': {
+			const result = editEntry(doc, entity as LedgerEntryId, { [field]: value } as EntryPatch, by, now);
+			return result.ok ? null : { kind, refusal: result };
 		}
 		default:
 			return null;

@@ -15,7 +15,7 @@ import { getPledge } from '../needs/pledges';
 import { bookingRows, type BookingRow } from '../bookings/views';
 import { listMembers, memberName } from '../space/space';
 import { listConflicts, type Conflict } from './conflicts';
-import { editedEntity, storedValue, type EditedField, type FieldContext } from './edit-conflicts';
+import { editedEntity, storedValue, valueName, type EditedField, type FieldContext } from './edit-conflicts';
 import { sameValue, type ConflictingValue } from '../core/revisions';
 import { transparencyReport, type TransparencyReport } from './transparency';
 
@@ -26,7 +26,8 @@ export type ConflictLink = { to: 'money' } | { to: 'inventory' } | { to: 'need';
 export interface EditRow {
 	edited: EditedField;
 	context: FieldContext;
-	values: (ConflictingValue & { byName: string | null; shown: boolean })[];
+	/** `name`: the name behind a value that is an id (a need, a budget line, a member). */
+	values: (ConflictingValue & { byName: string | null; shown: boolean; name: string | null })[];
 }
 
 /** What a conflict's amount is counted in. */
@@ -116,7 +117,12 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 		case 'edit_conflict': {
 			const { name, context } = editedEntity(doc, conflict.edited);
 			const shown = storedValue(doc, conflict.edited);
-			const values = conflict.values.map((value) => ({ ...value, byName: memberName(doc, value.by), shown: sameValue(value.value, shown) }));
+			const values = conflict.values.map((value) => ({
+				...value,
+				byName: memberName(doc, value.by),
+				shown: sameValue(value.value, shown),
+				name: valueName(doc, conflict.edited, value.value)
+			}));
 			return { ...row, subject: { name, link: editLink(doc, conflict.edited) }, edit: { edited: conflict.edited, context, values } };
 		}
 	}
@@ -136,6 +142,7 @@ function editLink(doc: Y.Doc, { kind, entity }: EditedField): ConflictLink | nul
 			return { to: 'decision', id: entity as DecisionId };
 		case 'fund':
 		case 'dues':
+		case 'ledger':
 			return { to: 'money' };
 		default:
 			return null;

@@ -7,8 +7,7 @@
 import { AVAILABILITIES, RESOURCE_KINDS, formatMoney, type Availability, type ResourceKind } from '$lib/domain/core';
 import type * as Y from 'yjs';
 import { EDIT_KINDS, type Activity, type EditKind } from '$lib/domain/core';
-import { editedEntity, type FieldContext } from '$lib/domain/reports';
-import { memberName } from '$lib/domain/space';
+import { editedEntity, valueName, type FieldContext } from '$lib/domain/reports';
 import { DUES_PERIODS, LEDGER_CATEGORIES, type DuesPeriod, type LedgerCategory } from '$lib/domain/money';
 import { getLocale } from '$lib/paraglide/runtime';
 import * as m from '$lib/paraglide/messages';
@@ -53,8 +52,8 @@ export function fieldLabel(kind: string, field: string): string {
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
-/** A stored value in words; `names` turns a member's id into a name. */
-export function valueText(kind: string, field: string, value: unknown, context: FieldContext = NO_CONTEXT, names: (id: string) => string | null = () => null): string {
+/** A stored value in words; `name` is the name behind a value that is an id (valueName), when known. */
+export function valueText(kind: string, field: string, value: unknown, context: FieldContext = NO_CONTEXT, name: string | null = null): string {
 	if (value === null || value === undefined || value === '') return m.change_empty();
 	const plain = plainField(field);
 	const money = (amount: unknown) => (isNumber(amount) && context.currency ? formatMoney(amount, context.currency, getLocale()) : String(amount));
@@ -94,12 +93,12 @@ export function valueText(kind: string, field: string, value: unknown, context: 
 			if (plain === 'date' && isString(value)) return formatDate(value);
 			if (plain === 'category' && LEDGER_CATEGORIES.includes(value as LedgerCategory)) return categoryLabel(value as LedgerCategory);
 			if (plain === 'counterparty' && typeof value === 'object') {
-				const party = value as { kind?: unknown; memberId?: unknown; name?: unknown };
-				if (party.kind === 'member' && isString(party.memberId)) return names(party.memberId) ?? m.someone();
+				const party = value as { kind?: unknown; name?: unknown };
+				if (party.kind === 'member') return name ?? m.someone();
 				if (isString(party.name)) return m.change_outside_party({ name: party.name });
 			}
-			// A need or budget line is named on the ledger's row; its id says nothing here.
-			if (plain === 'needId' || plain === 'budgetLineId') return '…';
+			// An id says nothing to a person: its name, or an ellipsis when that item is not here.
+			if (plain === 'needId' || plain === 'budgetLineId') return name ?? '…';
 			break;
 	}
 	if (isString(value)) return value;
@@ -112,14 +111,14 @@ export function changeText(
 	kind: string,
 	change: { field: string; from: unknown; to: unknown },
 	context: FieldContext = NO_CONTEXT,
-	names?: (id: string) => string | null
+	nameOf: (value: unknown) => string | null = () => null
 ): string {
 	const field = fieldLabel(kind, change.field);
-	const to = valueText(kind, change.field, change.to, context, names);
+	const to = valueText(kind, change.field, change.to, context, nameOf(change.to));
 	if (change.from === null || change.from === undefined || change.from === '') {
 		return change.to === null || change.to === '' ? m.change_line({ field, from: m.change_empty(), to }) : m.change_set({ field, to });
 	}
-	return m.change_line({ field, from: valueText(kind, change.field, change.from, context, names), to });
+	return m.change_line({ field, from: valueText(kind, change.field, change.from, context, nameOf(change.from)), to });
 }
 
 /** How a person may type another value for a field, or null where only the kept values can be chosen. */
@@ -165,6 +164,10 @@ export function fieldInput(kind: string, field: string, current: unknown, contex
 			if (plain === 'period') return { type: 'choice', value: text, options: DUES_PERIODS.map((p) => ({ value: p, label: periodLabel(p) })) };
 			if (plain === 'currency') return null;
 			break;
+		case 'ledger':
+			if (plain === 'date') return { type: 'date', value: text };
+			if (plain === 'note') return { type: 'text', multiline: true, value: text };
+			return null;
 		default:
 			return null;
 	}
@@ -190,6 +193,8 @@ export function recordChanges(doc: Y.Doc, record: Activity): string[] {
 	if (!record.changes || record.changes.length === 0) return [];
 	const kind = record.subjectKind === 'conflict' ? (record.subjectId.split(':')[1] ?? '') : record.subjectKind;
 	const entity = record.subjectKind === 'conflict' ? (record.subjectId.split(':')[2] ?? '') : record.subjectId;
-	const context = EDIT_KINDS.includes(kind as EditKind) ? editedEntity(doc, { kind: kind as EditKind, entity }).context : NO_CONTEXT;
-	return record.changes.map((change) => changeText(kind, change, context, (id) => memberName(doc, id)));
+	if (!EDIT_KINDS.includes(kind as EditKind)) return record.changes.map((change) => changeText(kind, change));
+	const edited = { kind: kind as EditKind, entity };
+	const context = editedEntity(doc, edited).context;
+	return record.changes.map((change) => changeText(kind, change, context, (value) => valueName(doc, { ...edited, field: change.field }, value)));
 }

@@ -8,7 +8,7 @@ import type { EditRefusal, ResolveEditResult } from '$lib/domain/reports';
 import * as m from '$lib/paraglide/messages';
 import { editRefusals } from '../decisions/refusals';
 import { resourceRefusals } from '../inventory/refusals';
-import { duesChangeRefusals, fundRefusals } from '../money/refusals';
+import { correctionRefusals, duesChangeRefusals, fundRefusals } from '../money/refusals';
 import { needRefusals, pledgeRefusals } from '../needs/refusals';
 import { refusalText, type Failure, type RefusalMessages } from '../refusals';
 
@@ -28,6 +28,8 @@ function editRefusalText(doc: Y.Doc, edit: EditRefusal): string {
 			return refusalText(edit.refusal, fundRefusals);
 		case 'dues':
 			return refusalText(edit.refusal, duesChangeRefusals(edit.start));
+		case 'ledger':
+			return refusalText(edit.refusal, correctionRefusals);
 	}
 }
 
