@@ -44,12 +44,12 @@ describe('a pledge marked by mistake', () => {
 		await pledgeForm.getByRole('button', { name: 'Enregistrer la promesse' }).click();
 		const card = page.locator('li.pledge');
 		const state = () => card.locator('.state').textContent();
-		await expect.poll(state).toBe('Promis');
+		await expect.poll(state).toBe('Promise');
 
 		await card.getByRole('button', { name: 'Marquer comme tenue' }).click();
-		await expect.poll(state).toBe('Tenu');
+		await expect.poll(state).toBe('Tenue');
 		await card.getByRole('button', { name: 'Annuler « tenue »' }).click();
-		await expect.poll(state).toBe('Promis');
+		await expect.poll(state).toBe('Promise');
 		await card.getByRole('button', { name: 'Marquer comme tenue' }).waitFor();
 
 		// A promise can be corrected: its amount changes, within the cap.
@@ -71,7 +71,7 @@ describe('a pledge marked by mistake', () => {
 		await again.getByLabel('Date limite du seuil').fill('2020-01-01');
 		await again.getByRole('button', { name: 'Enregistrer' }).click();
 		await expect.poll(() => again.getByRole('alert').textContent()).toContain('date limite aujourd’hui ou plus tard');
-		await expect.poll(state).toBe('Promis');
+		await expect.poll(state).toBe('Promise');
 		const inAMonth = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
 		await again.getByLabel('Date limite du seuil').fill(inAMonth);
 		await again.getByRole('button', { name: 'Enregistrer' }).click();
