@@ -3,6 +3,7 @@
  * (French, the reference language).
  */
 import type { Locator, Page } from 'playwright-core';
+import { elides } from '../../src/lib/ui/elision';
 
 export const plain = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
@@ -134,7 +135,7 @@ export class DecisionsModel {
 		if (tally.note) await form.getByLabel('Réunion').fill(tally.note);
 		for (const [name, choice] of Object.entries(tally.hands ?? {})) {
 			await form.getByRole('checkbox', { name }).check();
-			await form.getByLabel(`Main levée de ${name}`).selectOption({ label: choice });
+			await form.getByLabel(`Main levée ${elides(name) ? `d'${name}` : `de ${name}`}`).selectOption({ label: choice });
 		}
 		for (const [choice, count] of Object.entries(tally.guests ?? {})) {
 			await form.getByRole('spinbutton', { name: choice, exact: true }).fill(String(count));

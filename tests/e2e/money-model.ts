@@ -4,6 +4,10 @@
  * made plain, since French puts a narrow no-break space before the euro sign.
  */
 import type { Download, Locator, Page } from 'playwright-core';
+import { elides } from '../../src/lib/ui/elision';
+
+/** "de Bob", "d'Alice": as the French messages put it before a name. */
+const deName = (name: string): string => (elides(name) ? `d'${name}` : `de ${name}`);
 
 export const plain = (text: string | null): string => (text ?? '').replace(/\s+/g, ' ').trim();
 
@@ -91,7 +95,7 @@ export class MoneyModel {
 
 	/** Records a payment from a member's card; the form suggests what is owed. */
 	async recordDuesPayment(name: string, amount?: string): Promise<void> {
-		await this.duesOf(name).getByRole('button', { name: `Enregistrer un paiement de ${name}` }).click();
+		await this.duesOf(name).getByRole('button', { name: `Enregistrer un paiement ${deName(name)}` }).click();
 		const form = this.page.getByRole('form', { name: 'Paiement de cotisation' });
 		if (amount) await form.getByLabel('Montant').fill(amount);
 		await form.getByRole('button', { name: 'Enregistrer le paiement' }).click();

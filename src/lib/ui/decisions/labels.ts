@@ -6,6 +6,7 @@ import { formatMoney } from '$lib/domain/core';
 import { getLocale } from '$lib/paraglide/runtime';
 import * as m from '$lib/paraglide/messages';
 import { formatDateTime } from '../format';
+import { elision } from '../elision';
 
 export function outcomeLabel(outcome: Outcome): string {
 	return { adopted: m.decision_outcome_adopted, rejected: m.decision_outcome_rejected, withdrawn: m.decision_outcome_withdrawn }[outcome]();
@@ -98,8 +99,10 @@ export function effectText(effect: Effect, names: Names): string {
 	}
 	if (effect.kind === 'booking') {
 		const to = effect.to.kind === 'member' ? names.member(effect.to.memberId) : effect.to.name;
+		const resource = names.resource(effect.resourceId);
 		return m.decision_effect_booking({
-			resource: names.resource(effect.resourceId),
+			resource,
+			elision: elision(resource),
 			start: formatDateTime(effect.start),
 			end: formatDateTime(effect.end),
 			to
