@@ -96,6 +96,8 @@ describe('the same field edited on two phones offline', () => {
 			await expect.poll(() => values.count()).toBe(2);
 			await values.filter({ hasText: 'Parking nord' }).filter({ hasText: 'Amina' }).waitFor();
 			await values.filter({ hasText: 'Garage municipal' }).filter({ hasText: 'Bachir' }).waitFor();
+			// A field holds one value: there is no "keep both" here, only a choice.
+			expect(await conflict.getByRole('button', { name: 'Garder les deux, avec cette note' }).count()).toBe(0);
 		}
 
 		// Bachir gives way to Amina's value: one tap on one phone settles it on both.

@@ -13,7 +13,7 @@ import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId,
 import { editConflicts } from '../core/revisions';
 import { getDecision, updateDecision } from '../decisions/decisions';
 import { T0, propose } from '../decisions/testing';
-import { addResource, getResource, updateResource } from '../inventory/resources';
+import { addResource, getResource, removeResource, updateResource } from '../inventory/resources';
 import { changeDuesAmount } from '../money/dues-changes';
 import { listDues, setDues } from '../money/dues';
 import { budgetLines, createFund, editBudgetLine, editFund, getFund, budgetLineField } from '../money/funds';
@@ -303,6 +303,23 @@ describe('edit conflicts, further', () => {
 				updateResource(b, entity as ResourceId, { location: 'Garage municipal' }, bachir, 1_700_000_100_001);
 			});
 			apart(network, () => updateResource(a, entity as ResourceId, { location: 'Cour' }, alice, 1_700_000_200_000));
+			expect(editConflictsOf(b)).toEqual([]);
+		});
+	});
+
+	it('an item removed meanwhile refuses a value it does not show, and still settles on the one it shows', () => {
+		twoPhones(CASES[0]!, (network, a, b, entity, alice, bachir) => {
+			apart(network, () => {
+				updateResource(a, entity as ResourceId, { location: 'Parking nord' }, alice, 1_700_000_100_000);
+				updateResource(b, entity as ResourceId, { location: 'Garage municipal' }, bachir, 1_700_000_100_001);
+			});
+			removeResource(a, entity as ResourceId, alice, 1_700_000_150_000);
+			const [conflict] = editConflictsOf(a);
+			const other = conflict!.values.find((v) => v.value !== getResource(a, entity as ResourceId)?.location)!;
+			const shown = conflict!.values.find((v) => v.value === getResource(a, entity as ResourceId)?.location)!;
+			expect(resolveEditConflict(a, conflict!.edited, other.value, alice)).toMatchObject({ ok: false, reason: 'edit_refused', edit: { kind: 'resource', refusal: { reason: 'removed' } } });
+			expect(resolveEditConflict(a, conflict!.edited, shown.value, alice)).toEqual({ ok: true });
+			network.syncAll();
 			expect(editConflictsOf(b)).toEqual([]);
 		});
 	});
