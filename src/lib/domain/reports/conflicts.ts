@@ -27,7 +27,7 @@ import { needsOverCap } from '../needs/progress';
 import { listPledges } from '../needs/pledges';
 import { listResources } from '../inventory/resources';
 import { editConflicts, type ConflictingValue } from '../core/revisions';
-import type { EditedField } from './edit-conflicts';
+import { isSettleable, type EditedField } from './edit-conflicts';
 import { entityId, LOCAL_ORIGIN, plainValue, resolutionsMap, text, timestamp } from '../core/schema';
 
 export const CONFLICT_KINDS = [
@@ -167,14 +167,16 @@ const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay
 				.map((pledge) => ({ subject: { kind: 'contested_pledge', subjectId: pledge.id, needId: pledge.needId }, involved: [pledge.id], bookings: [] }))
 	},
 	{
-		// Reads the revisions only, through their index: no collection of entities is read to find these.
+		// Reads the revisions through their index, and only the entities in conflict: no collection is read whole.
 		name: 'edits',
 		find: (doc) =>
-			editConflicts(doc).map(({ kind, entity, field, values }) => ({
-				subject: { kind: 'edit_conflict', subjectId: `${kind}:${entity}:${field}`, edited: { kind, entity, field }, values },
-				involved: values.map((value) => value.revision),
-				bookings: []
-			}))
+			editConflicts(doc)
+				.filter((edit) => isSettleable(doc, edit))
+				.map(({ kind, entity, field, values }) => ({
+					subject: { kind: 'edit_conflict', subjectId: `${kind}:${entity}:${field}`, edited: { kind, entity, field }, values },
+					involved: values.map((value) => value.revision),
+					bookings: []
+				}))
 	}
 ];
 

@@ -10,7 +10,9 @@ import type * as Y from 'yjs';
 import { withNetwork, type Network } from '../../testing/network';
 import { listActivity } from '../core/activity';
 import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
-import { editConflicts } from '../core/revisions';
+import { editConflicts, writeRevision } from '../core/revisions';
+import { newId } from '../core/ids';
+import { revisionsMap } from '../core/schema';
 import { getDecision, updateDecision } from '../decisions/decisions';
 import { T0, propose } from '../decisions/testing';
 import { addResource, getResource, removeResource, updateResource } from '../inventory/resources';
@@ -322,6 +324,19 @@ describe('edit conflicts, further', () => {
 			network.syncAll();
 			expect(editConflictsOf(b)).toEqual([]);
 		});
+	});
+
+	it('revisions about a field no edit writes, or an item not here, show nothing', () => {
+		const { doc, by } = newSpace();
+		const id = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
+		const bachir = memberId();
+		for (const [entity, field] of [[id, 'createdBy'], ['nowhere-to-be-found', 'location']] as const) {
+			writeRevision(doc, 'resource', entity, field, bachir, bachir, 1);
+			doc.transact(() => revisionsMap(doc).set(newId(), { kind: 'resource', entity, field, value: by, by, at: 2, bases: [] }));
+		}
+		expect(editConflicts(doc)).toHaveLength(2);
+		expect(editConflictsOf(doc)).toEqual([]);
+		expect(resolveEditConflict(doc, { kind: 'resource', entity: id, field: 'createdBy' }, bachir, by)).toEqual({ ok: false, reason: 'not_found' });
 	});
 
 	it('three devices: the conflict keeps every value', () => {

@@ -52,6 +52,27 @@ export interface EditedField {
 	field: string;
 }
 
+/** The fields each kind's own edit writes; a line's and a dues change's fields by their pattern. */
+const EDITED_FIELDS: Record<EditKind, RegExp> = {
+	resource: /^(kind|name|description|quantity|unit|location|expiresOn|availability)$/,
+	need: /^(kind|title|description|target|unit|deadline|cap)$/,
+	pledge: /^(amount|note|supporterName|condition)$/,
+	booking: /^$/,
+	decision: /^(title|proposal|closesAt|reviewOn)$/,
+	fund: /^(name|description|line:[A-Za-z0-9_-]+:(label|planned))$/,
+	dues: /^(amount|currency|period|start|from:\d{4}-\d{2}-\d{2})$/,
+	ledger: /^(date|note|category|counterparty|budgetLineId|needId)$/
+};
+
+/**
+ * Whether a conflict is one this device can settle: a field the entity's own
+ * edit writes, on an entity that is here. Revisions naming anything else come
+ * from a faulty or hostile client, or ahead of their entity, and are not shown.
+ */
+export function isSettleable(doc: Y.Doc, edited: EditedField): boolean {
+	return EDITED_FIELDS[edited.kind].test(edited.field) && storedValue(doc, edited) !== undefined;
+}
+
 /** What formatting a value of the field needs: its unit, currency or kind. */
 export interface FieldContext {
 	unit: string | null;
@@ -132,8 +153,8 @@ function needContext(need: ReturnType<typeof getNeed>): FieldContext {
 export function resolveEditConflict(doc: Y.Doc, edited: EditedField, value: unknown, by: MemberId, now = Date.now()): ResolveEditResult {
 	const { kind, entity, field } = edited;
 	if (fieldHeads(doc, kind, entity, field).length < 2) return { ok: false, reason: 'already_resolved' };
+	if (!isSettleable(doc, edited)) return { ok: false, reason: 'not_found' };
 	const current = storedValue(doc, edited);
-	if (current === undefined) return { ok: false, reason: 'not_found' };
 	const outcome: { refused: EditRefusal | null } = { refused: null };
 	doc.transact(() => {
 		if (sameValue(current, value)) writeRevision(doc, kind, entity, field, value, by, now);
