@@ -63,9 +63,16 @@ export function recordActivity(doc: Y.Doc, input: ActivityInput): void {
 		subjectId: input.subjectId,
 		decisionId: input.decisionId ?? null,
 		summary: (input.summary ?? '').slice(0, 200),
-		...(input.changes && input.changes.length > 0 ? { changes: input.changes } : {})
+		...(input.changes && input.changes.length > 0 ? { changes: input.changes.map(shortened) } : {})
 	};
 	activityArray(doc).push([record]);
+}
+
+/** A history line shows the start of a long text; the whole of it stays on the entity and its revisions. */
+const MAX_CHANGE_TEXT = 200;
+function shortened(change: { field: string; from: unknown; to: unknown }): { field: string; from: unknown; to: unknown } {
+	const cut = (value: unknown) => (typeof value === 'string' && value.length > MAX_CHANGE_TEXT ? `${value.slice(0, MAX_CHANGE_TEXT - 1)}…` : value);
+	return { field: change.field, from: cut(change.from), to: cut(change.to) };
 }
 
 export interface ActivityFilter {

@@ -265,6 +265,20 @@ describe('edit conflicts, further', () => {
 		]);
 	});
 
+	it('a long text is kept whole on the item and in its revisions, and its start in the history', () => {
+		const { doc, by } = newSpace();
+		const decision = propose(doc, by);
+		const long = 'Le samedi. '.repeat(500);
+		expect(updateDecision(doc, decision, { proposal: long }, by, T0 + 1_000).ok).toBe(true);
+		expect(getDecision(doc, decision)?.proposal).toBe(long.trim());
+		const change = listActivity(doc, { subjectKind: 'decision' }).items[0]?.changes?.[0];
+		expect(String(change?.to)).toHaveLength(200);
+		expect(String(change?.to).endsWith('…')).toBe(true);
+		// Another device's edit, made without seeing this one.
+		revisionsMap(doc).set(newId(), { kind: 'decision', entity: decision, field: 'proposal', value: 'Le dimanche.', by, at: T0 + 2_000, bases: [] });
+		expect(editConflicts(doc)[0]?.values.map((v) => v.value)).toEqual([long.trim(), 'Le dimanche.']);
+	});
+
 	it('two devices writing the same value while apart is no conflict', () => {
 		twoPhones(CASES[0]!, (network, a, b, entity, alice, bachir) => {
 			apart(network, () => {
