@@ -11,7 +11,8 @@
  *   { kind, entity, field, value, by, at, bases }
  *
  *   kind    which collection: 'resource', 'need', 'pledge', 'decision', …
- *   entity  the entity's key in it (a dues setting's key is its target)
+ *   entity  the entity's key in it (a dues setting's key is its target, the
+ *           space's own fields are 'meta')
  *   field   the field as stored ('location', 'from:2027-01-01', …)
  *   value   the stored value the edit set
  *   by, at  who wrote it, when (ms since the epoch)
@@ -39,7 +40,7 @@ import { isId, newId, type MemberId } from './ids';
 import { compareIds } from './order';
 import { entityId, idString, revisionsMap, timestamp } from './schema';
 
-export const EDIT_KINDS = ['resource', 'need', 'pledge', 'booking', 'decision', 'fund', 'dues', 'ledger'] as const;
+export const EDIT_KINDS = ['space', 'resource', 'need', 'pledge', 'booking', 'decision', 'fund', 'dues', 'ledger'] as const;
 export type EditKind = (typeof EDIT_KINDS)[number];
 
 const RevisionSchema = v.object({

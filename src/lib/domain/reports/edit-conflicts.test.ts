@@ -26,7 +26,7 @@ import { getNeed, updateNeed } from '../needs/needs';
 import { editPledge } from '../needs/pledge-corrections';
 import { getPledge } from '../needs/pledges';
 import { at, hoursNeed, pledge } from '../needs/testing';
-import { joinSpace } from '../space/space';
+import { editSpace, joinSpace, readSpaceMeta } from '../space/space';
 import { created, memberId, newSpace } from '../space/testing';
 import { openConflicts, type ConflictOf } from './conflicts';
 import { resolveEditConflict } from './edit-conflicts';
@@ -48,6 +48,15 @@ interface Case {
 }
 
 const CASES: Case[] = [
+	{
+		name: "the collective's name",
+		field: 'name',
+		setup: () => 'meta',
+		edit: (doc, _meta, value, by, now) => editSpace(doc, { name: value as string, description: '' }, by, now),
+		read: (doc) => readSpaceMeta(doc)?.name,
+		values: ['Atelier GKN', 'Collectif GKN', 'Fabbrica GKN'],
+		now: 1_700_000_100_000
+	},
 	{
 		name: "a resource's location",
 		field: 'location',
@@ -156,6 +165,12 @@ const CASES: Case[] = [
 		now: 1_700_000_100_000
 	}
 ];
+
+function caseOf(name: string): Case {
+	const found = CASES.find((c) => c.name === name);
+	if (!found) throw new Error(`no case ${name}`);
+	return found;
+}
 
 /** The revisions' entity key and field for a case: a budget line is noted on its fund. */
 function noted(c: Case, entity: string): { entity: string; field: string } {
@@ -280,7 +295,7 @@ describe('edit conflicts, further', () => {
 	});
 
 	it('two devices writing the same value while apart is no conflict', () => {
-		twoPhones(CASES[0]!, (network, a, b, entity, alice, bachir) => {
+		twoPhones(caseOf("a resource's location"), (network, a, b, entity, alice, bachir) => {
 			apart(network, () => {
 				updateResource(a, entity as ResourceId, { location: 'Parking nord' }, alice, 1_700_000_100_000);
 				updateResource(b, entity as ResourceId, { location: 'Parking nord' }, bachir, 1_700_000_100_001);
@@ -290,7 +305,7 @@ describe('edit conflicts, further', () => {
 	});
 
 	it('different fields edited while apart both stay, silently', () => {
-		twoPhones(CASES[0]!, (network, a, b, entity, alice, bachir) => {
+		twoPhones(caseOf("a resource's location"), (network, a, b, entity, alice, bachir) => {
 			apart(network, () => {
 				updateResource(a, entity as ResourceId, { location: 'Parking nord' }, alice, 1_700_000_100_000);
 				updateResource(b, entity as ResourceId, { description: 'Clés au bar' }, bachir, 1_700_000_100_001);
@@ -301,7 +316,7 @@ describe('edit conflicts, further', () => {
 	});
 
 	it('a value the entity refuses is refused with its own reason, and the conflict stays', () => {
-		twoPhones(CASES[2]!, (network, a, b, entity, alice, bachir) => {
+		twoPhones(caseOf("a need's target"), (network, a, b, entity, alice, bachir) => {
 			apart(network, () => {
 				updateNeed(a, entity as NeedId, { target: 50 }, alice, at('2026-03-03'));
 				updateNeed(b, entity as NeedId, { target: 60 }, bachir, at('2026-03-03') + 1);
@@ -313,7 +328,7 @@ describe('edit conflicts, further', () => {
 	});
 
 	it('an edit made later by someone who saw both values settles the conflict too', () => {
-		twoPhones(CASES[0]!, (network, a, b, entity, alice, bachir) => {
+		twoPhones(caseOf("a resource's location"), (network, a, b, entity, alice, bachir) => {
 			apart(network, () => {
 				updateResource(a, entity as ResourceId, { location: 'Parking nord' }, alice, 1_700_000_100_000);
 				updateResource(b, entity as ResourceId, { location: 'Garage municipal' }, bachir, 1_700_000_100_001);
@@ -324,7 +339,7 @@ describe('edit conflicts, further', () => {
 	});
 
 	it('an item removed meanwhile refuses a value it does not show, and still settles on the one it shows', () => {
-		twoPhones(CASES[0]!, (network, a, b, entity, alice, bachir) => {
+		twoPhones(caseOf("a resource's location"), (network, a, b, entity, alice, bachir) => {
 			apart(network, () => {
 				updateResource(a, entity as ResourceId, { location: 'Parking nord' }, alice, 1_700_000_100_000);
 				updateResource(b, entity as ResourceId, { location: 'Garage municipal' }, bachir, 1_700_000_100_001);

@@ -12,7 +12,7 @@ import { recordActivity } from '../core/activity';
 import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
 import type { Refusal } from '../core/refusals';
 import { fieldHeads, sameValue, writeRevision, type EditKind } from '../core/revisions';
-import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, ledgerMap, needsMap, pledgesMap, resourcesMap } from '../core/schema';
+import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, ledgerMap, metaMap, needsMap, pledgesMap, resourcesMap } from '../core/schema';
 import { getDecision, updateDecision, type DecisionPatch, type DecisionUpdate } from '../decisions/decisions';
 import { getResource, updateResource, type ResourcePatch, type UpdateResourceResult } from '../inventory/resources';
 import { changeDuesAmount, type DuesChangeResult } from '../money/dues-changes';
@@ -23,7 +23,7 @@ import { getNeed, updateNeed, type NeedKind, type NeedPatch, type NeedUpdate } f
 import { editPledge, type EditPledgeResult } from '../needs/pledge-corrections';
 import { getPledge } from '../needs/pledges';
 import { editEntry, type EditResult, type EntryPatch } from '../money/ledger-corrections';
-import { memberName } from '../space/space';
+import { editSpace, memberName, readSpaceMeta, type SpaceInput, type SpaceResult } from '../space/space';
 
 type Failed<R> = Extract<R, { ok: false }>;
 
@@ -35,7 +35,8 @@ export type EditRefusal =
 	| { kind: 'decision'; refusal: Failed<DecisionUpdate> }
 	| { kind: 'fund'; refusal: Failed<FundChangeResult> }
 	| { kind: 'dues'; refusal: Failed<SetDuesResult | DuesChangeResult>; start: string }
-	| { kind: 'ledger'; refusal: Failed<EditResult> };
+	| { kind: 'ledger'; refusal: Failed<EditResult> }
+	| { kind: 'space'; refusal: Failed<SpaceResult> };
 
 export type ResolveEditResult =
 	| { ok: true }
@@ -54,6 +55,7 @@ export interface EditedField {
 
 /** The fields each kind's own edit writes; a line's and a dues change's fields by their pattern. */
 const EDITED_FIELDS: Record<EditKind, RegExp> = {
+	space: /^(name|description)$/,
 	resource: /^(kind|name|description|quantity|unit|location|expiresOn|availability)$/,
 	need: /^(kind|title|description|target|unit|deadline|cap)$/,
 	pledge: /^(amount|note|supporterName|condition)$/,
@@ -97,6 +99,8 @@ export function editedEntity(doc: Y.Doc, edited: Pick<EditedField, 'kind' | 'ent
 			const need = pledge ? getNeed(doc, pledge.needId) : undefined;
 			return { name: need?.title ?? null, context: needContext(need) };
 		}
+		case 'space':
+			return { name: readSpaceMeta(doc)?.name ?? null, context: none };
 		case 'decision':
 			return { name: getDecision(doc, edited.entity as DecisionId)?.title ?? null, context: none };
 		case 'fund': {
@@ -179,6 +183,10 @@ export function storedValue(doc: Y.Doc, { kind, entity, field }: EditedField): u
 		return stored instanceof Y.Map ? (stored.get(name) ?? null) : undefined;
 	};
 	switch (kind) {
+		case 'space': {
+			const meta = metaMap(doc);
+			return entity === 'meta' && meta.has('name') ? (meta.get(field) ?? null) : undefined;
+		}
 		case 'resource':
 			return read(resourcesMap(doc), entity, field);
 		case 'need':
@@ -216,6 +224,11 @@ function budgetLine(field: string): { lineId: BudgetLineId; field: string } | nu
 /** Writes through the entity's own edit; its refusal, if any. Values are checked there like a form's. */
 function write(doc: Y.Doc, { kind, entity, field }: EditedField, value: unknown, by: MemberId, now: number): EditRefusal | null {
 	switch (kind) {
+		case 'space': {
+			const meta = readSpaceMeta(doc);
+			const result = editSpace(doc, { name: meta?.name ?? '', description: meta?.description ?? '', [field]: value } as SpaceInput, by, now);
+			return result.ok ? null : { kind, refusal: result };
+		}
 		case 'resource': {
 			const result = updateResource(doc, entity as ResourceId, { [field]: value } as ResourcePatch, by, now);
 			return result.ok ? null : { kind, refusal: result };

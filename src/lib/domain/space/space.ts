@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
+import { recordEdits, type FieldChange } from '../core/revisions';
 import type { MemberId } from '../core/ids';
 import { compareIds } from '../core/order';
 import { checkInput, type Checked, type InvalidField, type Refusal } from '../core/refusals';
@@ -66,10 +67,13 @@ export function editSpace(doc: Y.Doc, input: SpaceInput, by: MemberId, now = Dat
 	const { name, description } = checked.value;
 	const meta = metaMap(doc);
 	if (meta.get('name') === name && meta.get('description') === description) return { ok: true, changed: false };
+	const changes: FieldChange[] = [];
+	if (meta.get('name') !== name) changes.push({ field: 'name', from: meta.get('name') ?? null, to: name });
+	if (meta.get('description') !== description) changes.push({ field: 'description', from: meta.get('description') ?? null, to: description });
 	doc.transact(() => {
-		if (meta.get('name') !== name) meta.set('name', name);
-		if (meta.get('description') !== description) meta.set('description', description);
-		recordActivity(doc, { at: now, by, action: 'space.edited', subjectKind: 'space', subjectId: 'meta', summary: name });
+		for (const { field, to } of changes) meta.set(field, to);
+		recordEdits(doc, 'space', 'meta', changes, by, now);
+		recordActivity(doc, { at: now, by, action: 'space.edited', subjectKind: 'space', subjectId: 'meta', summary: name, changes });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: true };
 }

@@ -19,6 +19,7 @@ import { availabilityLabel, kindLabel } from '../labels';
 import { categoryLabel, periodLabel } from '../money/labels';
 import { MONEY_FIELDS } from '../money/refusals';
 import { NEEDS_FIELDS } from '../needs/refusals';
+import { SPACE_FIELDS } from '../space/refusals';
 
 const NO_CONTEXT: FieldContext = { unit: null, currency: null, needKind: null };
 
@@ -37,6 +38,8 @@ function labels(kind: string): Record<string, () => string> {
 			return NEEDS_FIELDS;
 		case 'decision':
 			return DECISION_FIELDS;
+		case 'space':
+			return SPACE_FIELDS;
 		default:
 			return MONEY_FIELDS;
 	}

@@ -11,6 +11,7 @@ import { resourceRefusals } from '../inventory/refusals';
 import { correctionRefusals, duesChangeRefusals, fundRefusals } from '../money/refusals';
 import { needRefusals, pledgeRefusals } from '../needs/refusals';
 import { refusalText, type Failure, type RefusalMessages } from '../refusals';
+import { spaceRefusals } from '../space/refusals';
 
 function editRefusalText(doc: Y.Doc, edit: EditRefusal): string {
 	switch (edit.kind) {
@@ -30,6 +31,8 @@ function editRefusalText(doc: Y.Doc, edit: EditRefusal): string {
 			return refusalText(edit.refusal, duesChangeRefusals(edit.start));
 		case 'ledger':
 			return refusalText(edit.refusal, correctionRefusals);
+		case 'space':
+			return refusalText(edit.refusal, spaceRefusals);
 	}
 }
 
