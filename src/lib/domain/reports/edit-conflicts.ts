@@ -164,13 +164,15 @@ export function resolveEditConflict(doc: Y.Doc, edited: EditedField, value: unkn
 		if (sameValue(current, value)) writeRevision(doc, kind, entity, field, value, by, now);
 		else outcome.refused = write(doc, edited, value, by, now);
 		if (outcome.refused) return;
+		// Subject: the item, as `<kind>:<entity>`; the field is in the change. Keeping the value
+		// shown is told as the value kept, not as a change from it to itself.
 		recordActivity(doc, {
 			at: now,
 			by,
 			action: 'conflict.resolved',
 			subjectKind: 'conflict',
-			subjectId: `edit_conflict:${kind}:${entity}:${field}`,
-			changes: [{ field, from: current, to: value }]
+			subjectId: `${kind}:${entity}`,
+			changes: [{ field, from: sameValue(current, value) ? null : current, to: value }]
 		});
 	}, LOCAL_ORIGIN);
 	return outcome.refused ? { ok: false, reason: 'edit_refused', edit: outcome.refused } : { ok: true };

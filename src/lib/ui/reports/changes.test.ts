@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { listActivity, type MemberId, type ResourceId } from '$lib/domain/core';
-import { addResource, updateResource } from '$lib/domain/inventory';
+import { addResource, getResource, updateResource } from '$lib/domain/inventory';
 import { createFund, recordEntry, editEntry } from '$lib/domain/money';
 import { createNeed } from '$lib/domain/needs';
 import { resolveEditConflict, type ResolveEditResult } from '$lib/domain/reports';
@@ -70,6 +70,29 @@ describe('what an edit changed, in words', () => {
 		expect(fieldInput('resource', 'availability', 'in_use')).toMatchObject({ type: 'choice', value: 'in_use' });
 		expect(fieldInput('pledge', 'condition', null)).toBeNull();
 		expect(inLocale('fr', () => valueText('dues', 'period', 'monthly'))).not.toBe('monthly');
+	});
+});
+
+describe('a settled edit conflict in the history', () => {
+	it('says the value kept, and the change when another one was chosen', () => {
+		const { doc: a, by } = newSpace();
+		const id = created(addResource(a, { kind: 'food', name: 'Riz', quantity: 25, unit: 'kg' }, by, 1_700_000_000_000));
+		const b = newSpace().doc;
+		syncDocs(a, b);
+		updateResource(a, id, { quantity: 20 }, by, 1_700_000_100_000);
+		updateResource(b, id, { quantity: 18 }, by, 1_700_000_100_001);
+		syncDocs(a, b);
+		const edited = { kind: 'resource' as const, entity: id, field: 'quantity' };
+		const shown = getResource(a, id)!.quantity;
+		expect(resolveEditConflict(a, edited, shown, by, 1_700_000_200_000)).toEqual({ ok: true });
+		const kept = listActivity(a, { subjectKind: 'conflict' }).items[0]!;
+		expect(inLocale('fr', () => recordChanges(a, kept))).toEqual([`Quantité : ${shown} kg`]);
+		// Settled apart on the other device on a third value: a new conflict, settled again.
+		updateResource(b, id, { quantity: 22 }, by, 1_700_000_200_001);
+		syncDocs(a, b);
+		expect(resolveEditConflict(a, edited, 15, by, 1_700_000_300_000)).toEqual({ ok: true });
+		const chosen = listActivity(a, { subjectKind: 'conflict' }).items[0]!;
+		expect(inLocale('en', () => recordChanges(a, chosen))).toEqual([expect.stringMatching(/^Quantity: \d+ kg → 15 kg$/)]);
 	});
 });
 

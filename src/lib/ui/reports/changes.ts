@@ -194,8 +194,8 @@ export function readFieldInput(input: FieldInput, typed: string): { ok: true; va
 /** What a history record's edit changed, one line a field; none for records without changes. */
 export function recordChanges(doc: Y.Doc, record: Activity): string[] {
 	if (!record.changes || record.changes.length === 0) return [];
-	const kind = record.subjectKind === 'conflict' ? (record.subjectId.split(':')[1] ?? '') : record.subjectKind;
-	const entity = record.subjectKind === 'conflict' ? (record.subjectId.split(':')[2] ?? '') : record.subjectId;
+	// A settled edit conflict names its item as `<kind>:<entity>`.
+	const [kind, entity] = record.subjectKind === 'conflict' ? [record.subjectId.split(':')[0] ?? '', record.subjectId.split(':')[1] ?? ''] : [record.subjectKind, record.subjectId];
 	if (!EDIT_KINDS.includes(kind as EditKind)) return record.changes.map((change) => changeText(kind, change));
 	const edited = { kind: kind as EditKind, entity };
 	const context = editedEntity(doc, edited).context;
