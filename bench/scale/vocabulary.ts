@@ -15,7 +15,7 @@ export const THINGS: Record<ResourceKind, { names: string[]; units: string[] }> 
 	skill: { names: ['Soudure', 'Comptabilité', 'Plomberie', 'Électricité', 'Traduction', 'Cuisine pour 80', 'Graphisme', 'Secourisme'], units: ['h'] },
 	other: { names: ['Livres', 'Jeux de société', 'Vêtements', 'Couvertures', 'Matelas', 'Chaises', 'Vaisselle'], units: ['cartons', 'pièces', ''] }
 };
-export const KIND_WEIGHTS: [ResourceKind, number][] = [['equipment', 35], ['food', 30], ['other', 15], ['room', 6], ['skill', 7], ['vehicle', 4], ['fund', 3]];
+export const KIND_WEIGHTS: [ResourceKind, number][] = [['equipment', 35], ['food', 30], ['other', 15], ['room', 6], ['skill', 7], ['vehicle', 4]];
 export const PLACES = ['Atelier', 'Cave', 'Entrepôt B', 'Cuisine', 'Garage', 'Hangar nord', 'Bureau', 'Chez Camille', 'Local rue des Lilas', 'Grenier'];
 export const SHOPS = ['Biocoop', 'Leroy Merlin', 'EDF', 'La Poste', 'Crédit Coopératif', 'Boulangerie du coin', 'Quincaillerie Martin', 'Mairie', 'Imprimerie Rouge', 'Emmaüs', 'Marché de gros'];
 export const PURCHASES = ['Facture d’électricité', 'Outillage', 'Peinture', 'Courses pour la cantine', 'Loyer du local', 'Assurance', 'Impression des tracts', 'Frais bancaires', 'Carburant', 'Réparation camionnette'];

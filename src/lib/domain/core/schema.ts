@@ -120,6 +120,11 @@ export const MemberSchema = v.object({
 });
 export type Member = v.InferOutput<typeof MemberSchema>;
 
+/**
+ * Every kind a stored resource may have. 'fund' is only read: money lives in
+ * the money section, where it reaches the totals, and the inventory offers the
+ * other kinds for new items (inventory/resources.ts OFFERED_RESOURCE_KINDS).
+ */
 export const RESOURCE_KINDS = [
 	'room',
 	'equipment',
@@ -144,6 +149,8 @@ export const ResourceSchema = v.object({
 	location: v.optional(text(120), ''),
 	expiresOn: v.optional(v.nullable(isoDate), null),
 	availability: v.optional(v.picklist(AVAILABILITIES), 'available'),
+	/** The fund of the money section this item stands for or was paid from, if any. */
+	fundId: v.optional(v.nullable(entityId<'fund'>()), null),
 	createdAt: timestamp,
 	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,

@@ -3,4 +3,5 @@
  * view its page shows.
  */
 export * from './resources';
+export * from './fund-items';
 export * from './views';

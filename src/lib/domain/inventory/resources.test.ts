@@ -37,10 +37,10 @@ describe('resources', () => {
 			updatedAt: 1000,
 			removedAt: null
 		});
-		for (const kind of ['room', 'equipment', 'vehicle', 'fund', 'skill', 'other'] as const) {
+		for (const kind of ['room', 'equipment', 'vehicle', 'skill', 'other'] as const) {
 			addResource(doc, { kind, name: `A ${kind}` }, by);
 		}
-		expect(listResources(doc).items).toHaveLength(7);
+		expect(listResources(doc).items).toHaveLength(6);
 		expect(listActivity(doc, { subjectId: id }).items).toMatchObject([
 			{ action: 'resource.created', by, summary: 'Légumes', at: 1000 }
 		]);

@@ -9,6 +9,7 @@ import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	AVAILABILITIES,
 	LOCAL_ORIGIN,
+	entityId,
 	RESOURCE_KINDS,
 	ResourceSchema,
 	readEntities,
@@ -21,6 +22,16 @@ import {
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)), '');
 
+/**
+ * The kinds a new item may have. A "fund" typed into the inventory never
+ * reached any total: money is kept in the money section. Items stored with
+ * that kind still read, and keep it, until they are moved there (fund-items.ts).
+ */
+export const OFFERED_RESOURCE_KINDS = RESOURCE_KINDS.filter((kind): kind is Exclude<ResourceKind, 'fund'> => kind !== 'fund');
+
+/** Money is not an inventory kind: create a fund in the money section instead. */
+export type MoneyIsNotAnItem = Refusal<'money_is_not_an_item'>;
+
 /** What a form may set on a resource. Absent fields keep their value on edit. */
 const ResourceFields = v.object({
 	kind: v.picklist(RESOURCE_KINDS),
@@ -30,7 +41,8 @@ const ResourceFields = v.object({
 	unit: optionalText(30),
 	location: optionalText(120),
 	expiresOn: v.optional(v.nullable(v.pipe(v.string(), v.isoDate())), null),
-	availability: v.optional(v.picklist(AVAILABILITIES), 'available')
+	availability: v.optional(v.picklist(AVAILABILITIES), 'available'),
+	fundId: v.optional(v.nullable(entityId<'fund'>()), null)
 });
 export type ResourceInput = v.InferInput<typeof ResourceFields>;
 type ResourceFields = v.InferOutput<typeof ResourceFields>;
@@ -40,19 +52,20 @@ export type ResourcePatch = v.InferInput<typeof ResourcePatch>;
 
 /** The resource is not on this device: removed for good, or never arrived. */
 export type ResourceNotFound = Refusal<'not_found'>;
-export type AddResourceResult = { ok: true; id: ResourceId } | InvalidField;
-export type UpdateResourceResult = { ok: true; changed: boolean } | InvalidField | ResourceNotFound | Refusal<'removed'>;
+export type AddResourceResult = { ok: true; id: ResourceId } | InvalidField | MoneyIsNotAnItem;
+export type UpdateResourceResult = { ok: true; changed: boolean } | InvalidField | ResourceNotFound | Refusal<'removed'> | MoneyIsNotAnItem;
 export type ResourceMarkResult = { ok: true } | ResourceNotFound;
 
 export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now = Date.now()): AddResourceResult {
 	const checked = checkInput(ResourceFields, input);
 	if (!checked.ok) return checked;
 	const fields = checked.value;
+	if (fields.kind === 'fund') return { ok: false, reason: 'money_is_not_an_item' };
 	const id = newId<'resource'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
 		entry.set('id', id);
-		for (const [key, value] of Object.entries(fields)) entry.set(key, value);
+		for (const [key, value] of Object.entries(fields)) if (key !== 'fundId' || value !== null) entry.set(key, value);
 		entry.set('createdAt', now);
 		entry.set('createdBy', by);
 		entry.set('updatedAt', now);
@@ -83,6 +96,7 @@ export function updateResource(
 	const entry = entryOf(doc, id);
 	if (!entry) return { ok: false, reason: 'not_found' };
 	if (entry.get('removedAt') != null) return { ok: false, reason: 'removed' };
+	if (fields.kind === 'fund' && entry.get('kind') !== 'fund') return { ok: false, reason: 'money_is_not_an_item' };
 	const changes: FieldChange[] = [];
 	for (const [key, value] of Object.entries(fields)) {
 		if (value === undefined || entry.get(key) === value) continue;

@@ -4,7 +4,7 @@ import { addResource, removeResource, updateResource } from '$lib/domain/invento
 import { created, newSpace } from '$lib/domain/space/testing';
 import { expectEveryLanguage, type Sample } from '../refusals.testing';
 import { refusalText, saveRefusal } from '../refusals';
-import { RESOURCE_FIELDS, resourceRefusals } from './refusals';
+import { RESOURCE_FIELDS, fundItemRefusals, resourceRefusals } from './refusals';
 
 const field = (name: string, problem: InvalidField['problem'] = 'required'): InvalidField => ({
 	ok: false,
@@ -16,7 +16,7 @@ const field = (name: string, problem: InvalidField['problem'] = 'required'): Inv
 
 describe('inventory refusals', () => {
 	it('say every reason, every field and every problem in French, Italian and English', () => {
-		const refusals = [field('quantity'), { ok: false, reason: 'not_found' }, { ok: false, reason: 'removed' }] as const;
+		const refusals = [field('quantity'), { ok: false, reason: 'not_found' }, { ok: false, reason: 'removed' }, { ok: false, reason: 'money_is_not_an_item' }] as const;
 		expect(refusals.map((r) => r.reason).sort()).toEqual(Object.keys(resourceRefusals).sort());
 		const samples: Sample[] = refusals.map((r) => ({ name: r.reason, text: () => refusalText(r, resourceRefusals) }));
 		for (const name of Object.keys(RESOURCE_FIELDS)) {
@@ -25,6 +25,15 @@ describe('inventory refusals', () => {
 		for (const problem of FIELD_PROBLEMS) {
 			samples.push({ name: `problem ${problem}`, text: () => refusalText(field('unit', problem), resourceRefusals) });
 		}
+		expectEveryLanguage(samples);
+	});
+
+	it('say why money could not move to the money section, in every language', () => {
+		const reasons = ['not_found', 'removed', 'not_money', 'already_linked', 'fund_not_found'] as const;
+		expect([...reasons, 'invalid_field'].sort()).toEqual(Object.keys(fundItemRefusals).sort());
+		const samples: Sample[] = reasons.map((reason) => ({ name: reason, text: () => refusalText({ ok: false, reason }, fundItemRefusals) }));
+		samples.push({ name: 'currency', text: () => refusalText(field('currency', 'malformed'), fundItemRefusals) });
+		samples.push({ name: 'money kind', text: () => refusalText({ ok: false, reason: 'money_is_not_an_item' }, resourceRefusals) });
 		expectEveryLanguage(samples);
 	});
 
