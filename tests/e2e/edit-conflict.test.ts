@@ -3,7 +3,8 @@
  * set the van's location, one to "Parking nord", the other to "Garage
  * municipal". Once both reconnect, both show one conflict with both values
  * and who typed each; choosing one on one phone clears it on both, and both
- * show the chosen value. The history says what changed, from and to.
+ * show the chosen value; a value typed there instead does the same. The
+ * history says what changed, from and to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
@@ -111,6 +112,28 @@ describe('the same field edited on two phones offline', () => {
 			await app.page.getByRole('link', { name: 'Inventaire' }).click();
 			await app.resource('Camionnette').getByText('📍 Parking nord').waitFor();
 			await expect.poll(() => app.resource('Camionnette').getByText('Garage municipal').count()).toBe(0);
+		}
+
+		// Apart again, both change it again; this time Amina writes a third value.
+		await cutOff(0);
+		await cutOff(1);
+		await a.waitOffline();
+		await b.waitOffline();
+		await setLocation(a, 'Cour');
+		await setLocation(b, 'Rue des Lilas');
+		await reconnect(0);
+		await reconnect(1);
+		const again = a.page.locator('.conflict[data-kind="edit_conflict"]');
+		await a.waitSynced();
+		await a.page.getByRole('link', { name: 'Conflits (1)' }).click();
+		await expect.poll(() => again.locator('.value').count()).toBe(2);
+		await again.getByLabel('Une autre valeur').fill('Parking sud');
+		await again.getByRole('button', { name: 'Garder celle-ci' }).click();
+		for (const app of [a, b]) {
+			await app.page.getByRole('link', { name: 'Conflits', exact: true }).click();
+			await app.page.getByTestId('no-conflicts').waitFor();
+			await app.page.getByRole('link', { name: 'Inventaire' }).click();
+			await app.resource('Camionnette').getByText('📍 Parking sud').waitFor();
 		}
 
 		// The history says what changed, not only that something did.
