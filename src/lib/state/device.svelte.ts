@@ -75,7 +75,7 @@ class DeviceState {
 			if (entry.access === 'member') {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
 			}
-			doc.on('update', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
+			doc.on('afterTransaction', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
 			// A key change left unsettled is settled with the connection's next attempts,
 			// a refusal included: the refused key may be the old one. The pending secret
 			// is read from the device's memory: the session only learns the secret in use.

@@ -11,6 +11,7 @@ import type * as Y from 'yjs';
 import { activityArray, readActivityAhead, readEntity, resourcesMap, ResourceSchema, pledgesMap, ledgerMap } from '../domain/core';
 import { EntrySchema } from '../domain/money';
 import { PledgeSchema } from '../domain/needs';
+import { onIdle } from './idle';
 
 /** Entries read per slice: a few milliseconds on a slow phone. */
 export const SLICE = 200;
@@ -43,14 +44,12 @@ export function readAhead(doc: Y.Doc): void {
 	if (started.has(doc) || typeof window === 'undefined') return;
 	started.add(doc);
 	const work = readingAhead(doc);
-	const idle: (run: (deadline?: IdleDeadline) => void) => void =
-		'requestIdleCallback' in window ? (run) => window.requestIdleCallback(run, { timeout: 2000 }) : (run) => setTimeout(run, 50);
 	const step = (deadline?: IdleDeadline) => {
 		if (doc.isDestroyed) return;
 		do {
 			if (work.next().done) return;
 		} while (deadline && !deadline.didTimeout && deadline.timeRemaining() > 4);
-		idle(step);
+		onIdle(step);
 	};
-	idle(step);
+	onIdle(step);
 }

@@ -6,9 +6,13 @@ export function conflictsPage(view: SpaceView, today: string) {
 	return view.derive(conflictsView, today);
 }
 
-/** How many conflicts wait for someone, for the navigation. */
-export function conflictBadge(view: SpaceView, today: string) {
-	return view.derive(openConflictCount, today);
+/**
+ * How many conflicts wait for someone, for the navigation. Counting reads every
+ * booking, pledge and balance: it is done when the device is idle, never
+ * before the page's first screen, and reads 0 until then.
+ */
+export function conflictBadge(view: SpaceView, today: string): number {
+	return view.whenIdle(openConflictCount, today) ?? 0;
 }
 
 export function historyPage(view: SpaceView, filter: HistoryFilter) {

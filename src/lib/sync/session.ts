@@ -54,11 +54,12 @@ export class SpaceSession {
 		private readonly storage: Storage = localStorage
 	) {
 		this.persistence = new IndexeddbPersistence(`passerelle:${_entry.id}`, this.doc);
+		loadWithoutReencoding(this.doc, this.persistence);
 		this.loaded = this.persistence.whenSynced.then(() => undefined);
 		this.marks = parseMarks(storage.getItem(this.marksKey));
 		this.status.pending = this.marks.length;
 		void this.loaded.then(this.dropLostMarks);
-		this.doc.on('update', this.onUpdate);
+		this.doc.on('afterTransaction', this.onTransaction);
 		void this.connect();
 	}
 
@@ -109,7 +110,7 @@ export class SpaceSession {
 		this.destroyed = true;
 		clearTimeout(this.unclaimedRetry);
 		this.stopPeers();
-		this.doc.off('update', this.onUpdate);
+		this.doc.off('afterTransaction', this.onTransaction);
 		this.provider?.destroy();
 		void this.persistence.destroy();
 		this.doc.destroy();
@@ -141,6 +142,9 @@ export class SpaceSession {
 
 	private async connect(): Promise<void> {
 		const entry = this._entry;
+		// Before the local copy has loaded, the relay would be told this device holds nothing and
+		// send the whole space, which the device then decodes a second time.
+		await this.loaded;
 		const params = await relayParams(entry.secret, entry.id, entry.access);
 		if (this.destroyed || entry !== this._entry) return;
 		// Credentials travel as subprotocols, never in the URL (a proxy logs URLs).
@@ -158,8 +162,11 @@ export class SpaceSession {
 		};
 		provider.on('status', ({ status }) => {
 			if (!current()) return;
+			// The stock client says "connecting" before every retry, forever when the relay is down or the
+			// network gone: once an attempt has failed, the device is offline until one succeeds.
+			const retrying = provider.wsUnsuccessfulReconnects > 0;
 			this.update({
-				connection: status === 'connected' ? 'connected' : status === 'connecting' ? 'connecting' : 'offline',
+				connection: status === 'connected' ? 'connected' : status === 'connecting' && !retrying ? 'connecting' : 'offline',
 				synced: status === 'connected' ? this.status.synced : false
 			});
 		});
@@ -172,6 +179,8 @@ export class SpaceSession {
 		});
 		provider.on('connection-close', (event) => {
 			if (!current()) return;
+			// A connection that never opened says no "disconnected" of its own.
+			if (this.status.connection !== 'offline') this.update({ connection: 'offline', synced: false });
 			// Equal-jitter exponential backoff: devices of a whole site that lost the
 			// network together do not all come back in the same millisecond.
 			const attempt = provider.wsUnsuccessfulReconnects + 1;
@@ -210,8 +219,11 @@ export class SpaceSession {
 		}
 	}
 
-	private readonly onUpdate = (_update: Uint8Array, origin: unknown): void => {
-		if (origin !== LOCAL_ORIGIN) return;
+	private readonly onTransaction = (transaction: Y.Transaction): void => {
+		if (transaction.origin !== LOCAL_ORIGIN) return;
+		const clock = transaction.afterState.get(this.doc.clientID) ?? 0;
+		const wrote = clock !== (transaction.beforeState.get(this.doc.clientID) ?? 0) || transaction.deleteSet.clients.size > 0;
+		if (!wrote) return;
 		this.marks = addMark(this.marks, this.doc.clientID, Y.getState(this.doc.store, this.doc.clientID));
 		this.saveMarks();
 	};
@@ -237,4 +249,26 @@ export class SpaceSession {
 		this.status = { ...this.status, ...change };
 		for (const listener of this.listeners) listener();
 	}
+}
+
+/**
+ * y-indexeddb applies what it holds in one transaction of its own origin. Yjs
+ * encodes every transaction's changes again for the document's `update`
+ * listeners, so loading a large space would re-encode all of it (seconds on a
+ * slow phone) only for y-indexeddb to skip it as its own. Its listener is set
+ * aside for those transactions; the app's own listeners use `afterTransaction`,
+ * which costs no encoding.
+ */
+function loadWithoutReencoding(doc: Y.Doc, persistence: IndexeddbPersistence): void {
+	let aside = false;
+	doc.on('beforeTransaction', (transaction: Y.Transaction) => {
+		if (transaction.origin !== persistence || aside) return;
+		aside = true;
+		doc.off('update', persistence._storeUpdate);
+	});
+	doc.on('afterAllTransactions', () => {
+		if (!aside) return;
+		aside = false;
+		if (!persistence._destroyed) doc.on('update', persistence._storeUpdate);
+	});
 }

@@ -52,6 +52,15 @@ export class DerivedViews {
 
 	constructor(readonly doc: Y.Doc) {}
 
+	/** The view `key` if it is kept and nothing it read has changed since; undefined otherwise. */
+	fresh<T>(key: string): { value: T } | undefined {
+		if (this.doc._transaction !== null) return undefined;
+		const kept = this.#kept.get(key);
+		if (!kept || !kept.reads.every(([structure, version]) => versionOf(structure) === version)) return undefined;
+		for (const [structure] of kept.reads) opening?.add(structure);
+		return { value: kept.value as T };
+	}
+
 	/** The view `key`, from `compute` unless nothing it read has changed since it was last computed. */
 	get<T>(key: string, compute: () => T): T {
 		if (this.doc._transaction !== null) return compute();
