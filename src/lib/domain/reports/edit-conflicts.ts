@@ -56,7 +56,7 @@ export interface EditedField {
 /** The fields each kind's own edit writes; a line's and a dues change's fields by their pattern. */
 const EDITED_FIELDS: Record<EditKind, RegExp> = {
 	space: /^(name|description)$/,
-	resource: /^(kind|name|description|quantity|unit|location|expiresOn|availability)$/,
+	resource: /^(kind|name|description|quantity|unit|location|expiresOn|availability|fundId)$/,
 	need: /^(kind|title|description|target|unit|deadline|cap)$/,
 	pledge: /^(amount|note|supporterName|condition)$/,
 	booking: /^$/,
@@ -127,10 +127,11 @@ export function editedEntity(doc: Y.Doc, edited: Pick<EditedField, 'kind' | 'ent
 
 /**
  * The name behind a value that is an id (a ledger entry's need or budget line,
- * a member as counterparty), for a page to show it rather than the id; null
+ * a member as counterparty, the fund an item of the inventory is linked to), for a page to show it rather than the id; null
  * for other values, or when that item is not here.
  */
 export function valueName(doc: Y.Doc, { kind, entity, field }: EditedField, value: unknown): string | null {
+	if (kind === 'resource' && field === 'fundId' && typeof value === 'string') return getFund(doc, value as FundId)?.name ?? null;
 	if (kind !== 'ledger' || value === null || value === undefined) return null;
 	if (field === 'needId' && typeof value === 'string') return getNeed(doc, value as NeedId)?.title ?? null;
 	if (field === 'budgetLineId' && typeof value === 'string') {

@@ -9,7 +9,7 @@ import { created, newSpace, syncDocs } from '$lib/domain/space/testing';
 import { baseLocale, overwriteGetLocale } from '$lib/paraglide/runtime';
 import { expectEveryLanguage } from '../refusals.testing';
 import { refusalText, type Failure } from '../refusals';
-import { changeText, fieldInput, readFieldInput, recordChanges, valueText } from './changes';
+import { changeText, fieldInput, fieldLabel, readFieldInput, recordChanges, valueText } from './changes';
 import { resolveEditRefusals } from './edit-refusals';
 
 function inLocale<T>(locale: 'fr' | 'it' | 'en', body: () => T): T {
@@ -70,6 +70,31 @@ describe('what an edit changed, in words', () => {
 		expect(fieldInput('resource', 'availability', 'in_use')).toMatchObject({ type: 'choice', value: 'in_use' });
 		expect(fieldInput('pledge', 'condition', null)).toBeNull();
 		expect(inLocale('fr', () => valueText('dues', 'period', 'monthly'))).not.toBe('monthly');
+	});
+});
+
+describe('the fields an edit notes', () => {
+	it('each have a name in every language, never the stored key', () => {
+		const fields: Record<string, string[]> = {
+			space: ['name', 'description'],
+			resource: ['kind', 'name', 'description', 'quantity', 'unit', 'location', 'expiresOn', 'availability', 'fundId'],
+			need: ['kind', 'title', 'description', 'target', 'unit', 'deadline', 'cap'],
+			pledge: ['amount', 'note', 'supporterName', 'condition'],
+			decision: ['title', 'proposal', 'closesAt', 'reviewOn'],
+			fund: ['name', 'description', 'line:AAAAAAAAAAAAAAAAAAAAAA:label', 'line:AAAAAAAAAAAAAAAAAAAAAA:planned'],
+			dues: ['amount', 'currency', 'period', 'start', 'from:2027-01-01'],
+			ledger: ['date', 'note', 'category', 'counterparty', 'budgetLineId', 'needId']
+		};
+		for (const [kind, names] of Object.entries(fields)) {
+			for (const field of names) {
+				// Some names are the same word in two languages ("Description"): each is checked on its own.
+				for (const locale of ['fr', 'it', 'en'] as const) {
+					const label = inLocale(locale, () => fieldLabel(kind, field));
+					expect(label, `${kind}.${field} in ${locale}`).not.toBe(field.replace(/^line:\w+:/, ''));
+					expect(label, `${kind}.${field} in ${locale}`).toMatch(/^[^{}]+$/);
+				}
+			}
+		}
 	});
 });
 

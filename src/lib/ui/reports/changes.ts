@@ -48,7 +48,8 @@ function labels(kind: string): Record<string, () => string> {
 /** The field's name as its form shows it. */
 export function fieldLabel(kind: string, field: string): string {
 	if (kind === 'dues' && field.startsWith('from:')) return m.change_dues_from({ date: formatDate(field.slice(5)) });
-	const label = labels(kind)[plainField(field)];
+	// An item linked to a fund names it as the money forms do.
+	const label = labels(kind)[plainField(field)] ?? MONEY_FIELDS[plainField(field)];
 	return label ? label() : plainField(field);
 }
 
@@ -66,6 +67,7 @@ export function valueText(kind: string, field: string, value: unknown, context: 
 			if (plain === 'kind' && RESOURCE_KINDS.includes(value as ResourceKind)) return kindLabel(value as ResourceKind);
 			if (plain === 'availability' && AVAILABILITIES.includes(value as Availability)) return availabilityLabel(value as Availability);
 			if (plain === 'expiresOn' && isString(value)) return formatDate(value);
+			if (plain === 'fundId') return name ?? '…';
 			break;
 		case 'need':
 		case 'pledge':
@@ -148,6 +150,7 @@ export function fieldInput(kind: string, field: string, current: unknown, contex
 			if (plain === 'quantity') return amount('quantity', '', true);
 			if (plain === 'kind') return { type: 'choice', value: text, options: RESOURCE_KINDS.map((k) => ({ value: k, label: kindLabel(k) })) };
 			if (plain === 'availability') return { type: 'choice', value: text, options: AVAILABILITIES.map((a) => ({ value: a, label: availabilityLabel(a) })) };
+			if (plain === 'fundId') return null;
 			break;
 		case 'need':
 		case 'pledge':
