@@ -40,7 +40,12 @@ import { isId, newId, type MemberId } from './ids';
 import { compareIds } from './order';
 import { entityId, idString, revisionsMap, timestamp } from './schema';
 
-export const EDIT_KINDS = ['space', 'resource', 'need', 'pledge', 'booking', 'decision', 'fund', 'dues', 'ledger'] as const;
+/**
+ * What has fields a member edits. A booking has none: it is requested, then
+ * confirmed or cancelled by marks that merge by rule (bookings.ts), and two
+ * bookings of one slot are their own kind of conflict.
+ */
+export const EDIT_KINDS = ['space', 'resource', 'need', 'pledge', 'decision', 'fund', 'dues', 'ledger'] as const;
 export type EditKind = (typeof EDIT_KINDS)[number];
 
 const RevisionSchema = v.object({

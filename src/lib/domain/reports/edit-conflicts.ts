@@ -59,7 +59,6 @@ const EDITED_FIELDS: Record<EditKind, RegExp> = {
 	resource: /^(kind|name|description|quantity|unit|location|expiresOn|availability|fundId)$/,
 	need: /^(kind|title|description|target|unit|deadline|cap)$/,
 	pledge: /^(amount|note|supporterName|condition)$/,
-	booking: /^$/,
 	decision: /^(title|proposal|closesAt|reviewOn)$/,
 	fund: /^(name|description|line:[A-Za-z0-9_-]+:(label|planned))$/,
 	dues: /^(amount|currency|period|start|from:\d{4}-\d{2}-\d{2})$/,
