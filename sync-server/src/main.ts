@@ -1,7 +1,9 @@
 // Entry point: configuration from the environment, then the relay until a signal.
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromEnv } from './config.js';
+import { openAddresses } from './addresses.js';
 import { createLogger } from './logger.js';
 import { errorMessage } from './protocol/messages.js';
 import { startRelay } from './relay.js';
@@ -26,6 +28,9 @@ async function main(): Promise<void> {
 	// The port actually bound: PORT=0 picks a free one (tests read it from this line).
 	// The claim key is a secret: whether one is set, never its value.
 	logger.info({ ...config, claimKey: config.claimKey === null ? 'none' : 'set', port: relay.port }, 'relay listening');
+	// What to open in a browser, said plainly: the first line a person starting it looks for.
+	const urls = openAddresses(config.host, relay.port, networkInterfaces());
+	logger.info({ urls }, `Passerelle: ${urls.join(' · ')}`);
 
 	let stopping = false;
 	const stop = (signal: string): void => {
