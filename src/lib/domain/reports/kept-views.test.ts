@@ -1,7 +1,7 @@
 /**
  * Property: what is kept between reads (the ordered ledger, the pledges grouped
  * by need, the conflicts found part by part, the history kept in order as
- * records arrive) always equals reading the same document afresh, on every
+ * records arrive, the index of field revisions) always equals reading the same document afresh, on every
  * replica, after every random operation, partial sync, cut and reconnection.
  * A replica's views are read at every step, so its kept values are carried
  * from one step to the next and must follow each change; the fresh reading is
@@ -13,6 +13,7 @@ import { applyRandomTests, withNetwork } from '../../testing/network';
 import { iterations, seeds } from '../../testing/random';
 import { listActivity, recordActivity } from '../core/activity';
 import { activityArray } from '../core/schema';
+import { editConflicts } from '../core/revisions';
 import { readLedger } from '../money/ledger';
 import { ledgerView } from '../money/views';
 import { allocatedByNeed } from '../needs/need-funding';
@@ -29,6 +30,8 @@ function views(doc: Y.Doc) {
 		ledgerPage: ledgerPage(doc),
 		badge: openConflictCount(doc, TODAY),
 		decisionHistory: listActivity(doc, { subjectKind: 'decision' }),
+		// The revisions' index follows the map as revisions arrive, out of order included.
+		edits: editConflicts(doc),
 		allocated: readNeeds(doc).items.map((need) => {
 			const allocated = allocatedByNeed(doc)(need.id);
 			expect(allocated, `money allocated to ${need.id}`).toBe(allocatedFromLedger(doc, need));
