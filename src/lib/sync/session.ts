@@ -13,6 +13,7 @@ import type { Identity, SpaceEntry } from './device';
 import { relayParams } from './keys';
 import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } from './relay-access';
 import { watchPeers, type Peer } from './peers';
+import { linkTabs } from './tabs';
 import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
 const MAX_BACKOFF_MS = 15_000;
@@ -46,6 +47,7 @@ export class SpaceSession {
 	private readonly listeners = new Set<() => void>();
 	private destroyed = false;
 	private stopPeers: () => void = () => {};
+	private unlinkTabs: () => void = () => {};
 	private unclaimedRetry: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(
@@ -59,6 +61,9 @@ export class SpaceSession {
 		this.marks = parseMarks(storage.getItem(this.marksKey));
 		this.status.pending = this.marks.length;
 		void this.loaded.then(this.dropLostMarks);
+		void this.loaded.then(() => {
+			if (!this.destroyed) this.unlinkTabs = linkTabs(this.doc, _entry.id);
+		});
 		this.doc.on('afterTransaction', this.onTransaction);
 		void this.connect();
 	}
@@ -110,6 +115,7 @@ export class SpaceSession {
 		this.destroyed = true;
 		clearTimeout(this.unclaimedRetry);
 		this.stopPeers();
+		this.unlinkTabs();
 		this.doc.off('afterTransaction', this.onTransaction);
 		this.provider?.destroy();
 		void this.persistence.destroy();
@@ -152,7 +158,9 @@ export class SpaceSession {
 		const claim = entry.access === 'member' ? { claim: entry.claim, recoveryHash: entry.recoveryHash } : {};
 		const provider = new WebsocketProvider(entry.relayUrl, entry.id, this.doc, {
 			protocols: relayProtocols(params, { ...claim, claimKey: entry.claimKey }),
-			maxBackoffTime: 1000
+			maxBackoffTime: 1000,
+			// Its channel sends the whole document to other tabs on each connection: see tabs.ts.
+			disableBc: true
 		});
 		this.provider = provider;
 		const current = () => this.provider === provider;
