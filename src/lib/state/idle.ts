@@ -7,3 +7,13 @@ export function onIdle(work: (deadline?: IdleDeadline) => void, timeout = 2000):
 	if (typeof window !== 'undefined' && 'requestIdleCallback' in window) window.requestIdleCallback(work, { timeout });
 	else setTimeout(work, 50);
 }
+
+/**
+ * Like onIdle, but not before the next frame has been drawn: work asked for
+ * while a change is being drawn (a space that just loaded) must not run in
+ * between, even once the idle timeout has passed during a long load.
+ */
+export function afterNextFrame(work: (deadline?: IdleDeadline) => void, timeout = 2000): void {
+	if (typeof requestAnimationFrame === 'undefined') onIdle(work, timeout);
+	else requestAnimationFrame(() => onIdle(work, timeout));
+}

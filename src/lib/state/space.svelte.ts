@@ -3,12 +3,14 @@
  * $derived subscribes it to the document and to the sync status, and it is
  * recomputed after each change, local or remote.
  */
+import { version } from '$app/environment';
 import { createSubscriber } from 'svelte/reactivity';
 import type * as Y from 'yjs';
 import { derivedViews } from '../domain/core';
 import { listMembers, membersView, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
-import { onIdle } from './idle';
+import { keepOnDevice, keptName, readFirstScreen, sameArgs, saveFirstScreen, type FirstScreen, type KeptView } from './first-screen';
+import { afterNextFrame, onIdle } from './idle';
 import { readAhead } from './read-ahead';
 
 export class SpaceView {
@@ -17,9 +19,24 @@ export class SpaceView {
 	#idleDone = $state(0);
 	readonly #idleShown = new Map<string, unknown>();
 	readonly #idleAsked = new Set<string>();
+	/** The document has loaded from the device: views are read from it, not from the kept first screen. */
+	#live = $state(false);
+	/** The first screen kept from the last visit, shown until the document has loaded. */
+	#kept = $state.raw<FirstScreen | null>(null);
+	/** The first-screen views as last shown, to keep for the next visit. */
+	readonly #shown = new Map<string, KeptView>();
+	#saving = false;
 
 	constructor(readonly session: SpaceSession) {
-		void session.loaded.then(() => readAhead(session.doc));
+		const spaceId = session.entry.id;
+		void readFirstScreen(spaceId, version).then((kept) => {
+			if (!this.#live) this.#kept = kept;
+		});
+		void session.loaded.then(() => {
+			this.#live = true;
+			this.#kept = null;
+			readAhead(session.doc);
+		});
 		this.#subscribe = createSubscriber((update) => {
 			// afterTransaction rather than update: Yjs encodes each change for update listeners.
 			session.doc.on('afterTransaction', update);
@@ -44,6 +61,16 @@ export class SpaceView {
 		return this.derive(listMembers);
 	}
 
+	/** The document is still loading from the device. */
+	get loading(): boolean {
+		return !this.#live;
+	}
+
+	/** The page shows the first screen kept from the last visit while the space loads. */
+	get showingKept(): boolean {
+		return !this.#live && this.#kept !== null;
+	}
+
 	get status(): SyncStatus {
 		this.#subscribe();
 		return this.session.current;
@@ -58,7 +85,33 @@ export class SpaceView {
 	derive<A extends unknown[], T>(compute: (doc: Y.Doc, ...args: A) => T, ...args: A): T {
 		this.#subscribe();
 		const doc = this.session.doc;
-		return derivedViews(doc).get(viewKey(compute, args), () => compute(doc, ...args));
+		const name = keptName(compute);
+		if (name === undefined) return derivedViews(doc).get(viewKey(compute, args), () => compute(doc, ...args));
+		const json = JSON.stringify(args);
+		if (!this.#live) {
+			const kept = this.#kept?.views[name];
+			if (kept && sameArgs(kept.args, json)) return kept.value as T;
+		}
+		const value = derivedViews(doc).get(viewKey(compute, args), () => compute(doc, ...args));
+		if (this.#live && this.#shown.get(name)?.value !== value) {
+			this.#shown.set(name, { args: json, value });
+			this.#keepLater();
+		}
+		return value;
+	}
+
+	/** Keeps the first screen for the next visit, once things are quiet: at most one write every few seconds. */
+	#keepLater(): void {
+		if (this.#saving) return;
+		this.#saving = true;
+		setTimeout(() => {
+			onIdle(() => {
+				this.#saving = false;
+				if (this.session.doc.isDestroyed) return;
+				const views = Object.fromEntries(this.#shown);
+				void saveFirstScreen(this.session.entry.id, { build: version, savedAt: Date.now(), views });
+			});
+		}, KEEP_DELAY_MS);
 	}
 
 	/**
@@ -80,7 +133,7 @@ export class SpaceView {
 		}
 		if (!this.#idleAsked.has(key)) {
 			this.#idleAsked.add(key);
-			onIdle(() => {
+			afterNextFrame(() => {
 				this.#idleAsked.delete(key);
 				if (doc.isDestroyed) return;
 				this.#idleShown.set(key, views.get(key, () => compute(doc, ...args)));
@@ -90,6 +143,11 @@ export class SpaceView {
 		return this.#idleShown.get(key) as T | undefined;
 	}
 }
+
+/** How long after a change the first screen is kept again: a burst of edits makes one write. */
+const KEEP_DELAY_MS = 3000;
+
+keepOnDevice('meta', readSpaceMeta);
 
 /** The members page's view, kept until something it read changes. */
 export function membersPage(view: SpaceView) {

@@ -1,0 +1,95 @@
+/**
+ * The first screen kept on the device. Loading a space two years old into its
+ * document takes seconds on a slow phone, during which the page would be
+ * empty. The views of the first screen (the space's name, the inventory) are
+ * kept in IndexedDB as they were last shown; on the next opening they are
+ * shown at once, marked as the last visit's, and replaced by the live ones as
+ * soon as the document has loaded. Only views registered by name are kept, and
+ * only for the build that made them: another build may shape them otherwise.
+ */
+const DATABASE = 'passerelle:first-screen';
+const STORE = 'screens';
+
+export interface KeptView {
+	/** The view's arguments as JSON: a view kept for other filters is not shown. */
+	args: string;
+	value: unknown;
+}
+
+export interface FirstScreen {
+	build: string;
+	savedAt: number;
+	views: Record<string, KeptView>;
+}
+
+const names = new WeakMap<object, string>();
+
+/** Marks `compute` as a view of the first screen, kept on the device under `name`. */
+export function keepOnDevice<F extends object>(name: string, compute: F): F {
+	names.set(compute, name);
+	return compute;
+}
+
+export function keptName(compute: object): string | undefined {
+	return names.get(compute);
+}
+
+/**
+ * Whether a kept view's arguments stand for `args`. Dates are left out: a view
+ * kept yesterday for "today" is still the best first screen this morning, and
+ * it is replaced by the live one a moment later.
+ */
+export function sameArgs(kept: string, args: string): boolean {
+	const withoutDates = (json: string) => json.replace(/"\d{4}-\d{2}-\d{2}"/g, '"date"');
+	return kept === args || withoutDates(kept) === withoutDates(args);
+}
+
+function open(): Promise<IDBDatabase> {
+	return new Promise((resolve, reject) => {
+		const request = indexedDB.open(DATABASE, 1);
+		request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+		request.onsuccess = () => resolve(request.result);
+		request.onerror = () => reject(request.error);
+	});
+}
+
+function isFirstScreen(value: unknown): value is FirstScreen {
+	if (typeof value !== 'object' || value === null) return false;
+	const { build, savedAt, views } = value as Record<string, unknown>;
+	return typeof build === 'string' && typeof savedAt === 'number' && typeof views === 'object' && views !== null;
+}
+
+/** The first screen kept for `spaceId` by this build, or null. Never fails: without it the page waits for the document. */
+export async function readFirstScreen(spaceId: string, build: string): Promise<FirstScreen | null> {
+	if (typeof indexedDB === 'undefined') return null;
+	try {
+		const db = await open();
+		const value = await new Promise<unknown>((resolve, reject) => {
+			const request = db.transaction(STORE, 'readonly').objectStore(STORE).get(spaceId);
+			request.onsuccess = () => resolve(request.result);
+			request.onerror = () => reject(request.error);
+		});
+		db.close();
+		return isFirstScreen(value) && value.build === build ? value : null;
+	} catch {
+		return null;
+	}
+}
+
+/** Keeps `screen` for `spaceId`. A failure (storage full, a value that cannot be stored) only costs the next opening's head start. */
+export async function saveFirstScreen(spaceId: string, screen: FirstScreen): Promise<void> {
+	if (typeof indexedDB === 'undefined') return;
+	try {
+		const db = await open();
+		await new Promise<void>((resolve, reject) => {
+			const transaction = db.transaction(STORE, 'readwrite');
+			transaction.objectStore(STORE).put(screen, spaceId);
+			transaction.oncomplete = () => resolve();
+			transaction.onerror = () => reject(transaction.error);
+			transaction.onabort = () => reject(transaction.error);
+		});
+		db.close();
+	} catch {
+		// see above
+	}
+}
