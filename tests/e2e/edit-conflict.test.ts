@@ -99,6 +99,10 @@ describe('the same field edited on two phones offline', () => {
 			await values.filter({ hasText: 'Garage municipal' }).filter({ hasText: 'Bachir' }).waitFor();
 			// A field holds one value: there is no "keep both" here, only a choice.
 			expect(await conflict.getByRole('button', { name: 'Garder les deux, avec cette note' }).count()).toBe(0);
+			// The van's card, which shows one of them, says there is another.
+			await app.page.getByRole('link', { name: 'Inventaire' }).click();
+			await app.resource('Camionnette').getByRole('link', { name: 'Deux valeurs saisies en même temps : choisissez dans Conflits' }).waitFor();
+			await app.page.getByRole('link', { name: 'Conflits (1)' }).click();
 		}
 
 		// Bachir gives way to Amina's value: one tap on one phone settles it on both.
@@ -112,6 +116,7 @@ describe('the same field edited on two phones offline', () => {
 			await app.page.getByRole('link', { name: 'Inventaire' }).click();
 			await app.resource('Camionnette').getByText('📍 Parking nord').waitFor();
 			await expect.poll(() => app.resource('Camionnette').getByText('Garage municipal').count()).toBe(0);
+			expect(await app.resource('Camionnette').locator('.edit-conflict').count()).toBe(0);
 		}
 
 		// Apart again, both change it again; this time Amina writes a third value.

@@ -1,5 +1,7 @@
 /** The conflicts, history and transparency pages' views, kept until something they read changes. */
-import { conflictsView, historyView, openConflictCount, transparencyView, type HistoryFilter } from '../domain/reports';
+import { conflictsView, historyView, itemsInConflict, openConflictCount, transparencyView, type HistoryFilter } from '../domain/reports';
+import type { EditKind } from '../domain/core';
+import type * as Y from 'yjs';
 import type { SpaceView } from './space.svelte';
 
 export function conflictsPage(view: SpaceView, today: string) {
@@ -13,6 +15,13 @@ export function conflictsPage(view: SpaceView, today: string) {
  */
 export function conflictBadge(view: SpaceView, today: string): number {
 	return view.whenIdle(openConflictCount, today) ?? 0;
+}
+
+const inConflict = (doc: Y.Doc, kind: EditKind): ReadonlySet<string> => new Set(itemsInConflict(doc, kind));
+
+/** The items of one kind two devices set apart, for their page to point at the conflict. */
+export function itemsInEditConflict(view: SpaceView, kind: EditKind): ReadonlySet<string> {
+	return view.derive(inConflict, kind);
 }
 
 export function historyPage(view: SpaceView, filter: HistoryFilter) {

@@ -29,7 +29,7 @@ import { at, hoursNeed, pledge } from '../needs/testing';
 import { editSpace, joinSpace, readSpaceMeta } from '../space/space';
 import { created, memberId, newSpace } from '../space/testing';
 import { openConflicts, type ConflictOf } from './conflicts';
-import { resolveEditConflict } from './edit-conflicts';
+import { itemsInConflict, resolveEditConflict } from './edit-conflicts';
 import { conflictsView } from './views';
 
 const TODAY = '2026-03-10';
@@ -221,6 +221,7 @@ describe('the same field edited on two devices', () => {
 						{ value: c.values[1], by: bachir }
 					]);
 					expect(editConflictsOf(b)).toEqual(editConflictsOf(a));
+					expect(itemsInConflict(b, onA!.edited.kind)).toEqual([noted(c, entity).entity]);
 					// The field shows one of them, the same on both; the page names both writers.
 					expect(c.read(a, entity)).toEqual(c.read(b, entity));
 					const row = conflictsView(b, TODAY).open.find((r) => r.conflict.kind === 'edit_conflict');
@@ -256,6 +257,7 @@ describe('the same field edited on two devices', () => {
 						apart(network, () => expect(resolveEditConflict(b, conflict!.edited, c.values[choice], bachir, c.now + 120_000)).toEqual({ ok: true }));
 						for (const doc of [a, b]) {
 							expect(editConflictsOf(doc)).toEqual([]);
+							expect(itemsInConflict(doc, conflict!.edited.kind)).toEqual([]);
 							expect(c.read(doc, entity)).toEqual(c.values[choice]);
 						}
 						// Settled once: a second choice made from the stale page is refused, nothing written.

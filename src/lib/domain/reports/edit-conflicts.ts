@@ -11,7 +11,7 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
 import type { Refusal } from '../core/refusals';
-import { fieldHeads, sameValue, writeRevision, type EditKind } from '../core/revisions';
+import { editConflicts, fieldHeads, sameValue, writeRevision, type EditKind } from '../core/revisions';
 import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, ledgerMap, metaMap, needsMap, pledgesMap, resourcesMap } from '../core/schema';
 import { getDecision, updateDecision, type DecisionPatch, type DecisionUpdate } from '../decisions/decisions';
 import { getResource, updateResource, type ResourcePatch, type UpdateResourceResult } from '../inventory/resources';
@@ -72,6 +72,13 @@ const EDITED_FIELDS: Record<EditKind, RegExp> = {
  */
 export function isSettleable(doc: Y.Doc, edited: EditedField): boolean {
 	return EDITED_FIELDS[edited.kind].test(edited.field) && storedValue(doc, edited) !== undefined;
+}
+
+/** The items of one kind with a field in conflict, for their page to point at the conflict. */
+export function itemsInConflict(doc: Y.Doc, kind: EditKind): string[] {
+	const items = new Set<string>();
+	for (const edit of editConflicts(doc)) if (edit.kind === kind && isSettleable(doc, edit)) items.add(edit.entity);
+	return [...items].sort();
 }
 
 /** What formatting a value of the field needs: its unit, currency or kind. */
