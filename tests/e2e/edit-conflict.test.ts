@@ -12,6 +12,7 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
+import { horizontalOverflow, seriousViolations } from '../support/axe';
 
 async function setLocation(app: AppModel, location: string): Promise<void> {
 	await app.page.getByRole('link', { name: 'Inventaire' }).click();
@@ -103,6 +104,10 @@ describe('the same field edited on two phones offline', () => {
 			await app.page.getByRole('link', { name: 'Inventaire' }).click();
 			await app.resource('Camionnette').getByRole('link', { name: 'Deux valeurs saisies en même temps : choisissez dans Conflits' }).waitFor();
 			await app.page.getByRole('link', { name: 'Conflits (1)' }).click();
+			// Both values, their writers and the choices fit a 360 px phone and read for everyone.
+			await conflict.waitFor();
+			expect(await seriousViolations(app.page)).toEqual([]);
+			expect(await horizontalOverflow(app.page)).toBe(0);
 		}
 
 		// Bachir gives way to Amina's value: one tap on one phone settles it on both.
