@@ -38,6 +38,7 @@ const ACTIONS: Record<string, () => string> = {
 	'ledger.reversed': m.act_ledger_reversed,
 	'ledger.transferred': m.act_ledger_transferred,
 	'member.joined': m.act_member_joined,
+	'member.since_set': m.act_member_since_set,
 	'need.closed': m.act_need_closed,
 	'need.created': m.act_need_created,
 	'need.met': m.act_need_met,

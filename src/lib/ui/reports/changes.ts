@@ -19,7 +19,7 @@ import { availabilityLabel, kindLabel } from '../labels';
 import { categoryLabel, periodLabel } from '../money/labels';
 import { MONEY_FIELDS } from '../money/refusals';
 import { NEEDS_FIELDS } from '../needs/refusals';
-import { SPACE_FIELDS } from '../space/refusals';
+import { MEMBER_FIELDS, SPACE_FIELDS } from '../space/refusals';
 
 const NO_CONTEXT: FieldContext = { unit: null, currency: null, needKind: null };
 
@@ -40,6 +40,8 @@ function labels(kind: string): Record<string, () => string> {
 			return DECISION_FIELDS;
 		case 'space':
 			return SPACE_FIELDS;
+		case 'member':
+			return MEMBER_FIELDS;
 		default:
 			return MONEY_FIELDS;
 	}
@@ -93,6 +95,9 @@ export function valueText(kind: string, field: string, value: unknown, context: 
 			if (plain === 'amount' || field.startsWith('from:')) return money(value);
 			if (plain === 'period' && DUES_PERIODS.includes(value as DuesPeriod)) return periodLabel(value as DuesPeriod);
 			if (plain === 'start' && isString(value)) return formatDate(value);
+			break;
+		case 'member':
+			if (plain === 'memberSince' && isString(value)) return formatDate(value);
 			break;
 		case 'ledger':
 			if (plain === 'date' && isString(value)) return formatDate(value);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FIELD_PROBLEMS, type InvalidField } from '$lib/domain/core';
-import { checkMemberName, editSpace } from '$lib/domain/space';
+import { checkMemberName, editSpace, setMemberSince } from '$lib/domain/space';
+import { newId } from '$lib/domain/core';
 import { newSpace } from '$lib/domain/space/testing';
 import { expectEveryLanguage, type Sample } from '../refusals.testing';
 import { refusalText, saveRefusal } from '../refusals';
-import { MEMBER_FIELDS, memberRefusals, SPACE_FIELDS, spaceRefusals } from './refusals';
+import { MEMBER_FIELDS, memberRefusals, memberSinceRefusals, SPACE_FIELDS, spaceRefusals } from './refusals';
 
 const field = (name: string, problem: InvalidField['problem'] = 'required'): InvalidField => ({
 	ok: false,
@@ -25,6 +26,16 @@ describe('space and member refusals', () => {
 			samples.push({ name: `problem ${problem}`, text: () => refusalText(field('description', problem), spaceRefusals) });
 		}
 		expectEveryLanguage(samples);
+	});
+
+	it('say why a membership date was refused, in every language', () => {
+		const { doc, by } = newSpace();
+		expect(Object.keys(memberSinceRefusals).sort()).toEqual(['invalid_field', 'member_not_found']);
+		expectEveryLanguage([
+			{ name: 'missing', text: () => saveRefusal(() => setMemberSince(doc, newId<'member'>(), '2026-01-01', by), memberSinceRefusals) ?? '' },
+			{ name: 'not a date', text: () => saveRefusal(() => setMemberSince(doc, by, '1er janvier', by), memberSinceRefusals) ?? '' }
+		]);
+		expect(saveRefusal(() => setMemberSince(doc, by, '1er janvier', by), memberSinceRefusals)).toBe("« Date d'adhésion » doit être une date.");
 	});
 
 	it('turn what the domain answers into the sentence the form shows', () => {
