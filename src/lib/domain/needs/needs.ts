@@ -119,6 +119,17 @@ export function defaultNeedUnit(kind: NeedKind, currency: string): string {
 	return kind === 'time' ? 'h' : '';
 }
 
+/**
+ * The unit a form shows once the kind changes from `from` to `to`: a unit the
+ * person typed for goods still fits space or other, but a currency never
+ * becomes a unit of goods, nor "kg" a currency, and a default follows its kind.
+ */
+export function unitForKind(from: NeedKind, to: NeedKind, unit: string, currency: string): string {
+	if (from === to) return unit;
+	const typed = unit.trim() !== '' && unit !== defaultNeedUnit(from, currency);
+	return from !== 'money' && to !== 'money' && typed ? unit : defaultNeedUnit(to, currency);
+}
+
 export type Need = v.InferOutput<typeof NeedSchema>;
 
 const trimmed = (max: number) => v.pipe(v.string(), v.trim(), v.maxLength(max));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { newId } from '../core/ids';
 import { needsMap } from '../core/schema';
-import { defaultNeedUnit, getNeed, hasLegacyUnit, updateNeed } from './needs';
+import { defaultNeedUnit, getNeed, hasLegacyUnit, unitForKind, updateNeed } from './needs';
 import { at, hoursNeed, moneyNeed, pledge } from './testing';
 import { newSpace } from '../space/testing';
 
@@ -22,6 +22,17 @@ describe('a need’s unit', () => {
 		expect(defaultNeedUnit('money', 'CHF')).toBe('CHF');
 		expect(defaultNeedUnit('time', 'CHF')).toBe('h');
 		for (const kind of ['goods', 'space', 'other'] as const) expect(defaultNeedUnit(kind, 'EUR')).toBe('');
+	});
+
+	it('follows the kind in the form, keeping a unit the person typed where it still fits', () => {
+		expect(unitForKind('money', 'goods', 'EUR', 'EUR')).toBe('');
+		expect(unitForKind('money', 'time', 'CHF', 'EUR')).toBe('h');
+		expect(unitForKind('goods', 'money', 'kg', 'CHF')).toBe('CHF');
+		expect(unitForKind('time', 'goods', 'h', 'EUR')).toBe('');
+		expect(unitForKind('goods', 'time', '', 'EUR')).toBe('h');
+		expect(unitForKind('goods', 'space', 'palettes', 'EUR')).toBe('palettes');
+		expect(unitForKind('time', 'other', 'demi-journées', 'EUR')).toBe('demi-journées');
+		expect(unitForKind('money', 'money', 'GBP', 'EUR')).toBe('GBP');
 	});
 
 	it('changes with its kind while nobody has pledged, and is fixed after', () => {
