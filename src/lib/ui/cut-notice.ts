@@ -32,17 +32,35 @@ function selection(field: TextField): { start: number | null; end: number | null
 	}
 }
 
-/** The field's notice, placed right after it, made when `create` and there is none. */
+/**
+ * The field's notice, made when `create` and there is none. It goes after the
+ * field's label, not inside it: inside, it would become part of the field's
+ * name for screen readers. The field points to it instead.
+ */
 function noticeOf(field: TextField, create: boolean): HTMLElement | null {
 	const known = notices.get(field);
 	if (known?.isConnected) return known;
 	if (!create) return null;
-	const notice = document.createElement('span');
+	const notice = document.createElement('p');
 	notice.setAttribute('role', 'status');
 	notice.className = 'notice cut-notice';
-	field.insertAdjacentElement('afterend', notice);
+	notice.id = `cut-${Math.random().toString(36).slice(2)}`;
+	notice.style.flexBasis = '100%';
+	(field.closest('label') ?? field).insertAdjacentElement('afterend', notice);
+	const described = field.getAttribute('aria-describedby');
+	field.setAttribute('aria-describedby', described ? `${described} ${notice.id}` : notice.id);
 	notices.set(field, notice);
 	return notice;
+}
+
+function forget(field: TextField): void {
+	const notice = notices.get(field);
+	if (!notice) return;
+	notice.remove();
+	notices.delete(field);
+	const rest = (field.getAttribute('aria-describedby') ?? '').split(' ').filter((id) => id !== '' && id !== notice.id);
+	if (rest.length > 0) field.setAttribute('aria-describedby', rest.join(' '));
+	else field.removeAttribute('aria-describedby');
 }
 
 /**
@@ -69,8 +87,7 @@ export function watchCutText(root: Document): () => void {
 			const count = new Intl.NumberFormat(getLocale());
 			if (notice) notice.textContent = m.text_cut({ kept: count.format(field.maxLength), meant: count.format(cut.meant) });
 		} else if (field.value.length < field.maxLength) {
-			noticeOf(field, false)?.remove();
-			notices.delete(field);
+			forget(field);
 		}
 	};
 	root.addEventListener('beforeinput', before, true);
