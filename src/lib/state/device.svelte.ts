@@ -3,6 +3,7 @@
  * the open sessions. Sessions stay open once opened, so switching between
  * collectives is instant and each keeps syncing in the background.
  */
+import { version } from '$app/environment';
 import type { SpaceId } from '../domain/core';
 import { createSpace, joinSpace, readSpaceMeta, type SpaceInput } from '../domain/space';
 import { readIdentity, readSpaces, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
@@ -66,7 +67,7 @@ class DeviceState {
 		if (!entry || !this.identity) return null;
 		let session = this.sessions.get(entry.id);
 		if (!session) {
-			session = new SpaceSession(entry, this.identity);
+			session = new SpaceSession(entry, this.identity, localStorage, version);
 			this.sessions.set(entry.id, session);
 			const { doc } = session;
 			const identity = this.identity;

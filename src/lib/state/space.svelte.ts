@@ -9,7 +9,8 @@ import type * as Y from 'yjs';
 import { derivedViews } from '../domain/core';
 import { listMembers, membersView, readSpaceMeta } from '../domain/space';
 import type { SpaceSession, SyncStatus } from '../sync/session';
-import { keepOnDevice, keptName, readFirstScreen, sameArgs, saveFirstScreen, type FirstScreen, type KeptView } from './first-screen';
+import { saveFirstScreen, type FirstScreen, type KeptView } from '../sync/first-screen';
+import { keepOnDevice, keptName, sameArgs } from './first-screen';
 import { afterNextFrame, onIdle } from './idle';
 import { readAhead } from './read-ahead';
 
@@ -28,8 +29,7 @@ export class SpaceView {
 	#saving = false;
 
 	constructor(readonly session: SpaceSession) {
-		const spaceId = session.entry.id;
-		void readFirstScreen(spaceId, version).then((kept) => {
+		void session.firstScreen.then((kept) => {
 			if (!this.#live) this.#kept = kept;
 		});
 		void session.loaded.then(() => {

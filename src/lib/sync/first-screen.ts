@@ -4,8 +4,9 @@
  * empty. The views of the first screen (the space's name, the inventory) are
  * kept in IndexedDB as they were last shown; on the next opening they are
  * shown at once, marked as the last visit's, and replaced by the live ones as
- * soon as the document has loaded. Only views registered by name are kept, and
- * only for the build that made them: another build may shape them otherwise.
+ * soon as the document has loaded. They are kept only for the build that made
+ * them: another build may shape them otherwise. Which views are kept is the
+ * pages' choice (state/first-screen.ts); this module only stores them.
  */
 const DATABASE = 'passerelle:first-screen';
 const STORE = 'screens';
@@ -20,28 +21,6 @@ export interface FirstScreen {
 	build: string;
 	savedAt: number;
 	views: Record<string, KeptView>;
-}
-
-const names = new WeakMap<object, string>();
-
-/** Marks `compute` as a view of the first screen, kept on the device under `name`. */
-export function keepOnDevice<F extends object>(name: string, compute: F): F {
-	names.set(compute, name);
-	return compute;
-}
-
-export function keptName(compute: object): string | undefined {
-	return names.get(compute);
-}
-
-/**
- * Whether a kept view's arguments stand for `args`. Dates are left out: a view
- * kept yesterday for "today" is still the best first screen this morning, and
- * it is replaced by the live one a moment later.
- */
-export function sameArgs(kept: string, args: string): boolean {
-	const withoutDates = (json: string) => json.replace(/"\d{4}-\d{2}-\d{2}"/g, '"date"');
-	return kept === args || withoutDates(kept) === withoutDates(args);
 }
 
 function open(): Promise<IDBDatabase> {
@@ -92,4 +71,23 @@ export async function saveFirstScreen(spaceId: string, screen: FirstScreen): Pro
 	} catch {
 		// see above
 	}
+}
+
+/**
+ * Resolves once the next frame has been drawn, or after a short while in a tab
+ * that draws no frames (in the background). The local copy starts loading
+ * only then: decoding a large space holds the main thread for seconds, and the
+ * first screen must be on screen before that.
+ */
+export function afterPaint(): Promise<void> {
+	return new Promise((resolve) => {
+		const fallback = setTimeout(resolve, 100);
+		if (typeof requestAnimationFrame === 'undefined') return;
+		requestAnimationFrame(() =>
+			setTimeout(() => {
+				clearTimeout(fallback);
+				resolve();
+			}, 0)
+		);
+	});
 }

@@ -13,6 +13,7 @@ import type { Identity, SpaceEntry } from './device';
 import { relayParams } from './keys';
 import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } from './relay-access';
 import { watchPeers, type Peer } from './peers';
+import { afterPaint, readFirstScreen, type FirstScreen } from './first-screen';
 import { linkTabs } from './tabs';
 import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
@@ -40,7 +41,9 @@ export class SpaceSession {
 	readonly doc = new Y.Doc();
 	/** Resolves once the local copy has loaded: nothing may be seeded before. */
 	readonly loaded: Promise<void>;
-	private readonly persistence: IndexeddbPersistence;
+	/** The first screen kept from the last visit, read before the local copy starts loading. */
+	readonly firstScreen: Promise<FirstScreen | null>;
+	private persistence: IndexeddbPersistence | null = null;
 	private provider: WebsocketProvider | null = null;
 	private marks: Mark[];
 	private status: SyncStatus = { connection: 'offline', synced: false, pending: 0, peers: [], problem: null, lost: 0 };
@@ -53,11 +56,12 @@ export class SpaceSession {
 	constructor(
 		private _entry: SpaceEntry,
 		private identity: Identity,
-		private readonly storage: Storage = localStorage
+		private readonly storage: Storage = localStorage,
+		/** The app's build, whose kept first screen may be shown; none is read without it. */
+		build = ''
 	) {
-		this.persistence = new IndexeddbPersistence(`passerelle:${_entry.id}`, this.doc);
-		loadWithoutReencoding(this.doc, this.persistence);
-		this.loaded = this.persistence.whenSynced.then(() => undefined);
+		this.firstScreen = build ? readFirstScreen(_entry.id, build) : Promise.resolve(null);
+		this.loaded = this.load();
 		this.marks = parseMarks(storage.getItem(this.marksKey));
 		this.status.pending = this.marks.length;
 		void this.loaded.then(this.dropLostMarks);
@@ -118,9 +122,19 @@ export class SpaceSession {
 		this.unlinkTabs();
 		this.doc.off('afterTransaction', this.onTransaction);
 		this.provider?.destroy();
-		void this.persistence.destroy();
+		void this.persistence?.destroy();
 		this.doc.destroy();
 		this.listeners.clear();
+	}
+
+	/** Loads the local copy, once a kept first screen (if any) is on screen. */
+	private async load(): Promise<void> {
+		if (await this.firstScreen) await afterPaint();
+		if (this.destroyed) return;
+		const persistence = new IndexeddbPersistence(`passerelle:${this._entry.id}`, this.doc);
+		this.persistence = persistence;
+		loadWithoutReencoding(this.doc, persistence);
+		await persistence.whenSynced;
 	}
 
 	private get marksKey(): string {
