@@ -22,7 +22,7 @@ export function printTable(results, ROWS, opts) {
 	const { small, large } = results;
 	const lines = [
 		['', 'small', 'large', 'large/small', 'target'],
-		...ROWS.map(([key, label, target]) => [label, show(small?.medians[key], opts.timeout), show(large?.medians[key], opts.timeout), ratio(small?.medians[key], large?.medians[key]), `≤ ${show(target, opts.timeout)}`]),
+		...ROWS.map(([key, label, target]) => [label, show(small?.medians[key], opts.timeout), show(large?.medians[key], opts.timeout), ratio(small?.medians[key], large?.medians[key]), target === null ? '—' : `≤ ${show(target, opts.timeout)}`]),
 		['JS heap used, on the ledger', mib(small?.extra.heap), mib(large?.extra.heap), ratio(small?.extra.heap, large?.extra.heap), ''],
 		['DOM elements, on the ledger', String(small?.extra.nodes ?? '—'), String(large?.extra.nodes ?? '—'), ratio(small?.extra.nodes, large?.extra.nodes), ''],
 		['IndexedDB on the device', mib(small?.extra.indexedDB), mib(large?.extra.indexedDB), ratio(small?.extra.indexedDB, large?.extra.indexedDB), ''],
