@@ -187,6 +187,10 @@ describe('a new collective’s first month', () => {
 		const chosen = async () => plain(await pay.getByLabel('Fonds').locator('option:checked').textContent());
 		await expect.poll(chosen).toBe('Caisse commune (EUR)');
 		await pay.getByLabel('Fonds').selectOption({ label: 'Compte courant (EUR)' });
+		// A negative amount is refused without sending anyone to a « Sortie » this form does not have.
+		await pay.getByLabel(/Montant/).fill('-10');
+		await pay.getByRole('button', { name: 'Enregistrer le paiement' }).click();
+		await expect.poll(() => pay.getByRole('alert').textContent()).toBe('Le montant ne peut pas être négatif.');
 		await pay.getByLabel(/Montant/).fill('10');
 		await pay.getByRole('button', { name: 'Enregistrer le paiement' }).click();
 		await page.getByRole('status').getByText('Paiement enregistré dans « Compte courant ».').waitFor();
