@@ -10,6 +10,11 @@ export default defineConfig({
 			// The app asks before reloading into a new version, so nothing typed is lost.
 			registerType: 'prompt',
 			injectRegister: false,
+			// The worker lives at the root and serves every path: registered relative to the
+			// page, a first visit through an invite link or a bookmark (/s/<id>/needs) would ask
+			// for /s/<id>/sw.js, get nothing, and stay without offline support.
+			base: '/',
+			scope: '/',
 			manifest: {
 				name: 'Passerelle',
 				short_name: 'Passerelle',
@@ -32,7 +37,12 @@ export default defineConfig({
 				]
 			},
 			workbox: {
-				clientsClaim: true
+				clientsClaim: true,
+				// Nothing is prerendered in a single-page app: with its own patterns (and the
+				// client/ prefix dropped here) the plugin adds no prerendered/ pattern that
+				// matches nothing and warns on every build. The fallback page is added by the plugin.
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,webmanifest}'],
+				modifyURLPrefix: { 'client/': '' }
 			},
 			kit: { adapterFallback: 'index.html', spa: true }
 		})

@@ -56,7 +56,7 @@ describe('a read-only device before any member', () => {
 		await join(screen, `http://127.0.0.1:${relay.port}/join#${fragment.toString()}`, 'Écran du local');
 		const problem = screen.locator('[data-problem="unclaimed"]');
 		await problem.waitFor();
-		expect(await problem.textContent()).toContain("Le relais ne connaît pas encore ce collectif. L'appareil d'un membre doit s'y connecter d'abord");
+		expect(await problem.textContent()).toContain("Le serveur ne connaît pas encore ce collectif. L'appareil d'un membre doit s'y connecter d'abord");
 		expect(await screen.getByRole('article', { name: 'Pâtes' }).count()).toBe(0);
 
 		// The member's phone gets its network back and opens the collective on the relay.
@@ -95,7 +95,7 @@ describe('a site relay that asks a key for new collectives', () => {
 		await a.addResource({ kind: 'Nourriture', name: 'Riz' });
 		await a.page.locator('[data-problem="claim_key"]').waitFor();
 		expect(await a.page.locator('[data-problem="claim_key"]').textContent()).toContain(
-			'Ce relais demande une clé pour accueillir un nouveau collectif.'
+			'Ce serveur demande une clé pour accueillir un nouveau collectif.'
 		);
 
 		// A read-only screen does not hold the key and could not open the space with it: it waits for a member.
@@ -105,9 +105,9 @@ describe('a site relay that asks a key for new collectives', () => {
 		const screen = await (await newDevice(browser, 'fr-FR')).newPage();
 		await join(screen, earlyReadLink, 'Écran');
 		await screen.locator('[data-problem="unclaimed"]').waitFor();
-		expect(await screen.getByLabel('Clé du relais').count()).toBe(0);
+		expect(await screen.getByLabel('Clé du serveur').count()).toBe(0);
 
-		const field = a.page.getByLabel('Clé du relais');
+		const field = a.page.getByLabel('Clé du serveur');
 		await field.fill('trop court');
 		await a.page.getByRole('button', { name: 'Envoyer la clé' }).click();
 		await a.page.getByText("Cette clé n'a pas la bonne forme").waitFor();

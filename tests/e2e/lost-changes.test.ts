@@ -11,7 +11,7 @@ import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 
-const LOST = "1 modification faite sur cet appareil n'avait jamais atteint le relais et a été perdue avec les données du navigateur";
+const LOST = "1 modification faite sur cet appareil n'avait jamais été envoyée et a été perdue avec les données du navigateur";
 
 describe('changes lost with the browser data', () => {
 	let relay: RelayProcess;
@@ -49,7 +49,7 @@ describe('changes lost with the browser data', () => {
 		await device.setOffline(true);
 		await app.waitOffline();
 		await app.addResource({ kind: 'Véhicule', name: 'Camionnette' });
-		await expect.poll(() => app.syncStatus().textContent()).toContain('1 modification en attente du relais');
+		await expect.poll(() => app.syncStatus().textContent()).toContain("1 modification en attente d'envoi");
 		const marksKey = `passerelle:pending:${spaceId}`;
 		const marksBefore = await page.evaluate((key) => localStorage.getItem(key), marksKey);
 		expect(JSON.parse(marksBefore ?? '[]')).toHaveLength(1);

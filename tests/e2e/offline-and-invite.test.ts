@@ -61,13 +61,13 @@ describe('offline-first collective, shared by invite', () => {
 		await a.waitOffline();
 
 		await a.addResource({ kind: 'Véhicule', name: 'Camionnette', quantity: '1' });
-		await expect.poll(() => a.syncStatus().textContent()).toContain('1 modification en attente du relais');
+		await expect.poll(() => a.syncStatus().textContent()).toContain("1 modification en attente d'envoi");
 
 		const response = await pageA.reload();
 		expect(response?.fromServiceWorker()).toBe(true);
 		await a.resource('Camionnette').waitFor();
 		await expect.poll(() => a.resources().count()).toBe(3);
-		await expect.poll(() => a.syncStatus().textContent()).toContain('1 modification en attente du relais');
+		await expect.poll(() => a.syncStatus().textContent()).toContain("1 modification en attente d'envoi");
 		// The relay never saw the offline edit.
 		expect(await a.syncStatus().getAttribute('data-state')).toBe('offline');
 	});

@@ -12,7 +12,7 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { ROOT, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 
-const FULL_FR = 'Le stockage du relais est plein. Vos modifications sont gardées en sécurité sur cet appareil';
+const FULL_FR = 'Le stockage du serveur est plein. Vos modifications sont gardées en sécurité sur cet appareil';
 const FULL_IT = 'Lo spazio del relay è pieno. Le tue modifiche restano al sicuro su questo dispositivo';
 // More than any disk has: the relay reads its own disk as low.
 const LOW = { MIN_FREE_BYTES: '1000000 GiB' };
@@ -65,7 +65,7 @@ describe('a relay short of disk space', () => {
 		const problem = alice.page.locator('[data-problem="storage_low"]');
 		await problem.waitFor();
 		expect(await problem.textContent()).toContain(FULL_FR);
-		await expect.poll(() => alice.syncStatus().textContent()).toContain('1 modification en attente du relais');
+		await expect.poll(() => alice.syncStatus().textContent()).toContain("1 modification en attente d'envoi");
 		// The relay refuses again at each retry: the message stays put meanwhile.
 		await alice.page.waitForTimeout(3000);
 		expect(await problem.isVisible()).toBe(true);
