@@ -39,7 +39,7 @@ describe('a new collective’s first month', () => {
 
 	beforeAll(async () => {
 		requireAppBuild();
-		relay = await startRelayProcess();
+		relay = await startRelayProcess({ staticDir: process.env['STATIC_DIR'] });
 		browser = await launchBrowser();
 		device = await newDevice(browser, 'fr-FR');
 		page = await device.newPage();
