@@ -13,7 +13,7 @@ import { ROOT, requireAppBuild, startRelayProcess, type RelayProcess } from '../
 import { AppModel } from './app-model';
 
 const FULL_FR = 'Le stockage du serveur est plein. Vos modifications sont gardées en sécurité sur cet appareil';
-const FULL_IT = 'Lo spazio del relay è pieno. Le tue modifiche restano al sicuro su questo dispositivo';
+const FULL_IT = 'Lo spazio del server è pieno. Le tue modifiche restano al sicuro su questo dispositivo';
 // More than any disk has: the relay reads its own disk as low.
 const LOW = { MIN_FREE_BYTES: '1000000 GiB' };
 
