@@ -73,6 +73,8 @@ export const EntrySchema = v.object({
 	transferId: link<'transfer'>(),
 	/** The entry this one undoes. */
 	reverses: link<'ledger-entry'>(),
+	/** The delivered pledge this money came from: the same money, counted once toward its need. */
+	pledgeId: link<'pledge'>(),
 	allocationKey: v.optional(v.nullable(text(200)), null),
 	createdAt: timestamp,
 	createdBy: entityId<'member'>(),
@@ -145,7 +147,15 @@ export type NewEntry = Pick<StoredEntry, 'fundId' | 'date' | 'amount' | 'currenc
 	Partial<
 		Pick<
 			StoredEntry,
-			'counterparty' | 'note' | 'budgetLineId' | 'needId' | 'decisionId' | 'transferId' | 'reverses' | 'allocationKey'
+			| 'counterparty'
+			| 'note'
+			| 'budgetLineId'
+			| 'needId'
+			| 'decisionId'
+			| 'transferId'
+			| 'reverses'
+			| 'pledgeId'
+			| 'allocationKey'
 		>
 	>;
 
@@ -167,6 +177,8 @@ export function writeEntry(doc: Y.Doc, id: LedgerEntryId, fields: NewEntry, by: 
 	entry.set('transferId', fields.transferId ?? null);
 	entry.set('reverses', fields.reverses ?? null);
 	entry.set('allocationKey', fields.allocationKey ?? null);
+	// Only the entries of a delivered pledge hold it: the others read it as null.
+	if (fields.pledgeId) entry.set('pledgeId', fields.pledgeId);
 	entry.set('createdAt', now);
 	entry.set('createdBy', by);
 	entry.set('updatedAt', now);
@@ -192,9 +204,10 @@ export function entryActivity(
 /**
  * An id derived from a key, the same on every device: two replicas that write
  * the same logical entry offline (one decision executed twice, one entry
- * reversed twice) write the same map key, and the merge keeps one entry.
+ * reversed twice, one pledge delivered on two phones) write the same map
+ * key, and the merge keeps one entry.
  */
-export function derivedEntryId(namespace: 'allocation' | 'reversal', key: string): LedgerEntryId {
+export function derivedEntryId(namespace: 'allocation' | 'reversal' | 'pledge', key: string): LedgerEntryId {
 	const bytes = digest(new TextEncoder().encode(`passerelle/ledger/${namespace}/${key}`));
 	return v.parse(entryId, toBase64Url(bytes.subarray(0, 16)));
 }

@@ -16,7 +16,8 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { derivedViews } from '../core/derived';
-import { newId, type MemberId, type NeedId, type PledgeId } from '../core/ids';
+import { newId, type LedgerEntryId, type MemberId, type NeedId, type PledgeId } from '../core/ids';
+import { checkTarget, derivedEntryId, entryActivity, writeEntry, type LedgerRefusal } from '../money/ledger';
 import { toDecimalString } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { getNeed, quantitySchema, type Need, type NeedNotFound } from './needs';
@@ -25,7 +26,7 @@ import { PledgeSchema, nullable, type Pledge } from './pledge';
 import { byCreation, counts, pledgeState, pledgeStates, sum, type PledgeState } from './pledge-state';
 import { localDate } from '../core/dates';
 import { getResource } from '../inventory/resources';
-import { LOCAL_ORIGIN, entityId, isoDate, pledgesMap, readEntities, readEntity, type ReadResult } from '../core/schema';
+import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, pledgesMap, readEntities, readEntity, type ReadResult } from '../core/schema';
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)), '');
 
@@ -120,12 +121,27 @@ export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Da
 /** Why a pledge's state no longer allows a delivery or a withdrawal. */
 export type StateRefusal = Refusal<'already_delivered' | 'already_withdrawn' | 'condition_pending' | 'lapsed'>;
 
-export type DeliveryResult = { ok: true } | InvalidField | PledgeNotFound | Refusal<'delivery_ahead'> | StateRefusal;
+export type DeliveryResult =
+	| { ok: true; entryId?: LedgerEntryId }
+	| InvalidField
+	| PledgeNotFound
+	| Refusal<'delivery_ahead' | 'not_money' | LedgerRefusal>
+	| StateRefusal;
 export type WithdrawalResult = { ok: true } | InvalidField | PledgeNotFound | StateRefusal;
 
-const DeliveryInput = v.object({ deliveredOn: v.optional(isoDate) });
+const DeliveryInput = v.object({
+	deliveredOn: v.optional(isoDate),
+	/** The fund the money went into: its entry is written with the delivery. Money pledges only. */
+	fundId: v.optional(v.nullable(entityId<'fund'>()), null)
+});
 
-/** Marks a firm pledge as delivered, on the given date (today by default, never later). */
+/**
+ * Marks a firm pledge as delivered, on the given date (today by default,
+ * never later). With a fund, the money is recorded in it in the same
+ * transaction, as a donation earmarked for the need and tied to the pledge,
+ * under an id derived from the pledge: two phones delivering it offline write
+ * one entry, and the need counts that money once (need-funding.ts).
+ */
 export function deliverPledge(
 	doc: Y.Doc,
 	id: PledgeId,
@@ -143,13 +159,35 @@ export function deliverPledge(
 	const { entry, pledge, need, state } = context;
 	const refused = refusal(state, 'deliver');
 	if (refused) return refused;
+	const fundId = checked.value.fundId;
+	if (fundId && need.kind !== 'money') return { ok: false, reason: 'not_money' };
+	const fund = fundId ? checkTarget(doc, fundId, need.unit, null) : null;
+	if (typeof fund === 'string') return { ok: false, reason: fund };
+	const entryId = fund ? derivedEntryId('pledge', id) : null;
 	doc.transact(() => {
 		entry.set('deliveredOn', deliveredOn);
 		entry.set('deliveredAt', now);
 		entry.set('deliveredBy', by);
 		recordActivity(doc, { at: now, by, action: 'pledge.delivered', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
+		// Delivered before, undone, delivered again: its money is already in the ledger.
+		if (!fund || !entryId || ledgerMap(doc).has(entryId)) return;
+		const money = {
+			fundId: fund.id,
+			date: deliveredOn,
+			amount: pledge.amount,
+			currency: fund.currency,
+			direction: 'in',
+			category: 'donation',
+			counterparty: pledge.memberId
+				? { kind: 'member', memberId: pledge.memberId }
+				: { kind: 'outside', name: pledge.supporterName },
+			needId: need.id,
+			pledgeId: id
+		} as const;
+		writeEntry(doc, entryId, money, by, now);
+		recordActivity(doc, entryActivity('ledger.created', entryId, money, fund, by, now));
 	}, LOCAL_ORIGIN);
-	return { ok: true };
+	return entryId ? { ok: true, entryId } : { ok: true };
 }
 
 const WithdrawalInput = v.object({ reason: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(500)) });

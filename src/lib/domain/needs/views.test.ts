@@ -12,13 +12,13 @@ import { needPageView, needsListView } from './views';
 const all = { status: null, kind: null, search: '' } as const;
 
 describe('the needs pages’ views', () => {
-	it('list needs with their progress, money allocated by decisions counted as delivered', () => {
+	it('list needs with their progress, money allocated beyond the delivered pledges counted as delivered', () => {
 		const { doc, by } = newSpace();
 		const rent = moneyNeed(doc, by, { title: 'Loyer', target: 10_000, deadline: '2026-04-01' });
 		const work = hoursNeed(doc, by, { title: 'Chantier', target: 10 });
 		const old = hoursNeed(doc, by, { title: 'Ancien chantier' });
 		closeNeed(doc, old, by);
-		entry(doc, by, fund(doc, by), { direction: 'out', category: 'allocation', amount: 6000, needId: rent });
+		entry(doc, by, fund(doc, by), { direction: 'out', category: 'allocation', amount: 10_000, needId: rent });
 		deliverPledge(doc, pledge(doc, rent, 4000, by), {}, by, at('2026-03-03'));
 		pledge(doc, work, 2.5, by);
 
@@ -43,7 +43,7 @@ describe('the needs pages’ views', () => {
 		const stranger = memberId();
 		const needId = moneyNeed(doc, by, { target: 50_000, cap: 60_000 });
 		addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by);
-		entry(doc, by, fund(doc, by), { direction: 'out', category: 'allocation', amount: 20_000, needId });
+		entry(doc, by, fund(doc, by), { direction: 'out', category: 'allocation', amount: 30_000, needId });
 		const mine = pledge(doc, needId, 10_000, by, at('2026-03-02'));
 		const theirs = pledge(doc, needId, 5000, bruno, at('2026-03-03'), { memberId: null, supporterName: 'Vélo-Club' });
 		const his = pledge(doc, needId, 3000, bruno, at('2026-03-04'), { memberId: bruno });
@@ -53,7 +53,8 @@ describe('the needs pages’ views', () => {
 		const page = needPageView(doc, needId, '2026-03-07');
 		expect(page).not.toBeNull();
 		expect(page?.need).toMatchObject({ id: needId, title: 'Loyer', cap: 60_000 });
-		expect(page?.allocated).toBe(20_000);
+		// The allocation spends the delivered pledge's 10 000 and 20 000 more: 30 000 in all, not 40 000.
+		expect(page?.funding).toMatchObject({ pledged: 10_000, earmarked: 0, spent: 30_000, counted: 30_000, extra: 20_000 });
 		expect(page?.progress).toMatchObject({ delivered: 30_000, extraDelivered: 20_000, promised: 9000, supporters: 4 });
 		expect(page?.pledges.items.map((p) => [p.id, p.pledgerName, p.state])).toEqual([
 			[mine, 'Alice', 'delivered'],

@@ -9,7 +9,8 @@ import type * as Y from 'yjs';
 import type { NeedId } from '../core/ids';
 import { listResources } from '../inventory/resources';
 import { memberName } from '../space/space';
-import { allocatedByNeed } from './need-funding';
+import { listFunds } from '../money/funds';
+import { allocatedByNeed, fundingByNeed } from './need-funding';
 import { getNeed, type NeedKind, type NeedStatus } from './needs';
 import { pledgesOfNeed } from './pledges';
 import { listNeeds, needPledges, progressOf, type PledgeView } from './progress';
@@ -58,13 +59,15 @@ export type PledgeRow = PledgeView & { pledgerName: string | null };
 export function needPageView(doc: Y.Doc, needId: NeedId, today: string) {
 	const need = getNeed(doc, needId);
 	if (!need) return null;
-	const allocated = allocatedByNeed(doc, [need])(needId);
+	const funding = fundingByNeed(doc, [need])(needId);
 	const pledges = needPledges(doc, needId, today);
 	return {
 		need,
-		/** Money allocated to the need by decisions, counted as delivered. */
-		allocated,
-		progress: progressOf(need, pledges.items, today, allocated),
+		/** What counts toward the need, part by part (need-funding.ts): the page says it. */
+		funding,
+		progress: progressOf(need, pledges.items, today, funding.extra),
+		/** Open funds in the need's currency, where a delivered money pledge's money may be recorded. */
+		funds: need.kind === 'money' ? listFunds(doc).items.filter((f) => f.currency === need.unit).map((f) => ({ id: f.id, name: f.name })) : [],
 		pledges: {
 			unreadable: pledges.unreadable,
 			items: pledges.items.map(

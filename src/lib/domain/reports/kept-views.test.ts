@@ -18,6 +18,7 @@ import { readLedger } from '../money/ledger';
 import { ledgerView } from '../money/views';
 import { allocatedByNeed } from '../needs/need-funding';
 import { readNeeds, type Need } from '../needs/needs';
+import { listPledges } from '../needs/pledges';
 import { needsListView } from '../needs/views';
 import { newSpace } from '../space/testing';
 import { everyView, spaceOperations, startingSpace, TODAY } from './testing';
@@ -40,16 +41,27 @@ function views(doc: Y.Doc) {
 	};
 }
 
-/** Money allocated to a need, from the whole ledger as the ledger page shows it: what the needs list's shorter path must equal. */
+/**
+ * What reached a need beyond its delivered pledges, from the whole ledger as
+ * the ledger page shows it and every pledge: what the needs list's shorter
+ * path must equal. Received (delivered pledges, earmarked money in other than
+ * their own entries) or spent, whichever is more.
+ */
 function allocatedFromLedger(doc: Y.Doc, need: Need): number {
 	if (need.kind !== 'money') return 0;
-	let total = 0;
+	const delivered = listPledges(doc, { needId: need.id }).items.filter((p) => p.deliveredOn !== null && Number.isInteger(p.amount));
+	const deliveredIds = new Set<string>(delivered.map((p) => p.id));
+	const pledged = delivered.reduce((sum, p) => sum + p.amount, 0);
+	let earmarked = 0;
+	let spent = 0;
 	for (const e of readLedger(doc).items) {
 		if (e.needId !== need.id || e.currency !== need.unit) continue;
-		if (e.reverses === null) total += e.direction === 'out' ? e.amount : 0;
-		else total -= e.direction === 'in' ? e.amount : 0;
+		const amount = e.reverses === null ? e.amount : -e.amount;
+		const inward = e.reverses === null ? e.direction === 'in' : e.direction === 'out';
+		if (!inward) spent += amount;
+		else if (!e.pledgeId || !deliveredIds.has(e.pledgeId)) earmarked += amount;
 	}
-	return total;
+	return Math.max(pledged + Math.max(0, earmarked), Math.max(0, spent)) - pledged;
 }
 
 function ledgerPage(doc: Y.Doc) {
