@@ -4,7 +4,8 @@
  * expiry flag and the name of whoever changed it last.
  */
 import type * as Y from 'yjs';
-import { readEntities, resourcesMap, ResourceSchema, type Resource } from '../core/schema';
+import { readInOrder } from '../core/kept-order';
+import { resourcesMap, ResourceSchema, type Resource } from '../core/schema';
 import { memberName } from '../space/space';
 import { byName, expiryStatus, resourceMatcher, type ExpiryStatus, type ResourceFilter } from './resources';
 
@@ -23,29 +24,21 @@ export interface InventoryView {
 	narrowed: boolean;
 }
 
-/** Where each resource stood in the last list sorted, per collection. */
-const lastOrder = new WeakMap<object, Map<string, number>>();
+/** The row last made for each resource, reused while its day and editor's name are the same. */
+const rowsMade = new WeakMap<Resource, ResourceRow>();
 
-/**
- * Rows by name. Comparing names through the collator is the costly part, and
- * a list sorted from the map's order costs n log n of them on every change.
- * Put back in the last sorted order first (whole numbers, cheap), the rows are
- * nearly sorted, and the name sort only has to place what changed. The order
- * is total, so the result is the same whatever order the rows come in.
- */
-function sortByName(collection: object, rows: ResourceRow[]): void {
-	const before = lastOrder.get(collection);
-	if (before) {
-		const ranked = rows.map((row) => ({ row, rank: before.get(row.resource.id) ?? Number.MAX_SAFE_INTEGER }));
-		ranked.sort((a, b) => a.rank - b.rank);
-		for (let i = 0; i < rows.length; i++) rows[i] = ranked[i]!.row;
-	}
-	rows.sort((a, b) => byName(a.resource, b.resource));
-	lastOrder.set(collection, new Map(rows.map((row, i) => [row.resource.id, i])));
+function rowOf(resource: Resource, today: string, editorName: string | null): ResourceRow {
+	const made = rowsMade.get(resource);
+	const expiry = expiryStatus(resource, today);
+	if (made && made.expiry === expiry && made.editorName === editorName) return made;
+	const row = { resource, expiry, editorName };
+	rowsMade.set(resource, row);
+	return row;
 }
 
 export function inventoryView(doc: Y.Doc, filter: ResourceFilter, today: string): InventoryView {
-	const { items, unreadable } = readEntities(resourcesMap(doc), ResourceSchema);
+	// Kept in order with the collection: an edit moves one entry instead of sorting all again.
+	const { items, unreadable } = readInOrder(resourcesMap(doc), ResourceSchema, byName);
 	const keeps = resourceMatcher(filter);
 	const names = new Map<string, string | null>();
 	const nameOf = (id: Resource['updatedBy']) => {
@@ -54,9 +47,8 @@ export function inventoryView(doc: Y.Doc, filter: ResourceFilter, today: string)
 	};
 	const rows: ResourceRow[] = [];
 	for (const resource of items) {
-		if (keeps(resource)) rows.push({ resource, expiry: expiryStatus(resource, today), editorName: nameOf(resource.updatedBy) });
+		if (keeps(resource)) rows.push(rowOf(resource, today, nameOf(resource.updatedBy)));
 	}
-	sortByName(resourcesMap(doc), rows);
 	return {
 		rows,
 		unreadable,
