@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addResource } from '../inventory/resources';
+import { newId } from '../core/ids';
+import { resourcesMap } from '../core/schema';
 import { joinSpace } from '../space/space';
 import { created, memberId, newSpace, syncDocs } from '../space/testing';
 import { requestBooking } from './bookings';
@@ -14,7 +16,11 @@ describe('bookings view', () => {
 		const room = created(addResource(doc, { kind: 'room', name: 'Salle' }, by));
 		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
 		created(addResource(doc, { kind: 'food', name: 'Riz' }, by));
-		created(addResource(doc, { kind: 'fund', name: 'Caisse' }, by));
+		// Money as an older version let people record it in the inventory: not bookable either.
+		const box = new Y.Map<unknown>();
+		const boxId = newId<'resource'>();
+		for (const [key, value] of Object.entries({ id: boxId, kind: 'fund', name: 'Caisse', createdAt: 1, createdBy: by, updatedAt: 1, updatedBy: by })) box.set(key, value);
+		resourcesMap(doc).set(boxId, box);
 		const bob = memberId();
 		const past = created(requestBooking(doc, { resourceId: room, start: 1 * H, end: 2 * H, to: { kind: 'collective', name: 'Chorale' } }, by));
 		const later = created(requestBooking(doc, { resourceId: van, start: 10 * H, end: 12 * H, to: { kind: 'member', memberId: bob } }, by));
