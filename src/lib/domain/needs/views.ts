@@ -6,7 +6,9 @@
  * test read the same numbers.
  */
 import type * as Y from 'yjs';
-import type { NeedId } from '../core/ids';
+import type { LedgerEntryId, NeedId, PledgeId } from '../core/ids';
+import { ledgerMap } from '../core/schema';
+import { derivedEntryId } from '../money/ledger';
 import { listResources } from '../inventory/resources';
 import { memberName } from '../space/space';
 import { listFunds } from '../money/funds';
@@ -53,7 +55,11 @@ export type NeedsListView = ReturnType<typeof needsListView>;
  * supporter's name, or the member's; null for a member whose name has not
  * reached this device.
  */
-export type PledgeRow = PledgeView & { pledgerName: string | null };
+export type PledgeRow = PledgeView & {
+	pledgerName: string | null;
+	/** The ledger entry its delivery recorded, when there is one. */
+	entryId: LedgerEntryId | null;
+};
 
 /** One need, its progress and its pledges on `today`; null when the need is not (or not yet) here. */
 export function needPageView(doc: Y.Doc, needId: NeedId, today: string) {
@@ -73,7 +79,8 @@ export function needPageView(doc: Y.Doc, needId: NeedId, today: string) {
 			items: pledges.items.map(
 				(pledge): PledgeRow => ({
 					...pledge,
-					pledgerName: pledge.memberId === null ? pledge.supporterName : memberName(doc, pledge.memberId)
+					pledgerName: pledge.memberId === null ? pledge.supporterName : memberName(doc, pledge.memberId),
+					entryId: recordedEntry(doc, pledge.id)
 				})
 			)
 		},
@@ -83,3 +90,9 @@ export function needPageView(doc: Y.Doc, needId: NeedId, today: string) {
 }
 
 export type NeedPageView = NonNullable<ReturnType<typeof needPageView>>;
+
+/** The entry a pledge's delivery wrote, if it is on this device. */
+function recordedEntry(doc: Y.Doc, pledgeId: PledgeId): LedgerEntryId | null {
+	const id = derivedEntryId('pledge', pledgeId);
+	return ledgerMap(doc).has(id) ? id : null;
+}

@@ -1,5 +1,5 @@
 /** Words for needs' and pledges' codes in the current language. */
-import type { NeedKind, NeedStatus, PledgeState } from '$lib/domain/needs';
+import type { Need, NeedKind, NeedStatus, PledgeState } from '$lib/domain/needs';
 import * as m from '$lib/paraglide/messages';
 
 export function needKindLabel(kind: NeedKind): string {
@@ -19,4 +19,9 @@ export function pledgeStateLabel(state: PledgeState): string {
 		delivered: m.pledge_state_delivered,
 		withdrawn: m.pledge_state_withdrawn
 	}[state]();
+}
+
+/** The label of a pledge's amount field: an amount in a currency for money, a quantity in the need's unit otherwise. */
+export function pledgeAmountLabel(need: Pick<Need, 'kind' | 'unit'>): string {
+	return need.kind === 'money' ? m.pledge_money_amount({ currency: need.unit }) : m.pledge_amount({ unit: need.unit });
 }

@@ -54,7 +54,12 @@ describe('needs refusals', () => {
 				{ ok: false, reason: 'already_withdrawn' },
 				{ ok: false, reason: 'lapsed' },
 				{ ok: false, reason: 'condition_pending' },
-				{ ok: false, reason: 'not_marked' }
+				{ ok: false, reason: 'not_marked' },
+				{ ok: false, reason: 'not_money' },
+				{ ok: false, reason: 'fund_not_found' },
+				{ ok: false, reason: 'fund_archived' },
+				{ ok: false, reason: 'currency_mismatch' },
+				{ ok: false, reason: 'budget_line_not_found' }
 			])
 		]);
 	});

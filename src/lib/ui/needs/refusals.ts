@@ -81,5 +81,11 @@ export const pledgeMarkRefusals: RefusalMessages<Failure<DeliveryResult | Withdr
 	already_withdrawn: () => m.error_transition(),
 	lapsed: () => m.error_transition(),
 	condition_pending: () => m.needs_refused_condition_pending(),
-	not_marked: () => m.needs_refused_not_marked()
+	not_marked: () => m.needs_refused_not_marked(),
+	not_money: () => m.needs_refused_not_money(),
+	fund_not_found: () => m.needs_refused_fund_gone(),
+	fund_archived: () => m.needs_refused_fund_archived(),
+	currency_mismatch: () => m.needs_refused_fund_currency(),
+	// A delivery names no budget line: only a faulty caller gets here.
+	budget_line_not_found: () => m.needs_refused_fund_gone()
 };
