@@ -12,5 +12,6 @@ export * from './dues-changes';
 export * from './dues';
 export * from './defaults';
 export * from './balances';
+export * from './flows';
 export * from './csv';
 export * from './views';

@@ -16,6 +16,7 @@ import type { FundId, LedgerEntryId } from '../core/ids';
 import { memberName } from '../space/space';
 import { balancesOf, budgetReportOf, entriesByFund, negativeOf, type BudgetReport, type NegativeFund } from './balances';
 import { duesFundDefaults } from './defaults';
+import { addFlow, sortedFlows, type MoneyFlows } from './flows';
 import { duesStatus, listDues, type DuesSetting, type DuesStatus } from './dues';
 import { budgetLines, listFunds, type BudgetLine, type Fund } from './funds';
 import { EDITABLE_FIELDS, entryHistory, type EditableField, type EntryRevision } from './ledger-corrections';
@@ -83,13 +84,8 @@ export function moneyOverviewView(doc: Y.Doc, options: { showArchived: boolean }
 
 // ---------------------------------------------------------------- ledger
 
-export interface CurrencyTotals {
-	currency: string;
-	in: number;
-	out: number;
-	/** In minus out. */
-	net: number;
-}
+/** A currency's totals on the ledger page: received, spent and moved between funds, as everywhere (flows.ts). */
+export type CurrencyTotals = MoneyFlows;
 
 /** What the entry and transfer forms and the filters offer. */
 export interface LedgerChoices {
@@ -129,18 +125,14 @@ export function ledgerView(doc: Y.Doc, filter: LedgerFilter, linked: Linked): Le
 		const entry = ledger.items[i];
 		if (!entry || !matchesFilter(entry, filter)) continue;
 		entries.push(entry);
-		const total = totals.get(entry.currency) ?? { currency: entry.currency, in: 0, out: 0, net: 0 };
-		if (entry.direction === 'in') total.in += entry.amount;
-		else total.out += entry.amount;
-		total.net = total.in - total.out;
-		totals.set(entry.currency, total);
+		addFlow(totals, entry);
 	}
 	const funds = listFunds(doc, { archived: 'all' }).items;
 	const names = new Names(doc, ledger.items, linked, funds);
 	const needs = linked.needs();
 	return {
 		entries,
-		totals: [...totals.values()].sort((a, b) => compareIds(a.currency, b.currency)),
+		totals: sortedFlows(totals),
 		unreadable: ledger.unreadable,
 		row: (entry) => names.row(entry),
 		choices: {

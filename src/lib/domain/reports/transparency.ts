@@ -10,6 +10,7 @@ import { getDecision } from '../decisions/decisions';
 import type { DecisionId } from '../core/ids';
 import { compareIds, compareNames } from '../core/order';
 import { listEntries, signed, type LedgerCategory, type LedgerEntry } from '../money/ledger';
+import { addFlow, sortedFlows, type MoneyFlows } from '../money/flows';
 
 export interface CategoryFlow {
 	category: LedgerCategory;
@@ -19,11 +20,9 @@ export interface CategoryFlow {
 	spent: number;
 }
 
-export interface CurrencyFlows {
-	currency: string;
+/** A currency's flows as the ledger counts them (money/flows.ts), by category, and what no decision authorised. */
+export interface CurrencyFlows extends MoneyFlows {
 	categories: CategoryFlow[];
-	received: number;
-	spent: number;
 	/** Of `spent`, what no decision authorised. */
 	spentWithoutDecision: number;
 }
@@ -100,30 +99,24 @@ function originalDirection(e: LedgerEntry): 'in' | 'out' {
 }
 
 function flowsOf(entries: readonly LedgerEntry[]): CurrencyFlows[] {
-	const byCurrency = new Map<string, CurrencyFlows>();
+	const totals = new Map<string, MoneyFlows>();
+	const details = new Map<string, { categories: CategoryFlow[]; spentWithoutDecision: number }>();
 	for (const e of entries) {
-		// Transfers move money between the collective's own funds: neither received nor spent.
-		if (e.category === 'transfer') continue;
-		let flows = byCurrency.get(e.currency);
-		if (!flows) {
-			flows = { currency: e.currency, categories: [], received: 0, spent: 0, spentWithoutDecision: 0 };
-			byCurrency.set(e.currency, flows);
-		}
-		let category = flows.categories.find((c) => c.category === e.category);
+		const flow = addFlow(totals, e);
+		let detail = details.get(e.currency);
+		if (!detail) details.set(e.currency, (detail = { categories: [], spentWithoutDecision: 0 }));
+		// Transfers move money between the collective's own funds: their own line, no category.
+		if (flow.side !== 'received' && flow.side !== 'spent') continue;
+		let category = detail.categories.find((c) => c.category === e.category);
 		if (!category) {
 			category = { category: e.category, received: 0, spent: 0 };
-			flows.categories.push(category);
+			detail.categories.push(category);
 		}
-		if (originalDirection(e) === 'in') {
-			category.received += signed(e);
-			flows.received += signed(e);
-		} else {
-			category.spent -= signed(e);
-			flows.spent -= signed(e);
-			if (!e.decisionId) flows.spentWithoutDecision -= signed(e);
-		}
+		category[flow.side] += flow.amount;
+		if (flow.side === 'spent' && !e.decisionId) detail.spentWithoutDecision += flow.amount;
 	}
-	return [...byCurrency.values()]
-		.map((f) => ({ ...f, categories: f.categories.sort((a, b) => compareIds(a.category, b.category)) }))
-		.sort((a, b) => compareIds(a.currency, b.currency));
+	return sortedFlows(totals).map((f) => {
+		const detail = details.get(f.currency) ?? { categories: [], spentWithoutDecision: 0 };
+		return { ...f, categories: detail.categories.sort((a, b) => compareIds(a.category, b.category)), spentWithoutDecision: detail.spentWithoutDecision };
+	});
 }
