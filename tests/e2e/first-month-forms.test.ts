@@ -16,10 +16,17 @@ import * as Y from 'yjs';
 import { localDate, newId } from '../../src/lib/domain/core';
 import { parseInvite } from '../../src/lib/sync/invite';
 import { deriveRelayToken } from '../../src/lib/sync/keys';
+import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { launchBrowser, newDevice } from '../support/browser';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 import { MoneyModel, plain } from './money-model';
+
+/** Nothing serious for axe, and nothing wider than the phone. */
+async function readsWell(page: Page): Promise<void> {
+	expect(await seriousViolations(page)).toEqual([]);
+	expect(await horizontalOverflow(page)).toBe(0);
+}
 
 /** The first day of the month `back` months before this one, as an ISO date. */
 function monthStart(back: number): string {
@@ -119,6 +126,7 @@ describe('a new collective’s first month', () => {
 		expect(await locked.getByLabel('Unité').isDisabled()).toBe(true);
 		expect(await locked.getByLabel('Nature').isDisabled()).toBe(true);
 		await locked.getByText('Des promesses ont été faites dans cette unité').waitFor();
+		await readsWell(page);
 		await locked.getByRole('button', { name: 'Annuler' }).click();
 	});
 
@@ -147,6 +155,7 @@ describe('a new collective’s first month', () => {
 		const edit = page.getByRole('form', { name: 'Modifier le besoin' });
 		expect(await edit.getByLabel('Unité').isEnabled()).toBe(true);
 		await edit.getByText("« EUR » n'est pas une unité pour ce besoin").waitFor();
+		await readsWell(page);
 		await edit.getByLabel('Unité').fill('draps');
 		await edit.getByRole('button', { name: 'Enregistrer' }).click();
 		await edit.waitFor({ state: 'detached' });
@@ -173,6 +182,7 @@ describe('a new collective’s first month', () => {
 		await card.getByText("dans l'application depuis le").waitFor();
 		await card.getByRole('button', { name: /Date d'adhésion/ }).click();
 		const since = card.getByRole('form', { name: 'Membre depuis le' });
+		await readsWell(page);
 		await since.getByLabel('Membre depuis le').fill(monthStart(2));
 		await since.getByRole('button', { name: 'Enregistrer' }).click();
 		await since.waitFor({ state: 'detached' });
@@ -219,6 +229,7 @@ describe('a new collective’s first month', () => {
 
 		const item = app.resource('Tirelire de la fête');
 		await item.getByText("Cet argent n'entre dans aucun solde").waitFor();
+		await readsWell(page);
 		await item.getByRole('button', { name: /Créer le fonds « Tirelire de la fête » avec 400,00\s€ dans Argent/ }).click();
 		await item.getByText('Suivi dans Argent :').waitFor();
 		await item.getByRole('link', { name: 'Tirelire de la fête' }).click();
@@ -237,6 +248,7 @@ describe('a new collective’s first month', () => {
 		await expect.poll(async () => plain(await form.getByRole('status').textContent())).toBe(
 			"Texte raccourci : 120 caractères gardés sur les 5 004 collés. Vérifiez la fin avant d'enregistrer."
 		);
+		await readsWell(page);
 		await form.getByRole('button', { name: 'Annuler' }).click();
 	});
 
