@@ -61,9 +61,10 @@ async function follow(page: Page, path: string): Promise<void> {
 	await page.waitForURL((url) => url.pathname === path);
 }
 
-/** Waits until the page shows its own heading, not only the app's frame. */
+/** Waits until the page shows its own heading, not only the app's frame (a space's name is its h1, each of its pages has an h2). */
 async function settled(page: Page): Promise<void> {
-	await page.locator('main h1, main h2').first().waitFor();
+	const inSpace = new URL(page.url()).pathname.startsWith('/s/');
+	await page.locator(inSpace ? 'main h2' : 'main h1, main h2').first().waitFor();
 	await page.waitForLoadState('load');
 }
 
