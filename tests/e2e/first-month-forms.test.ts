@@ -277,5 +277,16 @@ describe('a new collective’s first month', () => {
 		await need.getByRole('button', { name: 'Enregistrer' }).click();
 		await page.getByRole('heading', { level: 2, name: 'Loyer' }).waitFor();
 		await page.getByText('avant le 31 mars 1900').waitFor();
+
+		// A pledge's condition far in the future is asked about too.
+		const pledge = page.getByRole('form', { name: 'Promettre' });
+		await pledge.getByLabel(/Quantité|Montant/).fill('50');
+		await pledge.getByLabel('Seulement si le besoin atteint un seuil').check();
+		await pledge.getByLabel(/Seuil/).fill('200');
+		await pledge.getByLabel('Date limite du seuil').fill('2090-06-30');
+		await pledge.getByRole('button', { name: 'Enregistrer la promesse' }).click();
+		await expect.poll(async () => plain(await pledge.getByRole('alert').textContent())).toContain("Le 30 juin 2090, c'est dans plus de dix ans");
+		await pledge.getByRole('button', { name: 'Enregistrer la promesse' }).click();
+		await expect.poll(() => page.locator('li.pledge .state').textContent()).toBe('Sous condition');
 	});
 });
