@@ -15,6 +15,8 @@ import type { BudgetLineId, DecisionId, FundId, MemberId, NeedId, ResourceId } f
 import { compareNames } from '../core/order';
 import { fundsMap, membersMap, needsMap, resourcesMap } from '../core/schema';
 import { budgetLines, getFund, listFunds } from '../money/funds';
+import { balancesOf, shortfallsOf, type Shortfall } from '../money/balances';
+import { readLedger } from '../money/ledger';
 import { getNeed, readNeeds } from '../needs/needs';
 import { getResource, listResources } from '../inventory/resources';
 import { listMembers, memberName } from '../space/space';
@@ -128,6 +130,8 @@ export interface DecisionPageView {
 	traces: AllocationTrace[];
 	/** Why each pending allocation cannot be carried out on this device now; null when it could. */
 	blocked: Map<AllocationId, EffectRefusal | null>;
+	/** While open: each fund the standing allocations spend from, what it holds and what adopting would leave missing. */
+	shortfalls: Shortfall[];
 }
 
 /** One decision for its page, or null when this device does not have it (or cannot read it). */
@@ -142,6 +146,7 @@ export function decisionPageView(doc: Y.Doc, decisionId: DecisionId, today: stri
 	);
 	const blocked = new Map<AllocationId, EffectRefusal | null>();
 	for (const a of results.pendingAllocations) blocked.set(a.id, checkEffect(doc, a.effect));
+	const standingEffects = decision.allocations.filter((a) => a.withdrawnAt === null).map((a) => a.effect);
 	return {
 		decision,
 		results,
@@ -149,15 +154,25 @@ export function decisionPageView(doc: Y.Doc, decisionId: DecisionId, today: stri
 		names: decisionNames(doc),
 		members: members.map((m) => ({ id: m.id, name: m.name })),
 		mine: results.answers.find((a) => a.memberId === me) ?? null,
-		standingEffects: decision.allocations.filter((a) => a.withdrawnAt === null).map((a) => a.effect),
+		standingEffects,
 		traces: decision.status === 'closed' ? traceAllocations(doc, decision) : [],
-		blocked
+		blocked,
+		shortfalls: decision.status === 'open' ? effectShortfalls(doc, standingEffects) : []
 	};
+}
+
+/** What carrying out `effects` would leave missing in each fund they spend from. */
+export function effectShortfalls(doc: Y.Doc, effects: readonly Effect[]): Shortfall[] {
+	return shortfallsOf(
+		doc,
+		effects.flatMap((e) => (e.kind === 'money' ? [{ fundId: e.fundId, amount: e.amount, currency: e.currency }] : []))
+	);
 }
 
 /** What a proposal can allocate: open funds with their lines, needs not closed, resources, members. */
 export interface AllocationChoices {
-	funds: { id: FundId; name: string; currency: string; lines: { id: BudgetLineId; label: string }[] }[];
+	/** Open funds, each with what it holds now: the forms say what an allocation would leave missing. */
+	funds: { id: FundId; name: string; currency: string; balance: number; lines: { id: BudgetLineId; label: string }[] }[];
 	needs: { id: NeedId; title: string; kind: string; unit: string }[];
 	resources: { id: ResourceId; name: string }[];
 	members: MemberChoice[];
@@ -165,12 +180,15 @@ export interface AllocationChoices {
 
 /** Sorted by name the same way on every device. */
 export function allocationChoices(doc: Y.Doc): AllocationChoices {
+	const open = listFunds(doc).items;
+	const balances = balancesOf(open, readLedger(doc));
 	return {
-		funds: listFunds(doc)
-			.items.map((f) => ({
+		funds: open
+			.map((f, i) => ({
 				id: f.id,
 				name: f.name,
 				currency: f.currency,
+				balance: balances[i]?.balance ?? 0,
 				lines: budgetLines(doc, f.id)
 					.items.filter((l) => l.removedAt === null)
 					.map((l) => ({ id: l.id, label: l.label }))

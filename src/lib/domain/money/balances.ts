@@ -186,3 +186,51 @@ function spending(entry: LedgerEntry): number {
 	if (entry.reverses) return entry.direction === 'in' ? -entry.amount : 0;
 	return entry.direction === 'out' ? entry.amount : 0;
 }
+
+/** Money a plan would take out of a fund. */
+export interface PlannedSpending {
+	fundId: FundId;
+	amount: number;
+	currency: string;
+}
+
+export interface Shortfall {
+	fundId: FundId;
+	currency: string;
+	/** What the fund holds now. */
+	balance: number;
+	/** What the plan takes out of it, in all. */
+	spending: number;
+	/** What the fund would lack after: 0 when it holds enough. */
+	missing: number;
+}
+
+/** What spending `spending` from a fund holding `balance` would leave missing. */
+export function missingAfter(balance: number, spending: number): number {
+	return Math.max(0, spending - balance);
+}
+
+/**
+ * Each fund a plan spends from, with what it holds and what would be missing
+ * once the plan is carried out, in the order the plan first names them. Said
+ * before a decision is adopted, so that nobody spends money a fund does not
+ * have without knowing it. Spending in another currency than the fund's, or
+ * from a fund not on this device, is left out: the plan cannot be carried out
+ * as it is anyway.
+ */
+export function shortfallsOf(doc: Y.Doc, plan: readonly PlannedSpending[]): Shortfall[] {
+	const byFund = new Map<FundId, Shortfall>();
+	for (const spend of plan) {
+		let row = byFund.get(spend.fundId);
+		if (!row) {
+			const balance = fundBalance(doc, spend.fundId);
+			if (!balance || balance.currency !== spend.currency) continue;
+			row = { fundId: spend.fundId, currency: balance.currency, balance: balance.balance, spending: 0, missing: 0 };
+			byFund.set(spend.fundId, row);
+		}
+		if (spend.currency !== row.currency) continue;
+		row.spending += spend.amount;
+		row.missing = missingAfter(row.balance, row.spending);
+	}
+	return [...byFund.values()];
+}

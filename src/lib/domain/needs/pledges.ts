@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { derivedViews } from '../core/derived';
 import { newId, type LedgerEntryId, type MemberId, type NeedId, type PledgeId } from '../core/ids';
-import { checkTarget, derivedEntryId, entryActivity, writeEntry, type LedgerRefusal } from '../money/ledger';
+import { checkTarget, derivedEntryId, entryActivity, writeEntry, type Counterparty, type LedgerRefusal, type NewEntry } from '../money/ledger';
 import { toDecimalString } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { getNeed, quantitySchema, type Need, type NeedNotFound } from './needs';
@@ -171,19 +171,20 @@ export function deliverPledge(
 		recordActivity(doc, { at: now, by, action: 'pledge.delivered', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
 		// Delivered before, undone, delivered again: its money is already in the ledger.
 		if (!fund || !entryId || ledgerMap(doc).has(entryId)) return;
-		const money = {
+		const counterparty: Counterparty = pledge.memberId
+			? { kind: 'member', memberId: pledge.memberId }
+			: { kind: 'outside', name: pledge.supporterName };
+		const money: NewEntry = {
 			fundId: fund.id,
 			date: deliveredOn,
 			amount: pledge.amount,
 			currency: fund.currency,
 			direction: 'in',
 			category: 'donation',
-			counterparty: pledge.memberId
-				? { kind: 'member', memberId: pledge.memberId }
-				: { kind: 'outside', name: pledge.supporterName },
+			counterparty,
 			needId: need.id,
 			pledgeId: id
-		} as const;
+		};
 		writeEntry(doc, entryId, money, by, now);
 		recordActivity(doc, entryActivity('ledger.created', entryId, money, fund, by, now));
 	}, LOCAL_ORIGIN);

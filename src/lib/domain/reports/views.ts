@@ -6,7 +6,8 @@
  */
 import type * as Y from 'yjs';
 import { listActivity, type Activity, type SubjectKind } from '../core/activity';
-import type { DecisionId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
+import type { DecisionId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
+import { getEntry, ledgerOrder } from '../money/ledger';
 import type { Member } from '../core/schema';
 import { getDecision } from '../decisions/decisions';
 import { getFund } from '../money/funds';
@@ -49,6 +50,19 @@ export interface ConflictRow {
 	bookings: BookingRow[];
 	/** For an edit conflict, the values to choose from; null for the other kinds. */
 	edit: EditRow | null;
+	/** For a negative balance: the money out that took the fund below zero, in ledger order. */
+	culprits?: CulpritEntry[];
+}
+
+/** An entry behind a negative balance, with the decision that authorised it, if any. */
+export interface CulpritEntry {
+	id: LedgerEntryId;
+	date: string;
+	amount: number;
+	currency: string;
+	decisionId: DecisionId | null;
+	/** Null when there is no decision, or it has not reached this device. */
+	decisionTitle: string | null;
 }
 
 export interface AcknowledgedRow extends ConflictRow {
@@ -74,6 +88,24 @@ export function conflictsView(doc: Y.Doc, today: string): ConflictsView {
 	return { open, acknowledged };
 }
 
+/** The entries a negative balance names, as the ledger shows them, in its order; those not here are left out. */
+function culpritsOf(doc: Y.Doc, ids: readonly string[]): CulpritEntry[] {
+	return ids
+		.flatMap((id) => {
+			const entry = getEntry(doc, id as LedgerEntryId);
+			return entry ? [entry] : [];
+		})
+		.sort(ledgerOrder)
+		.map((e) => ({
+			id: e.id,
+			date: e.date,
+			amount: e.amount,
+			currency: e.currency,
+			decisionId: e.decisionId,
+			decisionTitle: e.decisionId ? (getDecision(doc, e.decisionId)?.title ?? null) : null
+		}));
+}
+
 /** How many conflicts wait for someone, for the badge on the navigation. */
 export function openConflictCount(doc: Y.Doc, today: string): number {
 	return listConflicts(doc, today).filter((c) => c.acknowledgement === null).length;
@@ -88,7 +120,8 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 			return {
 				...row,
 				subject: { name: fund?.name ?? null, link: { to: 'money' } },
-				amount: fund ? { kind: 'money', amount: conflict.amount, currency: fund.currency } : null
+				amount: fund ? { kind: 'money', amount: conflict.amount, currency: fund.currency } : null,
+				culprits: culpritsOf(doc, conflict.involved)
 			};
 		}
 		case 'over_cap': {
