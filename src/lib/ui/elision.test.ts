@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as m from '$lib/paraglide/messages';
 import { overwriteGetLocale, baseLocale } from '$lib/paraglide/runtime';
@@ -34,5 +36,23 @@ describe('elision before a name', () => {
 		} finally {
 			overwriteGetLocale(() => baseLocale);
 		}
+	});
+
+	it('is chosen by every French message that puts « de » before a name', () => {
+		// Placeholders that always start with a digit never elide: "de 12,00 €", "de 3".
+		const numbers = new Set(['amount', 'required', 'count', 'limit', 'number', 'date', 'start', 'end']);
+		const files = ['messages/fr.json', ...readdirSync('messages', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join('messages', d.name, 'fr.json'))];
+		const unchosen: string[] = [];
+		for (const file of files) {
+			const messages = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+			for (const [key, message] of Object.entries(messages)) {
+				const text = JSON.stringify(message);
+				const chooses = text.includes('elision=yes');
+				for (const [, name] of text.matchAll(/\bde \{(\w+)\}/g)) {
+					if (!numbers.has(name!) && !chooses) unchosen.push(`${file} ${key}: de {${name}}`);
+				}
+			}
+		}
+		expect(unchosen).toEqual([]);
 	});
 });
