@@ -19,6 +19,11 @@ import {
 import { readNeeds } from '../domain/needs';
 import type { SpaceView } from './space.svelte';
 
+/** The needs and decisions an entry may point at, read for the money views and the export. */
+export function linkedFor(doc: Y.Doc): Linked {
+	return linked(doc);
+}
+
 function linked(doc: Y.Doc): Linked {
 	return {
 		needs: () => readNeeds(doc).items,

@@ -2,7 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { addBudgetLine } from './funds';
 import { newId } from '../core/ids';
 import { reverseEntry } from './ledger-corrections';
-import { CSV_COLUMNS, ledgerCsv, quote, textCell } from './csv';
+import type * as Y from 'yjs';
+import {
+	CSV_COLUMNS,
+	PLAIN_CSV,
+	exportedEntries,
+	ledgerCsv,
+	ledgerCsvSlices,
+	ledgerJson,
+	ledgerJsonSlices,
+	quote,
+	textCell,
+	type CsvColumn,
+	type CsvFormat,
+	type ExportedEntry
+} from './csv';
+import type { Linked } from './entry-names';
+import { transferFunds } from './transfers';
+import { createNeed, readNeeds } from '../needs/needs';
+import { createDecision, listDecisions } from '../decisions/decisions';
 import { created, entry, fund } from './testing';
 import { joinSpace } from '../space/space';
 import { memberId, newSpace } from '../space/testing';
@@ -36,67 +54,128 @@ function parseCsv(csv: string, separator = ','): string[][] {
 	return rows;
 }
 
+const FRENCH: CsvFormat = {
+	separator: ';',
+	decimal: ',',
+	dates: 'dmy',
+	headers: { date: 'Date', fund: 'Fonds', direction: 'Sens', amount: 'Montant', category: 'Catégorie', need: 'Besoin', decision: 'Décision' },
+	direction: (d) => (d === 'in' ? 'Entrée' : 'Sortie'),
+	category: (c) => ({ dues: 'Cotisation', donation: 'Don', purchase: 'Achat', allocation: 'Affectation', transfer: 'Transfert', other: 'Autre' })[c]
+};
+
+function linkedOf(doc: Y.Doc): Linked {
+	return { needs: () => readNeeds(doc).items, decisions: () => listDecisions(doc).items };
+}
+
+/** Rows as objects by column code. */
+function byColumn(csv: string, separator: string): Record<CsvColumn, string>[] {
+	const plain = (cell = '') => cell.replace(/^'(?=-)/, '');
+	return parseCsv(csv, separator)
+		.slice(1)
+		.map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, plain(r[i])])) as Record<CsvColumn, string>);
+}
+
 describe('ledger CSV', () => {
-	it('writes a header and one row per entry, with names, exact signed amounts and ISO dates', () => {
+	it('reads in a French spreadsheet: semicolons, decimal commas, labels and names in words, local dates, the sign given once', () => {
 		const { doc, by } = newSpace();
 		const bob = memberId();
 		joinSpace(doc, bob, 'Bob');
 		const budget = fund(doc, by, { name: 'Festival', kind: 'budget' });
+		const bank = fund(doc, by, { name: 'Banque', kind: 'bank' });
 		const line = created(addBudgetLine(doc, budget, { label: 'Son', planned: 1 }, by));
-		const decision = newId<'decision'>();
-		const income = entry(doc, by, budget, { amount: 123_456, category: 'dues', counterparty: { kind: 'member', memberId: bob } }, Date.UTC(2026, 0, 10, 9));
+		const needId = createNeed(doc, { kind: 'money', title: 'Loyer de mars', unit: 'EUR', target: 100_000 }, by);
+		const decision = created(createDecision(doc, { title: 'Sono pour la fête', proposal: 'Oui', process: 'consent', closesAt: 10 }, by, 1));
+		const income = entry(doc, by, budget, { amount: 123_456, category: 'dues', counterparty: { kind: 'member', memberId: bob }, needId }, new Date(2026, 0, 10, 9, 5).getTime());
 		const spent = entry(doc, bob, budget, {
 			amount: 5,
 			direction: 'out',
 			category: 'purchase',
-			counterparty: { kind: 'outside', name: 'Sono, "Le Bruit"' },
+			counterparty: { kind: 'outside', name: 'Sono; "Le Bruit"' },
 			note: 'Câbles\nXLR',
 			budgetLineId: line,
 			decisionId: decision,
 			date: '2026-01-11'
 		});
 		const reversed = reverseEntry(doc, spent, by, 'Erreur', 9_000, { date: '2026-01-12' });
-		const csv = ledgerCsv(doc);
+		expect(transferFunds(doc, { fromFundId: budget, toFundId: bank, amount: 1000, date: '2026-01-13' }, by).ok).toBe(true);
+
+		const csv = ledgerCsv(doc, {}, linkedOf(doc), FRENCH);
 		expect(csv.endsWith('\r\n')).toBe(true);
-		const rows = parseCsv(csv);
-		expect(rows[0]).toEqual([...CSV_COLUMNS]);
-		// Random ids may begin with '-', which is defused like any text cell.
-		const plain = (cell = '') => cell.replace(/^'(?=-)/, '');
-		const cells = rows.slice(1).map((r) => Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, plain(r[i])])));
-		expect(cells).toHaveLength(3);
-		expect(cells[0]).toMatchObject({
+		expect(parseCsv(csv, ';')[0]?.slice(0, 6)).toEqual(['Date', 'Fonds', 'Sens', 'Montant', 'currency', 'Catégorie']);
+		const rows = byColumn(csv, ';');
+		expect(rows).toHaveLength(5);
+		expect(rows[0]).toMatchObject({
 			id: income,
-			date: '2026-01-10',
+			date: '10/01/2026',
 			fund: 'Festival',
-			direction: 'in',
-			amount: '1234.56',
+			direction: 'Entrée',
+			amount: '1234,56',
 			currency: 'EUR',
-			category: 'dues',
+			category: 'Cotisation',
 			counterparty: 'Bob',
-			recorded_at: '2026-01-10T09:00:00.000Z',
+			need: 'Loyer de mars',
+			recorded_at: '10/01/2026 09:05',
 			recorded_by: 'Alice'
 		});
-		expect(cells[1]).toMatchObject({
-			amount: '-0.05',
-			counterparty: 'Sono, "Le Bruit"',
+		expect(rows[1]).toMatchObject({
+			direction: 'Sortie',
+			amount: '0,05',
+			counterparty: 'Sono; "Le Bruit"',
 			note: 'Câbles\nXLR',
 			budget_line: 'Son',
-			decision,
+			decision: 'Sono pour la fête',
 			reversed_by: reversed.ok ? reversed.ids[0] : 'x',
 			recorded_by: 'Bob'
 		});
-		expect(cells[2]).toMatchObject({ amount: '0.05', reverses: spent, category: 'purchase', budget_line: 'Son', note: 'Erreur' });
+		expect(rows[2]).toMatchObject({ direction: 'Entrée', amount: '0,05', reverses: spent, category: 'Achat', budget_line: 'Son', note: 'Erreur' });
+		// A transfer names the fund at its other end.
+		expect(rows.slice(3).map((r) => [r.fund, r.direction, r.category, r.transfer]).sort()).toEqual([
+			['Banque', 'Entrée', 'Transfert', 'Festival'],
+			['Festival', 'Sortie', 'Transfert', 'Banque']
+		]);
+		// No cell carries a minus sign: the direction gives it, once.
+		expect(rows.every((r) => !r.amount.startsWith('-'))).toBe(true);
 	});
 
-	it('exports what the filter selects, under headers in the reader’s language', () => {
+	it('keeps commas, dots and ISO dates for English, under headers in the reader’s language, through the filter', () => {
 		const { doc, by } = newSpace();
 		const box = fund(doc, by);
 		entry(doc, by, box, { date: '2026-01-01' });
-		entry(doc, by, box, { date: '2026-02-01' });
-		const rows = parseCsv(ledgerCsv(doc, { from: '2026-02-01' }, { headers: { date: 'Date', amount: 'Montant' } }));
+		entry(doc, by, box, { date: '2026-02-01', amount: 250_075 });
+		const csv = ledgerCsv(doc, { from: '2026-02-01' }, linkedOf(doc), { ...PLAIN_CSV, headers: { date: 'Date', amount: 'Amount' } });
+		const rows = parseCsv(csv);
 		expect(rows).toHaveLength(2);
-		expect(rows[0]?.slice(0, 5)).toEqual(['id', 'Date', 'fund', 'direction', 'Montant']);
+		expect(rows[0]?.slice(0, 5)).toEqual(['Date', 'fund', 'direction', 'Amount', 'currency']);
+		expect(rows[1]?.slice(0, 5)).toEqual(['2026-02-01', 'Caisse', 'in', '2500.75', 'EUR']);
 		expect(ledgerCsv(doc, { fundId: newId<'fund'>() })).toBe(CSV_COLUMNS.map((c) => `"${c}"`).join(',') + '\r\n');
+	});
+
+	it('offers the same entries as JSON for tools: codes, ids, minor units and names', () => {
+		const { doc, by } = newSpace();
+		const box = fund(doc, by);
+		const needId = createNeed(doc, { kind: 'money', title: 'Loyer', unit: 'EUR', target: 100_000 }, by);
+		const gift = entry(doc, by, box, { amount: 80_000, needId, counterparty: { kind: 'outside', name: 'Amis' } });
+		const data = JSON.parse(ledgerJson(doc, {}, linkedOf(doc))) as { format: string; version: number; entries: ExportedEntry[] };
+		expect(data).toMatchObject({ format: 'passerelle-ledger', version: 1 });
+		expect(data.entries).toEqual([...exportedEntries(doc, {}, linkedOf(doc))]);
+		expect(data.entries).toMatchObject([
+			{ id: gift, fund: 'Caisse', fundId: box, direction: 'in', amount: 80_000, amountDecimal: '800.00', category: 'donation', needId, need: 'Loyer', counterparty: 'Amis' }
+		]);
+		expect(JSON.parse(ledgerJson(doc, { fundId: newId<'fund'>() }))).toMatchObject({ entries: [] });
+	});
+
+	it('builds a large ledger in slices that add up to the whole file', () => {
+		const { doc, by } = newSpace();
+		const box = fund(doc, by);
+		doc.transact(() => {
+			for (let i = 0; i < 2500; i++) entry(doc, by, box, { amount: 100 + i, direction: i % 3 === 0 ? 'out' : 'in', category: i % 3 === 0 ? 'purchase' : 'donation' }, 10_000 + i);
+		});
+		const slices = [...ledgerCsvSlices(doc, {}, linkedOf(doc), FRENCH, 1000)];
+		expect(slices).toHaveLength(4);
+		expect(slices.join('')).toBe(ledgerCsv(doc, {}, linkedOf(doc), FRENCH));
+		expect(parseCsv(slices.join(''), ';')).toHaveLength(2501);
+		const json = [...ledgerJsonSlices(doc, {}, linkedOf(doc), 1000)];
+		expect((JSON.parse(json.join('')) as { entries: unknown[] }).entries).toHaveLength(2500);
 	});
 
 	it('defuses formulas in text cells and quotes what needs quoting', () => {
@@ -109,8 +188,8 @@ describe('ledger CSV', () => {
 		expect(rows[1]).toContain(`'+cmd`);
 		expect(rows[1]).toContain(`'@SUM(A1)`);
 		expect(rows[2]).toContain(`'-2+3`);
-		// The amount is a number: its minus sign stays.
-		expect(rows[2]).toContain('-10.00');
+		// The amount is a bare number, without a sign.
+		expect(rows[2]).toContain('10.00');
 		expect(textCell('\tx')).toBe(`"'\tx"`);
 		expect(textCell('a,b')).toBe('"a,b"');
 		expect(quote('say "hi"')).toBe('"say ""hi"""');
@@ -132,8 +211,8 @@ describe('ledger CSV', () => {
 		const rows = parseCsv(csv);
 		expect(rows[1]).toContain('Caisse;=HYPERLINK("http://x")');
 		expect(rows[1]).toContain('Loyer;@SUM(A1)');
-		expect(csv).toContain(',-10.00,');
-		expect(rows[2]).toContain('-10.00');
+		expect(csv).toContain(',10.00,');
+		expect(rows[2]).toContain('10.00');
 	});
 
 	it('defuses cells that start with NUL, a control character, spaces before a formula, or full-width formula signs', () => {
