@@ -83,7 +83,8 @@ describe('a decision that allocates money', () => {
 		// The need's progress counts the allocated money.
 		await pageB.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Besoins' }).click();
 		await pageB.getByRole('link', { name: 'Loyer de décembre' }).click();
-		await pageB.getByText('Dont 150,00 € affectés par décision.').waitFor();
+		const counts = pageB.getByRole('region', { name: 'Ce qui compte pour ce besoin' });
+		await counts.getByText('Dépensé pour ce besoin depuis les fonds : 150,00 €').waitFor();
 		await expect.poll(async () => plain(await pageB.getByRole('progressbar').getAttribute('aria-valuetext'))).toBe('150,00 € reçus sur 500,00 €');
 
 		// The history line, under the decision.

@@ -20,7 +20,7 @@ function today(): string {
 }
 
 /** The cells of one CSV row (RFC 4180), unquoted. */
-function cells(row: string): string[] {
+function cells(row: string, separator = ','): string[] {
 	const out: string[] = [];
 	let i = 0;
 	for (;;) {
@@ -33,13 +33,13 @@ function cells(row: string): string[] {
 			}
 			i++;
 		} else {
-			const end = row.indexOf(',', i);
+			const end = row.indexOf(separator, i);
 			const stop = end === -1 ? row.length : end;
 			cell = row.slice(i, stop);
 			i = stop;
 		}
 		out.push(cell);
-		if (row[i] !== ',') return out;
+		if (row[i] !== separator) return out;
 		i++;
 	}
 }
@@ -184,25 +184,31 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(await money.fundBalance('Caisse')).toBe('10,00 €');
 	});
 
-	it('exports the ledger as CSV, with the filter applied', async () => {
+	it('exports the ledger as a CSV a French spreadsheet reads, with the filter applied, and as JSON', async () => {
 		await money.open('Écritures');
 		const all = await money.exportCsv();
 		expect(all.name).toMatch(/^atelier-ecritures-\d{4}-\d{2}-\d{2}\.csv$/);
+		// The byte order mark: a spreadsheet reads the accents as UTF-8.
+		expect(all.text.startsWith('\uFEFF')).toBe(true);
 		const rows = all.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-		// Every text cell is quoted; the amount alone is a bare number.
+		// Semicolons, every text cell quoted; the amount alone is a bare number with a decimal comma.
 		expect(rows[0]).toBe(
-			'"Identifiant","Date","Fonds","Sens","Montant","Monnaie","Catégorie","De qui, à qui","Note","Poste du budget","Besoin","Décision","Virement","Annule","Annulée par","Enregistrée le","Enregistrée par"'
+			'"Date";"Fonds";"Sens";"Montant";"Monnaie";"Catégorie";"De qui, à qui";"Note";"Poste du budget";"Besoin";"Décision";"Virement avec le fonds";"Identifiant";"Annule";"Annulée par";"Enregistrée le";"Enregistrée par"'
 		);
 		expect(rows).toHaveLength(4);
-		expect(rows[1]).toMatch(/^"[^"]+","\d{4}-\d{2}-\d{2}","Caisse","(in|out)",-?\d+\.\d{2},"EUR",/);
-		const byAmount = new Map(rows.slice(1).map((row) => [cells(row)[4], cells(row)]));
-		expect([...byAmount.keys()].sort()).toEqual(['-4.50', '10.00', '4.50']);
-		const purchase = byAmount.get('-4.50')!;
-		const reversal = byAmount.get('4.50')!;
-		expect(purchase.slice(1, 9)).toEqual([today(), 'Caisse', 'out', '-4.50', 'EUR', 'purchase', 'Boulangerie', 'Pain et farine']);
-		expect(reversal[13]).toBe(purchase[0]);
-		expect(purchase[14]).toBe(reversal[0]);
-		expect(byAmount.get('10.00')!.slice(6, 8)).toEqual(['dues', 'Alice']);
+		const [year, month, day] = today().split('-');
+		const localDay = `${day}/${month}/${year}`;
+		expect(rows[1]).toMatch(/^"\d{2}\/\d{2}\/\d{4}";"Caisse";"(Entrée|Sortie)";\d+,\d{2};"EUR";/);
+		const parsed = rows.slice(1).map((row) => cells(row, ';'));
+		const purchase = parsed.find((r) => r[2] === 'Sortie')!;
+		const reversal = parsed.find((r) => r[2] === 'Entrée' && r[13] !== '')!;
+		// The sign is given once, by the direction: no amount carries a minus.
+		expect(parsed.map((r) => r[3]).sort()).toEqual(['10,00', '4,50', '4,50']);
+		expect(purchase.slice(0, 8)).toEqual([localDay, 'Caisse', 'Sortie', '4,50', 'EUR', 'Achat', 'Boulangerie', 'Pain et farine']);
+		expect(purchase[15]).toMatch(new RegExp(`^${localDay.replace(/\//g, '\\/')} \\d{2}:\\d{2}$`));
+		expect(reversal[13]).toBe(purchase[12]);
+		expect(purchase[14]).toBe(reversal[12]);
+		expect(parsed.find((r) => r[3] === '10,00')!.slice(5, 7)).toEqual(['Cotisation', 'Alice']);
 
 		await app.page.getByText('Filtres').click();
 		await app.page.getByLabel('Catégorie').selectOption({ label: 'Cotisation' });
@@ -210,5 +216,17 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(app.page.url()).toContain('category=dues');
 		const dues = await money.exportCsv();
 		expect(dues.text.trimEnd().split('\r\n')).toHaveLength(2);
+
+		// The same entries for tools: codes, ISO dates and minor units.
+		const [download] = await Promise.all([
+			app.page.waitForEvent('download'),
+			app.page.getByRole('button', { name: 'Exporter en JSON (pour les outils)' }).click()
+		]);
+		expect(download.suggestedFilename()).toMatch(/\.json$/);
+		const stream = await download.createReadStream();
+		const chunks: Buffer[] = [];
+		for await (const chunk of stream) chunks.push(chunk as Buffer);
+		const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { entries: { category: string; amount: number; date: string; direction: string }[] };
+		expect(json.entries).toEqual([expect.objectContaining({ category: 'dues', amount: 1000, date: today(), direction: 'in' })]);
 	});
 });

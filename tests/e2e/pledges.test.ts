@@ -40,7 +40,7 @@ describe('a pledge marked by mistake', () => {
 		await page.getByRole('heading', { level: 2, name: 'Chambres à air' }).waitFor();
 
 		const pledgeForm = page.getByRole('form', { name: 'Promettre' });
-		await pledgeForm.getByLabel(/Quantité/).fill('25');
+		await pledgeForm.getByLabel(/Montant/).fill('25');
 		await pledgeForm.getByRole('button', { name: 'Enregistrer la promesse' }).click();
 		const card = page.locator('li.pledge');
 		const state = () => card.locator('.state').textContent();
@@ -55,10 +55,10 @@ describe('a pledge marked by mistake', () => {
 		// A promise can be corrected: its amount changes, within the cap.
 		await card.getByRole('button', { name: 'Modifier' }).click();
 		const edit = card.getByRole('form', { name: 'Modifier la promesse' });
-		await edit.getByLabel(/Quantité/).fill('abc');
+		await edit.getByLabel(/Montant/).fill('abc');
 		await edit.getByRole('button', { name: 'Enregistrer' }).click();
 		await edit.getByRole('alert').waitFor();
-		await edit.getByLabel(/Quantité/).fill('30');
+		await edit.getByLabel(/Montant/).fill('30');
 		await edit.getByRole('button', { name: 'Enregistrer' }).click();
 		await expect.poll(async () => plain(await card.textContent())).toContain('30,00 €');
 		await edit.waitFor({ state: 'detached' });
@@ -81,7 +81,7 @@ describe('a pledge marked by mistake', () => {
 		// An outside supporter's name, mistyped, is corrected the same way.
 		await pledgeForm.getByRole('radio', { name: 'Un soutien extérieur' }).check();
 		await pledgeForm.getByLabel('Nom du soutien').fill('Velo club');
-		await pledgeForm.getByLabel(/Quantité/).fill('10');
+		await pledgeForm.getByLabel(/Montant/).fill('10');
 		await pledgeForm.getByRole('button', { name: 'Enregistrer la promesse' }).click();
 		const theirs = page.locator('li.pledge', { hasText: 'Velo club' });
 		await theirs.getByRole('button', { name: 'Modifier' }).click();
@@ -96,8 +96,11 @@ describe('a pledge marked by mistake', () => {
 		await undone.waitFor();
 		expect(plain(await undone.textContent())).toContain('Alice a annulé la tenue d’une promesse');
 		await page.locator('[data-action="pledge.delivered"]').waitFor();
-		const edited = page.locator('[data-action="pledge.edited"]', { hasText: '25.00 → 30.00' });
-		expect(plain(await edited.textContent())).toContain('Alice a modifié une promesse');
-		expect(plain(await edited.textContent())).toContain('25.00 → 30.00 EUR');
+		// The line is worded when read, in French: euros as the page writes them, never the stored code.
+		const edited = page.locator('[data-action="pledge.edited"]', { hasText: 'Chambres à air' });
+		await expect.poll(async () => plain(await edited.first().textContent())).toContain('30,00 €');
+		expect(plain(await edited.first().textContent())).toContain('Alice a modifié une promesse');
+		expect(plain(await edited.first().textContent())).toContain('25,00 €');
+		expect(await edited.first().textContent()).not.toContain('EUR');
 	});
 });
