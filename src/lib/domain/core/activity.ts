@@ -25,20 +25,55 @@ export const SUBJECT_KINDS = [
 ] as const;
 export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
-const ActivitySchema = v.object({
-	id: idString,
-	at: timestamp,
-	by: entityId<'member'>(),
-	/** What happened, as `<subject kind>.<verb>`: 'need.created', 'ledger.reversed', … */
-	action: v.pipe(v.string(), v.regex(/^[a-z_]+\.[a-z_]+$/)),
-	subjectKind: v.picklist(SUBJECT_KINDS),
-	subjectId: v.pipe(v.string(), v.maxLength(128)),
-	decisionId: v.optional(v.nullable(entityId<'decision'>()), null),
-	/** A short human label of the subject at that moment (a need's title, an amount…). */
-	summary: v.optional(text(200), ''),
-	/** What an edit changed, field by field, as stored values; records written before it have none. */
-	changes: v.optional(v.array(v.object({ field: v.pipe(v.string(), v.maxLength(64)), from: v.unknown(), to: v.unknown() })))
-});
+/**
+ * What a record says beyond its action, as data the page words in the
+ * reader's language: amounts in minor units with their currency, quantities
+ * with their unit, codes, dates. Only user-typed text (a name, a title, a
+ * note) is kept as text, in `summary`, because the subject may later be gone.
+ * Empty fields are not written: a history of tens of thousands of records
+ * stays small.
+ */
+const ActivityDataSchema = {
+	/** Money in minor units of `currency`, signed: negative when it went out. */
+	amount: v.optional(v.pipe(v.number(), v.safeInteger())),
+	currency: v.optional(v.pipe(v.string(), v.maxLength(8))),
+	/** A quantity of goods or time, in `unit` (which may be empty). */
+	quantity: v.optional(v.pipe(v.number(), v.finite())),
+	unit: v.optional(v.pipe(v.string(), v.maxLength(40))),
+	/** A second name: where a transfer went. */
+	to: v.optional(text(200)),
+	/** A code the page words: a dues period. */
+	period: v.optional(v.pipe(v.string(), v.maxLength(32))),
+	/** An ISO date the record is about: from when a dues amount applies. */
+	since: v.optional(v.pipe(v.string(), v.maxLength(10)))
+};
+export type ActivityData = { [K in keyof typeof ActivityDataSchema]?: v.InferOutput<(typeof ActivityDataSchema)[K]> };
+
+const ActivitySchema = v.pipe(
+	v.object({
+		id: idString,
+		at: timestamp,
+		by: entityId<'member'>(),
+		/** What happened, as `<subject kind>.<verb>`: 'need.created', 'ledger.reversed', … */
+		action: v.pipe(v.string(), v.regex(/^[a-z_]+\.[a-z_]+$/)),
+		/** Written only when it is not the action's own kind ('dues.paid' is about a ledger entry). */
+		subjectKind: v.optional(v.picklist(SUBJECT_KINDS)),
+		subjectId: v.pipe(v.string(), v.maxLength(128)),
+		decisionId: v.optional(v.nullable(entityId<'decision'>()), null),
+		/** User-typed text about the subject at that moment: a need's title, a fund's name, a note. Older records also hold prose here. */
+		summary: v.optional(text(200), ''),
+		...ActivityDataSchema,
+		/** What an edit changed, field by field, as stored values; records written before it have none. */
+		changes: v.optional(v.array(v.object({ field: v.pipe(v.string(), v.maxLength(64)), from: v.unknown(), to: v.unknown() })))
+	}),
+	v.check((record) => record.subjectKind !== undefined || isSubjectKind(record.action.split('.')[0]!)),
+	v.transform((record) => ({ ...record, subjectKind: record.subjectKind ?? (record.action.split('.')[0] as SubjectKind) }))
+);
+
+function isSubjectKind(kind: string): kind is SubjectKind {
+	return (SUBJECT_KINDS as readonly string[]).includes(kind);
+}
+
 export type Activity = v.InferOutput<typeof ActivitySchema>;
 
 export interface ActivityInput {
@@ -50,21 +85,23 @@ export interface ActivityInput {
 	decisionId?: DecisionId | null;
 	summary?: string;
 	changes?: { field: string; from: unknown; to: unknown }[];
+	/** Amounts, quantities and codes the page words in the reader's language. */
+	data?: ActivityData;
 }
 
 /** Appends a record. Call it inside the transaction of the change it describes. */
 export function recordActivity(doc: Y.Doc, input: ActivityInput): void {
-	const record: Activity = {
-		id: newId<'activity'>(),
-		at: input.at,
-		by: input.by,
-		action: input.action,
-		subjectKind: input.subjectKind,
-		subjectId: input.subjectId,
-		decisionId: input.decisionId ?? null,
-		summary: (input.summary ?? '').slice(0, 200),
-		...(input.changes && input.changes.length > 0 ? { changes: input.changes.map(shortened) } : {})
-	};
+	const record: Record<string, unknown> = { id: newId<'activity'>(), at: input.at, by: input.by, action: input.action };
+	if (input.action.split('.')[0] !== input.subjectKind) record.subjectKind = input.subjectKind;
+	record.subjectId = input.subjectId;
+	if (input.decisionId) record.decisionId = input.decisionId;
+	const summary = (input.summary ?? '').slice(0, 200);
+	if (summary !== '') record.summary = summary;
+	for (const [key, value] of Object.entries(input.data ?? {})) {
+		if (value === undefined || value === '') continue;
+		record[key] = typeof value === 'string' ? value.slice(0, 200) : value;
+	}
+	if (input.changes && input.changes.length > 0) record.changes = input.changes.map(shortened);
 	activityArray(doc).push([record]);
 }
 

@@ -48,7 +48,7 @@ describe('allocations', () => {
 		expect(findAllocation(doc, input.allocationKey)?.id).toBe(result.id);
 		expect(listEntries(doc, { needId: need }).items).toHaveLength(1);
 		expect(listActivity(doc, { decisionId: decision }).items).toMatchObject([
-			{ action: 'ledger.allocated', subjectId: result.id, summary: '-200.00 EUR · Solidarité' }
+			{ action: 'ledger.allocated', subjectId: result.id, summary: 'Solidarité', amount: -20_000, currency: 'EUR' }
 		]);
 	});
 

@@ -38,10 +38,9 @@ describe('dues amount changes', () => {
 		// Bob's periods start on the 10th: March at 10 €, April 10th and May 10th at 12 €.
 		expect(statusOf(doc, bob, '2026-05-15')).toMatchObject({ periods: 3, expected: 3_400, periodsLate: 3 });
 		expect(listDues(doc).items[0]?.changes).toEqual([{ from: '2026-04-01', amount: 1_200 }]);
-		expect(listActivity(doc, { subjectKind: 'dues' }).items.map((a) => [a.action, a.summary])).toContainEqual([
-			'dues.changed',
-			'12.00 EUR · 2026-04-01 · default'
-		]);
+		expect(listActivity(doc, { subjectKind: 'dues' }).items).toContainEqual(
+			expect.objectContaining({ action: 'dues.changed', subjectId: 'default', summary: '', amount: 1_200, currency: 'EUR', since: '2026-04-01' })
+		);
 	});
 
 	it('stack, drop to zero, and can be taken back', () => {

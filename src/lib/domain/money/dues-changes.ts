@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { recordEdits, type FieldChange } from '../core/revisions';
 import type { MemberId } from '../core/ids';
-import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { MAX_AMOUNT } from '../core/money';
 import { compareIds } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { memberName } from '../space/space';
@@ -87,9 +87,8 @@ export function changeDuesAmount(doc: Y.Doc, who: Target, input: DuesChangeInput
 		setting.set('updatedBy', by);
 		recordEdits(doc, 'dues', who, [change], by, now);
 		const currency = String(setting.get('currency'));
-		const whom = who === 'default' ? 'default' : (memberName(doc, who) ?? who);
-		const summary = `${toDecimalString(amount, currency)} ${currency} · ${from} · ${whom}`;
-		recordActivity(doc, { at: now, by, action: 'dues.changed', subjectKind: 'dues', subjectId: who, summary, changes: [change] });
+		const summary = who === 'default' ? '' : (memberName(doc, who) ?? '');
+		recordActivity(doc, { at: now, by, action: 'dues.changed', subjectKind: 'dues', subjectId: who, summary, data: { amount, currency, since: from }, changes: [change] });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -103,7 +102,7 @@ export function removeDuesChange(doc: Y.Doc, who: Target, from: string, by: Memb
 		setting.delete(PREFIX + from);
 		setting.set('updatedAt', now);
 		setting.set('updatedBy', by);
-		recordActivity(doc, { at: now, by, action: 'dues.change_removed', subjectKind: 'dues', subjectId: who, summary: from });
+		recordActivity(doc, { at: now, by, action: 'dues.change_removed', subjectKind: 'dues', subjectId: who, summary: who === 'default' ? '' : (memberName(doc, who) ?? ''), data: { since: from } });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: true };
 }

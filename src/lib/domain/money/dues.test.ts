@@ -103,7 +103,7 @@ describe('dues', () => {
 			{ id: result.id, category: 'dues', direction: 'in', amount: 1_000, currency: 'EUR', note: 'Mars', createdBy: alice }
 		]);
 		expect(listActivity(doc, { subjectId: result.id }).items).toMatchObject([
-			{ action: 'dues.paid', subjectKind: 'ledger', summary: '+10.00 EUR · Caisse · Bob' }
+			{ action: 'dues.paid', subjectKind: 'ledger', summary: 'Caisse · Bob', amount: 1_000, currency: 'EUR' }
 		]);
 		setFundArchived(doc, box, true, alice);
 		expect(recordDuesPayment(doc, { memberId: bob, amount: 1_000, fundId: box, date: '2026-03-10', note: '' }, alice)).toEqual({

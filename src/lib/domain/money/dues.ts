@@ -24,7 +24,7 @@ import { recordEdits, type FieldChange } from '../core/revisions';
 import { amountOn, clearChanges, liveSetting, readChanges, type DuesChange } from './dues-changes';
 import { newId, type MemberId } from '../core/ids';
 import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signed, writeEntry, type RecordResult } from './ledger';
-import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { MAX_AMOUNT } from '../core/money';
 import { compareIds, compareNames } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { listMembers, memberName, membershipStart } from '../space/space';
@@ -108,8 +108,9 @@ export function setDues(doc: Y.Doc, who: DuesTarget, input: DuesInput, by: Membe
 		// A setting is stored under its target, not under a fresh id: two devices setting the default
 		// while apart write the same entry, so its first fields are noted too.
 		recordEdits(doc, 'dues', key, changes, by, now);
-		const summary = `${toDecimalString(fields.amount, fields.currency)} ${fields.currency} / ${fields.period} · ${key === 'default' ? 'default' : (memberName(doc, key) ?? key)}`;
-		recordActivity(doc, { at: now, by, action: 'dues.set', subjectKind: 'dues', subjectId: key, summary, changes: fresh ? [] : changes });
+		const summary = key === 'default' ? '' : (memberName(doc, key) ?? '');
+		const data = { amount: fields.amount, currency: fields.currency, period: fields.period };
+		recordActivity(doc, { at: now, by, action: 'dues.set', subjectKind: 'dues', subjectId: key, summary, data, changes: fresh ? [] : changes });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed };
 }

@@ -97,7 +97,8 @@ describe('funds', () => {
 				{ id: food, planned: 30_000, removedAt: 3_000, removedBy: by }
 			]);
 		}
-		expect(listActivity(a, { subjectId: id }).items.map((x) => x.summary)).toContain('Son: 600.00 EUR');
+		expect(listActivity(a, { subjectId: id }).items).toContainEqual(expect.objectContaining({ action: 'fund.line_added', summary: 'Son', amount: 50_000, currency: 'EUR' }));
+		expect(listActivity(a, { subjectId: id }).items).toContainEqual(expect.objectContaining({ action: 'fund.line_edited', summary: 'Son' }));
 		expect(addBudgetLine(a, id, { label: 'Son', planned: -1 }, by)).toMatchObject({ ok: false, field: 'planned' });
 	});
 

@@ -9,10 +9,10 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { recordActivity } from '../core/activity';
+import { recordActivity, type ActivityInput } from '../core/activity';
 import { recordEdits, type FieldChange } from '../core/revisions';
 import { newId, type BudgetLineId, type FundId, type MemberId } from '../core/ids';
-import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { MAX_AMOUNT } from '../core/money';
 import { compareIds, compareNames } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
@@ -231,7 +231,7 @@ function writeLine(
 	line.set('removedAt', null);
 	line.set('removedBy', null);
 	lines.set(id, line);
-	recordActivity(doc, { at: now, by, action: 'fund.line_added', subjectKind: 'fund', subjectId: fundId, summary: lineSummary(fields, currency) });
+	recordActivity(doc, { at: now, by, action: 'fund.line_added', subjectKind: 'fund', subjectId: fundId, ...lineActivity(fields, currency) });
 }
 
 export function editBudgetLine(
@@ -252,9 +252,8 @@ export function editBudgetLine(
 	doc.transact(() => {
 		changed = setChanged(line, checked.value, by, now);
 		if (changed) {
-			const summary = lineSummary({ label: labelOf(line, 'label'), planned: Number(line.get('planned')) }, fund.currency);
 			recordEdits(doc, 'fund', fundId, changes, by, now);
-			recordActivity(doc, { at: now, by, action: 'fund.line_edited', subjectKind: 'fund', subjectId: fundId, summary, changes });
+			recordActivity(doc, { at: now, by, action: 'fund.line_edited', subjectKind: 'fund', subjectId: fundId, summary: labelOf(line, 'label'), changes });
 		}
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed };
@@ -349,6 +348,6 @@ function labelOf(entry: Y.Map<unknown>, key: string): string {
 	return typeof value === 'string' ? value : '';
 }
 
-function lineSummary(line: { label: string; planned: number }, currency: string): string {
-	return `${line.label}: ${toDecimalString(line.planned, currency)} ${currency}`;
+function lineActivity(line: { label: string; planned: number }, currency: string): Pick<ActivityInput, 'summary' | 'data'> {
+	return { summary: line.label, data: { amount: line.planned, currency } };
 }

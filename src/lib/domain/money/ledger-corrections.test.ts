@@ -41,7 +41,9 @@ describe('reversing entries', () => {
 			action: 'ledger.reversed',
 			by: bob,
 			decisionId: decision,
-			summary: '12.50 EUR · Saisie en double'
+			summary: 'Saisie en double',
+			amount: -1_250,
+			currency: 'EUR'
 		});
 	});
 

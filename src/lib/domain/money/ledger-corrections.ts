@@ -22,7 +22,6 @@ import {
 	type Counterparty,
 	type LedgerEntry
 } from './ledger';
-import { toDecimalString } from '../core/money';
 import { localDate } from '../core/dates';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, text, timestamp, type ReadResult } from '../core/schema';
@@ -95,7 +94,8 @@ export function reverseEntry(
 			subjectKind: 'ledger',
 			subjectId: id,
 			decisionId: fields.decisionId,
-			summary: `${toDecimalString(original.amount, original.currency)} ${original.currency} · ${fields.reason}`
+			summary: fields.reason,
+			data: { amount: original.direction === 'in' ? original.amount : -original.amount, currency: original.currency }
 		});
 	}, LOCAL_ORIGIN);
 	return { ok: true, ids: reversals.map((r) => r.id) };
@@ -183,7 +183,7 @@ export function editEntry(doc: Y.Doc, id: LedgerEntryId, patch: EntryPatch, by: 
 		const fields = changed.map((key) => ({ field: key, from: changes[key]?.from ?? null, to: changes[key]?.to ?? null }));
 		// The entry's history above is its own account; the revisions find two treasurers' edits that missed each other.
 		recordEdits(doc, 'ledger', id, fields, by, now);
-		recordActivity(doc, { at: now, by, action: 'ledger.edited', subjectKind: 'ledger', subjectId: id, summary: changed.join(', '), changes: fields });
+		recordActivity(doc, { at: now, by, action: 'ledger.edited', subjectKind: 'ledger', subjectId: id, changes: fields });
 	}, LOCAL_ORIGIN);
 	return { ok: true, changed: true };
 }

@@ -54,7 +54,7 @@ describe('ledger', () => {
 			createdAt: 5_000
 		});
 		expect(listActivity(doc, { subjectId: result.id }).items).toMatchObject([
-			{ action: 'ledger.created', subjectKind: 'ledger', decisionId: decision, summary: '-42.50 EUR · Caisse', by }
+			{ action: 'ledger.created', subjectKind: 'ledger', decisionId: decision, summary: 'Caisse', amount: -4_250, currency: 'EUR', by }
 		]);
 	});
 

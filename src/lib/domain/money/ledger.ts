@@ -14,7 +14,7 @@ import { digest } from 'lib0/hash/sha256';
 import { recordActivity, type ActivityInput } from '../core/activity';
 import { getFund, hasBudgetLine, type Fund } from './funds';
 import { newId, toBase64Url, type BudgetLineId, type DecisionId, type FundId, type Id, type LedgerEntryId, type MemberId, type NeedId } from '../core/ids';
-import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { MAX_AMOUNT } from '../core/money';
 import { compareIds } from '../core/order';
 import { derivedViews } from '../core/derived';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
@@ -187,7 +187,7 @@ export function writeEntry(doc: Y.Doc, id: LedgerEntryId, fields: NewEntry, by: 
 	ledgerMap(doc).set(id, entry);
 }
 
-/** The activity record of a new entry: "+12.50 EUR · Caisse". */
+/** The activity record of a new entry: its signed amount and currency, and the fund's name (the page words them). */
 export function entryActivity(
 	action: ActivityInput['action'],
 	id: LedgerEntryId,
@@ -196,9 +196,8 @@ export function entryActivity(
 	by: MemberId,
 	at: number
 ): ActivityInput {
-	const sign = entry.direction === 'in' ? '+' : '-';
-	const summary = `${sign}${toDecimalString(entry.amount, fund.currency)} ${fund.currency} · ${fund.name}`;
-	return { at, by, action, subjectKind: 'ledger', subjectId: id, decisionId: entry.decisionId ?? null, summary };
+	const amount = entry.direction === 'in' ? entry.amount : -entry.amount;
+	return { at, by, action, subjectKind: 'ledger', subjectId: id, decisionId: entry.decisionId ?? null, summary: fund.name, data: { amount, currency: fund.currency } };
 }
 
 /**

@@ -25,7 +25,7 @@ describe('transfers', () => {
 		expect(fundBalance(doc, box)?.balance).toBe(2_500);
 		expect(fundBalance(doc, bank)?.balance).toBe(7_500);
 		expect(listActivity(doc, { subjectId: result.outId }).items).toMatchObject([
-			{ action: 'ledger.transferred', decisionId: decision, summary: '75.00 EUR · Caisse → Banque' }
+			{ action: 'ledger.transferred', decisionId: decision, summary: 'Caisse', to: 'Banque', amount: 7_500, currency: 'EUR' }
 		]);
 	});
 

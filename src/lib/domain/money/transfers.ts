@@ -8,7 +8,6 @@ import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { newId, type LedgerEntryId, type MemberId } from '../core/ids';
 import { checkTarget, noteText, positiveAmount, writeEntry, type LedgerRefusal, type TransferId } from './ledger';
-import { toDecimalString } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { LOCAL_ORIGIN, entityId, isoDate } from '../core/schema';
 
@@ -59,7 +58,8 @@ export function transferFunds(doc: Y.Doc, input: TransferInput, by: MemberId, no
 			subjectKind: 'ledger',
 			subjectId: outId,
 			decisionId: fields.decisionId,
-			summary: `${toDecimalString(fields.amount, from.currency)} ${from.currency} · ${from.name} → ${to.name}`
+			summary: from.name,
+			data: { amount: fields.amount, currency: from.currency, to: to.name }
 		});
 	}, LOCAL_ORIGIN);
 	return { ok: true, transferId, outId, inId };

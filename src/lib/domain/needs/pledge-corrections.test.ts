@@ -83,7 +83,7 @@ describe('pledge corrections', () => {
 		expect(editPledge(doc, mine, { amount: 20_000, note: ' virement ' }, by, at('2026-03-03'))).toEqual({ ok: true });
 		expect(getPledge(doc, mine)).toMatchObject({ amount: 20_000, note: 'virement' });
 		expect(listActivity(doc, { subjectId: mine }).items.filter((a) => a.action === 'pledge.edited')).toMatchObject([
-			{ action: 'pledge.edited', by, summary: '100.00 → 200.00 EUR · Loyer' }
+			{ action: 'pledge.edited', by, summary: 'Loyer', amount: 20_000, currency: 'EUR', changes: [{ field: 'amount', from: 10_000, to: 20_000 }, { field: 'note', from: '', to: 'virement' }] }
 		]);
 		// Nothing changed: nothing written.
 		const before = Y.encodeStateAsUpdate(doc);

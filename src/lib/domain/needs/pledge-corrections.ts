@@ -9,13 +9,13 @@ import type * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { recordEdits, type FieldChange } from '../core/revisions';
 import type { MemberId, PledgeId } from '../core/ids';
-import { MAX_AMOUNT, toDecimalString } from '../core/money';
+import { MAX_AMOUNT } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import {
 	checkCondition,
 	checkQuantity,
 	pledgeContext,
-	pledgeLabel,
+	pledgeActivity,
 	pledgeRoom,
 	type ConditionPast,
 	type OverCap,
@@ -53,7 +53,7 @@ export function undoPledgeMark(
 			entry.set('withdrawReason', '');
 		}
 		const action = mark === 'delivery' ? 'pledge.delivery_undone' : 'pledge.withdrawal_undone';
-		recordActivity(doc, { at: now, by, action, subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
+		recordActivity(doc, { at: now, by, action, subjectKind: 'pledge', subjectId: id, ...pledgeActivity(pledge.amount, need) });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -131,9 +131,6 @@ export function editPledge(
 		const room = pledgeRoom(doc, need, today, { excluding: id });
 		if (room !== null && amount > room) return { ok: false, reason: 'over_cap', room };
 	}
-	const quantity = (n: number) => (need.kind === 'money' ? toDecimalString(n, need.unit) : String(n));
-	const summary =
-		amount === pledge.amount ? pledgeLabel(amount, need) : `${quantity(pledge.amount)} → ${pledgeLabel(amount, need)}`;
 	// The condition's threshold and date are one field to a person: they are noted together.
 	const edits: FieldChange[] = [];
 	if (amount !== pledge.amount) edits.push({ field: 'amount', from: pledge.amount, to: amount });
@@ -149,7 +146,7 @@ export function editPledge(
 			entry.set('conditionBy', condition?.by ?? null);
 		}
 		recordEdits(doc, 'pledge', id, edits, by, now);
-		recordActivity(doc, { at: now, by, action: 'pledge.edited', subjectKind: 'pledge', subjectId: id, summary, changes: edits });
+		recordActivity(doc, { at: now, by, action: 'pledge.edited', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(amount, need), changes: edits });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }

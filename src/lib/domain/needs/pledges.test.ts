@@ -31,7 +31,7 @@ describe('pledges', () => {
 			createdBy: by
 		});
 		expect(listActivity(doc, { subjectId: id }).items).toMatchObject([
-			{ action: 'pledge.created', by, summary: '12.50 EUR · Loyer' }
+			{ action: 'pledge.created', by, summary: 'Loyer', amount: 1250, currency: 'EUR' }
 		]);
 		const outside = pledge(doc, needId, 5000, by, at('2026-03-03'), { memberId: null, supporterName: 'Syndicat CGIL' });
 		expect(getPledge(doc, outside)).toMatchObject({ memberId: null, supporterName: 'Syndicat CGIL', createdBy: by });
@@ -41,7 +41,7 @@ describe('pledges', () => {
 		const { doc, by } = newSpace();
 		const work = hoursNeed(doc, by);
 		const hours = pledge(doc, work, 2.5, by);
-		expect(listActivity(doc, { subjectId: hours }).items[0]?.summary).toBe('2.5 h · Chantier');
+		expect(listActivity(doc, { subjectId: hours }).items[0]).toMatchObject({ summary: 'Chantier', quantity: 2.5, unit: 'h' });
 		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
 		const move = createNeed(doc, { kind: 'other', title: 'Déménagement', unit: 'jour', target: 2 }, by);
 		const lent = pledge(doc, move, 1, by, at('2026-03-02'), { resourceId: van });

@@ -14,11 +14,10 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { recordActivity } from '../core/activity';
+import { recordActivity, type ActivityInput } from '../core/activity';
 import { derivedViews } from '../core/derived';
 import { newId, type LedgerEntryId, type MemberId, type NeedId, type PledgeId } from '../core/ids';
 import { checkTarget, derivedEntryId, entryActivity, writeEntry, type Counterparty, type LedgerRefusal, type NewEntry } from '../money/ledger';
-import { toDecimalString } from '../core/money';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { getNeed, quantitySchema, type Need, type NeedNotFound } from './needs';
 import { allocatedToNeed } from './need-funding';
@@ -113,7 +112,7 @@ export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Da
 		};
 		for (const [key, value] of Object.entries(fields)) entry.set(key, value);
 		pledgesMap(doc).set(id, entry);
-		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(clean.amount, need) });
+		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(clean.amount, need) });
 	}, LOCAL_ORIGIN);
 	return { ok: true, id };
 }
@@ -168,7 +167,7 @@ export function deliverPledge(
 		entry.set('deliveredOn', deliveredOn);
 		entry.set('deliveredAt', now);
 		entry.set('deliveredBy', by);
-		recordActivity(doc, { at: now, by, action: 'pledge.delivered', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
+		recordActivity(doc, { at: now, by, action: 'pledge.delivered', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(pledge.amount, need) });
 		// Delivered before, undone, delivered again: its money is already in the ledger.
 		if (!fund || !entryId || ledgerMap(doc).has(entryId)) return;
 		const counterparty: Counterparty = pledge.memberId
@@ -215,7 +214,7 @@ export function withdrawPledge(
 		entry.set('withdrawnAt', now);
 		entry.set('withdrawnBy', by);
 		entry.set('withdrawReason', reason);
-		recordActivity(doc, { at: now, by, action: 'pledge.withdrawn', subjectKind: 'pledge', subjectId: id, summary: pledgeLabel(pledge.amount, need) });
+		recordActivity(doc, { at: now, by, action: 'pledge.withdrawn', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(pledge.amount, need) });
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -325,8 +324,8 @@ export function checkCondition(
 	return condition.by < today ? { ok: false, reason: 'condition_past' } : null;
 }
 
-/** How a pledge of `amount` toward `need` reads in the history. */
-export function pledgeLabel(amount: number, need: Need): string {
-	const quantity = need.kind === 'money' ? toDecimalString(amount, need.unit) : String(amount);
-	return `${quantity} ${need.unit} · ${need.title}`;
+/** What the history keeps of a pledge of `amount` toward `need`: the need's title, the amount and its currency or unit. */
+export function pledgeActivity(amount: number, need: Need): Pick<ActivityInput, 'summary' | 'data'> {
+	const data = need.kind === 'money' ? { amount, currency: need.unit } : { quantity: amount, unit: need.unit };
+	return { summary: need.title, data };
 }
