@@ -5,8 +5,8 @@ import { newId } from '../core/ids';
 import { resourcesMap } from '../core/schema';
 import { joinSpace } from '../space/space';
 import { created, memberId, newSpace, syncDocs } from '../space/testing';
-import { requestBooking } from './bookings';
-import { bookingsView } from './views';
+import { cancelBooking, confirmBooking, requestBooking } from './bookings';
+import { availabilityView, bookingsView, slotOverlaps } from './views';
 
 const H = 3_600_000;
 
@@ -41,5 +41,54 @@ describe('bookings view', () => {
 		joinSpace(his, bob, 'Bob');
 		syncDocs(doc, his);
 		expect(bookingsView(doc, { resourceId: van, from: null }).rows[0]?.who).toEqual({ kind: 'member', name: 'Bob' });
+	});
+});
+
+describe('a slot asked for', () => {
+	it('names the bookings it meets when requested, whatever their state, cancelled ones aside', () => {
+		const { doc, by } = newSpace();
+		const room = created(addResource(doc, { kind: 'room', name: 'Salle' }, by));
+		const hall = created(addResource(doc, { kind: 'room', name: 'Hall' }, by));
+		const choir = created(requestBooking(doc, { resourceId: room, start: 10 * H, end: 12 * H, to: { kind: 'collective', name: 'Chorale' } }, by));
+		confirmBooking(doc, choir, by);
+		const asked = created(requestBooking(doc, { resourceId: room, start: 11 * H, end: 13 * H, to: { kind: 'member', memberId: by } }, by));
+		const dropped = created(requestBooking(doc, { resourceId: room, start: 9 * H, end: 14 * H, to: { kind: 'member', memberId: by } }, by));
+		cancelBooking(doc, dropped, by);
+		created(requestBooking(doc, { resourceId: hall, start: 10 * H, end: 12 * H, to: { kind: 'member', memberId: by } }, by));
+
+		expect(slotOverlaps(doc, { resourceId: room, start: 11.5 * H, end: 15 * H })).toMatchObject([
+			{ booking: { id: choir, status: 'confirmed' }, who: { kind: 'collective', name: 'Chorale' } },
+			{ booking: { id: asked, status: 'requested' }, who: { kind: 'member', name: 'Alice' } }
+		]);
+		// Touching ends do not overlap; a slot that ends before it starts meets nothing.
+		expect(slotOverlaps(doc, { resourceId: room, start: 13 * H, end: 15 * H })).toEqual([]);
+		expect(slotOverlaps(doc, { resourceId: room, start: 12 * H, end: 11 * H })).toEqual([]);
+	});
+
+	it('in the past is listed under the past, the latest first, and not among the bookings to come', () => {
+		const { doc, by } = newSpace();
+		const room = created(addResource(doc, { kind: 'room', name: 'Salle' }, by));
+		const now = 100 * H;
+		const lastYear = created(requestBooking(doc, { resourceId: room, start: 1 * H, end: 2 * H, to: { kind: 'member', memberId: by } }, by, now));
+		const yesterday = created(requestBooking(doc, { resourceId: room, start: 80 * H, end: 81 * H, to: { kind: 'member', memberId: by } }, by, now));
+		const tomorrow = created(requestBooking(doc, { resourceId: room, start: 120 * H, end: 121 * H, to: { kind: 'member', memberId: by } }, by, now));
+		expect(bookingsView(doc, { resourceId: null, from: now }).rows.map((r) => r.booking.id)).toEqual([tomorrow]);
+		expect(bookingsView(doc, { resourceId: null, from: null, endedBy: now }).rows.map((r) => r.booking.id)).toEqual([yesterday, lastYear]);
+	});
+});
+
+describe('availability of a resource', () => {
+	it('gives each day what takes it, a booking over midnight on both days, free days empty', () => {
+		const { doc, by } = newSpace();
+		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by));
+		const D = 24 * H;
+		const days = Array.from({ length: 7 }, (_, i) => ({ start: i * D, end: (i + 1) * D }));
+		const night = created(requestBooking(doc, { resourceId: van, start: D + 20 * H, end: 2 * D + 8 * H, to: { kind: 'member', memberId: by } }, by));
+		const market = created(requestBooking(doc, { resourceId: van, start: 4 * D + 9 * H, end: 4 * D + 12 * H, to: { kind: 'collective', name: 'AMAP' } }, by));
+		const gone = created(requestBooking(doc, { resourceId: van, start: 5 * D, end: 5 * D + H, to: { kind: 'member', memberId: by } }, by));
+		cancelBooking(doc, gone, by);
+		const week = availabilityView(doc, van, days);
+		expect(week.map((day) => day.busy.map((row) => row.booking.id))).toEqual([[], [night], [night], [], [market], [], []]);
+		expect(availabilityView(doc, van, [days[4]!])).toMatchObject([{ start: 4 * D, busy: [{ who: { kind: 'collective', name: 'AMAP' } }] }]);
 	});
 });

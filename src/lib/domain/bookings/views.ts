@@ -52,6 +52,8 @@ export interface BookingsFilter {
 	resourceId: ResourceId | null;
 	/** Bookings that ended before this moment are left out; null keeps the past too. */
 	from: number | null;
+	/** Only the bookings that ended by this moment, the latest first: the past under its own filter. */
+	endedBy?: number | null;
 }
 
 export interface BookingsView {
@@ -64,10 +66,41 @@ export interface BookingsView {
 
 export function bookingsView(doc: Y.Doc, filter: BookingsFilter): BookingsView {
 	const { items, unreadable } = listBookings(doc, { resourceId: filter.resourceId ?? undefined, from: filter.from ?? undefined });
+	const endedBy = filter.endedBy ?? null;
+	const kept = endedBy === null ? items : items.filter((b) => b.end <= endedBy).reverse();
 	return {
 		bookable: listResources(doc).items.filter(isBookable),
 		members: listMembers(doc).items,
-		rows: bookingRows(doc, items),
+		rows: bookingRows(doc, kept),
 		unreadable
 	};
+}
+
+/**
+ * The bookings a new slot of a resource would meet, cancelled ones aside:
+ * said when the slot is asked for, not only when someone confirms it.
+ */
+export function slotOverlaps(doc: Y.Doc, slot: { resourceId: ResourceId; start: number; end: number }): BookingRow[] {
+	if (!(slot.end > slot.start)) return [];
+	const { items } = listBookings(doc, { resourceId: slot.resourceId, from: slot.start, to: slot.end });
+	return bookingRows(doc, items.filter((b) => b.status !== 'cancelled'));
+}
+
+export interface AvailabilityDay {
+	start: number;
+	end: number;
+	/** The day's bookings that are not cancelled, by start; an empty list is a free day. */
+	busy: BookingRow[];
+}
+
+/**
+ * A resource's days, each with what takes it: the day or week view of its
+ * availability. Days are given by the caller (local midnights), so that a
+ * day is the reader's day.
+ */
+export function availabilityView(doc: Y.Doc, resourceId: ResourceId, days: readonly { start: number; end: number }[]): AvailabilityDay[] {
+	if (days.length === 0) return [];
+	const { items } = listBookings(doc, { resourceId, from: days[0]!.start, to: days[days.length - 1]!.end });
+	const live = items.filter((b) => b.status !== 'cancelled');
+	return days.map((day) => ({ ...day, busy: bookingRows(doc, live.filter((b) => b.start < day.end && b.end > day.start)) }));
 }
