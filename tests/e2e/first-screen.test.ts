@@ -99,4 +99,23 @@ describe('the first screen kept on the device', () => {
 		expect(await page.getByTestId('resource-count').textContent()).toContain('3');
 		await expect.poll(() => keptInventory(page, spaceId), { timeout: 15_000 }).toEqual(['Camionnette', 'Lentilles', 'Perceuse']);
 	});
+
+	it('reloads every page a moment after a change without breaking it', async () => {
+		const page = await device.newPage();
+		const errors: string[] = [];
+		page.on('pageerror', (error) => errors.push(error.message));
+		const app = new AppModel(page);
+		await page.goto(`http://127.0.0.1:${relay.port}/`);
+		const spaceId = await app.createCollective('Cantine');
+		await app.addResource({ kind: 'Matériel', name: 'Marmite' });
+		for (const section of ['history', 'transparency', 'needs', 'decisions', 'money', 'bookings', 'conflicts', 'members', '']) {
+			await page.goto(`http://127.0.0.1:${relay.port}/s/${spaceId}/${section}`);
+			// Long enough for the first screen to be kept again and for idle work to run.
+			await page.waitForTimeout(3500);
+			await page.reload();
+			await page.getByRole('heading', { level: 1, name: 'Cantine' }).waitFor();
+			await page.waitForTimeout(500);
+			expect(errors, `/${section}`).toEqual([]);
+		}
+	});
 });

@@ -76,7 +76,10 @@ class DeviceState {
 			if (entry.access === 'member') {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
 			}
-			doc.on('afterTransaction', () => this.rememberName(entry.id, readSpaceMeta(doc)?.name));
+			// Only after a change: a reading may run a transaction while a view is derived, where no state may move.
+			doc.on('afterTransaction', (transaction) => {
+				if (transaction.changed.size > 0) this.rememberName(entry.id, readSpaceMeta(doc)?.name);
+			});
 			// A key change left unsettled is settled with the connection's next attempts,
 			// a refusal included: the refused key may be the old one. The pending secret
 			// is read from the device's memory: the session only learns the secret in use.

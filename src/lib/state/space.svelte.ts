@@ -39,10 +39,15 @@ export class SpaceView {
 		});
 		this.#subscribe = createSubscriber((update) => {
 			// afterTransaction rather than update: Yjs encodes each change for update listeners.
-			session.doc.on('afterTransaction', update);
+			// A transaction that changed nothing (a reading inside a view) must not count as a
+			// change: it can run while a view is being derived, where no state may move.
+			const changed = (transaction: Y.Transaction) => {
+				if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) update();
+			};
+			session.doc.on('afterTransaction', changed);
 			const stop = session.onStatus(update);
 			return () => {
-				session.doc.off('afterTransaction', update);
+				session.doc.off('afterTransaction', changed);
 				stop();
 			};
 		});
