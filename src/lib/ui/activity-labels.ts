@@ -7,6 +7,7 @@ const ACTIONS: Record<string, () => string> = {
 	'booking.confirmed': m.act_booking_confirmed,
 	'booking.granted': m.act_booking_granted,
 	'booking.requested': m.act_booking_requested,
+	'booking.restored': m.act_booking_restored,
 	'conflict.acknowledged': m.act_conflict_acknowledged,
 	'conflict.resolved': m.act_conflict_resolved,
 	'decision.allocation_added': m.act_decision_allocation_added,

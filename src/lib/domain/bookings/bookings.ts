@@ -182,6 +182,33 @@ export function cancelBooking(doc: Y.Doc, id: BookingId, by: MemberId, now = Dat
 	return { ok: true, status: 'cancelled' };
 }
 
+export type RestoreResult = { ok: true; status: BookingStatus } | Refusal<'not_cancelled'> | BookingNotFound;
+
+/**
+ * Takes back a cancellation, as the undo offered right after it: the booking
+ * is requested or confirmed again, as it was. A cancellation made on another
+ * device that this one has not seen still wins when it arrives.
+ */
+export function restoreBooking(doc: Y.Doc, id: BookingId, by: MemberId, now = Date.now()): RestoreResult {
+	const entry = entryOf(doc, id);
+	const booking = getBooking(doc, id);
+	if (!entry || !booking) return { ok: false, reason: 'not_found' };
+	if (booking.status !== 'cancelled') return { ok: false, reason: 'not_cancelled' };
+	doc.transact(() => {
+		entry.set('cancelledAt', null);
+		entry.set('cancelledBy', null);
+		recordActivity(doc, {
+			at: now,
+			by,
+			action: 'booking.restored',
+			subjectKind: 'booking',
+			subjectId: id,
+			summary: resourceName(doc, booking.resourceId)
+		});
+	}, LOCAL_ORIGIN);
+	return { ok: true, status: booking.confirmedAt !== null ? 'confirmed' : 'requested' };
+}
+
 /**
  * Writes a booking granted by an adopted decision, confirmed at once, under
  * an id derived from the decision and its allocation so that two devices
