@@ -14,6 +14,7 @@ import { relayParams } from './keys';
 import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } from './relay-access';
 import { watchPeers, type Peer } from './peers';
 import { afterPaint, readFirstScreen, type FirstScreen } from './first-screen';
+import { applyFirstAnswerAtOnce } from './initial-sync';
 import { linkTabs } from './tabs';
 import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
@@ -177,6 +178,7 @@ export class SpaceSession {
 			disableBc: true
 		});
 		this.provider = provider;
+		applyFirstAnswerAtOnce(provider);
 		const current = () => this.provider === provider;
 		// The relay's state vector after a durable write: changes below it are no longer pending.
 		provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
