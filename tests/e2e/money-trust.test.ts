@@ -113,6 +113,7 @@ describe('money a collective can trust', () => {
 		await needForm.getByLabel('Objectif').fill('1000');
 		await needForm.getByRole('button', { name: 'Enregistrer' }).click();
 		await page.getByRole('heading', { level: 2, name: 'Loyer de janvier' }).waitFor();
+		const needUrl = page.url();
 
 		// A money pledge is an amount in the need's currency, not a quantity.
 		const pledgeForm = page.getByRole('form', { name: 'Promettre' });
@@ -136,6 +137,11 @@ describe('money a collective can trust', () => {
 		expect(plain(await counts.textContent())).toContain('Compté : 300,00 €');
 		await expect.poll(async () => plain(await page.getByRole('progressbar').first().getAttribute('aria-valuetext'))).toBe('300,00 € reçus sur 1 000,00 €');
 		await fitsThePhone();
+		await counts.getByRole('link', { name: 'Voir les écritures de ce besoin' }).click();
+		await page.getByRole('heading', { level: 2, name: 'Écritures' }).waitFor();
+		await expect.poll(async () => plain(await page.getByText(/^\d+ écritures?$/).textContent())).toBe('1 écriture');
+		await page.goBack();
+		await page.getByRole('heading', { level: 2, name: 'Loyer de janvier' }).waitFor();
 
 		// The ledger holds the money once, in the fund chosen, from the member, for the need.
 		await card.getByRole('link', { name: 'Argent enregistré dans les écritures' }).click();
@@ -146,5 +152,24 @@ describe('money a collective can trust', () => {
 		await go('/money', 'Fonds');
 		// 400 given, 500 spent by the decision, 300 delivered: 200.
 		expect(await new MoneyModel(page).fundBalance('Caisse')).toBe('200,00 €');
+
+		// An 800 € donation earmarked for the need counts toward it, once.
+		await go('/money/ledger', 'Écritures');
+		await page.getByRole('button', { name: 'Nouvelle écriture' }).click();
+		const entryForm = page.getByRole('form', { name: 'Nouvelle écriture' });
+		await entryForm.getByRole('radio', { name: /^Entrée/ }).check();
+		await entryForm.getByLabel('Montant').fill('800');
+		await entryForm.getByLabel('Catégorie').selectOption({ label: 'Don' });
+		await entryForm.getByRole('combobox', { name: /^Besoin/ }).selectOption({ label: 'Loyer de janvier' });
+		await entryForm.getByRole('button', { name: 'Enregistrer' }).click();
+		await page.getByRole('status').getByText('Écriture enregistrée.').waitFor();
+		// Met, the need leaves the list of open needs: opened by its address.
+		await page.goto(needUrl);
+		const after = page.getByRole('region', { name: 'Ce qui compte pour ce besoin' });
+		await after.waitFor();
+		expect(plain(await after.textContent())).toContain('Dons fléchés vers ce besoin dans les écritures : 800,00 €');
+		expect(plain(await after.textContent())).toContain('Compté : 1 100,00 €');
+		await expect.poll(async () => plain(await page.getByRole('progressbar').first().getAttribute('aria-valuetext'))).toBe('1 100,00 € reçus sur 1 000,00 €');
+		expect(plain(await page.getByTestId('need-status').textContent())).toBe('Atteint');
 	});
 });
