@@ -88,7 +88,9 @@ function apply(doc: Y.Doc, op: Op, members: readonly MemberId[], step: number): 
 				break;
 			case 4: {
 				const p = nth(listPledges(doc).items, op.b);
-				if (p) deliverPledge(doc, p.id, { deliveredOn: date }, by, now);
+				// Half the deliveries record their money in the fund, as the need page offers: two replicas delivering one pledge write one entry.
+				const money = p && op.amount % 2 === 1 && readNeeds(doc).items.find((n) => n.id === p.needId)?.kind === 'money';
+				if (p) deliverPledge(doc, p.id, { deliveredOn: date, fundId: money ? fund.id : null }, by, now);
 				break;
 			}
 			case 5: {
