@@ -173,8 +173,8 @@ describe('a new collective’s first month', () => {
 
 		await page.goto(`${base}/s/${spaceId}/money/dues`);
 		await money.setDefaultDues({ amount: '10', period: 'Mensuelle', start: monthStart(3) });
-		// Installed today, so owing one period: what the app knew before anyone said otherwise.
-		await expect.poll(async () => plain(await money.duesOf('Amina').getByTestId('dues-state').textContent())).toBe('En retard de 10,00 € (1 période)');
+		// Installed today, so owing this period, and not late for it: what the app knew before anyone said otherwise.
+		await expect.poll(async () => plain(await money.duesOf('Amina').getByTestId('dues-state').textContent())).toBe('À régler pour la période en cours : 10,00 €');
 
 		// Amina has been a member for two months before this one: she says so on the members page.
 		await page.goto(`${base}/s/${spaceId}/members`);

@@ -12,6 +12,8 @@ import { ROOT, requireAppBuild, startRelayProcess, type RelayProcess } from '../
 import { AppModel } from './app-model';
 import { MoneyModel, plain } from './money-model';
 
+const NOBODY_LATE = "Personne n'est en retard.";
+
 /** Today on the test machine, as the app's date inputs default to it. */
 function today(): string {
 	const now = new Date();
@@ -91,7 +93,7 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(plain(await app.page.getByRole('term').filter({ hasText: 'Total en EUR' }).locator('xpath=..').textContent())).toContain('0,00 €');
 	});
 
-	it('sets dues and shows who is up to date and who is late', async () => {
+	it('sets dues and shows who is up to date and who owes this period, without calling a new member late', async () => {
 		const bobPage = await (await newDevice(browser, 'fr-FR')).newPage();
 		const link = await app.inviteLink();
 		await joinAs(bobPage, link, 'Bob');
@@ -100,14 +102,15 @@ describe('money: funds, dues, ledger and export', () => {
 		await money.open('Cotisations');
 		await money.setDefaultDues({ amount: '10', period: 'Mensuelle', start: today() });
 		expect(plain(await app.page.getByTestId('dues-default').textContent())).toMatch(/^10,00 € par mois, depuis le/);
-		await expect.poll(async () => plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
-		expect(plain(await money.duesOf('Alice').textContent())).toContain('En retard de 10,00 €');
+		// Both joined today: this month's dues are owed, not late.
+		await expect.poll(async () => plain(await money.duesOf('Bob').textContent())).toContain('À régler pour la période en cours : 10,00 €');
+		expect(plain(await money.duesOf('Alice').textContent())).toContain('À régler pour la période en cours : 10,00 €');
 
 		await money.recordDuesPayment('Alice');
 		await expect.poll(async () => plain(await money.duesOf('Alice').textContent())).toContain('À jour');
 		expect(plain(await money.duesOf('Alice').textContent())).toContain('Payé 10,00 € sur 10,00 € attendus');
-		expect(plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
-		expect(plain(await app.page.getByText(/membres? en retard/).textContent())).toBe('1 membre en retard');
+		expect(plain(await money.duesOf('Bob').textContent())).toContain('À régler pour la période en cours : 10,00 €');
+		expect(plain(await app.page.getByText(NOBODY_LATE).textContent())).toBe(NOBODY_LATE);
 		await bobPage.context().close();
 	});
 
@@ -128,7 +131,7 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(plain(await card.textContent())).toMatch(/12,00 € par mois à partir du/);
 		// Members see what is coming; what they owe now is unchanged.
 		expect(plain(await money.duesOf('Bob').textContent())).toMatch(/12,00 € par mois à partir du/);
-		expect(plain(await money.duesOf('Bob').textContent())).toContain('En retard de 10,00 €');
+		expect(plain(await money.duesOf('Bob').textContent())).toContain('À régler pour la période en cours : 10,00 €');
 		expect(plain(await money.duesOf('Alice').textContent())).toContain('À jour');
 		expect(plain(await money.duesOf('Alice').textContent())).toMatch(/Prochaine échéance le .+ : 12,00 €/);
 

@@ -138,3 +138,16 @@ describe('dues', () => {
 		expect(() => duesStatus(doc, '15/04/2026')).toThrow(/today/);
 	});
 });
+
+describe('a member who joins', () => {
+	it('owes the running period from the first day without being late, and is late once it ends unpaid', () => {
+		const { doc, by: alice } = newSpace();
+		const newcomer = memberId();
+		setDues(doc, 'default', { amount: 1_000, currency: 'EUR', period: 'monthly', start: '2026-01-01' }, alice, JAN_2026);
+		joinSpace(doc, newcomer, 'Nadia', Date.UTC(2026, 2, 10));
+		const on = (day: string) => duesStatus(doc, day).items.find((s) => s.memberId === newcomer);
+		expect(on('2026-03-10')).toMatchObject({ start: '2026-03-10', state: 'due', balance: -1_000 });
+		expect(on('2026-04-09')).toMatchObject({ state: 'due', balance: -1_000 });
+		expect(on('2026-04-10')).toMatchObject({ state: 'late', balance: -2_000 });
+	});
+});

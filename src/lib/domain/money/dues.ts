@@ -161,9 +161,14 @@ export interface DuesStatus {
 	periods: number;
 	expected: number;
 	paid: number;
-	/** Paid minus expected: below zero when late, above when paid ahead. */
+	/** Paid minus expected: below zero when something is owed, above when paid ahead. */
 	balance: number;
-	state: 'not_started' | 'up_to_date' | 'late';
+	/**
+	 * 'due' when only the period that is running is unpaid: a member who joins
+	 * today owes this period's dues, and is not late for them; 'late' once a
+	 * period has ended unpaid.
+	 */
+	state: 'not_started' | 'up_to_date' | 'due' | 'late';
 	periodsLate: number;
 	periodsAhead: number;
 	/** When the next period starts, and what it will owe. */
@@ -219,7 +224,7 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 			expected,
 			paid,
 			balance,
-			state: periods === 0 ? 'not_started' : balance < 0 ? 'late' : 'up_to_date',
+			state: periods === 0 ? 'not_started' : balance >= 0 ? 'up_to_date' : -balance <= amount ? 'due' : 'late',
 			periodsLate: balance < 0 && amount > 0 ? Math.ceil(-balance / amount) : 0,
 			periodsAhead: balance > 0 && amount > 0 ? Math.floor(balance / amount) : 0,
 			nextDue: periodStart(start, periods * months),

@@ -41,7 +41,7 @@ describe('a month in the life of a collective', () => {
 		for (const who of [alice, bruno]) recordDuesPayment(doc, { memberId: who, amount: 1000, fundId: cash, date: date(3), note: '' }, alice, day(3));
 		const dues = duesStatus(doc, date(20)).items;
 		expect(dues.filter((d) => d.state === 'up_to_date')).toHaveLength(2);
-		expect(dues.find((d) => d.memberId === chiara)).toMatchObject({ state: 'late', balance: -1000 });
+		expect(dues.find((d) => d.memberId === chiara)).toMatchObject({ state: 'due', balance: -1000 });
 
 		// Food received, then given to the neighbouring canteen through its need.
 		const veg = created(addResource(doc, { kind: 'food', name: 'Légumes', quantity: 40, unit: 'kg', expiresOn: date(9) }, bruno, day(5)));
