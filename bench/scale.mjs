@@ -275,15 +275,27 @@ async function benchSize(browser, size) {
 		await page.goto(`${origin}/s/${spaceId}`);
 		await waitFor('the offline reload to show the whole inventory', async () => (await shownCount(page)) === generated.resources, SETUP_TIMEOUT, 500);
 
+		// Whether the first screen kept on the device showed before the live one, however briefly.
+		await page.addInitScript(() => {
+			new MutationObserver((_changes, observer) => {
+				if (document.querySelector('[data-testid="first-screen-kept"]')) {
+					window.__keptScreenSeen = true;
+					observer.disconnect();
+				}
+			}).observe(document, { childList: true, subtree: true });
+		});
 		const cdp = await throttle(page);
 		const heap = [];
 		const nodes = [];
 		for (let run = 0; run < opts.runs; run++) {
 			const reloaded = performance.now();
+			let fromDevice = false;
 			figures.reload.push(await timed(async () => {
 				await page.goto(`${origin}/s/${spaceId}`, { timeout: TIMEOUT });
 				await inventoryShown(page);
+				fromDevice = await page.evaluate(() => Boolean(window.__keptScreenSeen));
 			}));
+			log(`reload ${run + 1}: ${fromDevice ? 'the first screen kept on the device showed first' : 'no first screen kept on the device'}`);
 			// The first screen may be the one kept from the last visit: the space is live once it has loaded.
 			const loaded = await timed(async () => {
 				await page.getByTestId('first-screen-kept').waitFor({ state: 'detached', timeout: TIMEOUT });
