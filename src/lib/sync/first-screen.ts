@@ -74,20 +74,20 @@ export async function saveFirstScreen(spaceId: string, screen: FirstScreen): Pro
 }
 
 /**
- * Resolves once the next frame has been drawn, or after a short while in a tab
- * that draws no frames (in the background). The local copy starts loading
+ * Resolves once the next frame has been drawn. The local copy starts loading
  * only then: decoding a large space holds the main thread for seconds, and the
- * first screen must be on screen before that.
+ * first screen must be on screen before that. A slow phone can take well over
+ * a tenth of a second to draw that frame, so there is no short timeout here;
+ * only a hidden tab, which draws no frames, does not wait.
  */
 export function afterPaint(): Promise<void> {
 	return new Promise((resolve) => {
-		const fallback = setTimeout(resolve, 100);
-		if (typeof requestAnimationFrame === 'undefined') return;
-		requestAnimationFrame(() =>
-			setTimeout(() => {
-				clearTimeout(fallback);
-				resolve();
-			}, 0)
-		);
+		if (typeof requestAnimationFrame === 'undefined' || typeof document === 'undefined' || document.visibilityState === 'hidden') {
+			resolve();
+			return;
+		}
+		requestAnimationFrame(() => setTimeout(resolve, 0));
+		// Hidden while waiting: no frame will come.
+		document.addEventListener('visibilitychange', () => resolve(), { once: true });
 	});
 }
