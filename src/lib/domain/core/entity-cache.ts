@@ -23,6 +23,8 @@ interface Watched {
 	shelves: Map<object, Map<string, Kept>>;
 	/** Bumped on every change below the collection, for views derived from it. */
 	version: number;
+	/** Told the key of each entry changed, for what else is kept per entry (kept-order.ts). */
+	listeners: ((key: string) => void)[];
 }
 
 const watched = new WeakMap<Y.Map<unknown>, Watched>();
@@ -33,7 +35,7 @@ function watch(collection: Y.Map<unknown>): Watched | null {
 	if (doc === null || doc._transaction !== null) return null;
 	let state = watched.get(collection);
 	if (!state) {
-		const fresh: Watched = { shelves: new Map(), version: 0 };
+		const fresh: Watched = { shelves: new Map(), version: 0, listeners: [] };
 		collection.observeDeep((events) => {
 			fresh.version++;
 			for (const event of events) {
@@ -53,6 +55,19 @@ function watch(collection: Y.Map<unknown>): Watched | null {
 
 function forget(state: Watched, key: string): void {
 	for (const shelf of state.shelves.values()) shelf.delete(key);
+	for (const listener of state.listeners) listener(key);
+}
+
+/**
+ * Calls `listener` with the key of each entry of `collection` that changes
+ * from now on, local or remote. False, and nothing registered, while the
+ * collection cannot be watched (inside a transaction, or out of a document).
+ */
+export function onEntryChange(collection: Y.Map<unknown>, listener: (key: string) => void): boolean {
+	const state = watch(collection);
+	if (!state) return false;
+	state.listeners.push(listener);
+	return true;
 }
 
 /**

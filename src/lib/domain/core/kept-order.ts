@@ -9,8 +9,9 @@
  * place. Entries that do not read are counted apart, as readEntities does.
  */
 import * as v from 'valibot';
-import * as Y from 'yjs';
-import { readEntity } from './schema';
+import type * as Y from 'yjs';
+import { onEntryChange } from './entity-cache';
+import { readEntities, readEntity } from './schema';
 
 type EntitySchema = v.GenericSchema<unknown, { id: string }>;
 
@@ -30,26 +31,16 @@ const perCollection = new WeakMap<Y.Map<unknown>, Kept<unknown>[]>();
 const REBUILD_SHARE = 0.25;
 
 function keptFor<T>(collection: Y.Map<unknown>, schema: EntitySchema, compare: (a: T, b: T) => number): Kept<T> | null {
-	const doc = collection.doc;
-	if (doc === null || doc._transaction !== null) return null;
 	let kept = perCollection.get(collection);
 	if (!kept) {
 		const lists: Kept<unknown>[] = [];
-		collection.observeDeep((events) => {
-			for (const list of lists) {
-				if (list.changed === null) continue;
-				for (const event of events) {
-					if (event instanceof Y.YMapEvent && event.target === collection) {
-						for (const key of event.keysChanged) list.changed.add(key);
-					} else {
-						const key = event.path[0];
-						if (typeof key === 'string') list.changed.add(key);
-					}
-				}
-			}
+		// The entity cache already follows which entries change: the lists hear it from there.
+		const watched = onEntryChange(collection, (key) => {
+			for (const list of lists) list.changed?.add(key);
 		});
+		if (!watched) return null;
 		perCollection.set(collection, (kept = lists));
-	}
+	} else if (collection.doc === null || collection.doc._transaction !== null) return null;
 	let list = kept.find((k) => k.schema === schema && k.compare === compare) as Kept<T> | undefined;
 	if (!list) {
 		list = { schema, compare, items: [], byKey: new Map(), unreadable: new Set(), changed: null };
@@ -119,14 +110,8 @@ export function readInOrder<S extends EntitySchema>(
 	const list = keptFor<T>(collection, schema, compare);
 	if (!list) {
 		// Inside a transaction the observers have not run: read afresh.
-		const items: T[] = [];
-		let unreadable = 0;
-		for (const [key, value] of collection.entries()) {
-			const entity = readEntity(key, value, schema);
-			if (entity === undefined) unreadable++;
-			else items.push(entity);
-		}
-		return { items: items.sort(compare), unreadable };
+		const { items, unreadable } = readEntities(collection, schema);
+		return { items: [...items].sort(compare), unreadable };
 	}
 	if (list.changed === null || list.changed.size > REBUILD_SHARE * Math.max(list.items.length, 16)) rebuild(collection, list);
 	else if (list.changed.size > 0) {
