@@ -4,11 +4,10 @@
  * both show the same conflict, and resolving it on one clears it on both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, newDevice } from '../support/browser';
-import { CuttableLink } from '../support/cuttable-link';
-import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
-import { AppModel } from './app-model';
+import type { Page } from 'playwright-core';
+import type { CuttableLink } from '../support/cuttable-link';
+import type { AppModel } from './app-model';
+import { TwoPhones } from './two-phones';
 
 function localInput(day: Date, hour: number): string {
 	const pad = (n: number) => String(n).padStart(2, '0');
@@ -26,40 +25,22 @@ async function book(page: Page, start: string, end: string): Promise<void> {
 }
 
 describe('a room booked twice offline', () => {
-	let relay: RelayProcess;
-	let browser: Browser;
-	const links: CuttableLink[] = [];
-	const contexts: BrowserContext[] = [];
+	let phones: TwoPhones;
+	let links: CuttableLink[];
 	let a: AppModel;
 	let b: AppModel;
 
 	beforeAll(async () => {
-		requireAppBuild();
-		relay = await startRelayProcess();
-		browser = await launchBrowser();
-		for (let i = 0; i < 2; i++) {
-			links.push(await CuttableLink.open(await freePort(), relay.port));
-			contexts.push(await newDevice(browser, 'fr-FR'));
-		}
-		a = new AppModel(await contexts[0]!.newPage());
-		b = new AppModel(await contexts[1]!.newPage());
+		phones = await TwoPhones.open();
+		({ links, a, b } = phones);
 	});
 
 	afterAll(async () => {
-		await browser?.close();
-		for (const link of links) await link.cut();
-		await relay?.kill('SIGTERM');
+		await phones?.close();
 	});
 
-	async function cutOff(i: number) {
-		await links[i]!.cut();
-		await contexts[i]!.setOffline(true);
-	}
-
-	async function reconnect(i: number) {
-		await contexts[i]!.setOffline(false);
-		await links[i]!.restore();
-	}
+	const cutOff = (i: number) => phones.cutOff(i);
+	const reconnect = (i: number) => phones.reconnect(i);
 
 	it('shows the same conflict on both phones after the merge, and clears it on both', async () => {
 		await a.page.goto(`${links[0]!.origin}/`);

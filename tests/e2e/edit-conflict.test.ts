@@ -7,11 +7,9 @@
  * history says what changed, from and to.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser, newDevice } from '../support/browser';
-import { CuttableLink } from '../support/cuttable-link';
-import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
-import { AppModel } from './app-model';
+import type { CuttableLink } from '../support/cuttable-link';
+import type { AppModel } from './app-model';
+import { TwoPhones } from './two-phones';
 import { horizontalOverflow, seriousViolations } from '../support/axe';
 
 async function setLocation(app: AppModel, location: string): Promise<void> {
@@ -24,40 +22,22 @@ async function setLocation(app: AppModel, location: string): Promise<void> {
 }
 
 describe('the same field edited on two phones offline', () => {
-	let relay: RelayProcess;
-	let browser: Browser;
-	const links: CuttableLink[] = [];
-	const contexts: BrowserContext[] = [];
+	let phones: TwoPhones;
+	let links: CuttableLink[];
 	let a: AppModel;
 	let b: AppModel;
 
 	beforeAll(async () => {
-		requireAppBuild();
-		relay = await startRelayProcess();
-		browser = await launchBrowser();
-		for (let i = 0; i < 2; i++) {
-			links.push(await CuttableLink.open(await freePort(), relay.port));
-			contexts.push(await newDevice(browser, 'fr-FR'));
-		}
-		a = new AppModel(await contexts[0]!.newPage());
-		b = new AppModel(await contexts[1]!.newPage());
+		phones = await TwoPhones.open();
+		({ links, a, b } = phones);
 	});
 
 	afterAll(async () => {
-		await browser?.close();
-		for (const link of links) await link.cut();
-		await relay?.kill('SIGTERM');
+		await phones?.close();
 	});
 
-	async function cutOff(i: number) {
-		await links[i]!.cut();
-		await contexts[i]!.setOffline(true);
-	}
-
-	async function reconnect(i: number) {
-		await contexts[i]!.setOffline(false);
-		await links[i]!.restore();
-	}
+	const cutOff = (i: number) => phones.cutOff(i);
+	const reconnect = (i: number) => phones.reconnect(i);
 
 	it('keeps both values as one conflict on both phones, settled on one in one tap', async () => {
 		await a.page.goto(`${links[0]!.origin}/`);
