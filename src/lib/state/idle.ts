@@ -1,3 +1,5 @@
+import { afterPaint } from '../sync/first-screen';
+
 /**
  * Runs `work` when the device is idle, or after `timeout` ms at the latest.
  * Work that can wait (counting conflicts, reading ahead) goes here so that it
@@ -14,6 +16,5 @@ export function onIdle(work: (deadline?: IdleDeadline) => void, timeout = 2000):
  * between, even once the idle timeout has passed during a long load.
  */
 export function afterNextFrame(work: (deadline?: IdleDeadline) => void, timeout = 2000): void {
-	if (typeof requestAnimationFrame === 'undefined') onIdle(work, timeout);
-	else requestAnimationFrame(() => onIdle(work, timeout));
+	void afterPaint().then(() => onIdle(work, timeout));
 }
