@@ -215,6 +215,9 @@ test('whatever escapes every handler is logged and counted, and the relay goes o
 			metric(text, 'relay_errors_total', { where: 'uncaught-exception' }) === 1
 		);
 	}, 'both to be counted');
+	// The log lines come through the child's stdout, which may lag the counters a little.
+	const logged = /"where":"unhandled-rejection","error":"stray rejection"/;
+	await waitFor(() => logged.test(relay.output()) && relay.output().includes('"where":"uncaught-exception"'), 'both to be logged');
 	expect(relay.output()).toMatch(/"where":"unhandled-rejection","error":"stray rejection"/);
 	expect(relay.output()).toMatch(/"where":"uncaught-exception","error":"stray exception"/);
 	expect((await fetch(`${httpUrl}/healthz`)).status).toBe(200);
