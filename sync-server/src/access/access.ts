@@ -4,6 +4,31 @@ import { createHash } from 'node:crypto';
 import type { RoomAccess, RoomStorage } from '../storage/storage.js';
 import { hashToken, sameHash, sameSecret } from './token.js';
 
+/**
+ * A room id `<roomId>.<part>` names a sub-room: another document of the same space (its
+ * archived history, say), stored and synced as a room of its own, but with no access record
+ * of its own. Whoever may enter the parent may enter the sub-room, as member or reader;
+ * claiming, rotation and recovery of the parent apply to the whole family at once, and a
+ * sub-room cannot be claimed before its parent. The relay does not know what parts mean.
+ */
+const SUB_ROOM = /^([A-Za-z0-9_-]{16,128})\.([a-z0-9]{1,16})$/;
+
+/** The parent of a sub-room id, or null for a room id without a part. */
+export function parentRoomId(roomId: string): string | null {
+	return SUB_ROOM.exec(roomId)?.[1] ?? null;
+}
+
+/** The room whose access record decides who enters `roomId`. */
+export function accessRoomId(roomId: string): string {
+	return parentRoomId(roomId) ?? roomId;
+}
+
+/**
+ * A sub-room's own row in storage holds its log and snapshot only: its token hashes are
+ * never compared (access is always read from the parent), and this one matches no token.
+ */
+export const SUB_ROOM_TOKEN_HASH = '0'.repeat(64);
+
 /** A member reads and writes; a read-only client receives everything and writes nothing. */
 export type AccessLevel = 'member' | 'read';
 
@@ -106,7 +131,7 @@ export async function probe(
 	roomId: string,
 	token: string
 ): Promise<AccessLevel | 'unclaimed' | null> {
-	const access = await storage.roomAccess(roomId);
+	const access = await storage.roomAccess(accessRoomId(roomId));
 	if (access === null) return 'unclaimed';
 	return accessLevel(access, hashToken(token));
 }

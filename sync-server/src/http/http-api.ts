@@ -1,7 +1,7 @@
 // The relay's plain HTTP side: health, metrics, the access probe, token rotation, and the
 // built app on every other path. (WebSocket upgrades go to the sync endpoint.)
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { probe } from '../access/access.js';
+import { parentRoomId, probe } from '../access/access.js';
 import { sendJson } from './http-json.js';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../protocol/messages.js';
@@ -53,6 +53,8 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 			if (req.method === 'OPTIONS') return answerPreflight(res);
 			if (req.method !== 'POST') return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'POST' });
 			if (!isRoomId(roomId)) return sendJson(res, 400, { error: 'bad-room-id' });
+			// A sub-room's tokens are its parent's: they are rotated there, for the whole family.
+			if (parentRoomId(roomId) !== null) return sendJson(res, 400, { error: 'sub-room' });
 			if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
 			// Started on a full disk: not now, and the app keeps its new key until it is settled.
 			if (deps.storageReport?.().status === 'read-only') return sendJson(res, 503, { error: 'read-only' });

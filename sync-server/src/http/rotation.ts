@@ -111,7 +111,9 @@ export async function handleRotation(
 	if (!(await deps.storage.replaceAccess(roomId, access.tokenHash, next))) {
 		return sendJson(res, 403, { error: 'forbidden' });
 	}
-	const closed = deps.registry.get(roomId)?.revoke(next) ?? 0;
+	// Its sub-rooms are entered with the same tokens: their connections go too.
+	let closed = 0;
+	for (const room of deps.registry.family(roomId)) closed += room.revoke(next);
 	if (closed > 0) deps.metrics.refusals.inc({ reason: 'token-rotated' }, closed);
 	deps.logger.info(
 		{ room: roomId, closedConnections: closed, readOnly: next.readonlyTokenHash !== null, recovered: recovering },

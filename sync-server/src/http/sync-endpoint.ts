@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { admit, decideClaim, type AccessLevel } from '../access/access.js';
+import { admit, decideClaim, parentRoomId, SUB_ROOM_TOKEN_HASH, type AccessLevel } from '../access/access.js';
 import { clientAddress } from './client-address.js';
 import {
 	CLOSE_CLAIM_KEY_REQUIRED,
@@ -24,7 +24,7 @@ import type { RelayMetrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/rooms.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomStorage } from '../storage/storage.js';
-import { parseSyncRequest, refuseUpgrade } from './sync-request.js';
+import { parseSyncRequest, refuseUpgrade, type SyncCredentials } from './sync-request.js';
 
 export interface SyncEndpointOptions {
 	limits: RelayLimits;
@@ -138,6 +138,8 @@ export class SyncEndpoint {
 			// Before any storage work: a flood from one address costs nothing more.
 			return this.#acceptAndClose(req, socket, head, CLOSE_RATE_LIMITED, 'too-many-connections', request.roomId);
 		}
+		const parent = parentRoomId(request.roomId);
+		if (parent !== null) return this.#upgradeSubRoom(req, socket, head, request, parent, address);
 		let admission;
 		try {
 			let access = await storage.roomAccess(request.roomId);
@@ -169,6 +171,56 @@ export class SyncEndpoint {
 		if (this.deps.isClosing() || socket.destroyed) return;
 		// With SQLite, nothing runs between the access check above and the accept below
 		// (no I/O in between), so a rotation cannot slip in and leave an old token open.
+		this.#wss.handleUpgrade(req, socket, head, (ws) => {
+			this.#accept(ws, socket, request.roomId, {
+				access: admission.level,
+				tokenHash: admission.tokenHash,
+				address,
+				wantsAck: request.wantsAck
+			});
+		});
+	}
+
+	/**
+	 * A sub-room is entered with its parent's tokens, as member or reader, and never claimed:
+	 * before its parent is, it is refused like a claim would be. Its storage row is made on
+	 * first entry, holding no token of its own.
+	 */
+	async #upgradeSubRoom(
+		req: http.IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		request: SyncCredentials & { roomId: string },
+		parent: string,
+		address: string
+	): Promise<void> {
+		const { storage } = this.deps;
+		let admission;
+		try {
+			const access = await storage.roomAccess(parent);
+			if (access === null) {
+				return this.#acceptAndClose(req, socket, head, CLOSE_CLAIM_REFUSED, 'parent-unclaimed', request.roomId);
+			}
+			admission = await admit(storage, parent, access, request.token, request.readToken);
+			if (admission.ok && (await storage.roomAccess(request.roomId)) === null) {
+				if (this.deps.storageLow?.() === true) {
+					return this.#acceptAndClose(req, socket, head, CLOSE_STORAGE_LOW, 'storage-low', request.roomId);
+				}
+				await storage.claimRoom(request.roomId, SUB_ROOM_TOKEN_HASH, null, null);
+				this.deps.logger.info({ room: request.roomId }, 'sub-room opened');
+				// Judged again on the record as it is now, right before the accept below.
+				const now = await storage.roomAccess(parent);
+				if (now === null) return this.#refuseUpgrade(socket, 403, 'wrong-token', request.roomId);
+				admission = await admit(storage, parent, now, request.token, request.readToken);
+			}
+		} catch (error) {
+			this.deps.metrics.storageFailures.inc({ operation: 'claim' });
+			this.deps.logger.error({ room: request.roomId, error: errorMessage(error) }, 'room claim failed');
+			return this.#refuseUpgrade(socket, 503, 'storage-unavailable', request.roomId);
+		}
+		if (!admission.ok) return this.#refuseUpgrade(socket, admission.status, admission.reason, request.roomId);
+		if (this.deps.isClosing() || socket.destroyed) return;
+		// As for a room: no I/O between the parent's access check and the accept.
 		this.#wss.handleUpgrade(req, socket, head, (ws) => {
 			this.#accept(ws, socket, request.roomId, {
 				access: admission.level,

@@ -11,8 +11,11 @@ import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { ACK_PROTOCOL, CREDENTIAL_PREFIX, SYNC_PROTOCOL } from '../protocol/wire.js';
 
-/** Room ids are random and long (at least 128 bits); anything else is a mistake. */
-const ROOM_ID = /^[A-Za-z0-9_-]{16,128}$/;
+/**
+ * Room ids are random and long (at least 128 bits); anything else is a mistake. A room id
+ * may end in `.<part>` to name a sub-room of that room (see access.ts).
+ */
+const ROOM_ID = /^[A-Za-z0-9_-]{16,128}(\.[a-z0-9]{1,16})?$/;
 const SYNC_PREFIX = '/sync/';
 
 export interface SyncCredentials {

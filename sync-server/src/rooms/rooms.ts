@@ -32,6 +32,12 @@ export class RoomRegistry {
 		return this.#rooms.get(roomId);
 	}
 
+	/** The loaded room `roomId` and its loaded sub-rooms (`<roomId>.<part>`), which share its access. */
+	family(roomId: string): Room[] {
+		const prefix = `${roomId}.`;
+		return [...this.#rooms.values()].filter((room) => room.id === roomId || room.id.startsWith(prefix));
+	}
+
 	/**
 	 * Adds the connection to its room, loading the room if needed. Returns null when the
 	 * room is not loaded, the relay holds its maximum of rooms and none of them is empty.
