@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { clientId, generator, int, pick, real, seeds, string } from '../../../src/lib/testing/random.js';
 import { splitUpdate as pieces } from './split-update.js';
@@ -121,5 +122,38 @@ describe('splitUpdate', () => {
 		const diff = Y.diffUpdate(Y.encodeStateAsUpdate(doc), Y.encodeStateVector(behind));
 		for (const chunk of splitUpdate(diff, 500)) Y.applyUpdate(behind, chunk);
 		expect(contents(behind)).toEqual(contents(doc));
+	});
+});
+
+describe('splitUpdate on crafted structs', () => {
+	/** One string item per writer, each naming the other's as its origin: a cycle Yjs never writes. */
+	function cycle(text: string): Uint8Array {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, 2);
+		for (const [client, other] of [
+			[7, 8],
+			[8, 7]
+		] as const) {
+			encoding.writeVarUint(encoder, 1);
+			encoding.writeVarUint(encoder, client);
+			encoding.writeVarUint(encoder, 0);
+			encoding.writeUint8(encoder, 0x80 | 4);
+			encoding.writeVarUint(encoder, other);
+			encoding.writeVarUint(encoder, 0);
+			encoding.writeVarString(encoder, text);
+		}
+		encoding.writeVarUint(encoder, 0);
+		return encoding.toUint8Array(encoder);
+	}
+
+	test('a cycle of origins is sent as it came, without looping', () => {
+		const update = cycle('x'.repeat(50));
+		const chunks = splitUpdate(update, 60);
+		expect(chunks.length).toBe(2);
+		const structs = chunks.flatMap((chunk) => Y.decodeUpdate(chunk).structs);
+		expect(structs.map((struct) => struct.id.client)).toEqual([7, 8]);
+		const doc = new Y.Doc();
+		for (const chunk of chunks) Y.applyUpdate(doc, chunk);
+		expect(doc.store.pendingStructs).not.toBeNull();
 	});
 });

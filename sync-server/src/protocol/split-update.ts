@@ -7,6 +7,13 @@
 // typed in one go, an array pushed at once) unit by unit, the way Yjs itself splits an
 // item: the right part's origin is the last unit of the left part. Only the last piece
 // carries the delete set, so no deletion arrives before what it deletes has a chance to.
+//
+// The structs go out in an order in which each piece applies alone: a struct only once
+// the structs it names (its origin, its right origin, the item holding its parent type)
+// and its own writer's earlier ones have gone out in an earlier or the same piece, as
+// Yjs orders them when it integrates an update. Cut in the order the update lists its
+// writers, a piece may build on a later one: Yjs then keeps its structs pending and
+// merges every later piece into them, which on a phone and a large space takes minutes.
 import * as encoding from 'lib0/encoding';
 import {
 	ANY,
@@ -39,12 +46,43 @@ interface Piece {
 	bytes: Uint8Array;
 }
 
+/** One struct as read: its slices, and the structs of other writers it builds on. */
+interface Struct {
+	clock: number;
+	length: number;
+	slices: Piece[];
+	/** Pairs of (client, clock): its origin, right origin and parent item, when it has them. */
+	needs: number[];
+	/** A gap in what the update holds of this writer (the sender lacked those structs). */
+	skip: boolean;
+}
+
+/** One writer's structs in the update, and how far they have gone out. */
+interface Writer {
+	client: number;
+	structs: Struct[];
+	/** The first clock the update holds: the asker is taken to hold what comes before. */
+	first: number;
+	/** Structs from this index on are held back to the end (after a gap, or on a cycle). */
+	orderedUpTo: number;
+	/** Index of the next struct to go out. */
+	next: number;
+	/** Clock below which every struct of the writer has gone out (or is the asker's). */
+	sent: number;
+	onStack: boolean;
+}
+
 /**
  * Splits `update` into updates of about `maxBytes` each (a single unit larger than that,
- * like one big binary, stays whole), produced one at a time so that a caller can send
- * each piece as soon as it is cut and let other work run in between. Yields `update`
- * itself when it is small enough. Throws UnsplittableUpdateError on bytes it does not
- * understand; the pieces yielded before are valid, and the whole update may follow them.
+ * like one big binary, stays whole), in an order where each applies alone to a document
+ * holding the ones before (see above). The whole update is read first; the pieces are
+ * then produced one at a time, so that a caller can send each one as soon as it is cut
+ * and let other work run in between. Yields `update` itself when it is small enough.
+ * Throws UnsplittableUpdateError on bytes it does not understand, before any piece.
+ *
+ * Structs that cannot apply whatever the order (they build on something the update does
+ * not hold, or on each other in a cycle, which only crafted bytes do) go last, in the
+ * order they came, where they stay pending as they would have in the whole update.
  */
 export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Uint8Array, void, undefined> {
 	if (update.byteLength <= maxBytes) {
@@ -52,69 +90,174 @@ export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Ui
 		return;
 	}
 	const reader = new Reader(update);
-	let runs: Array<{ client: number; clock: number; length: number; parts: Uint8Array[] }> = [];
-	let pending = 0;
+	const writers = new Map<number, Writer>();
+	const clientRuns = reader.varUint();
+	for (let r = 0; r < clientRuns; r++) {
+		const count = reader.varUint();
+		const client = reader.varUint();
+		let clock = reader.varUint();
+		// Yjs reads one run per writer and would drop an earlier one.
+		if (writers.has(client)) throw new UnsplittableUpdateError('a writer listed twice');
+		const structs: Struct[] = [];
+		let orderedUpTo = -1;
+		for (let s = 0; s < count; s++) {
+			const struct = readStruct(reader, client, clock, maxBytes);
+			if (struct.skip && orderedUpTo < 0) orderedUpTo = structs.length;
+			structs.push(struct);
+			clock += struct.length;
+		}
+		const first = structs[0]?.clock ?? clock;
+		writers.set(client, {
+			client,
+			structs,
+			first,
+			orderedUpTo: orderedUpTo < 0 ? structs.length : orderedUpTo,
+			next: 0,
+			sent: first,
+			onStack: false
+		});
+	}
+	const deleteSet = update.subarray(reader.pos);
 
-	const flush = (deleteSet: Uint8Array): Uint8Array => {
+	const pieces = new PieceWriter(maxBytes);
+	for (const slice of dependencyOrder(writers)) {
+		const full = pieces.add(slice);
+		if (full !== null) yield full;
+	}
+	yield pieces.flush(deleteSet);
+}
+
+/**
+ * The slices of every struct, each struct after what it builds on. A depth-first walk
+ * with an explicit stack (the bytes come from anyone: no recursion), as Yjs's own
+ * integrateStructs: the struct on top goes out once nothing it needs is missing;
+ * otherwise the next struct of the writer it needs goes on top.
+ */
+function* dependencyOrder(writers: Map<number, Writer>): Generator<Piece, void, undefined> {
+	const stack: Writer[] = [];
+	/** Whether (client, clock) is out already, or not this update's to send. */
+	const held = (client: number, clock: number): boolean => {
+		const writer = writers.get(client);
+		return writer === undefined || clock < writer.sent || clock < writer.first;
+	};
+	const holdBack = (): void => {
+		for (const writer of stack) {
+			writer.orderedUpTo = writer.next;
+			writer.onStack = false;
+		}
+		stack.length = 0;
+	};
+	for (const start of writers.values()) {
+		while (start.next < start.orderedUpTo) {
+			start.onStack = true;
+			stack.push(start);
+			while (stack.length > 0) {
+				const writer = stack[stack.length - 1] as Writer;
+				const struct = writer.structs[writer.next] as Struct;
+				let needed: Writer | null = null;
+				let blocked = false;
+				for (let i = 0; i < struct.needs.length; i += 2) {
+					const client = struct.needs[i] as number;
+					const clock = struct.needs[i + 1] as number;
+					// A writer's own earlier structs go out before it anyway.
+					if (client === writer.client || held(client, clock)) continue;
+					const other = writers.get(client) as Writer;
+					if (other.onStack || clock >= orderedEnd(other)) blocked = true;
+					else needed = other;
+					break;
+				}
+				if (blocked) {
+					holdBack();
+					break;
+				}
+				if (needed !== null) {
+					needed.onStack = true;
+					stack.push(needed);
+					continue;
+				}
+				yield* struct.slices;
+				writer.sent = struct.clock + struct.length;
+				writer.next += 1;
+				stack.pop();
+				writer.onStack = false;
+			}
+		}
+	}
+	// What could not go out in order: each writer's rest, in sequence.
+	for (const writer of writers.values()) {
+		for (let i = writer.next; i < writer.structs.length; i++) yield* (writer.structs[i] as Struct).slices;
+	}
+}
+
+/** The clock just past the structs of `writer` that may still go out in order. */
+function orderedEnd(writer: Writer): number {
+	const last = writer.structs[writer.orderedUpTo - 1];
+	return writer.next < writer.orderedUpTo && last !== undefined ? last.clock + last.length : writer.sent;
+}
+
+/** Gathers slices into pieces of about `maxBytes`, one run per writer in each. */
+class PieceWriter {
+	#runs = new Map<number, { clock: number; length: number; parts: Uint8Array[] }>();
+	#bytes = 0;
+	constructor(private readonly maxBytes: number) {}
+
+	/** Adds a slice; returns the piece it completed, if it did not fit. */
+	add(slice: Piece): Uint8Array | null {
+		let full: Uint8Array | null = null;
+		if (this.#bytes > 0 && this.#bytes + slice.bytes.byteLength > this.maxBytes) full = this.flush(EMPTY_DELETE_SET);
+		const run = this.#runs.get(slice.client);
+		if (run === undefined) {
+			this.#runs.set(slice.client, { clock: slice.clock, length: slice.length, parts: [slice.bytes] });
+		} else {
+			// Each writer's structs come in sequence, so a run only grows at its end.
+			if (run.clock + run.length !== slice.clock) throw new UnsplittableUpdateError('structs out of sequence');
+			run.parts.push(slice.bytes);
+			run.length += slice.length;
+		}
+		this.#bytes += slice.bytes.byteLength;
+		return full;
+	}
+
+	flush(deleteSet: Uint8Array): Uint8Array {
 		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, runs.length);
-		for (const run of runs) {
+		encoding.writeVarUint(encoder, this.#runs.size);
+		for (const [client, run] of this.#runs) {
 			encoding.writeVarUint(encoder, run.parts.length);
-			encoding.writeVarUint(encoder, run.client);
+			encoding.writeVarUint(encoder, client);
 			encoding.writeVarUint(encoder, run.clock);
 			for (const part of run.parts) encoding.writeUint8Array(encoder, part);
 		}
 		encoding.writeUint8Array(encoder, deleteSet);
-		runs = [];
-		pending = 0;
+		this.#runs = new Map();
+		this.#bytes = 0;
 		return encoding.toUint8Array(encoder);
-	};
-
-	const clientRuns = reader.varUint();
-	for (let r = 0; r < clientRuns; r++) {
-		const structs = reader.varUint();
-		const client = reader.varUint();
-		let clock = reader.varUint();
-		for (let s = 0; s < structs; s++) {
-			for (const piece of readStruct(reader, client, clock, maxBytes)) {
-				if (pending > 0 && pending + piece.bytes.byteLength > maxBytes) yield flush(EMPTY_DELETE_SET);
-				const run = runs.at(-1);
-				if (run !== undefined && run.client === client && run.clock + run.length === piece.clock) {
-					run.parts.push(piece.bytes);
-					run.length += piece.length;
-				} else {
-					runs.push({ client, clock: piece.clock, length: piece.length, parts: [piece.bytes] });
-				}
-				pending += piece.bytes.byteLength;
-				clock += piece.length;
-			}
-		}
 	}
-	yield flush(update.subarray(reader.pos));
 }
 
 const EMPTY_DELETE_SET = new Uint8Array([0]);
 
-/** Reads one struct; returns it whole, or in slices when it is long and can be cut. */
-function readStruct(reader: Reader, client: number, clock: number, maxBytes: number): Piece[] {
+/** Reads one struct: whole, or in slices when it is long and can be cut. */
+function readStruct(reader: Reader, client: number, clock: number, maxBytes: number): Struct {
 	const start = reader.pos;
 	const info = reader.byte();
 	const kind = info & 0x1f;
 	if (kind === GC || kind === SKIP) {
 		const length = reader.varUint();
-		return [{ client, clock, length, bytes: reader.bytes.subarray(start, reader.pos) }];
+		const slice = { client, clock, length, bytes: reader.bytes.subarray(start, reader.pos) };
+		return { clock, length, slices: [slice], needs: [], skip: kind === SKIP };
 	}
-	if (info & ORIGIN) reader.skipId();
+	const needs: number[] = [];
+	if (info & ORIGIN) needs.push(reader.varUint(), reader.varUint());
 	let rightOrigin: Uint8Array | null = null;
 	if (info & RIGHT_ORIGIN) {
 		const from = reader.pos;
-		reader.skipId();
+		needs.push(reader.varUint(), reader.varUint());
 		rightOrigin = reader.bytes.subarray(from, reader.pos);
 	}
 	if ((info & (ORIGIN | RIGHT_ORIGIN)) === 0) {
 		// The parent: a root type's name, or the id of the item holding the type.
 		if (reader.varUint() === 1) reader.skipBytes();
-		else reader.skipId();
+		else needs.push(reader.varUint(), reader.varUint());
 		// The key, for an entry of a map.
 		if (info & 0x20) reader.skipBytes();
 	}
@@ -161,12 +304,17 @@ function readStruct(reader: Reader, client: number, clock: number, maxBytes: num
 			throw new UnsplittableUpdateError(`unknown content kind ${kind}`);
 	}
 	const whole: Piece = { client, clock, length, bytes: reader.bytes.subarray(start, reader.pos) };
-	if (whole.bytes.byteLength <= maxBytes || length < 2) return [whole];
-	if (kind !== JSON_CONTENT && kind !== ANY && kind !== STRING) return [whole];
+	const struct: Struct = { clock, length, slices: [whole], needs, skip: false };
+	if (whole.bytes.byteLength <= maxBytes || length < 2) return struct;
+	if (kind !== JSON_CONTENT && kind !== ANY && kind !== STRING) return struct;
 	const item = { info, header, rightOrigin, client, clock };
-	if (kind === STRING) return sliceString(reader.bytes, contentStart, reader.pos, item, maxBytes);
-	boundaries.push(reader.pos);
-	return sliceList(reader.bytes, boundaries, item, maxBytes);
+	if (kind === STRING) {
+		struct.slices = sliceString(reader.bytes, contentStart, reader.pos, item, maxBytes);
+	} else {
+		boundaries.push(reader.pos);
+		struct.slices = sliceList(reader.bytes, boundaries, item, maxBytes);
+	}
+	return struct;
 }
 
 interface ItemHead {
