@@ -1,30 +1,42 @@
-import { describe, expect, it } from 'vitest';
+import { onTestFinished, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
+import { encodeSyncStep2, encodeSyncUpdate } from '../../../sync-server/src/protocol/messages.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, waitFor, waitForSynced } from '../../../tests/relay/helpers';
 import { applyFirstAnswerAtOnce } from './initial-sync';
+
+const FIRST = 1;
+const SECOND = 2 ** 30;
 
 /**
  * A space whose first writer (a low client id) started a list, and whose second
  * writer (a high id, which Yjs encodes first) added a thousand entries after it:
- * cut in pieces, the second writer's changes come before what they build on.
+ * cut in the order Yjs lists the writers, the second writer's changes come before
+ * what they build on. Also the space as it was halfway through the second writer's
+ * entries, and the first writer's part alone.
  */
-function spaceOfTwoWriters(): Y.Doc {
+function spaceOfTwoWriters(): { space: Y.Doc; halfway: Y.Doc; first: Y.Doc } {
 	const first = new Y.Doc();
-	first.clientID = 1;
+	first.clientID = FIRST;
 	first.getArray<string>('activity').push(['created by the first writer']);
 	const second = new Y.Doc();
-	second.clientID = 2 ** 30;
+	second.clientID = SECOND;
 	Y.applyUpdate(second, Y.encodeStateAsUpdate(first));
-	for (let i = 0; i < 1000; i++) second.getArray<string>('activity').push([`entry ${i} by the second writer, long enough to fill the pieces`]);
+	const halfway = new Y.Doc();
+	for (let i = 0; i < 1000; i++) {
+		second.getArray<string>('activity').push([`entry ${i} by the second writer, long enough to fill the pieces`]);
+		if (i === 499) Y.applyUpdate(halfway, Y.encodeStateAsUpdate(second));
+	}
 	const space = new Y.Doc();
 	Y.applyUpdate(space, Y.encodeStateAsUpdate(second));
-	return space;
+	return { space, halfway, first };
 }
 
 async function uploaded(syncUrl: string): Promise<{ room: string; token: string; content: string[] }> {
 	const room = randomRoomId();
 	const token = randomToken();
-	const writer = makeClient(syncUrl, room, token, { doc: spaceOfTwoWriters(), ack: true });
+	const writer = makeClient(syncUrl, room, token, { doc: spaceOfTwoWriters().space, ack: true });
 	await waitForSynced(writer);
 	// Stored once a later reader gets it all.
 	const probe = makeClient(syncUrl, room, token);
@@ -35,8 +47,36 @@ async function uploaded(syncUrl: string): Promise<{ room: string; token: string;
 	return { room, token, content };
 }
 
+/**
+ * A relay of an older kind, which cut its first answer in the order Yjs lists the
+ * writers: the first half of the second writer's entries, then the second half, then
+ * the first writer's entry they all build on, as the step 2.
+ */
+async function olderRelay(): Promise<{ url: string; content: string[] }> {
+	const { space, halfway, first } = spaceOfTwoWriters();
+	const frames = [
+		encodeSyncUpdate(Y.encodeStateAsUpdate(halfway, Y.encodeStateVector(first))),
+		encodeSyncUpdate(Y.encodeStateAsUpdate(space, Y.encodeStateVector(halfway))),
+		encodeSyncStep2(Y.encodeStateAsUpdate(first))
+	];
+	const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+	server.on('connection', (socket) => {
+		for (const frame of frames) socket.send(frame);
+	});
+	onTestFinished(
+		() =>
+			new Promise<void>((resolve) => {
+				for (const client of server.clients) client.terminate();
+				server.close(() => resolve());
+			})
+	);
+	await new Promise((resolve) => server.once('listening', resolve));
+	const { port } = server.address() as AddressInfo;
+	return { url: `ws://127.0.0.1:${port}`, content: space.getArray<string>('activity').toArray() };
+}
+
 describe('the first answer of the relay', () => {
-	it('is applied as one update, with nothing left pending, however many pieces it came in', async () => {
+	it('is applied piece by piece as it arrives, no piece leaving anything pending', async () => {
 		const relay = await startTestRelay({ syncChunkBytes: 2048 });
 		const { room, token, content } = await uploaded(relay.syncUrl);
 
@@ -44,14 +84,13 @@ describe('the first answer of the relay', () => {
 		applyFirstAnswerAtOnce(newcomer.provider);
 		let updates = 0;
 		let pendingSeen = false;
-		newcomer.doc.on('update', () => {
-			updates++;
-			pendingSeen ||= newcomer.doc.store.pendingStructs !== null;
-		});
+		newcomer.doc.on('afterTransaction', () => (pendingSeen ||= newcomer.doc.store.pendingStructs !== null));
+		newcomer.doc.on('update', () => updates++);
 		newcomer.provider.connect();
 		await waitForSynced(newcomer);
 		expect(newcomer.doc.getArray<string>('activity').toArray()).toEqual(content);
-		expect(updates).toBe(1);
+		// Many pieces, each applied on arrival.
+		expect(updates).toBeGreaterThan(10);
 		expect(pendingSeen).toBe(false);
 		expect(newcomer.doc.store.pendingStructs).toBeNull();
 
@@ -60,20 +99,38 @@ describe('the first answer of the relay', () => {
 		await waitForSynced(other);
 		other.doc.getArray<string>('activity').push(['after the first answer']);
 		await waitFor(() => newcomer.doc.getArray('activity').length === 1002, 'the next change');
-		expect(updates).toBe(2);
 		await relay.close();
 	});
 
-	it('came in pieces that the stock client applies one by one, leaving changes pending between them', async () => {
-		const relay = await startTestRelay({ syncChunkBytes: 2048 });
-		const { room, token, content } = await uploaded(relay.syncUrl);
-		const stock = makeClient(relay.syncUrl, room, token, { connect: false });
+	it('from an older relay, whose pieces build on later ones, is kept from the first piece left pending and applied as one', async () => {
+		const { url, content } = await olderRelay();
+		const newcomer = makeClient(url, randomRoomId(), randomToken(), { connect: false });
+		applyFirstAnswerAtOnce(newcomer.provider);
+		let transactions = 0;
+		newcomer.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+			if (transaction.origin === newcomer.provider) transactions++;
+		});
+		newcomer.provider.connect();
+		await waitForSynced(newcomer);
+		expect(newcomer.doc.getArray<string>('activity').toArray()).toEqual(content);
+		expect(newcomer.doc.store.pendingStructs).toBeNull();
+		// The first piece, left pending; then the second with the step 2, merged: two.
+		expect(transactions).toBe(2);
+	});
+
+	it('from an older relay, applied piece by piece by the stock client, leaves changes pending between pieces', async () => {
+		const { url, content } = await olderRelay();
+		const stock = makeClient(url, randomRoomId(), randomToken(), { connect: false });
+		let transactions = 0;
 		let pendingSeen = false;
-		stock.doc.on('afterTransaction', () => (pendingSeen ||= stock.doc.store.pendingStructs !== null));
+		stock.doc.on('afterTransaction', (transaction: Y.Transaction) => {
+			if (transaction.origin === stock.provider) transactions++;
+			pendingSeen ||= stock.doc.store.pendingStructs !== null;
+		});
 		stock.provider.connect();
 		await waitForSynced(stock);
 		expect(stock.doc.getArray<string>('activity').toArray()).toEqual(content);
 		expect(pendingSeen).toBe(true);
-		await relay.close();
+		expect(transactions).toBe(3);
 	});
 });
