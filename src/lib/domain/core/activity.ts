@@ -6,9 +6,10 @@
  */
 import * as v from 'valibot';
 import type * as Y from 'yjs';
+import { opened } from './derived';
 import { newId, type DecisionId, type MemberId } from './ids';
 import { compareIds } from './order';
-import { activityArray, entityId, idString, text, timestamp, type ReadResult } from './schema';
+import { activityArray, entityId, idString, LOCAL_ORIGIN, text, timestamp, type ReadResult } from './schema';
 
 export const SUBJECT_KINDS = [
 	'space',
@@ -122,9 +123,14 @@ export interface ActivityFilter {
 	to?: number;
 }
 
-/** Newest first; records that fail validation are skipped and counted. */
-export function listActivity(doc: Y.Doc, filter: ActivityFilter = {}): ReadResult<Activity> {
-	const { sorted, unreadable } = activityLog(doc);
+/**
+ * Newest first; records that fail validation are skipped and counted. With the
+ * space's archive document (see archiving below), its records are read too, each
+ * record once even when both documents hold it.
+ */
+export function listActivity(doc: Y.Doc, filter: ActivityFilter = {}, archive: Y.Doc | null = null): ReadResult<Activity> {
+	const log = activityLog(doc);
+	const { sorted, unreadable } = archive === null ? log : mergedLogs(log, activityLog(archive));
 	const items: Activity[] = [];
 	for (const a of sorted) {
 		if (filter.subjectKind && a.subjectKind !== filter.subjectKind) continue;
@@ -234,4 +240,150 @@ function insertionPoint(sorted: readonly Activity[], record: Activity): number {
 		else high = middle;
 	}
 	return low;
+}
+
+/** Two logs as one, newest first, each record once: a record may sit in both while it is being archived, or twice in the archive. */
+function mergedLogs(space: Log, archive: Log): { sorted: Activity[]; unreadable: number } {
+	const sorted: Activity[] = [];
+	const seen = new Set<string>();
+	const take = (record: Activity) => {
+		if (seen.has(record.id)) return;
+		seen.add(record.id);
+		sorted.push(record);
+	};
+	let i = 0;
+	let j = 0;
+	const a = space.sorted;
+	const b = archive.sorted;
+	while (i < a.length && j < b.length) {
+		if (newestFirst(a[i]!, b[j]!) <= 0) take(a[i++]!);
+		else take(b[j++]!);
+	}
+	while (i < a.length) take(a[i++]!);
+	while (j < b.length) take(b[j++]!);
+	return { sorted, unreadable: space.unreadable + archive.unreadable };
+}
+
+/*
+ * Archiving. A space's history grows with every write, and most of it is read
+ * only by the history page and the reports of old periods. Past a size, a member
+ * device copies the oldest records into the space's archive, a second document
+ * synced apart and opened only when a page asks for old records, and removes them
+ * from the space once that copy is kept on the device and on the relay. Records
+ * keep their ids, so two devices archiving at once write some twice and every
+ * reader reads them once; a removal takes exactly the records it was given.
+ */
+
+/** Past this many records in the space, the oldest are archived. */
+export const ARCHIVE_ABOVE = 5000;
+/** How many of the newest records stay in the space: what the history page shows at once. */
+export const KEEP_RECENT = 3000;
+
+export interface ArchiveLimits {
+	above: number;
+	keep: number;
+}
+
+/** The ids of the records to archive now, oldest last: none until the space holds more than `above`. */
+export function recordsToArchive(space: Y.Doc, limits: ArchiveLimits = { above: ARCHIVE_ABOVE, keep: KEEP_RECENT }): string[] {
+	if (!(limits.keep >= 0 && limits.above >= limits.keep)) throw new RangeError('An archive keeps fewer records than it starts at');
+	if (activityArray(space).length <= limits.above) return [];
+	return activityLog(space)
+		.sorted.slice(limits.keep)
+		.map((record) => record.id);
+}
+
+/** The ids a raw array holds, read or not. */
+function storedIds(array: Y.Array<unknown>): Set<string> {
+	const ids = new Set<string>();
+	for (const raw of array.toArray()) {
+		const id = idOf(raw);
+		if (id !== null) ids.add(id);
+	}
+	return ids;
+}
+
+function idOf(raw: unknown): string | null {
+	if (typeof raw !== 'object' || raw === null) return null;
+	const id = (raw as { id?: unknown }).id;
+	return typeof id === 'string' ? id : null;
+}
+
+/**
+ * Copies the space's records named by `ids` into the archive, those it does not
+ * hold yet, as they are stored; returns how many were written (none the second time).
+ */
+export function copyToArchive(space: Y.Doc, archive: Y.Doc, ids: Iterable<string>): number {
+	const wanted = new Set(ids);
+	const held = storedIds(activityArray(archive));
+	const copies: Record<string, unknown>[] = [];
+	for (const raw of activityArray(space).toArray()) {
+		const id = idOf(raw);
+		if (id === null || !wanted.has(id) || held.has(id)) continue;
+		held.add(id);
+		copies.push({ ...(raw as Record<string, unknown>) });
+	}
+	if (copies.length === 0) return 0;
+	archive.transact(() => activityArray(archive).push(copies), LOCAL_ORIGIN);
+	return copies.length;
+}
+
+/**
+ * Removes from the space the records named by `confirmed` that the archive
+ * holds: the caller names only records whose archived copy is known to be kept
+ * on the device and on the relay. Runs of records go as a few deletion ranges.
+ * Notes in the space how far the archive reaches, so that any device knows that
+ * older records exist before it has the archive. Returns how many were removed.
+ */
+export function removeArchived(space: Y.Doc, archive: Y.Doc, confirmed: ReadonlySet<string>): number {
+	const held = storedIds(activityArray(archive));
+	const array = activityArray(space);
+	const raws = array.toArray();
+	const runs: [number, number][] = [];
+	let newest = 0;
+	for (let index = 0; index < raws.length; index++) {
+		const raw = raws[index];
+		const id = idOf(raw);
+		if (id === null || !confirmed.has(id) || !held.has(id)) continue;
+		const at = (raw as { at?: unknown }).at;
+		if (typeof at === 'number' && at > newest) newest = at;
+		const last = runs[runs.length - 1];
+		if (last !== undefined && last[0] + last[1] === index) last[1]++;
+		else runs.push([index, 1]);
+	}
+	if (runs.length === 0) return 0;
+	let removed = 0;
+	space.transact(() => {
+		// From the end, so that the indexes of the runs before stay right.
+		for (let r = runs.length - 1; r >= 0; r--) {
+			const [index, length] = runs[r]!;
+			array.delete(index, length);
+			removed += length;
+		}
+		const mark = archiveMark(space);
+		if (newest > Number(mark.get(String(space.clientID)) ?? 0)) mark.set(String(space.clientID), newest);
+	}, LOCAL_ORIGIN);
+	return removed;
+}
+
+/** Per device that archived, the time of the newest record it archived: a key per device, so none overwrites another. */
+function archiveMark(doc: Y.Doc): Y.Map<unknown> {
+	return opened(doc.getMap('archive'));
+}
+
+/**
+ * Up to when (ms since the epoch, inclusive) records of this document were
+ * moved to the archive, or null when none ever were.
+ */
+export function archivedUpTo(doc: Y.Doc): number | null {
+	let newest: number | null = null;
+	for (const value of archiveMark(doc).values()) {
+		if (typeof value === 'number' && Number.isFinite(value) && (newest === null || value > newest)) newest = value;
+	}
+	return newest;
+}
+
+/** How many history records the document holds, read or not. */
+export function storedActivityCount(doc: Y.Doc): number {
+	return activityArray(doc).length;
 }

@@ -203,14 +203,18 @@ export interface HistoryView {
 	members: Member[];
 }
 
-/** The history a filter keeps, newest first, in one pass over the records. */
-export function historyView(doc: Y.Doc, filter: HistoryFilter): HistoryView {
-	const { items, unreadable } = listActivity(doc, {
-		subjectKind: filter.subjectKind ?? undefined,
-		by: filter.by ?? undefined,
-		from: filter.from ?? undefined,
-		to: filter.to ?? undefined
-	});
+/** The history a filter keeps, newest first, in one pass over the records: the space's, and its archive's when it is open. */
+export function historyView(doc: Y.Doc, filter: HistoryFilter, archive: Y.Doc | null = null): HistoryView {
+	const { items, unreadable } = listActivity(
+		doc,
+		{
+			subjectKind: filter.subjectKind ?? undefined,
+			by: filter.by ?? undefined,
+			from: filter.from ?? undefined,
+			to: filter.to ?? undefined
+		},
+		archive
+	);
 	const members = listMembers(doc).items;
 	const names = new Map<string, string | null>(members.map((m) => [m.id, m.name]));
 	const nameOf = (id: MemberId) => {
