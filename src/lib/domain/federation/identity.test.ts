@@ -34,7 +34,7 @@ describe('collective identity', () => {
 		const raw = fromBase64Url(sig);
 		for (const at of [0, 31, 63]) {
 			const flipped = raw.slice();
-			flipped[at] ^= 1;
+			flipped[at] = (flipped[at] ?? 0) ^ 1;
 			expect(await verifyRecord(identity.publicKey, record, toBase64Url(flipped))).toBe(false);
 		}
 		const other = await deriveIdentity(randomToken(32), spaceId);

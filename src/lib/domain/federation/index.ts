@@ -1,0 +1,13 @@
+/**
+ * Federations: a collective's identity and signed records, the federation
+ * space's directory and copies, what a collective publishes, and the bridge
+ * that carries it across.
+ */
+export * from './canonical';
+export * from './identity';
+export * from './schema';
+export * from './space';
+export * from './publish';
+export * from './bridge';
+export * from './verify';
+export * from './views';

@@ -1,0 +1,61 @@
+/**
+ * Which records of a federation carry their collective's valid signature.
+ * Verifying is asynchronous (WebCrypto), views are not: a page asks for
+ * verdicts once, keeps them, and passes them to the views. A verdict is kept
+ * per stored record object, so a record is verified once however many times
+ * the page is drawn, and again only when it is replaced.
+ */
+import * as v from 'valibot';
+import type * as Y from 'yjs';
+import { plainValue } from '../core/schema';
+import { signedBy } from './bridge';
+import { collectiveIdOf, type CollectiveId } from './identity';
+import { ProfileRecordSchema, copiesMap, directoryMap } from './schema';
+
+export interface Verdicts {
+	/** Collectives whose directory entry is signed by the key its id is the hash of. */
+	readonly collectives: ReadonlySet<CollectiveId>;
+	/** Copy keys whose record is signed by its collective's verified key. */
+	readonly copies: ReadonlySet<string>;
+}
+
+export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set() };
+
+/** Verdicts per stored record, kept while the record is: the same object is never verified twice. */
+export class VerdictCache {
+	readonly #kept = new WeakMap<object, { publicKey: string; valid: boolean }>();
+
+	async valid(publicKey: string, raw: unknown): Promise<boolean> {
+		if (typeof raw !== 'object' || raw === null) return false;
+		const kept = this.#kept.get(raw);
+		if (kept && kept.publicKey === publicKey) return kept.valid;
+		const valid = await signedBy(publicKey, raw);
+		this.#kept.set(raw, { publicKey, valid });
+		return valid;
+	}
+}
+
+/** Verifies every directory entry, then every copy against its collective's verified key. */
+export async function verifyFederation(federationDoc: Y.Doc, cache = new VerdictCache()): Promise<Verdicts> {
+	const keys = new Map<CollectiveId, string>();
+	const collectives = new Set<CollectiveId>();
+	for (const [key, raw] of directoryMap(federationDoc).entries()) {
+		const parsed = v.safeParse(ProfileRecordSchema, plainValue(raw));
+		if (!parsed.success || parsed.output.collective !== key) continue;
+		const { collective, publicKey } = parsed.output;
+		if ((await collectiveIdOf(publicKey)) !== collective) continue;
+		if (!(await cache.valid(publicKey, raw))) continue;
+		collectives.add(collective);
+		keys.set(collective, publicKey);
+	}
+	const copies = new Set<string>();
+	for (const [key, raw] of copiesMap(federationDoc).entries()) {
+		const collective = key.slice(0, key.indexOf('.')) as CollectiveId;
+		const publicKey = keys.get(collective);
+		if (!publicKey) continue;
+		const plain = plainValue(raw);
+		if (typeof plain !== 'object' || plain === null || (plain as { collective?: unknown }).collective !== collective) continue;
+		if (await cache.valid(publicKey, raw)) copies.add(key);
+	}
+	return { collectives, copies };
+}

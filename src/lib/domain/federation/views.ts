@@ -1,0 +1,131 @@
+/**
+ * What a federation page shows: the directory of member collectives, and the
+ * offers and needs they publish, filtered. A record whose signature does not
+ * verify is listed apart, marked unverified and counted, never as verified;
+ * withdrawn copies are not listed.
+ */
+import * as v from 'valibot';
+import type * as Y from 'yjs';
+import { compareIds } from '../core/order';
+import { plainValue } from '../core/schema';
+import type { CollectiveId } from './identity';
+import {
+	CopyRecordSchema,
+	ProfileRecordSchema,
+	copiesMap,
+	directoryMap,
+	type CopyType,
+	type NeedPublic,
+	type OfferPublic,
+	type ProfileFields
+} from './schema';
+import type { Verdicts } from './verify';
+
+export interface DirectoryEntry {
+	collective: CollectiveId;
+	profile: ProfileFields;
+	verified: boolean;
+}
+
+export type Listing =
+	| { key: string; type: 'offer'; collective: CollectiveId; collectiveName: string | null; verified: boolean; fields: OfferPublic }
+	| { key: string; type: 'need'; collective: CollectiveId; collectiveName: string | null; verified: boolean; fields: NeedPublic };
+
+export interface ListingFilter {
+	type?: CopyType | null;
+	collective?: CollectiveId | null;
+	/** Matched in the listed area, without regard to case or accents. */
+	area?: string;
+	search?: string;
+}
+
+export interface FederationView {
+	directory: DirectoryEntry[];
+	listings: Listing[];
+	/** How many listed records (directory entries and copies) do not verify. */
+	unverified: number;
+	/** Records that do not read at all: a newer format or a damaged entry. */
+	unreadable: number;
+}
+
+const kept = new WeakMap<object, unknown>();
+
+/** A stored record read once per stored object: 10,000 copies are parsed once, not at every keystroke in the search. */
+function readRecord<S extends v.GenericSchema>(raw: unknown, schema: S): v.InferOutput<S> | null {
+	if (typeof raw !== 'object' || raw === null) return null;
+	if (kept.has(raw)) return kept.get(raw) as v.InferOutput<S> | null;
+	const parsed = v.safeParse(schema, plainValue(raw));
+	const value = parsed.success ? parsed.output : null;
+	kept.set(raw, value);
+	return value;
+}
+
+function fold(text: string): string {
+	return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const foldedText = new WeakMap<object, string>();
+
+function searchable(listing: Listing): string {
+	let text = foldedText.get(listing.fields);
+	if (text === undefined) {
+		const f = listing.fields;
+		const words = listing.type === 'offer' ? [(f as OfferPublic).name, f.description] : [(f as NeedPublic).title, f.description];
+		text = fold([...words, f.area, listing.collectiveName].filter(Boolean).join(' '));
+		foldedText.set(listing.fields, text);
+	}
+	return text;
+}
+
+export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter: ListingFilter = {}): FederationView {
+	let unverified = 0;
+	let unreadable = 0;
+	const directory: DirectoryEntry[] = [];
+	const names = new Map<CollectiveId, string>();
+	for (const [key, raw] of directoryMap(federationDoc).entries()) {
+		const record = readRecord(raw, ProfileRecordSchema);
+		if (!record || record.collective !== key) {
+			unreadable++;
+			continue;
+		}
+		const verified = verdicts.collectives.has(record.collective);
+		if (!verified) unverified++;
+		else names.set(record.collective, record.profile.name);
+		directory.push({ collective: record.collective, profile: record.profile, verified });
+	}
+	directory.sort((a, b) => Number(b.verified) - Number(a.verified) || a.profile.name.localeCompare(b.profile.name) || compareIds(a.collective, b.collective));
+
+	const area = filter.area ? fold(filter.area.trim()) : '';
+	const search = filter.search ? fold(filter.search.trim()) : '';
+	const listings: Listing[] = [];
+	for (const [key, raw] of copiesMap(federationDoc).entries()) {
+		const record = readRecord(raw, CopyRecordSchema);
+		if (!record || !key.startsWith(`${record.collective}.${record.type}.`)) {
+			unreadable++;
+			continue;
+		}
+		if (record.withdrawn) continue;
+		const verified = verdicts.copies.has(key);
+		if (!verified) unverified++;
+		if (filter.type && record.type !== filter.type) continue;
+		if (filter.collective && record.collective !== filter.collective) continue;
+		const listing = {
+			key,
+			type: record.type,
+			collective: record.collective,
+			// A name is shown only from a verified profile: anyone can claim to be the food bank.
+			collectiveName: names.get(record.collective) ?? null,
+			verified,
+			fields: record.public
+		} as Listing;
+		if (area && !fold(listing.fields.area ?? '').includes(area)) continue;
+		if (search && !searchable(listing).includes(search)) continue;
+		listings.push(listing);
+	}
+	listings.sort((a, b) => Number(b.verified) - Number(a.verified) || titleOf(a).localeCompare(titleOf(b)) || compareIds(a.key, b.key));
+	return { directory, listings, unverified, unreadable };
+}
+
+export function titleOf(listing: Listing): string {
+	return (listing.type === 'offer' ? listing.fields.name : listing.fields.title) ?? '';
+}
