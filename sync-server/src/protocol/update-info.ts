@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import { UnsplittableUpdateError } from './update-reader.js';
 import { checkUpdateNesting, MAX_NESTING, TooDeepError } from './update-nesting.js';
+import { DeleteSet } from './delete-set.js';
 
 export { TooDeepError };
 
@@ -20,6 +21,8 @@ export interface ClientRange {
 export interface UpdateInfo {
 	clients: Map<number, ClientRange>;
 	hasDeletions: boolean;
+	/** What it deletes. */
+	deletions: DeleteSet;
 }
 
 /** An update that does not decode as Yjs update format v1. It is refused, never stored. */
@@ -62,9 +65,9 @@ export function inspectUpdate(update: Uint8Array, maxNesting: number = MAX_NESTI
 			range.to = Math.max(range.to, end);
 		}
 	}
-	let hasDeletions = false;
-	for (const deletions of decoded.ds.clients.values()) {
-		if (deletions.length > 0) hasDeletions = true;
+	const deletions = new DeleteSet();
+	for (const [client, items] of decoded.ds.clients) {
+		for (const item of items) deletions.add(client, item.clock, item.clock + item.len);
 	}
-	return { clients, hasDeletions };
+	return { clients, hasDeletions: !deletions.isEmpty, deletions };
 }

@@ -14,6 +14,7 @@ import { inlineMerger } from '../rooms/merger.js';
 import { splitUpdate } from './split-update.js';
 import { inspectUpdate, InvalidUpdateError, TooDeepError } from './update-info.js';
 import { checkUpdateNesting, MAX_NESTING } from './update-nesting.js';
+import { DeleteSet } from './delete-set.js';
 import { Reader, UnsplittableUpdateError } from './update-reader.js';
 import { int, replay, seeds } from '../../../src/lib/testing/random.js';
 
@@ -204,7 +205,7 @@ describe('the relay’s other readers, given a deep update', () => {
 	test('a merge of a deep update that got past no check fails as a rejected promise', async () => {
 		const state = await DocState.load([nestedMapsUpdate(3)], inlineMerger);
 		const deep = deepJsonUpdate(9, DEEP);
-		await state.add(deep, { clients: new Map([[9, { from: 0, to: 1, contiguous: true }]]), hasDeletions: false }, 2);
+		await state.add(deep, { clients: new Map([[9, { from: 0, to: 1, contiguous: true }]]), hasDeletions: false, deletions: new DeleteSet() }, 2);
 		await expect(state.merged()).rejects.toThrow(RangeError);
 	});
 

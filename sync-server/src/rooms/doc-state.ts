@@ -18,6 +18,7 @@ import { inlineMerger, type UpdateMerger } from './merger.js';
 import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
+import { DeleteSet, holdsDeletions, readDeleteSet } from '../protocol/delete-set.js';
 
 /** Past this many parts not yet merged, they are merged in the background… */
 export const MERGE_AFTER_PARTS = 1024;
@@ -52,6 +53,11 @@ export class DocState {
 	/** False once an update arrived out of sequence: the parts may then miss a stored one. */
 	#seqContiguous = true;
 	#leftOut = 0;
+	/**
+	 * Every deletion the held parts carry, read from them the first time an update's
+	 * deletions need checking (most rooms never need it), then kept up to date.
+	 */
+	#deleted: DeleteSet | null = null;
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
@@ -110,15 +116,40 @@ export class DocState {
 
 	/**
 	 * True when storing the update would add nothing: every struct is below the state
-	 * vector and it deletes nothing. Deletions are not tracked by the state vector, so an
-	 * update carrying any deletion is always kept.
+	 * vector, and every deletion is one the room holds already. `alsoHeld` are updates
+	 * on their way to storage, counted as held: the same update sent again meanwhile is
+	 * not stored twice.
 	 */
-	addsNothing(info: UpdateInfo): boolean {
-		if (info.hasDeletions) return false;
+	addsNothing(info: UpdateInfo, alsoHeld: readonly UpdateInfo[] = []): boolean {
 		for (const [client, range] of info.clients) {
-			if (range.to > (this.#stateVector.get(client) ?? 0)) return false;
+			if (range.to <= (this.#stateVector.get(client) ?? 0)) continue;
+			const inFlight = alsoHeld.some((other) => {
+				const held = other.clients.get(client);
+				return held !== undefined && held.contiguous && held.from <= range.from && held.to >= range.to;
+			});
+			if (!inFlight) return false;
 		}
-		return true;
+		if (!info.hasDeletions) return true;
+		return holdsDeletions(
+			this.#deletions(),
+			info.deletions,
+			alsoHeld.map((other) => other.deletions)
+		);
+	}
+
+	#deletions(): DeleteSet {
+		if (this.#deleted !== null) return this.#deleted;
+		const deleted = new DeleteSet();
+		for (const part of this.#parts) {
+			try {
+				deleted.addAll(readDeleteSet(part));
+			} catch {
+				// A part this reader does not understand (it did decode when stored): its
+				// deletions count as unknown, so updates that repeat them are stored again.
+			}
+		}
+		this.#deleted = deleted;
+		return deleted;
 	}
 
 	/**
@@ -132,6 +163,7 @@ export class DocState {
 		this.#seq = seq;
 		this.#parts.push(update);
 		this.#byteLength += update.byteLength;
+		if (info.hasDeletions) this.#deleted?.addAll(info.deletions);
 		const holes = this.#extend(info) || this.#hasHoles();
 		if (holes) {
 			await this.#recompute();

@@ -25,7 +25,7 @@ import { Presence, SIGN_OF_LIFE } from './presence.js';
 import { SerialQueue } from './serial-queue.js';
 import { sendSyncAnswer } from './sync-answer.js';
 import type { RoomAccess, Snapshot } from '../storage/storage.js';
-import { inspectUpdate, InvalidUpdateError, TooDeepError } from '../protocol/update-info.js';
+import { inspectUpdate, InvalidUpdateError, TooDeepError, type UpdateInfo } from '../protocol/update-info.js';
 
 export interface RoomContext extends CompactionContext {
 	/** Where merges of large rooms run. */
@@ -55,6 +55,8 @@ export class Room {
 	#failed = false;
 	/** Bytes handed to storage and not yet in the document. */
 	#pendingBytes = 0;
+	/** What the updates handed to storage and not yet in the document carry. */
+	readonly #inFlight = new Set<UpdateInfo>();
 
 	constructor(
 		readonly id: string,
@@ -284,12 +286,21 @@ export class Room {
 			if (isEdit) this.#dropWrite(connection, 'update');
 			return;
 		}
-		// Updates still on their way to storage are not in the document yet: one of them
-		// repeated here would be stored twice, which is harmless.
-		if (doc.addsNothing(info)) {
+		// Updates still on their way to storage count as held: the same update sent again
+		// meanwhile (a device repeating itself, a loop of relays) is not stored twice.
+		if (doc.addsNothing(info, [...this.#inFlight])) {
 			// Typically the answer to our step 1 from a client that has nothing new.
 			this.context.metrics.updatesSkipped.inc();
-			this.#send(connection, () => connection.scheduleAck(() => doc.encodedStateVector()));
+			// Skipped because an update still on its way to storage carries the same: if that
+			// one is not stored after all, this one is, before the acknowledgement.
+			const relied = !doc.addsNothing(info);
+			this.#send(connection, async () => {
+				if (relied && !connection.rejected && !doc.addsNothing(info)) {
+					await this.#store(connection, doc, update, info)();
+					return;
+				}
+				connection.scheduleAck(() => doc.encodedStateVector());
+			});
 			return;
 		}
 		if (this.context.storageLow?.(update.byteLength) === true) {
@@ -303,24 +314,34 @@ export class Room {
 				return this.#limit(connection, CLOSE_ROOM_TOO_LARGE, 'room-too-large', { roomBytes: doc.byteLength });
 			}
 		}
+		this.#send(connection, this.#store(connection, doc, update, info));
+	}
+
+	/**
+	 * Hands the update to storage now; the task returned waits for it to be stored, then
+	 * takes it into the document, forwards it and acknowledges it.
+	 */
+	#store(connection: Connection, doc: DocState, update: Uint8Array, info: UpdateInfo): () => Promise<void> {
 		// The frame the others get is built once, and the bytes stored are a view of it:
 		// one copy of the update (the received frame may be a slice of a larger network
 		// chunk, which must not be held on to).
 		const frame = encodeSyncUpdate(update);
 		const data = frame.subarray(frame.byteLength - update.byteLength);
 		this.#pendingBytes += data.byteLength;
+		this.#inFlight.add(info);
 		const stored = this.context.commits.append(this.id, data, { dropped: () => connection.rejected });
 		// The outbox may reach this update long after the commit has refused it (a later
 		// frame of the same socket was refused, the disk is full): the rejection is handled
 		// there, and must not count as unhandled meanwhile, or Node stops the whole relay.
 		stored.catch(() => {});
-		this.#send(connection, async () => {
+		return async () => {
 			let seq: number;
 			try {
 				seq = await stored;
 			} catch (error) {
 				// Not stored means not forwarded and not acknowledged; the client keeps the
 				// change and sends it again when it reconnects.
+				this.#inFlight.delete(info);
 				if (!(error instanceof AppendDropped) && !connection.rejected) {
 					this.#refuse(connection, CLOSE_INTERNAL_ERROR, 'storage failure', error);
 				}
@@ -329,10 +350,14 @@ export class Room {
 				this.#pendingBytes -= data.byteLength;
 			}
 			this.#compactor.appended(data.byteLength);
-			await doc.add(data, info, seq);
+			try {
+				await doc.add(data, info, seq);
+			} finally {
+				this.#inFlight.delete(info);
+			}
 			this.#broadcast(frame, connection);
 			connection.scheduleAck(() => doc.encodedStateVector());
-		});
+		};
 	}
 
 	/** A read-only client tried to write: nothing is stored or forwarded. */

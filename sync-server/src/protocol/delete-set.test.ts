@@ -1,0 +1,48 @@
+import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { generator, int, seeds } from '../../../src/lib/testing/random.js';
+import { DeleteSet, holdsDeletions, readDeleteSet } from './delete-set.js';
+
+/** The clocks of client 1 a set holds, below 200. */
+function clocks(set: DeleteSet): number[] {
+	return Array.from({ length: 200 }, (_, clock) => clock).filter((clock) => set.missing(1, clock, clock + 1).length === 0);
+}
+
+describe('DeleteSet', () => {
+	test.each(seeds([1, 2, 3, 4, 5, 6]))('holds exactly the ranges added, whatever their order and overlaps (seed %i)', (seed) => {
+		const gen = generator(seed);
+		const set = new DeleteSet();
+		const expected = new Set<number>();
+		for (let n = 0; n < 60; n++) {
+			const from = int(gen, 0, 190);
+			const to = from + int(gen, 0, 9);
+			set.add(1, from, to);
+			for (let clock = from; clock < to; clock++) expected.add(clock);
+			expect(clocks(set)).toEqual([...expected].sort((a, b) => a - b));
+		}
+		// What is missing of a wide range is exactly the clocks not added.
+		const gaps = set.missing(1, 0, 200).flatMap(([from, to]) => Array.from({ length: to - from }, (_, i) => from + i));
+		expect(gaps).toEqual(Array.from({ length: 200 }, (_, clock) => clock).filter((clock) => !expected.has(clock)));
+	});
+
+	test('reads a document’s delete set from its bytes, and tells which deletions are news', () => {
+		const doc = new Y.Doc();
+		const list = doc.getArray<number>('list');
+		list.push(Array.from({ length: 50 }, (_, n) => n));
+		doc.getText('text').insert(0, 'passerelle 🚲 '.repeat(20));
+		list.delete(10, 5);
+		list.delete(30, 2);
+		doc.getText('text').delete(3, 40);
+		const held = readDeleteSet(Y.encodeStateAsUpdate(doc));
+		const fromYjs = new DeleteSet();
+		for (const [client, items] of Y.decodeUpdate(Y.encodeStateAsUpdate(doc)).ds.clients) {
+			for (const item of items) fromYjs.add(client, item.clock, item.clock + item.len);
+		}
+		expect([...held.entries()]).toEqual([...fromYjs.entries()]);
+		expect(holdsDeletions(held, fromYjs)).toBe(true);
+		const more = new DeleteSet();
+		more.add(doc.clientID, 0, 1);
+		expect(holdsDeletions(held, more)).toBe(false);
+		expect(holdsDeletions(held, more, [more])).toBe(true);
+	});
+});

@@ -1,0 +1,187 @@
+// The deletions a room holds, kept as ranges of clocks per writer, so that the relay can
+// tell an update whose deletions it already has (a device's step 2 carries its whole
+// delete set at every reconnection; the same deletion may come back from a loop of
+// relays) from one that deletes something new. Read from the bytes, without a Y.Doc.
+import {
+	ANY,
+	BINARY,
+	DELETED,
+	DOC,
+	EMBED,
+	FORMAT,
+	GC,
+	JSON_CONTENT,
+	ORIGIN,
+	PARENT_SUB,
+	RIGHT_ORIGIN,
+	SKIP,
+	STRING,
+	TYPE,
+	TYPE_WITH_NAME,
+	Reader,
+	UnsplittableUpdateError
+} from './update-reader.js';
+
+/** Per writer, deleted clock ranges as [from, to, from, to, …], sorted and apart. */
+export class DeleteSet {
+	readonly #ranges = new Map<number, number[]>();
+
+	/** Adds the deleted clocks [from, to) of `client`. */
+	add(client: number, from: number, to: number): void {
+		if (to <= from) return;
+		let ranges = this.#ranges.get(client);
+		if (ranges === undefined) {
+			this.#ranges.set(client, [from, to]);
+			return;
+		}
+		// First range ending at or after `from`: it and those after it that start at or
+		// before `to` touch the new one, and are merged with it.
+		let first = firstEndingFrom(ranges, from);
+		let last = first;
+		while (last < ranges.length && (ranges[last] as number) <= to) last += 2;
+		if (last > first) {
+			from = Math.min(from, ranges[first] as number);
+			to = Math.max(to, ranges[last - 1] as number);
+		}
+		if (first === ranges.length && last === first) {
+			ranges.push(from, to);
+			return;
+		}
+		ranges.splice(first, last - first, from, to);
+	}
+
+	addAll(other: DeleteSet): void {
+		for (const [client, ranges] of other.#ranges) {
+			for (let i = 0; i < ranges.length; i += 2) this.add(client, ranges[i] as number, ranges[i + 1] as number);
+		}
+	}
+
+	/** The parts of [from, to) of `client` that this set does not hold, in order. */
+	missing(client: number, from: number, to: number): Array<[number, number]> {
+		const ranges = this.#ranges.get(client);
+		if (ranges === undefined) return [[from, to]];
+		const gaps: Array<[number, number]> = [];
+		for (let i = firstEndingFrom(ranges, from + 1); i < ranges.length && from < to; i += 2) {
+			const start = ranges[i] as number;
+			if (start >= to) break;
+			if (start > from) gaps.push([from, start]);
+			from = Math.max(from, ranges[i + 1] as number);
+		}
+		if (from < to) gaps.push([from, to]);
+		return gaps;
+	}
+
+	get isEmpty(): boolean {
+		return this.#ranges.size === 0;
+	}
+
+	/** Every range, as (client, from, to). */
+	*entries(): Generator<[number, number, number], void, undefined> {
+		for (const [client, ranges] of this.#ranges) {
+			for (let i = 0; i < ranges.length; i += 2) yield [client, ranges[i] as number, ranges[i + 1] as number];
+		}
+	}
+}
+
+/** Index (even) of the first range whose end is at or after `clock`; the length if none. */
+function firstEndingFrom(ranges: number[], clock: number): number {
+	let low = 0;
+	let high = ranges.length / 2;
+	while (low < high) {
+		const middle = (low + high) >> 1;
+		if ((ranges[middle * 2 + 1] as number) < clock) low = middle + 1;
+		else high = middle;
+	}
+	return low * 2;
+}
+
+/**
+ * Whether `held` holds every deletion of `incoming`, counting also what `alsoHeld` hold
+ * (updates on their way to storage).
+ */
+export function holdsDeletions(held: DeleteSet, incoming: DeleteSet, alsoHeld: readonly DeleteSet[] = []): boolean {
+	for (const [client, from, to] of incoming.entries()) {
+		let gaps = held.missing(client, from, to);
+		for (const other of alsoHeld) {
+			if (gaps.length === 0) break;
+			gaps = gaps.flatMap(([gapFrom, gapTo]) => other.missing(client, gapFrom, gapTo));
+		}
+		if (gaps.length > 0) return false;
+	}
+	return true;
+}
+
+/**
+ * The delete set of an encoded update (format v1): its structs are skipped, not decoded,
+ * so reading a large room's costs a walk over its bytes. Throws UnsplittableUpdateError
+ * on bytes it does not understand.
+ */
+export function readDeleteSet(update: Uint8Array): DeleteSet {
+	const reader = new Reader(update);
+	const clientRuns = reader.varUint();
+	for (let r = 0; r < clientRuns; r++) {
+		const structs = reader.varUint();
+		reader.skipId();
+		for (let s = 0; s < structs; s++) skipStruct(reader);
+	}
+	const set = new DeleteSet();
+	const clients = reader.varUint();
+	for (let c = 0; c < clients; c++) {
+		const client = reader.varUint();
+		const ranges = reader.varUint();
+		for (let i = 0; i < ranges; i++) {
+			const clock = reader.varUint();
+			set.add(client, clock, clock + reader.varUint());
+		}
+	}
+	return set;
+}
+
+function skipStruct(reader: Reader): void {
+	const info = reader.byte();
+	const kind = info & 0x1f;
+	if (kind === GC || kind === SKIP) {
+		reader.varUint();
+		return;
+	}
+	if (info & ORIGIN) reader.skipId();
+	if (info & RIGHT_ORIGIN) reader.skipId();
+	if ((info & (ORIGIN | RIGHT_ORIGIN)) === 0) {
+		if (reader.varUint() === 1) reader.skipBytes();
+		else reader.skipId();
+		if (info & PARENT_SUB) reader.skipBytes();
+	}
+	switch (kind) {
+		case DELETED:
+			reader.varUint();
+			return;
+		case JSON_CONTENT: {
+			const length = reader.varUint();
+			for (let i = 0; i < length; i++) reader.skipBytes();
+			return;
+		}
+		case ANY: {
+			const length = reader.varUint();
+			for (let i = 0; i < length; i++) reader.skipAny();
+			return;
+		}
+		case STRING:
+		case BINARY:
+		case EMBED:
+			reader.skipBytes();
+			return;
+		case FORMAT:
+			reader.skipBytes();
+			reader.skipBytes();
+			return;
+		case TYPE:
+			if (TYPE_WITH_NAME.has(reader.varUint())) reader.skipBytes();
+			return;
+		case DOC:
+			reader.skipBytes();
+			reader.skipAny();
+			return;
+		default:
+			throw new UnsplittableUpdateError(`unknown content kind ${kind}`);
+	}
+}
