@@ -8,6 +8,7 @@ export * from './identity';
 export * from './schema';
 export * from './space';
 export * from './publish';
+export * from './memberships';
 export * from './bridge';
 export * from './verify';
 export * from './views';

@@ -4,6 +4,7 @@
  * In a collective's own document:
  *   publications  Y.Map   'profile' → the collective's profile for its federations;
  *                         'resource.<id>' | 'need.<id>' → what of that item is public
+ *   federations   Y.Map   federation space id → how to read it (memberships.ts)
  *
  * In a federation's document (a space whose meta kind is 'federation'):
  *   directory     Y.Map   CollectiveId → signed profile record
@@ -25,6 +26,9 @@ import type { CollectiveId } from './identity';
 
 export function publicationsMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('publications'));
+}
+export function federationsMap(doc: Y.Doc): Y.Map<unknown> {
+	return opened(doc.getMap('federations'));
 }
 export function directoryMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('directory'));
