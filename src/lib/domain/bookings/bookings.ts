@@ -28,6 +28,7 @@ import {
 	readEntities,
 	readEntity,
 	resourcesMap,
+	setPresent,
 	text,
 	timestamp,
 	type ReadResult
@@ -283,19 +284,8 @@ export function listBookings(doc: Y.Doc, filter: BookingFilter = {}): ReadResult
 
 function newEntry(id: BookingId, fields: v.InferOutput<typeof BookingInput>, by: MemberId, now: number): Y.Map<unknown> {
 	const entry = new Y.Map<unknown>();
-	entry.set('id', id);
-	entry.set('resourceId', fields.resourceId);
-	entry.set('start', fields.start);
-	entry.set('end', fields.end);
-	entry.set('to', { ...fields.to });
-	entry.set('note', fields.note);
-	entry.set('createdAt', now);
-	entry.set('createdBy', by);
-	entry.set('confirmedAt', null);
-	entry.set('confirmedBy', null);
-	entry.set('cancelledAt', null);
-	entry.set('cancelledBy', null);
-	entry.set('decisionId', null);
+	// The marks (confirmed, cancelled, the granting decision) are written when made; unmade, they read as null.
+	setPresent(entry, { id, resourceId: fields.resourceId, start: fields.start, end: fields.end, to: { ...fields.to }, note: fields.note, createdAt: now, createdBy: by });
 	return entry;
 }
 

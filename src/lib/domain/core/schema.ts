@@ -121,6 +121,17 @@ export const MemberSchema = v.object({
 export type Member = v.InferOutput<typeof MemberSchema>;
 
 /**
+ * New entities leave `updatedAt` and `updatedBy` out until their first edit
+ * (see `setPresent`): until then they read as updated when and by whom they
+ * were created. For the start of an entity's schema pipe.
+ */
+export const updatedAtCreation = v.transform((stored: unknown): unknown => {
+	if (typeof stored !== 'object' || stored === null || 'updatedAt' in stored) return stored;
+	const fields = stored as Record<string, unknown>;
+	return { ...fields, updatedAt: fields.createdAt, updatedBy: fields.createdBy };
+});
+
+/**
  * Every kind a stored resource may have. 'fund' is only read: money lives in
  * the money section, where it reaches the totals, and the inventory offers the
  * other kinds for new items (inventory/resources.ts OFFERED_RESOURCE_KINDS).
@@ -139,7 +150,7 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export const AVAILABILITIES = ['available', 'in_use', 'out_of_order', 'gone'] as const;
 export type Availability = (typeof AVAILABILITIES)[number];
 
-export const ResourceSchema = v.object({
+export const ResourceSchema = v.pipe(v.unknown(), updatedAtCreation, v.object({
 	id: entityId<'resource'>(),
 	kind: v.picklist(RESOURCE_KINDS),
 	name: v.pipe(text(120), v.minLength(1)),
@@ -157,8 +168,31 @@ export const ResourceSchema = v.object({
 	updatedBy: entityId<'member'>(),
 	removedAt: v.optional(v.nullable(timestamp), null),
 	removedBy: v.optional(v.nullable(entityId<'member'>()), null)
-});
+}));
 export type Resource = v.InferOutput<typeof ResourceSchema>;
+
+/**
+ * Sets the fields of a new entity, leaving out those its reader defaults
+ * anyway (null, an empty text, and the `defaults` given): every key of a
+ * Y.Map is one more item to store and decode, on every device, for good.
+ * An entity written in full before reads to the same object.
+ */
+export function setPresent(entry: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>> = {}): void {
+	for (const [key, value] of Object.entries(fields)) {
+		if (value === null || value === undefined || value === '' || defaults[key] === value) continue;
+		entry.set(key, value);
+	}
+}
+
+/**
+ * A field of an entity's map as its reader takes it: a key `setPresent` left
+ * out reads as `defaults[key]`, else null. For edits that compare what is
+ * stored with what they are about to write.
+ */
+export function storedOr(entry: Y.Map<unknown>, key: string, defaults: Readonly<Record<string, unknown>> = {}): unknown {
+	if (entry.has(key)) return entry.get(key);
+	return key in defaults ? defaults[key] : null;
+}
 
 /** A schema for an entity stored under its own id. */
 type EntitySchema = v.GenericSchema<unknown, { id: string }>;
@@ -197,7 +231,10 @@ export function readEntity<S extends EntitySchema>(
 ): v.InferOutput<S> | undefined {
 	if (!(value instanceof Y.Map)) return undefined;
 	const read = () => {
-		const parsed = v.safeParse(schema, plainValue(value));
+		const plain = plainValue(value);
+		// An entity may leave its id to the key it is stored under (a ledger entry does): it is that key.
+		if (typeof plain === 'object' && plain !== null && !('id' in plain)) (plain as Record<string, unknown>).id = key;
+		const parsed = v.safeParse(schema, plain);
 		if (!parsed.success || parsed.output.id !== key) return undefined;
 		// Kept and shared by every reader until the entry changes: nobody may alter it.
 		return deepFreeze(parsed.output);

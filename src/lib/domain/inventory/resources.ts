@@ -15,6 +15,8 @@ import {
 	readEntities,
 	readEntity,
 	resourcesMap,
+	setPresent,
+	storedOr,
 	type ReadResult,
 	type Resource,
 	type ResourceKind
@@ -56,6 +58,9 @@ export type AddResourceResult = { ok: true; id: ResourceId } | InvalidField | Mo
 export type UpdateResourceResult = { ok: true; changed: boolean } | InvalidField | ResourceNotFound | Refusal<'removed'> | MoneyIsNotAnItem;
 export type ResourceMarkResult = { ok: true } | ResourceNotFound;
 
+/** What a resource's reader takes a field left out of its map to be, besides null (ResourceSchema). */
+const ABSENT: Readonly<Record<string, unknown>> = { description: '', unit: '', location: '', availability: 'available' };
+
 export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now = Date.now()): AddResourceResult {
 	const checked = checkInput(ResourceFields, input);
 	if (!checked.ok) return checked;
@@ -64,14 +69,8 @@ export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now 
 	const id = newId<'resource'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
-		entry.set('id', id);
-		for (const [key, value] of Object.entries(fields)) if (key !== 'fundId' || value !== null) entry.set(key, value);
-		entry.set('createdAt', now);
-		entry.set('createdBy', by);
-		entry.set('updatedAt', now);
-		entry.set('updatedBy', by);
-		entry.set('removedAt', null);
-		entry.set('removedBy', null);
+		// Not yet edited nor removed: `updatedAt` and `removedAt` come with the first edit or removal.
+		setPresent(entry, { id, ...fields, createdAt: now, createdBy: by }, ABSENT);
 		resourcesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'resource.created', subjectKind: 'resource', subjectId: id, summary: fields.name });
 	}, LOCAL_ORIGIN);
@@ -99,8 +98,9 @@ export function updateResource(
 	if (fields.kind === 'fund' && entry.get('kind') !== 'fund') return { ok: false, reason: 'money_is_not_an_item' };
 	const changes: FieldChange[] = [];
 	for (const [key, value] of Object.entries(fields)) {
-		if (value === undefined || entry.get(key) === value) continue;
-		changes.push({ field: key, from: entry.get(key) ?? null, to: value });
+		const stored = storedOr(entry, key, ABSENT);
+		if (value === undefined || stored === value) continue;
+		changes.push({ field: key, from: stored ?? null, to: value });
 	}
 	const changed = changes.length > 0;
 	if (changed) {

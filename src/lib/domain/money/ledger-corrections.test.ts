@@ -180,8 +180,10 @@ describe('editing entries', () => {
 		const box = fund(doc, by);
 		const id = entry(doc, by, box);
 		editEntry(doc, id, { note: 'ok' }, by);
-		const history = (ledgerMap(doc).get(id) as Y.Map<unknown>).get('history') as Y.Array<unknown>;
-		history.push(['junk', { at: -1, by, changes: {} }]);
+		// A packed entry keeps each edit under a key of its own (ledger.ts).
+		const stored = ledgerMap(doc).get(id) as Y.Map<unknown>;
+		stored.set('h:junk', 'junk');
+		stored.set('h:early', { at: -1, by, changes: {} });
 		expect(entryHistory(doc, id)).toMatchObject({ unreadable: 2, items: [{ changes: { note: { from: '', to: 'ok' } } }] });
 		expect(entryHistory(doc, newId<'ledger-entry'>())).toEqual({ items: [], unreadable: 0 });
 	});

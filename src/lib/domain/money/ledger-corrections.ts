@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { recordActivity } from '../core/activity';
 import { recordEdits } from '../core/revisions';
 import { hasBudgetLine } from './funds';
-import type { DecisionId, LedgerEntryId, MemberId } from '../core/ids';
+import { newId, type DecisionId, type LedgerEntryId, type MemberId } from '../core/ids';
 import {
 	CounterpartySchema,
 	ENTRY_CATEGORIES,
@@ -176,10 +176,11 @@ export function editEntry(doc: Y.Doc, id: LedgerEntryId, patch: EntryPatch, by: 
 		for (const key of changed) entry.set(key, changes[key]?.to);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
-		const stored = entry.get('history');
-		const history = stored instanceof Y.Array ? stored : new Y.Array<unknown>();
-		if (history !== stored) entry.set('history', history);
-		history.push([{ at: now, by, changes }]);
+		const record: EntryRevision = { at: now, by, changes };
+		// An entry written field by field has its history array; a packed one keeps each edit under a key of its own.
+		const history = entry.get('history');
+		if (history instanceof Y.Array) history.push([record]);
+		else entry.set(`${HISTORY_PREFIX}${newId<'revision'>()}`, record);
 		const fields = changed.map((key) => ({ field: key, from: changes[key]?.from ?? null, to: changes[key]?.to ?? null }));
 		// The entry's history above is its own account; the revisions find two treasurers' edits that missed each other.
 		recordEdits(doc, 'ledger', id, fields, by, now);
@@ -194,14 +195,19 @@ function sameParty(a: Counterparty, b: Counterparty): boolean {
 	return b.kind === 'outside' && a.name === b.name;
 }
 
+/** The key prefix of a packed entry's edit records (ledger.ts). */
+const HISTORY_PREFIX = 'h:';
+
 /** The edits of an entry, oldest first; records that fail validation are skipped and counted. */
 export function entryHistory(doc: Y.Doc, id: LedgerEntryId): ReadResult<EntryRevision> {
 	const entry = ledgerMap(doc).get(id);
-	const history = entry instanceof Y.Map ? entry.get('history') : undefined;
-	if (!(history instanceof Y.Array)) return { items: [], unreadable: 0 };
+	if (!(entry instanceof Y.Map)) return { items: [], unreadable: 0 };
+	const history = entry.get('history');
+	const records: unknown[] = history instanceof Y.Array ? history.toArray() : [];
+	for (const [key, value] of entry.entries()) if (key.startsWith(HISTORY_PREFIX)) records.push(value);
 	const items: EntryRevision[] = [];
 	let unreadable = 0;
-	for (const raw of history.toArray()) {
+	for (const raw of records) {
 		const parsed = v.safeParse(RevisionSchema, raw);
 		if (parsed.success) items.push(parsed.output);
 		else unreadable++;

@@ -5,8 +5,28 @@
  * (ledger-corrections.ts), so a fund's balance is simply the signed sum of
  * all its entries and past reports stay explainable.
  *
- * An entry's Y.Map holds its fields and, under `history`, a Y.Array of the
- * edits made to its descriptive fields, created with the entry.
+ * How an entry is stored. A ledger holds tens of thousands of entries, and
+ * Yjs keeps one item per key of a Y.Map: an entry written as twenty keys cost
+ * twenty items to store, decode and hold in memory. So an entry's Y.Map holds:
+ *
+ *   `f`        one plain object: every field as the entry was recorded, under
+ *              the short keys of FACT_KEYS, nulls and empty texts left out;
+ *              the id is the key the entry is stored under.
+ *   `h:<id>`   one plain record per edit of its descriptive fields, each under
+ *              a key of its own, so that edits made offline on two phones all
+ *              stay (ledger-corrections.ts); none until the first edit.
+ *   `date`, `note`, `category`, `counterparty`, `budgetLineId`, `needId`:
+ *              written by an edit only (ledger-corrections.ts), each its own
+ *              key, so two people editing different fields offline both keep
+ *              theirs; an edited field reads over its recorded value.
+ *   `updatedAt`, `updatedBy`: written by an edit only; until then the entry
+ *              reads as updated when it was created.
+ *
+ * Entries recorded before this shape hold every field as its own key, no `f`,
+ * and a Y.Array `history` of their edits: they are read as they are and never
+ * rewritten (an edit made offline into a replaced Y.Map would be lost); an
+ * edit of one writes its field and appends to its `history` as it always did.
+ * Both shapes read to the same entry (`storedFields`).
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
@@ -57,7 +77,7 @@ export type Counterparty = v.InferOutput<typeof CounterpartySchema>;
 /** An optional link to another entity, stored as null when absent. */
 const link = <Kind extends string>() => v.optional(v.nullable(entityId<Kind>()), null);
 
-export const EntrySchema = v.object({
+const EntryFields = v.object({
 	id: entityId<'ledger-entry'>(),
 	fundId: entityId<'fund'>(),
 	date: isoDate,
@@ -82,8 +102,11 @@ export const EntrySchema = v.object({
 	updatedBy: entityId<'member'>()
 });
 
+/** An entry's stored Y.Map, read as plain data, checked whichever shape it was written in. */
+export const EntrySchema = v.pipe(v.unknown(), v.transform(storedFields), EntryFields);
+
 /** An entry as stored. */
-export type StoredEntry = v.InferOutput<typeof EntrySchema>;
+export type StoredEntry = v.InferOutput<typeof EntryFields>;
 export type LedgerEntry = StoredEntry & {
 	/** Derived, never stored: the entry that undoes this one. */
 	reversedBy: LedgerEntryId | null;
@@ -159,32 +182,96 @@ export type NewEntry = Pick<StoredEntry, 'fundId' | 'date' | 'amount' | 'currenc
 		>
 	>;
 
+/** The key of an entry's recorded fields, and the short key of each field inside them. */
+export const FACTS_KEY = 'f';
+const FACT_KEYS = {
+	fundId: 'u',
+	date: 'd',
+	amount: 'a',
+	currency: 'c',
+	direction: 'o',
+	category: 'k',
+	counterparty: 'p',
+	note: 'n',
+	budgetLineId: 'l',
+	needId: 'e',
+	decisionId: 'x',
+	transferId: 't',
+	reverses: 'r',
+	pledgeId: 'g',
+	allocationKey: 'y',
+	createdAt: 'at',
+	createdBy: 'by'
+} as const satisfies Partial<Record<keyof StoredEntry, string>>;
+type FactField = keyof typeof FACT_KEYS;
+const FACT_FIELDS = Object.keys(FACT_KEYS) as FactField[];
+
 /** Writes one entry under `id`. Call it inside a transaction, with already validated fields. */
 export function writeEntry(doc: Y.Doc, id: LedgerEntryId, fields: NewEntry, by: MemberId, now: number): void {
+	const recorded: Pick<StoredEntry, FactField> = {
+		counterparty: null,
+		note: '',
+		budgetLineId: null,
+		needId: null,
+		decisionId: null,
+		transferId: null,
+		reverses: null,
+		pledgeId: null,
+		allocationKey: null,
+		...fields,
+		createdAt: now,
+		createdBy: by
+	};
+	const facts: Record<string, unknown> = {};
+	for (const field of FACT_FIELDS) {
+		const value = recorded[field];
+		// What is left out reads as its default: null, or an empty note.
+		if (value !== null && value !== undefined && value !== '') facts[FACT_KEYS[field]] = value;
+	}
 	const entry = new Y.Map<unknown>();
-	entry.set('id', id);
-	entry.set('fundId', fields.fundId);
-	entry.set('date', fields.date);
-	entry.set('amount', fields.amount);
-	entry.set('currency', fields.currency);
-	entry.set('direction', fields.direction);
-	entry.set('category', fields.category);
-	entry.set('counterparty', fields.counterparty ?? null);
-	entry.set('note', fields.note ?? '');
-	entry.set('budgetLineId', fields.budgetLineId ?? null);
-	entry.set('needId', fields.needId ?? null);
-	entry.set('decisionId', fields.decisionId ?? null);
-	entry.set('transferId', fields.transferId ?? null);
-	entry.set('reverses', fields.reverses ?? null);
-	entry.set('allocationKey', fields.allocationKey ?? null);
-	// Only the entries of a delivered pledge hold it: the others read it as null.
-	if (fields.pledgeId) entry.set('pledgeId', fields.pledgeId);
-	entry.set('createdAt', now);
-	entry.set('createdBy', by);
-	entry.set('updatedAt', now);
-	entry.set('updatedBy', by);
-	entry.set('history', new Y.Array<unknown>());
+	entry.set(FACTS_KEY, facts);
 	ledgerMap(doc).set(id, entry);
+}
+
+/**
+ * An entry's stored map, as plain data (its id given by `readEntity`),
+ * turned into its fields: an entry written before `f` existed holds them
+ * already, one key each, and is given back as it is; otherwise the recorded
+ * fields are spread out of `f` under their names, and any field an edit has
+ * written since reads over them. Anything else is handed on for the schema
+ * to refuse.
+ */
+function storedFields(stored: unknown): unknown {
+	if (typeof stored !== 'object' || stored === null || !(FACTS_KEY in stored)) return stored;
+	const { [FACTS_KEY]: facts, ...rest } = stored as Record<string, unknown>;
+	if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) return undefined;
+	const short = facts as Record<string, unknown>;
+	const fields: Record<string, unknown> = {};
+	for (const field of FACT_FIELDS) {
+		const value = short[FACT_KEYS[field]];
+		if (value !== undefined) fields[field] = value;
+	}
+	// Edited fields and the id; the edit records (`h:…`) are not fields, and the schema drops them.
+	Object.assign(fields, rest);
+	fields.updatedAt ??= fields.createdAt;
+	fields.updatedBy ??= fields.createdBy;
+	return fields;
+}
+
+/**
+ * One field of an entry as its stored map holds it now, either shape, null
+ * when unset; undefined when `stored` is not an entry. For what compares a
+ * field's stored value (edit conflicts); pages read entries through `getEntry`.
+ */
+export function storedEntryField(stored: unknown, field: string): unknown {
+	if (!(stored instanceof Y.Map)) return undefined;
+	if (stored.has(field)) return stored.get(field) ?? null;
+	const facts: unknown = stored.get(FACTS_KEY);
+	if (typeof facts !== 'object' || facts === null) return null;
+	if (field === 'updatedAt' || field === 'updatedBy') return storedEntryField(stored, field === 'updatedAt' ? 'createdAt' : 'createdBy');
+	const key = (FACT_KEYS as Record<string, string>)[field];
+	const value = key === undefined ? undefined : (facts as Record<string, unknown>)[key];
+	return value ?? (field === 'note' ? '' : null);
 }
 
 /** The activity record of a new entry: its signed amount and currency, and the fund's name (the page words them). */

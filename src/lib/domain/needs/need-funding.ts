@@ -19,7 +19,7 @@ import * as Y from 'yjs';
 import type { NeedId, PledgeId } from '../core/ids';
 import { derivedViews } from '../core/derived';
 import { ledgerMap, pledgesMap, readEntity } from '../core/schema';
-import { EntrySchema, type LedgerEntry } from '../money/ledger';
+import { EntrySchema, storedEntryField, type LedgerEntry } from '../money/ledger';
 import { getNeed, quantitySchema, readNeeds, type Need } from './needs';
 import { PledgeSchema } from './pledge';
 import { sum } from './pledge-state';
@@ -118,7 +118,7 @@ function* entriesTowardNeeds(
 ): Generator<Pick<LedgerEntry, 'needId' | 'currency' | 'amount' | 'direction' | 'reverses' | 'pledgeId'>> {
 	const ledger = ledgerMap(doc);
 	for (const [key, value] of ledger.entries()) {
-		if (!(value instanceof Y.Map) || (!value.get('needId') && !value.get('reverses'))) continue;
+		if (!storedEntryField(value, 'needId') && !storedEntryField(value, 'reverses')) continue;
 		const entry = readEntity(key, value, EntrySchema);
 		if (!entry) continue;
 		if (!entry.reverses) {

@@ -30,8 +30,11 @@ import {
 	pledgesMap,
 	readEntities,
 	readEntity,
+	setPresent,
+	storedOr,
 	text,
 	timestamp,
+	updatedAtCreation,
 	type ReadResult
 } from '../core/schema';
 
@@ -84,6 +87,8 @@ const LEGACY_UNIT = 'EUR';
  * is at least the target.
  */
 const NeedSchema = v.pipe(
+	v.unknown(),
+	updatedAtCreation,
 	v.variant('kind', [
 		v.object({
 			...stored,
@@ -161,6 +166,8 @@ const NeedFields = v.pipe(
 export type NeedInput = v.InferInput<typeof NeedFields>;
 type EditableKey = 'kind' | 'title' | 'description' | 'target' | 'unit' | 'deadline' | 'cap';
 const EDITABLE: readonly EditableKey[] = ['kind', 'title', 'description', 'target', 'unit', 'deadline', 'cap'];
+/** What a need's reader takes a field left out of its map to be, besides null (NeedSchema). */
+const ABSENT: Readonly<Record<string, unknown>> = { description: '', status: 'open' };
 
 /** Absent fields keep their value. */
 export type NeedPatch = Partial<Pick<Need, EditableKey>>;
@@ -179,13 +186,10 @@ export function addNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.n
 	const id = newId<'need'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
-		entry.set('id', id);
-		for (const key of EDITABLE) entry.set(key, clean[key]);
-		entry.set('status', 'open');
-		entry.set('createdAt', now);
-		entry.set('createdBy', by);
-		entry.set('updatedAt', now);
-		entry.set('updatedBy', by);
+		const fields: Record<string, unknown> = { id };
+		for (const key of EDITABLE) fields[key] = clean[key];
+		// Open and not yet edited: `status` and `updatedAt` come with the first change.
+		setPresent(entry, { ...fields, createdAt: now, createdBy: by }, ABSENT);
 		needsMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'need.created', subjectKind: 'need', subjectId: id, summary: clean.title });
 	}, LOCAL_ORIGIN);
@@ -233,14 +237,15 @@ export function updateNeed(doc: Y.Doc, id: NeedId, patch: NeedPatch, by: MemberI
 	const checked = checkFields(merged);
 	if (!checked.ok) return checked;
 	const clean = checked.value;
-	const changed = EDITABLE.filter((key) => entry.get(key) !== clean[key]);
+	// Compared with what is stored: a field left out at creation reads as its default.
+	const changed = EDITABLE.filter((key) => storedOr(entry, key, ABSENT) !== clean[key]);
 	// Compared with the need as read: an old unit read otherwise (hours for 'EUR') is not a change of unit.
 	const unitChanged = clean.unit !== current.unit && !hasLegacyUnit(current);
 	if ((clean.kind !== current.kind || unitChanged) && hasPledges(doc, id)) {
 		return { ok: false, reason: 'unit_locked' };
 	}
 	if (changed.length > 0) {
-		const changes: FieldChange[] = changed.map((key) => ({ field: key, from: entry.get(key) ?? null, to: clean[key] }));
+		const changes: FieldChange[] = changed.map((key) => ({ field: key, from: storedOr(entry, key, ABSENT) ?? null, to: clean[key] }));
 		doc.transact(() => {
 			for (const key of changed) entry.set(key, clean[key]);
 			entry.set('updatedAt', now);

@@ -25,7 +25,7 @@ import { PledgeSchema, nullable, type Pledge } from './pledge';
 import { byCreation, counts, pledgeState, pledgeStates, sum, type PledgeState } from './pledge-state';
 import { localDate } from '../core/dates';
 import { getResource } from '../inventory/resources';
-import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, pledgesMap, readEntities, readEntity, type ReadResult } from '../core/schema';
+import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, pledgesMap, readEntities, readEntity, setPresent, type ReadResult } from '../core/schema';
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)), '');
 
@@ -110,7 +110,8 @@ export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Da
 			createdAt: now,
 			createdBy: by
 		};
-		for (const [key, value] of Object.entries(fields)) entry.set(key, value);
+		// Marks not yet made and texts left empty read as null and '': only what was said is stored.
+		setPresent(entry, fields);
 		pledgesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(clean.amount, need) });
 	}, LOCAL_ORIGIN);

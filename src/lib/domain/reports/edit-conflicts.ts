@@ -18,7 +18,7 @@ import { getResource, updateResource, type ResourcePatch, type UpdateResourceRes
 import { changeDuesAmount, type DuesChangeResult } from '../money/dues-changes';
 import { setDues, type DuesInput, type SetDuesResult } from '../money/dues';
 import { budgetLines, editBudgetLine, editFund, getFund, type FundChangeResult } from '../money/funds';
-import { getEntry } from '../money/ledger';
+import { getEntry, storedEntryField } from '../money/ledger';
 import { getNeed, updateNeed, type NeedKind, type NeedPatch, type NeedUpdate } from '../needs/needs';
 import { editPledge, type EditPledgeResult } from '../needs/pledge-corrections';
 import { getPledge } from '../needs/pledges';
@@ -219,7 +219,8 @@ export function storedValue(doc: Y.Doc, { kind, entity, field }: EditedField): u
 		case 'dues':
 			return read(duesMap(doc), entity, field);
 		case 'ledger':
-			return read(ledgerMap(doc), entity, field);
+			// An entry's unedited fields are kept together under one key (ledger.ts).
+			return storedEntryField(ledgerMap(doc).get(entity), field);
 		default:
 			return undefined;
 	}
