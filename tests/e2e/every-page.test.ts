@@ -31,7 +31,8 @@ const SPACE_ROUTES = [
 	'/conflicts',
 	'/history',
 	'/transparency',
-	'/members'
+	'/members',
+	'/files'
 ];
 
 /** The route a space path belongs to: the segment after a collection of items is an item's id. */
@@ -150,7 +151,7 @@ describe('every page', () => {
 				const nav = page.getByRole('navigation', { name: 'Rubriques du collectif' });
 				await nav.waitFor();
 				const links = nav.getByRole('link');
-				expect(await links.count()).toBe(9);
+				expect(await links.count()).toBe(10);
 				for (const link of await links.all()) {
 					const name = await link.textContent();
 					const box = await link.boundingBox();

@@ -45,6 +45,14 @@ const MAX_UPDATE_BYTES = 512 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 
+/** Bytes WebCrypto and Blob take: over an ArrayBuffer, not a shared one. */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+/** `bytes` itself when it already is, else a copy. */
+function own(bytes: Uint8Array): Bytes {
+	return bytes.buffer instanceof ArrayBuffer ? (bytes as Bytes) : new Uint8Array(bytes);
+}
+
 /** Why a file is not merged. */
 export type BundleRefusal =
 	/** Not a Passerelle file at all (or cut short before its header ends). */
@@ -62,8 +70,8 @@ export type BundleRefusal =
 
 /** What a device opens and seals bundles of one space with. */
 export interface BundleKeys {
-	readonly spaceTag: Uint8Array;
-	readonly keyId: Uint8Array;
+	readonly spaceTag: Bytes;
+	readonly keyId: Bytes;
 	readonly cipher: CryptoKey;
 	/** Members only. */
 	readonly member: CryptoKey | null;
@@ -76,7 +84,7 @@ export interface BundleHolder {
 	access: Access;
 }
 
-async function hkdfBits(secret: string, spaceId: string, info: string, bytes: number): Promise<Uint8Array> {
+async function hkdfBits(secret: string, spaceId: string, info: string, bytes: number): Promise<Bytes> {
 	const key = await crypto.subtle.importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveBits']);
 	const bits = await crypto.subtle.deriveBits(
 		{ name: 'HKDF', hash: 'SHA-256', salt: encoder.encode(`passerelle:${spaceId}`), info: encoder.encode(info) },
@@ -87,7 +95,7 @@ async function hkdfBits(secret: string, spaceId: string, info: string, bytes: nu
 }
 
 /** The tag a bundle of `spaceId` carries: the space, not its id. */
-export async function spaceTag(spaceId: string): Promise<Uint8Array> {
+export async function spaceTag(spaceId: string): Promise<Bytes> {
 	const digest = await crypto.subtle.digest('SHA-256', encoder.encode(`passerelle bundle space v1:${spaceId}`));
 	return new Uint8Array(digest).slice(0, TAG_BYTES);
 }
@@ -109,12 +117,12 @@ export async function bundleKeys(holder: BundleHolder): Promise<BundleKeys> {
 	};
 }
 
-async function through(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+async function through(bytes: Bytes, stream: CompressionStream | DecompressionStream): Promise<Bytes> {
 	const piped = new Blob([bytes]).stream().pipeThrough(stream);
 	return new Uint8Array(await new Response(piped).arrayBuffer());
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+function concat(...parts: Uint8Array[]): Bytes {
 	const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
 	let at = 0;
 	for (const part of parts) {
@@ -137,9 +145,9 @@ const EMPTY_VECTOR = Y.encodeStateVector(new Y.Doc());
  * A bundle of `doc`: everything, or, given a device's state vector, only what
  * that device lacks.
  */
-export async function exportBundle(doc: Y.Doc, keys: BundleKeys, base?: Uint8Array): Promise<Uint8Array> {
+export async function exportBundle(doc: Y.Doc, keys: BundleKeys, base?: Uint8Array): Promise<Bytes> {
 	const baseVector = base ?? EMPTY_VECTOR;
-	const update = Y.encodeStateAsUpdate(doc, baseVector);
+	const update = own(Y.encodeStateAsUpdate(doc, baseVector));
 	const senderVector = Y.encodeStateVector(doc);
 	const deflated = await through(update, new CompressionStream('deflate-raw'));
 	const [flag, payload] = deflated.length < update.length ? [DEFLATED, deflated] : [RAW, update];
@@ -216,18 +224,19 @@ export type OpenResult =
 	| { ok: false; reason: BundleRefusal };
 
 /** Checks and opens a file, changing nothing. */
-export async function openBundle(bytes: Uint8Array, keys: BundleKeys): Promise<OpenResult> {
+export async function openBundle(file: Uint8Array, keys: BundleKeys): Promise<OpenResult> {
+	const bytes = own(file);
 	const read = readBundleHeader(bytes);
 	if (!read.ok) return read;
 	const { header } = read;
 	if (!equalBytes(header.spaceTag, keys.spaceTag)) return { ok: false, reason: 'other_space' };
 	if (!equalBytes(header.keyId, keys.keyId)) return { ok: false, reason: 'other_key' };
 	const additional = bytes.subarray(0, header.headerLength);
-	let plain: Uint8Array;
+	let plain: Bytes;
 	try {
 		plain = new Uint8Array(
 			await crypto.subtle.decrypt(
-				{ name: 'AES-GCM', iv: header.iv, additionalData: additional },
+				{ name: 'AES-GCM', iv: own(header.iv), additionalData: additional },
 				keys.cipher,
 				bytes.subarray(header.headerLength)
 			)
