@@ -114,8 +114,10 @@ const rebuild = (keep, filter = () => true) => {
 	return Y.encodeStateAsUpdate(d);
 };
 const best = (u) => { let b = Infinity; for (let i = 0; i < 3; i++) { const d = new Y.Doc(); const s = performance.now(); Y.applyUpdate(d, u); b = Math.min(b, performance.now() - s); } return b; };
-const latestYear = [...doc.getMap('ledger').values()].reduce((y, e) => (e.get('date') > y ? e.get('date') : y), '').slice(0, 4);
-const thisYear = (n, v) => n !== 'ledger' || v.get('date') >= latestYear;
+// An entry's date is its own key once edited, else under its recorded fields (`f.d`), or its own key in entries written field by field.
+const entryDate = (e) => e.get('date') ?? e.get('f')?.d ?? '';
+const latestYear = [...doc.getMap('ledger').values()].reduce((y, e) => (entryDate(e) > y ? entryDate(e) : y), '').slice(0, 4);
+const thisYear = (n, v) => n !== 'ledger' || entryDate(v) >= latestYear;
 console.log('\nfresh documents holding a part of the space (decode, best of 3):');
 for (const [label, u] of [
 	['everything', rebuild(names2)],
