@@ -95,3 +95,24 @@ test('a new device gets a big multi-writer room in pieces that each apply alone,
 	expect(cold.pendingSeen).toBe(false);
 	same(cold.doc, expected);
 }, 60_000);
+
+test('new devices joining at once, with writes between them, all end with the whole room', async () => {
+	const relay = await startTestRelay({ syncChunkBytes: 4096 });
+	const room = randomRoomId();
+	const token = randomToken();
+	const expected = await busyRoom(relay.syncUrl, room, token);
+	const writer = makeClient(relay.syncUrl, room, token, { doc: expected });
+	await waitForSynced(writer);
+	const joiners: TestClient[] = [];
+	for (let wave = 0; wave < 4; wave++) {
+		for (let n = 0; n < 8; n++) joiners.push(makeClient(relay.syncUrl, room, token));
+		expected.getArray<unknown>('ledger').insert(0, [{ wave }]);
+		expected.getText('minutes').insert(0, `wave ${wave} `);
+	}
+	const target = (): string => Y.encodeStateVector(expected).join();
+	await waitFor(() => joiners.every((joiner) => joiner.provider.synced && Y.encodeStateVector(joiner.doc).join() === target()), 'every joiner to hold the room');
+	for (const joiner of joiners) {
+		expect(joiner.doc.store.pendingStructs).toBeNull();
+		same(joiner.doc, expected);
+	}
+}, 60_000);

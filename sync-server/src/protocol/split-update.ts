@@ -75,9 +75,7 @@ interface Writer {
 /**
  * Splits `update` into updates of about `maxBytes` each (a single unit larger than that,
  * like one big binary, stays whole), in an order where each applies alone to a document
- * holding the ones before (see above). The whole update is read first; the pieces are
- * then produced one at a time, so that a caller can send each one as soon as it is cut
- * and let other work run in between. Yields `update` itself when it is small enough.
+ * holding the ones before (see above). Yields `update` itself when it is small enough.
  * Throws UnsplittableUpdateError on bytes it does not understand, before any piece.
  *
  * Structs that cannot apply whatever the order (they build on something the update does
@@ -85,6 +83,34 @@ interface Writer {
  * order they came, where they stay pending as they would have in the whole update.
  */
 export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Uint8Array, void, undefined> {
+	for (const step of splitSteps(update, maxBytes)) if (step !== PAUSE) yield step;
+}
+
+/**
+ * The pieces of splitUpdate, cut a slice of time at a time (about `sliceMs` each) with
+ * the event loop running in between: the whole update is read before the first piece,
+ * and for a room of tens of megabytes that read must not stall every other room.
+ */
+export async function splitUpdateInSlices(update: Uint8Array, maxBytes: number, sliceMs = 10): Promise<Uint8Array[]> {
+	const pieces: Uint8Array[] = [];
+	let sliceStart = performance.now();
+	for (const step of splitSteps(update, maxBytes)) {
+		if (step !== PAUSE) {
+			pieces.push(step);
+		} else if (performance.now() - sliceStart > sliceMs) {
+			await new Promise((resolve) => setImmediate(resolve));
+			sliceStart = performance.now();
+		}
+	}
+	return pieces;
+}
+
+/** A place where the work may stop for a while. */
+const PAUSE = Symbol('pause');
+/** Structs read or ordered between two such places. */
+const STRUCTS_PER_STEP = 2048;
+
+function* splitSteps(update: Uint8Array, maxBytes: number): Generator<Uint8Array | typeof PAUSE, void, undefined> {
 	if (update.byteLength <= maxBytes) {
 		yield update;
 		return;
@@ -92,6 +118,7 @@ export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Ui
 	const reader = new Reader(update);
 	const writers = new Map<number, Writer>();
 	const clientRuns = reader.varUint();
+	let read = 0;
 	for (let r = 0; r < clientRuns; r++) {
 		const count = reader.varUint();
 		const client = reader.varUint();
@@ -105,6 +132,7 @@ export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Ui
 			if (struct.skip && orderedUpTo < 0) orderedUpTo = structs.length;
 			structs.push(struct);
 			clock += struct.length;
+			if (++read % STRUCTS_PER_STEP === 0) yield PAUSE;
 		}
 		const first = structs[0]?.clock ?? clock;
 		writers.set(client, {
@@ -121,6 +149,10 @@ export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Ui
 
 	const pieces = new PieceWriter(maxBytes);
 	for (const slice of dependencyOrder(writers)) {
+		if (slice === PAUSE) {
+			yield PAUSE;
+			continue;
+		}
 		const full = pieces.add(slice);
 		if (full !== null) yield full;
 	}
@@ -133,8 +165,9 @@ export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Ui
  * integrateStructs: the struct on top goes out once nothing it needs is missing;
  * otherwise the next struct of the writer it needs goes on top.
  */
-function* dependencyOrder(writers: Map<number, Writer>): Generator<Piece, void, undefined> {
+function* dependencyOrder(writers: Map<number, Writer>): Generator<Piece | typeof PAUSE, void, undefined> {
 	const stack: Writer[] = [];
+	let ordered = 0;
 	/** Whether (client, clock) is out already, or not this update's to send. */
 	const held = (client: number, clock: number): boolean => {
 		const writer = writers.get(client);
@@ -180,6 +213,7 @@ function* dependencyOrder(writers: Map<number, Writer>): Generator<Piece, void, 
 				writer.next += 1;
 				stack.pop();
 				writer.onStack = false;
+				if (++ordered % STRUCTS_PER_STEP === 0) yield PAUSE;
 			}
 		}
 	}

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { DocState, MERGE_AFTER_PARTS } from './doc-state.js';
 import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
@@ -152,17 +153,77 @@ describe('DocState', () => {
 		expect(state.encodedStateVector()).toEqual(Y.encodeStateVector(doc));
 	});
 
-	test('skips what adds nothing but never a deletion', async () => {
+	test('skips what adds nothing, a deletion it already holds included', async () => {
 		const doc = new Y.Doc();
 		const updates = recorder(doc);
 		doc.getText('t').insert(0, 'hello');
+		doc.getText('t').delete(0, 1);
 		doc.getText('t').delete(0, 1);
 		const state = new DocState();
 		expect(await add(state, updates[0]!)).toBe(true);
 		expect(await add(state, updates[0]!)).toBe(false);
 		expect(await add(state, new Uint8Array([0, 0]))).toBe(false);
 		expect(await add(state, updates[1]!)).toBe(true);
-		expect((await restore(state)).getText('t').toString()).toBe('ello');
+		expect(await add(state, updates[1]!)).toBe(false);
+		// The whole document: known structs, and one deletion among them that is news.
+		expect(await add(state, Y.encodeStateAsUpdate(doc))).toBe(true);
+		expect(await add(state, Y.encodeStateAsUpdate(doc))).toBe(false);
+		expect((await restore(state)).getText('t').toString()).toBe('llo');
+		// Loaded from what it stored, it reads the deletions it holds from the parts.
+		const loaded = await DocState.load([Y.encodeStateAsUpdate(doc)]);
+		expect(loaded.addsNothing(inspectUpdate(updates[2]!))).toBe(true);
+	});
+
+	test('answers every new device from one cut of the document, extended by what came since', async () => {
+		const writers = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
+		writers.forEach((writer, n) => (writer.clientID = [7, 2 ** 30, 99][n]!));
+		for (let round = 0; round < 30; round++) {
+			for (const writer of writers) {
+				writer.getArray<string>('log').insert(0, [`${writer.clientID} says ${round} `.repeat(4)]);
+				for (const other of writers) Y.applyUpdate(other, Y.encodeStateAsUpdate(writer, Y.encodeStateVector(other)));
+			}
+		}
+		const space = writers[0]!;
+		const merger = countingMerger();
+		const state = await DocState.load([Y.encodeStateAsUpdate(space)], merger);
+		const mergesAfterLoad = merger.merges;
+		const rebuilt = (frames: Uint8Array[]): Y.Doc => {
+			const doc = new Y.Doc();
+			for (const frame of frames) {
+				const decoder = decoding.createDecoder(frame);
+				expect([decoding.readVarUint(decoder), decoding.readVarUint(decoder)]).toEqual([0, 2]);
+				Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+				expect(doc.store.pendingStructs).toBeNull();
+			}
+			return doc;
+		};
+
+		const first = await state.freshAnswer(512);
+		expect(first.length).toBeGreaterThan(5);
+		const second = await state.freshAnswer(512);
+		// The very same frames, and no merge for either.
+		second.forEach((frame, n) => expect(frame).toBe(first[n]));
+		expect(merger.merges).toBe(mergesAfterLoad);
+		expect(rebuilt(second).getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
+
+		// An update since: the same frames, then the update's own.
+		const later = recorder(space);
+		space.getArray<string>('log').push(['later']);
+		await add(state, later[0]!);
+		const third = await state.freshAnswer(512);
+		expect(third).toHaveLength(first.length + 1);
+		first.forEach((frame, n) => expect(third[n]).toBe(frame));
+		expect(merger.merges).toBe(mergesAfterLoad);
+		expect(rebuilt(third).getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
+
+		// Many updates since: they are merged among themselves once, the first part's frames kept.
+		for (let n = 0; n < 20; n++) space.getArray<string>('log').push([`even later ${n}`]);
+		for (const update of later.slice(1)) await add(state, update);
+		const fourth = await state.freshAnswer(512);
+		expect(merger.merges).toBe(mergesAfterLoad + 1);
+		first.forEach((frame, n) => expect(fourth[n]).toBe(frame));
+		expect(fourth.length).toBeLessThan(first.length + 5);
+		expect(rebuilt(fourth).getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
 	});
 
 	test('does not claim structs past a hole until the hole is filled', async () => {

@@ -19,6 +19,8 @@ import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
 import { DeleteSet, holdsDeletions, readDeleteSet } from '../protocol/delete-set.js';
+import { encodeSyncUpdate } from '../protocol/messages.js';
+import { splitUpdateInSlices } from '../protocol/split-update.js';
 
 /** Past this many parts not yet merged, they are merged in the background… */
 export const MERGE_AFTER_PARTS = 1024;
@@ -29,6 +31,8 @@ export const INSPECT_LOG_BELOW_BYTES = 1024 * 1024;
 
 /** The encoding of an update with nothing in it. */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
+/** A new device gets the parts after the first as they are, up to this many; past it, merged. */
+const ANSWER_UNMERGED_PARTS = 16;
 
 export class DocState {
 	/** Encoded updates not yet merged into one; together they are the whole document. */
@@ -58,6 +62,12 @@ export class DocState {
 	 * deletions need checking (most rooms never need it), then kept up to date.
 	 */
 	#deleted: DeleteSet | null = null;
+	/**
+	 * Per held part, the sync update frames that carry it to a new device, cut once and
+	 * sent to every new device after: fifty phones joining a room cost one cut, not fifty
+	 * merges. A part replaced by a merge takes its frames with it.
+	 */
+	readonly #answerFrames = new WeakMap<Uint8Array, Uint8Array[]>();
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
@@ -211,6 +221,33 @@ export class DocState {
 	async merged(): Promise<Uint8Array> {
 		await this.compact();
 		return this.#parts[0] ?? EMPTY_UPDATE;
+	}
+
+	/**
+	 * The whole document for a new device, as sync update frames to send in order: the
+	 * frames of each held part, each part cut into pieces of about `chunkBytes` that apply
+	 * alone. Nothing is merged for it, except parts after the first when there are many:
+	 * a room written to since its last merge answers from the merged part's frames, kept
+	 * from the last new device, and the few updates since.
+	 */
+	freshAnswer(chunkBytes: number): Promise<Uint8Array[]> {
+		return this.#alone(async () => {
+			const count = this.#parts.length;
+			if (count > 1 + ANSWER_UNMERGED_PARTS) {
+				this.#replaceRange(1, count, await this.merger.merge(this.#parts.slice(1, count), { part: true }));
+			}
+			const frames: Uint8Array[] = [];
+			for (const part of this.#parts) {
+				let cut = this.#answerFrames.get(part);
+				if (cut === undefined) {
+					const pieces = part.byteLength <= chunkBytes ? [part] : await splitUpdateInSlices(part, chunkBytes);
+					cut = pieces.map(encodeSyncUpdate);
+					this.#answerFrames.set(part, cut);
+				}
+				for (const frame of cut) frames.push(frame);
+			}
+			return frames;
+		});
 	}
 
 	/** What a client with the given encoded state vector is missing (sync step 2). */

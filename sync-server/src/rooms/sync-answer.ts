@@ -1,32 +1,51 @@
 // Sending a client what it lacks, in answer to its sync step 1. A large answer goes out
 // as several sync updates and a final sync step 2 (the stock client counts itself synced
 // on a step 2): each one arrives well within the client's 30 s silence timeout, even on a
-// slow link. Pieces are cut one at a time and the event loop runs between them, so other
-// rooms do not wait while a big room is cut up.
+// slow link. The pieces go out in an order where each applies alone (split-update.ts), and
+// the event loop runs between them, so other rooms do not wait while a big room is sent.
 import type { Connection } from './connection.js';
 import type { Logger } from '../logger.js';
 import { encodeSyncStep2, encodeSyncUpdate, errorMessage } from '../protocol/messages.js';
-import { splitUpdate } from '../protocol/split-update.js';
+import { splitUpdateInSlices } from '../protocol/split-update.js';
+import { SYNC_STEP2 } from '../protocol/wire.js';
 
+/** The encoding of an update with nothing in it. */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
+/** What a client with part of the document lacks (`diff`), cut for this one client. */
 export async function sendSyncAnswer(
 	connection: Connection,
 	diff: Uint8Array,
 	chunkBytes: number,
 	log: { logger: Logger; roomId: string }
 ): Promise<void> {
-	let previous: Uint8Array | null = null;
+	let pieces: Uint8Array[];
 	try {
-		for (const piece of splitUpdate(diff, chunkBytes)) {
-			if (previous !== null) {
-				if (!connection.send(encodeSyncUpdate(previous))) return;
-				await new Promise((resolve) => setImmediate(resolve));
-			}
-			previous = piece;
-		}
+		pieces = await splitUpdateInSlices(diff, chunkBytes);
 	} catch (error) {
-		// The pieces sent are valid; the whole diff after them completes the document.
 		log.logger.warn({ room: log.roomId, error: errorMessage(error) }, 'sync answer sent whole');
-		previous = diff;
+		pieces = [diff];
 	}
-	connection.send(encodeSyncStep2(previous ?? diff));
+	await sendAnswerFrames(connection, pieces.map(encodeSyncUpdate));
+}
+
+/**
+ * Sends an answer already encoded as sync update frames (shared by every new device of a
+ * room): all but the last as they are, the last as the step 2 that ends the answer.
+ */
+export async function sendAnswerFrames(connection: Connection, frames: readonly Uint8Array[]): Promise<void> {
+	const last = frames.at(-1);
+	if (last === undefined) {
+		connection.send(encodeSyncStep2(EMPTY_UPDATE));
+		return;
+	}
+	for (let i = 0; i < frames.length - 1; i++) {
+		if (!connection.send(frames[i] as Uint8Array)) return;
+		await new Promise((resolve) => setImmediate(resolve));
+	}
+	// A sync update frame and a step 2 frame of the same update differ only in the sub-type
+	// (the second byte: the message type 0 and both sub-types take one byte each).
+	const step2 = last.slice();
+	step2[1] = SYNC_STEP2;
+	connection.send(step2);
 }
