@@ -16,6 +16,11 @@ export const CONFIG = {
 	syncTransactions: 100,
 	syncRuns: 5,
 	syncWarmUps: 3,
+	// Phones rejoining rooms just written (the Wi-Fi is back): rooms of syncEntries each,
+	// joined one at a time, then many at once after one more edit per room.
+	rejoinRooms: 20,
+	rejoinOneByOne: 40,
+	rejoinBurst: 50,
 	// All of them connected at once from one address: our relay allows 200 by default.
 	memoryRooms: 180,
 	memoryEntries: 1000,

@@ -3,7 +3,7 @@
 // differs between the relays under test. Edits are Y.Map sets of a short string that
 // carries the edit's step and send time, so each receiver computes the delivery latency
 // when the change reaches its document.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
@@ -26,11 +26,17 @@ export async function waitFor(condition, timeoutMs, what, pollMs = 10) {
 	}
 }
 
-/** One stock client: a fresh Y.Doc and a WebsocketProvider connecting at once. */
+/** A strong secret (43 characters) derived from `seed`: rooms are claimed with strong tokens only. */
+const derived = (purpose, seed) => createHash('sha256').update(`${purpose}:${seed}`).digest('base64url');
+
+/**
+ * One stock client: a fresh Y.Doc and a WebsocketProvider connecting at once. It brings
+ * the member and read tokens derived from `token`, so that the first one claims the room.
+ */
 export function connectClient(serverUrl, room, token) {
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(serverUrl, room, doc, {
-		params: { token },
+		params: { token: derived('member', token), readToken: derived('read', token) },
 		WebSocketPolyfill: WebSocket,
 		disableBc: true
 	});

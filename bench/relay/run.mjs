@@ -3,7 +3,10 @@
 //   2. p50/p99 delivery latency at a fixed moderate rate, in rounds taken in turn;
 //   3. time for a fresh client to sync a room of 10,000 map entries (and, within it, the
 //      time until the relay's answer is in; the rest is the client applying it);
-//   4. resident memory per idle room.
+//   4. resident memory per idle room;
+//   5. fresh syncs when phones rejoin rooms just written (the site's Wi-Fi is back): the
+//      relay's CPU per fresh sync and the time until the client holds the room, one
+//      phone at a time, then fifty at once.
 // Each figure gets a fresh relay process per relay. Ours persists every update to SQLite
 // and syncs it to disk (in the background, as deployed); the reference persists nothing.
 //
@@ -14,7 +17,7 @@
 //
 // Run with: npm run bench:relay [-- --profile] [-- --only=ramp,fixed,sync,memory]
 //   --profile           write a CPU profile of each relay in each figure and list its hot functions
-//   --only=...          run only some of the figures
+//   --only=...          run only some of the figures (ramp, fixed, sync, memory, rejoin)
 //   --relays=ours       run only some of the relays (ours, reference)
 //   --rounds=N          rounds of the fixed-rate figure (default 3)
 //   --relay-dist=DIR    run another build of our relay (a directory like sync-server/dist)
@@ -56,10 +59,10 @@ async function stop(relay) {
 
 // Whatever happens, the run ends by itself and leaves no relay behind.
 const deadline = setTimeout(() => {
-	console.error('bench: over the 8-minute limit, stopping');
+	console.error('bench: over the 12-minute limit, stopping');
 	killAll();
 	process.exit(2);
-}, 8 * 60_000);
+}, 12 * 60_000);
 deadline.unref();
 process.on('exit', killAll);
 // Each stock provider adds an exit listener of its own.
@@ -262,6 +265,101 @@ async function initialSync(kind) {
 	};
 }
 
+/** One fresh client until it holds the room; resolves to the time it took, in ms. */
+async function joinOnce(relay, room, token, entries) {
+	const start = performance.now();
+	const client = connectClient(relay.serverUrl, room, token);
+	try {
+		await whenHolds(client, entries, 60_000);
+		return performance.now() - start;
+	} finally {
+		closeClient(client);
+	}
+}
+
+/**
+ * Phones coming back to rooms freshly written: the relay's CPU time per fresh sync (read
+ * from /proc around the joins, so it counts everything the relay did for them, merges on
+ * worker threads included) and the time until each client holds the room. First one
+ * phone at a time, the rooms taken in turn (each room's first join finds it just
+ * written); then, after one more edit in each room, fifty phones at once.
+ */
+async function rejoin(kind) {
+	const relay = await start(kind);
+	const rooms = Array.from({ length: CONFIG.rejoinRooms }, () => ({ room: randomId(), token: randomId() }));
+	for (let i = 0; i < rooms.length; i += 5) {
+		await Promise.all(
+			rooms.slice(i, i + 5).map(async ({ room, token }) => {
+				const writer = connectClient(relay.serverUrl, room, token);
+				await whenSynced(writer);
+				await fillMap(writer, CONFIG.syncEntries, CONFIG.syncTransactions);
+				await whenSent(writer);
+				// Held until the room has it all: then the writer may go.
+				const check = connectClient(relay.serverUrl, room, token);
+				await whenHolds(check, CONFIG.syncEntries);
+				closeClient(check);
+				closeClient(writer);
+			})
+		);
+	}
+	await relay.whenIdle();
+	// The checks above joined each room once: write each again so it is freshly written.
+	await Promise.all(
+		rooms.map(async ({ room, token }) => {
+			const writer = connectClient(relay.serverUrl, room, token);
+			await whenHolds(writer, CONFIG.syncEntries);
+			await fillMap(writer, 100, 10, 'again');
+			await whenSent(writer);
+			await sleep(200);
+			closeClient(writer);
+		})
+	);
+	await relay.whenIdle();
+
+	const entries = CONFIG.syncEntries + 100;
+	let cpu = relay.cpuMs();
+	const one = [];
+	for (let i = 0; i < CONFIG.rejoinOneByOne; i++) {
+		const { room, token } = rooms[i % rooms.length];
+		one.push(await joinOnce(relay, room, token, entries));
+	}
+	const oneCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinOneByOne;
+	await relay.whenIdle();
+
+	// One more edit in every room, then everyone at once.
+	await Promise.all(
+		rooms.map(async ({ room, token }) => {
+			const writer = connectClient(relay.serverUrl, room, token);
+			await whenHolds(writer, entries);
+			writer.doc.getMap('after').set('back', 'online');
+			await whenSent(writer);
+			await sleep(200);
+			closeClient(writer);
+		})
+	);
+	await relay.whenIdle();
+	cpu = relay.cpuMs();
+	const started = performance.now();
+	const burst = await Promise.all(
+		Array.from({ length: CONFIG.rejoinBurst }, (_, i) => {
+			const { room, token } = rooms[i % rooms.length];
+			return joinOnce(relay, room, token, entries);
+		})
+	);
+	const burstWall = performance.now() - started;
+	const burstCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinBurst;
+	await stop(relay);
+	const sorted = (values) => [...values].sort((a, b) => a - b);
+	log(
+		`\n[5] ${relay.label}: ${CONFIG.rejoinRooms} rooms of ${entries} entries just written;` +
+			` one phone at a time (${CONFIG.rejoinOneByOne}): relay cpu ${fmt(oneCpu, 1)} ms per fresh sync,` +
+			` until applied median ${fmt(median(one), 1)} ms (${fmt(sorted(one)[0], 1)}–${fmt(sorted(one).at(-1), 1)});` +
+			`\n    ${CONFIG.rejoinBurst} at once after one more edit per room: relay cpu ${fmt(burstCpu, 1)} ms per fresh sync,` +
+			` until applied median ${fmt(median(burst), 0)} ms, last ${fmt(Math.max(...burst), 0)} ms (all in ${fmt(burstWall, 0)} ms)`
+	);
+	return { oneCpu, oneApplied: median(one), burstCpu, burstLast: Math.max(...burst) };
+}
+
 async function loadRoom(relay, room, token) {
 	const client = connectClient(relay.serverUrl, room, token);
 	await whenSynced(client);
@@ -352,7 +450,8 @@ async function main() {
 		['ramp', ramp],
 		['fixed', null],
 		['sync', initialSync],
-		['memory', memory]
+		['memory', memory],
+		['rejoin', rejoin]
 	]) {
 		if (!wanted(phase)) continue;
 		if (run === null) {

@@ -55,7 +55,11 @@ export function printSummary(results, seconds) {
 		row('[3]   ours with the room unloaded first', o.sync?.cold ?? undefined, r.sync?.warm, 1, '(info)', () => true),
 		row('[4] KiB per idle room, after idle delay', o.memory?.idle, r.memory?.idle, 1, '<= reference / 2', (a, b) => a <= b / 2),
 		row('[4] KiB per idle room, still loaded', o.memory?.loaded, r.memory?.loaded, 1, '<= reference / 2', (a, b) => a <= b / 2),
-		row('[4]   heap+external KiB/room, loaded', o.memory?.heapLoaded, r.memory?.heapLoaded, 1, '(info)', () => true)
+		row('[4]   heap+external KiB/room, loaded', o.memory?.heapLoaded, r.memory?.heapLoaded, 1, '(info)', () => true),
+		row('[5] relay cpu ms per fresh sync, one at a time', o.rejoin?.oneCpu, r.rejoin?.oneCpu, 1, '<= reference', (a, b) => a <= b),
+		row('[5]   time until applied, ms (median)', o.rejoin?.oneApplied, r.rejoin?.oneApplied, 1, '(info)', () => true),
+		row(`[5] relay cpu ms per fresh sync, ${CONFIG.rejoinBurst} at once`, o.rejoin?.burstCpu, r.rejoin?.burstCpu, 1, '<= reference', (a, b) => a <= b),
+		row(`[5]   until the last of ${CONFIG.rejoinBurst} applied, ms`, o.rejoin?.burstLast, r.rejoin?.burstLast, 0, '(info)', () => true)
 	]);
 	if (bothAtCeiling(o.ramp, r.ramp)) {
 		console.log(
