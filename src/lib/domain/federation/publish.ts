@@ -115,3 +115,26 @@ export function readNeedMark(doc: Y.Doc, id: NeedId): NeedMark | null {
 	const parsed = v.safeParse(NeedMarkSchema, plainValue(publicationsMap(doc).get(markKey('need', id))));
 	return parsed.success ? parsed.output : null;
 }
+
+export interface Publications {
+	resources: Array<{ id: ResourceId; mark: ResourceMark }>;
+	needs: Array<{ id: NeedId; mark: NeedMark }>;
+}
+
+/** Everything the collective has published and not taken back, read from the marks only (never the whole inventory). */
+export function listPublications(doc: Y.Doc): Publications {
+	const out: Publications = { resources: [], needs: [] };
+	for (const [key, raw] of publicationsMap(doc).entries()) {
+		const dot = key.indexOf('.');
+		const type = key.slice(0, dot);
+		const id = key.slice(dot + 1);
+		if (type === 'resource') {
+			const mark = v.safeParse(ResourceMarkSchema, plainValue(raw));
+			if (mark.success && mark.output.published) out.resources.push({ id: id as ResourceId, mark: mark.output });
+		} else if (type === 'need') {
+			const mark = v.safeParse(NeedMarkSchema, plainValue(raw));
+			if (mark.success && mark.output.published) out.needs.push({ id: id as NeedId, mark: mark.output });
+		}
+	}
+	return out;
+}

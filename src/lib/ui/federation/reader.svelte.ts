@@ -7,12 +7,39 @@
 import type * as Y from 'yjs';
 import type { SpaceId } from '$lib/domain/core';
 import { readSpaceMeta } from '$lib/domain/space';
-import { federationView, NO_VERDICTS, VerdictCache, verifyFederation, type FederationLink, type FederationView, type ListingFilter, type Verdicts } from '$lib/domain/federation';
+import {
+	deriveIdentity,
+	federationView,
+	NO_VERDICTS,
+	planPublication,
+	runPublication,
+	VerdictCache,
+	verifyFederation,
+	type BridgeRun,
+	type CollectiveIdentity,
+	type FederationLink,
+	type FederationView,
+	type ListingFilter,
+	type Verdicts
+} from '$lib/domain/federation';
 import type { Identity } from '$lib/sync/device';
 import { SpaceSession, type SyncStatus } from '$lib/sync/session';
 
 /** Changes arriving in a burst (the first sync) are verified once. */
 const VERIFY_DELAY_MS = 50;
+/** Edits typed in a burst are carried across once. */
+const BRIDGE_DELAY_MS = 300;
+
+/**
+ * The collective reading, when this device is one of its members: its
+ * publications are carried across by this device if it holds the
+ * federation's member secret (a delegate's device), and otherwise counted as
+ * waiting for one.
+ */
+export interface Delegate {
+	memberSecret: string | null;
+	collective: { doc: Y.Doc; spaceId: string; secret: string };
+}
 
 export class FederationReader {
 	readonly session: SpaceSession;
@@ -26,10 +53,21 @@ export class FederationReader {
 	#running = false;
 	#again = false;
 	#stopStatus: () => void;
+	readonly #delegate: Delegate | null;
+	#identity: CollectiveIdentity | null = null;
+	#bridgeTimer: ReturnType<typeof setTimeout> | undefined;
+	#bridging = false;
+	#bridgeAgain = false;
+	/** What the last run of the bridge on this device did; null on a device that is no delegate, or before the first run. */
+	#lastRun = $state.raw<BridgeRun | null>(null);
+	#waiting = $state(0);
 
-	constructor(link: FederationLink, identity: Identity) {
+	constructor(link: FederationLink, identity: Identity, delegate: Delegate | null = null) {
+		this.#delegate = delegate;
 		this.session = new SpaceSession(
-			{ id: link.id as SpaceId, secret: link.readSecret, access: 'read', relayUrl: link.relayUrl, name: link.name, addedAt: link.addedAt },
+			delegate?.memberSecret
+				? { id: link.id as SpaceId, secret: delegate.memberSecret, access: 'member', relayUrl: link.relayUrl, name: link.name, addedAt: link.addedAt }
+				: { id: link.id as SpaceId, secret: link.readSecret, access: 'read', relayUrl: link.relayUrl, name: link.name, addedAt: link.addedAt },
 			identity,
 			localStorage
 		);
@@ -39,6 +77,27 @@ export class FederationReader {
 			this.#loaded = true;
 			this.#schedule();
 		});
+		if (delegate) {
+			delegate.collective.doc.on('afterTransaction', this.#collectiveChanged);
+			void Promise.all([deriveIdentity(delegate.collective.secret, delegate.collective.spaceId), this.session.loaded]).then(([own]) => {
+				this.#identity = own;
+				this.#scheduleBridge();
+			});
+		}
+	}
+
+	/** Whether this device carries the collective's publications into the federation. */
+	get delegate(): boolean {
+		return Boolean(this.#delegate?.memberSecret);
+	}
+
+	/** On a member's device that is no delegate: how many copies wait for a delegate's device to carry them. */
+	get waiting(): number {
+		return this.#waiting;
+	}
+
+	get lastRun(): BridgeRun | null {
+		return this.#lastRun;
 	}
 
 	get doc(): Y.Doc {
@@ -65,14 +124,52 @@ export class FederationReader {
 
 	destroy(): void {
 		clearTimeout(this.#timer);
+		clearTimeout(this.#bridgeTimer);
+		this.#delegate?.collective.doc.off('afterTransaction', this.#collectiveChanged);
 		this.#stopStatus();
 		this.session.doc.off('afterTransaction', this.#changed);
 		this.session.destroy();
 	}
 
 	#changed = (transaction: Y.Transaction) => {
-		if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) this.#schedule();
+		if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) {
+			this.#schedule();
+			this.#scheduleBridge();
+		}
 	};
+
+	#collectiveChanged = (transaction: Y.Transaction) => {
+		if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) this.#scheduleBridge();
+	};
+
+	#scheduleBridge(): void {
+		if (!this.#delegate || !this.#identity) return;
+		// A member's device that is no delegate only counts what waits, at the next verification.
+		if (!this.#delegate.memberSecret) return this.#schedule();
+		clearTimeout(this.#bridgeTimer);
+		this.#bridgeTimer = setTimeout(() => void this.#bridge(), BRIDGE_DELAY_MS);
+	}
+
+	/** Runs the bridge; a change during a run makes one more run after it, never two at once. */
+	async #bridge(): Promise<void> {
+		const delegate = this.#delegate;
+		const identity = this.#identity;
+		if (!delegate || !identity) return;
+		if (this.#bridging) {
+			this.#bridgeAgain = true;
+			return;
+		}
+		this.#bridging = true;
+		try {
+			do {
+				this.#bridgeAgain = false;
+				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
+				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity);
+			} while (this.#bridgeAgain);
+		} finally {
+			this.#bridging = false;
+		}
+	}
 
 	#schedule(): void {
 		clearTimeout(this.#timer);
@@ -90,6 +187,9 @@ export class FederationReader {
 				this.#again = false;
 				if (this.session.doc.isDestroyed) return;
 				this.#verdicts = await verifyFederation(this.session.doc, this.#cache);
+				if (this.#delegate && !this.#delegate.memberSecret && this.#identity) {
+					this.#waiting = planPublication(this.#delegate.collective.doc, this.session.doc, this.#identity).writes.length;
+				}
 				this.#version++;
 			} while (this.#again);
 		} finally {

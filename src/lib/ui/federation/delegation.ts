@@ -1,0 +1,33 @@
+/**
+ * Which federations this device carries a collective's publications to: the
+ * federation's member secret, kept on the device only. The collective's
+ * document holds the read secret every member needs; the member secret would
+ * let any reader of the collective write into the federation, so it never
+ * goes there.
+ */
+import * as v from 'valibot';
+
+const KEY = 'passerelle:federation-delegations';
+const secret = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/));
+const Delegations = v.record(v.string(), v.record(v.string(), secret));
+type Delegations = v.InferOutput<typeof Delegations>;
+
+function read(store: Storage): Delegations {
+	try {
+		const parsed = v.safeParse(Delegations, JSON.parse(store.getItem(KEY) ?? '{}'));
+		return parsed.success ? parsed.output : {};
+	} catch {
+		return {};
+	}
+}
+
+/** The federation's member secret this device holds for the collective, if it is one of its delegates. */
+export function delegationSecret(store: Storage, collectiveId: string, federationId: string): string | null {
+	return read(store)[collectiveId]?.[federationId] ?? null;
+}
+
+export function keepDelegation(store: Storage, collectiveId: string, federationId: string, memberSecret: string): void {
+	const all = read(store);
+	all[collectiveId] = { ...all[collectiveId], [federationId]: memberSecret };
+	store.setItem(KEY, JSON.stringify(all));
+}
