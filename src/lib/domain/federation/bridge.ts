@@ -23,7 +23,8 @@ import type { NeedId, ResourceId } from '../core/ids';
 import { getResource } from '../inventory/resources';
 import { getNeed } from '../needs/needs';
 import { canonicalJson, contentHash } from './canonical';
-import { signRecord, verifyRecord, type CollectiveId, type CollectiveIdentity } from './identity';
+import { signRecord, type CollectiveId, type CollectiveIdentity } from './identity';
+import { VerdictCache } from './signatures';
 import {
 	CopyRecordSchema,
 	NeedMarkSchema,
@@ -241,20 +242,6 @@ export function ownKeys(collectiveDoc: Y.Doc, collective: CollectiveId): { direc
 	return { directory: collective, copies };
 }
 
-function bodyOf(raw: unknown): { body: Record<string, unknown>; sig: unknown } | null {
-	const plain = plainValue(raw);
-	if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return null;
-	const { sig, ...body } = plain as Record<string, unknown>;
-	return { body, sig };
-}
-
-/** Whether a stored record carries `publicKey`'s valid signature. */
-export async function signedBy(publicKey: string, raw: unknown): Promise<boolean> {
-	const parts = bodyOf(raw);
-	if (!parts || typeof parts.sig !== 'string') return false;
-	return verifyRecord(publicKey, parts.body, parts.sig);
-}
-
 export interface BridgeRun {
 	written: number;
 	waitingFor: Plan['waitingFor'];
@@ -266,16 +253,22 @@ export interface BridgeRun {
  * carry its valid signature (written by someone else) are replaced. A record
  * that changed while the signatures were computed is left for the next run.
  */
-export async function runPublication(collectiveDoc: Y.Doc, federationDoc: Y.Doc, identity: CollectiveIdentity): Promise<BridgeRun> {
+export async function runPublication(
+	collectiveDoc: Y.Doc,
+	federationDoc: Y.Doc,
+	identity: CollectiveIdentity,
+	/** Kept between runs, so that a run with nothing to do verifies nothing again. */
+	cache = new VerdictCache()
+): Promise<BridgeRun> {
 	const keys = ownKeys(collectiveDoc, identity.collective);
 	const distrusted = new Set<string>();
-	const directoryRaw = directoryMap(federationDoc).get(keys.directory);
-	if (directoryRaw !== undefined && !(await signedBy(identity.publicKey, directoryRaw))) distrusted.add(keys.directory);
 	const copies = copiesMap(federationDoc);
-	for (const key of keys.copies) {
-		const raw = copies.get(key);
-		if (raw !== undefined && !(await signedBy(identity.publicKey, raw))) distrusted.add(key);
-	}
+	const stored: Array<[string, unknown]> = [[keys.directory, directoryMap(federationDoc).get(keys.directory)], ...keys.copies.map((key): [string, unknown] => [key, copies.get(key)])];
+	await Promise.all(
+		stored.map(async ([key, raw]) => {
+			if (raw !== undefined && !(await cache.valid(identity.publicKey, raw))) distrusted.add(key);
+		})
+	);
 	const plan = planPublication(collectiveDoc, federationDoc, identity, { distrusted });
 	const signed = await Promise.all(plan.writes.map(async (write) => ({ write, sig: await signRecord(identity, write.body) })));
 	let written = 0;
@@ -283,7 +276,9 @@ export async function runPublication(collectiveDoc: Y.Doc, federationDoc: Y.Doc,
 		for (const { write, sig } of signed) {
 			const map = write.map === 'directory' ? directoryMap(federationDoc) : copies;
 			if (map.get(write.key) !== write.replaces) continue;
-			map.set(write.key, { ...write.body, sig });
+			const record = { ...write.body, sig };
+			map.set(write.key, record);
+			cache.signed(identity.publicKey, record);
 			written++;
 		}
 	}, LOCAL_ORIGIN);

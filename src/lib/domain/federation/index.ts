@@ -10,5 +10,6 @@ export * from './space';
 export * from './publish';
 export * from './memberships';
 export * from './bridge';
+export * from './signatures';
 export * from './verify';
 export * from './views';

@@ -8,9 +8,9 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { plainValue } from '../core/schema';
-import { signedBy } from './bridge';
 import { collectiveIdOf, type CollectiveId } from './identity';
 import { ProfileRecordSchema, copiesMap, directoryMap } from './schema';
+import { VerdictCache } from './signatures';
 
 export interface Verdicts {
 	/** Collectives whose directory entry is signed by the key its id is the hash of. */
@@ -20,20 +20,6 @@ export interface Verdicts {
 }
 
 export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set() };
-
-/** Verdicts per stored record, kept while the record is: the same object is never verified twice. */
-export class VerdictCache {
-	readonly #kept = new WeakMap<object, { publicKey: string; valid: boolean }>();
-
-	async valid(publicKey: string, raw: unknown): Promise<boolean> {
-		if (typeof raw !== 'object' || raw === null) return false;
-		const kept = this.#kept.get(raw);
-		if (kept && kept.publicKey === publicKey) return kept.valid;
-		const valid = await signedBy(publicKey, raw);
-		this.#kept.set(raw, { publicKey, valid });
-		return valid;
-	}
-}
 
 /** Verifies every directory entry, then every copy against its collective's verified key. */
 export async function verifyFederation(federationDoc: Y.Doc, cache = new VerdictCache()): Promise<Verdicts> {
@@ -49,13 +35,15 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		keys.set(collective, publicKey);
 	}
 	const copies = new Set<string>();
+	const checks: Promise<void>[] = [];
 	for (const [key, raw] of copiesMap(federationDoc).entries()) {
 		const collective = key.slice(0, key.indexOf('.')) as CollectiveId;
 		const publicKey = keys.get(collective);
 		if (!publicKey) continue;
-		const plain = plainValue(raw);
-		if (typeof plain !== 'object' || plain === null || (plain as { collective?: unknown }).collective !== collective) continue;
-		if (await cache.valid(publicKey, raw)) copies.add(key);
+		if (typeof raw !== 'object' || raw === null || (raw as { collective?: unknown }).collective !== collective) continue;
+		// Started together: WebCrypto verifies them side by side rather than one after another.
+		checks.push(cache.valid(publicKey, raw).then((valid) => void (valid && copies.add(key))));
 	}
+	await Promise.all(checks);
 	return { collectives, copies };
 }

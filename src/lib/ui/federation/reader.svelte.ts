@@ -164,7 +164,7 @@ export class FederationReader {
 			do {
 				this.#bridgeAgain = false;
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
-				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity);
+				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity, this.#cache);
 			} while (this.#bridgeAgain);
 		} finally {
 			this.#bridging = false;
