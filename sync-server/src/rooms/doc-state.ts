@@ -240,7 +240,13 @@ export class DocState {
 			for (const part of this.#parts) {
 				let cut = this.#answerFrames.get(part);
 				if (cut === undefined) {
-					const pieces = part.byteLength <= chunkBytes ? [part] : await splitUpdateInSlices(part, chunkBytes);
+					let pieces = [part];
+					try {
+						if (part.byteLength > chunkBytes) pieces = await splitUpdateInSlices(part, chunkBytes);
+					} catch {
+						// Bytes the cutter does not read (they did decode when stored): sent whole,
+						// as one message, which a client on a fast enough link takes all the same.
+					}
 					cut = pieces.map(encodeSyncUpdate);
 					this.#answerFrames.set(part, cut);
 				}
