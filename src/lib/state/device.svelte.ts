@@ -12,6 +12,7 @@ import { committedSpaceId, deriveRecoveryToken, newSpaceKeys, recoveryHash, rela
 import { probeAccess, rotateTokens } from '../sync/relay-access';
 import { answerIsFinal, settleRotation, type RotationState } from '../sync/rotation';
 import { SpaceSession } from '../sync/session';
+import { archiveWhenDue } from '../sync/archive';
 
 /** Kept for this tab only until the person says they have kept it; never in localStorage. */
 const RECOVERY_ONCE_KEY = 'passerelle:recovery-once';
@@ -75,6 +76,8 @@ class DeviceState {
 			// A read-only device cannot write, so it does not list itself.
 			if (entry.access === 'member') {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
+				// Old history moves to the space's archive; a read-only device never writes it.
+				archiveWhenDue(session);
 			}
 			// Only after a change: a reading may run a transaction while a view is derived, where no state may move.
 			doc.on('afterTransaction', (transaction) => {
