@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { activityArray, archivedUpTo, copyToArchive, listActivity, recordActivity, recordsToArchive, removeArchived } from '../domain/core';
 import { memberId } from '../domain/space/testing';
+import { historyView, transparencyView, withArchivedActivity } from '../domain/reports';
 import { createNetwork, type Network } from '../testing/network';
 import { bool, int, seeds } from '../testing/random';
 import { archiveOldRecords, covers, type ArchiveConfirmations } from './archive-run';
@@ -92,6 +93,40 @@ describe('archiving the history', () => {
 		expect(removeArchived(space, archive, new Set(all.slice(0, 20)))).toBe(10);
 		expect(ids(space)).toEqual([...all.slice(0, 10), ...all.slice(20)]);
 		expect(ids(space, archive)).toEqual(all);
+	});
+
+	it('leaves the history page and the transparency report as they were, once the archive is read with the space', async () => {
+		const space = new Y.Doc();
+		const by = memberId();
+		const decisions = ['d-one-xxxxxxxxxxxxxxxxx', 'd-two-xxxxxxxxxxxxxxxxx'] as const;
+		const day = 86_400_000;
+		const first = new Date('2025-01-01T12:00:00').getTime();
+		for (let i = 0; i < 90; i++) {
+			recordActivity(space, {
+				at: first + i * day,
+				by,
+				action: 'ledger.created',
+				subjectKind: 'ledger',
+				subjectId: `e${i}`,
+				...(i % 3 === 0 ? { decisionId: decisions[i % 2] as never } : {}),
+				data: { amount: -100 * i, currency: 'EUR' }
+			});
+		}
+		const whole = { subjectKind: null, by: null, from: null, to: null };
+		const period = ['2025-01-01', '2025-03-31'] as const;
+		const before = { history: historyView(space, whole), report: transparencyView(space, ...period) };
+		expect(before.report.decisions.map((t) => t.activity.length)).toEqual([15, 15]);
+		const archive = new Y.Doc();
+		const now = async () => undefined;
+		expect(await archiveOldRecords(space, archive, { storedLocally: now, storedOnRelay: now }, LIMITS)).toEqual({ copied: 70, removed: 70 });
+
+		expect(historyView(space, whole, archive)).toEqual(before.history);
+		expect(transparencyView(space, ...period, archive)).toEqual(before.report);
+		// A report made from the space alone (as a worker does) and completed from the archive.
+		expect(withArchivedActivity(transparencyView(space, ...period), space, archive)).toEqual(before.report);
+		// Without the archive, only the lines of the 20 records kept in the space.
+		expect(transparencyView(space, ...period).decisions.map((t) => t.activity.length)).toEqual([3, 3]);
+		expect(historyView(space, whole).rows).toHaveLength(20);
 	});
 
 	it('refuses limits that keep more than they start at', () => {

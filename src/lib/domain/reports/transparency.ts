@@ -48,13 +48,16 @@ export interface TransparencyReport {
 	bookings: Booking[];
 }
 
-/** The report for dates `from`..`to` inclusive (YYYY-MM-DD, the device's calendar). */
-export function transparencyReport(doc: Y.Doc, from: string, to: string): TransparencyReport {
+/**
+ * The report for dates `from`..`to` inclusive (YYYY-MM-DD, the device's calendar).
+ * Decisions' history lines come from the space and, when given, its archive.
+ */
+export function transparencyReport(doc: Y.Doc, from: string, to: string, archive: Y.Doc | null = null): TransparencyReport {
 	const entries = listEntries(doc, { from, to }).items;
 	const start = new Date(`${from}T00:00:00`).getTime();
 	const end = new Date(`${to}T23:59:59.999`).getTime();
 	const bookings = listBookings(doc, { from: start, to: end + 1 }).items.filter((b) => b.start >= start && b.start <= end);
-	const activity = listActivity(doc, { from: start, to: end }).items.filter((a) => a.decisionId !== null);
+	const activity = listActivity(doc, { from: start, to: end }, archive).items.filter((a) => a.decisionId !== null);
 
 	const traces = new Map<DecisionId, DecisionTrace>();
 	const trace = (id: DecisionId): DecisionTrace => {
@@ -87,9 +90,39 @@ export function transparencyReport(doc: Y.Doc, from: string, to: string): Transp
 		from,
 		to,
 		flows: flowsOf(entries),
-		decisions: [...traces.values()].sort((a, b) => compareNames(a.title ?? '', b.title ?? '') || compareIds(a.decisionId, b.decisionId)),
+		decisions: [...traces.values()].sort(byTitle),
 		bookings
 	};
+}
+
+const byTitle = (a: DecisionTrace, b: DecisionTrace) => compareNames(a.title ?? '', b.title ?? '') || compareIds(a.decisionId, b.decisionId);
+
+/**
+ * A report made from the space alone, completed with the decisions' history lines
+ * of the space's archive: the same as the report made from both, for a report
+ * made elsewhere (a worker that reads only the space).
+ */
+export function withArchivedActivity<R extends TransparencyReport | Omit<TransparencyReport, 'bookings'>>(report: R, doc: Y.Doc, archive: Y.Doc): R {
+	const start = new Date(`${report.from}T00:00:00`).getTime();
+	const end = new Date(`${report.to}T23:59:59.999`).getTime();
+	const archived = listActivity(archive, { from: start, to: end }).items.filter((a) => a.decisionId !== null);
+	if (archived.length === 0) return report;
+	const traces = new Map(report.decisions.map((t) => [t.decisionId, { ...t, activity: [...t.activity] }]));
+	const known = new Set(report.decisions.flatMap((t) => t.activity.map((a) => a.id)));
+	for (const a of archived) {
+		if (known.has(a.id)) continue;
+		known.add(a.id);
+		const id = a.decisionId!;
+		let t = traces.get(id);
+		if (!t) {
+			const decision = getDecision(doc, id);
+			t = { decisionId: id, title: decision?.title ?? null, outcome: decision?.closing?.outcome ?? null, spent: new Map(), entries: [], bookings: [], activity: [] };
+			traces.set(id, t);
+		}
+		t.activity.push(a);
+	}
+	for (const t of traces.values()) t.activity.sort((x, y) => y.at - x.at || compareIds(x.id, y.id));
+	return { ...report, decisions: [...traces.values()].sort(byTitle) };
 }
 
 /** A reversal keeps its original's category; it counts against the original's direction. */

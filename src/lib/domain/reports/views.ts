@@ -228,9 +228,9 @@ export interface TransparencyView extends Omit<TransparencyReport, 'bookings'> {
 	bookings: BookingRow[];
 }
 
-/** The report between two dates, in whichever order they were picked, with its bookings named. */
-export function transparencyView(doc: Y.Doc, from: string, to: string): TransparencyView {
+/** The report between two dates, in whichever order they were picked, with its bookings named; with the space's archive when given. */
+export function transparencyView(doc: Y.Doc, from: string, to: string, archive: Y.Doc | null = null): TransparencyView {
 	const [start, end] = from <= to ? [from, to] : [to, from];
-	const report = transparencyReport(doc, start, end);
+	const report = transparencyReport(doc, start, end, archive);
 	return { ...report, bookings: bookingRows(doc, report.bookings) };
 }
