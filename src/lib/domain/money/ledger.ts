@@ -183,7 +183,7 @@ export type NewEntry = Pick<StoredEntry, 'fundId' | 'date' | 'amount' | 'currenc
 	>;
 
 /** The key of an entry's recorded fields, and the short key of each field inside them. */
-export const FACTS_KEY = 'f';
+const FACTS_KEY = 'f';
 const FACT_KEYS = {
 	fundId: 'u',
 	date: 'd',
@@ -208,20 +208,7 @@ const FACT_FIELDS = Object.keys(FACT_KEYS) as FactField[];
 
 /** Writes one entry under `id`. Call it inside a transaction, with already validated fields. */
 export function writeEntry(doc: Y.Doc, id: LedgerEntryId, fields: NewEntry, by: MemberId, now: number): void {
-	const recorded: Pick<StoredEntry, FactField> = {
-		counterparty: null,
-		note: '',
-		budgetLineId: null,
-		needId: null,
-		decisionId: null,
-		transferId: null,
-		reverses: null,
-		pledgeId: null,
-		allocationKey: null,
-		...fields,
-		createdAt: now,
-		createdBy: by
-	};
+	const recorded: Partial<Pick<StoredEntry, FactField>> = { ...fields, createdAt: now, createdBy: by };
 	const facts: Record<string, unknown> = {};
 	for (const field of FACT_FIELDS) {
 		const value = recorded[field];
