@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { launchBrowser, newDevice } from '../support/browser';
 import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
@@ -119,6 +120,10 @@ describe('sync by file, with no relay in reach', () => {
 		expect(await b.resources().count()).toBe(0);
 
 		await a.page.getByRole('link', { name: 'Fichiers' }).click();
+		// The page as a 360 px phone shows it: the device's code as text and QR, nothing past the edge, nothing axe calls serious.
+		await a.page.getByTestId('device-code-qr').waitFor();
+		expect(await horizontalOverflow(a.page)).toBe(0);
+		expect(await seriousViolations(a.page)).toEqual([]);
 		const everything = await exportFile(a.page);
 		expect(everything.name).toMatch(/^atelier-velo-\d{4}-\d{2}-\d{2}\.passerelle$/);
 
