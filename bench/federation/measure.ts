@@ -32,9 +32,8 @@ async function time<T>(body: () => Promise<T> | T): Promise<{ ms: number; value:
 	return { ms: performance.now() - start, value };
 }
 
-export async function measure(collectives: number, perKind: number, log: (line: string) => void): Promise<Record<string, number>> {
-	const fed = new Y.Doc();
-	createFederation(fed, { name: 'Réseau' }, newId<'member'>() as MemberId);
+/** Publishes `collectives` × `perKind` offers and needs into `fed` through the bridge; each collective's first run timed. */
+export async function populate(fed: Y.Doc, collectives: number, perKind: number) {
 	const firstRuns: number[] = [];
 	let sample: { doc: Y.Doc; identity: Awaited<ReturnType<typeof deriveIdentity>>; resource: ResourceId; by: MemberId; cache: VerdictCache } | null = null;
 	for (let c = 0; c < collectives; c++) {
@@ -59,9 +58,16 @@ export async function measure(collectives: number, perKind: number, log: (line: 
 		firstRuns.push((await time(() => runPublication(doc, fed, identity, cache))).ms);
 		if (c === 0) sample = { doc, identity, resource: first!, by, cache };
 	}
+	return { firstRuns, sample: sample! };
+}
+
+export async function measure(collectives: number, perKind: number, log: (line: string) => void): Promise<Record<string, number>> {
+	const fed = new Y.Doc();
+	createFederation(fed, { name: 'Réseau' }, newId<'member'>() as MemberId);
+	const { firstRuns, sample } = await populate(fed, collectives, perKind);
 	const copies = fed.getMap('copies').size;
 	log(`federation: ${collectives} collectives, ${copies} copies, ${Y.encodeStateAsUpdate(fed).byteLength} bytes`);
-	const s = sample!;
+	const s = sample;
 	const idle = await time(() => runPublication(s.doc, fed, s.identity, s.cache));
 	const idlePlan = await time(() => planPublication(s.doc, fed, s.identity));
 	updateResource(s.doc, s.resource, { quantity: 42 }, s.by);
