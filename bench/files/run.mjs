@@ -5,7 +5,7 @@
 // times is what "Export" and "Import" do once the document is loaded: everything, what a
 // device lacks after a day of edits, and the same file imported a second time.
 //
-// Run with: npm run bench:files [-- --runs N] [--throttle N] [--fresh]
+// Run with: node bench/files/run.mjs [--runs N] [--throttle N] [--fresh] (npm run bench:files runs it, then app.mjs)
 // The generated space is kept under bench/.cache/; --fresh generates it again.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
