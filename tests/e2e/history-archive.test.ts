@@ -25,6 +25,9 @@ const HOUR = 3_600_000;
 /** The records span about eighteen months, oldest first, ending a day ago. */
 const FIRST_AT = Date.now() - 86_400_000 - RECORDS * 2 * HOUR;
 
+/** Every 500th record was made under this decision, which this device never received. */
+const DECISION = newId<'decision'>();
+
 /** The oldest record's line, and not the ten after it. */
 const OLDEST = /Objet 0(?!\d)/;
 
@@ -116,7 +119,8 @@ describe('old history moves to the space’s archive, loaded on demand', () => {
 		for (let batch = 0; batch < RECORDS; batch += 600) {
 			writer.doc.transact(() => {
 				for (let i = batch; i < Math.min(RECORDS, batch + 600); i++) {
-					recordActivity(writer.doc, { at: FIRST_AT + i * 2 * HOUR, by, action: 'resource.created', subjectKind: 'resource', subjectId: newId<'resource'>(), summary: `Objet ${i}` });
+					const decisionId = i % 500 === 0 ? DECISION : null;
+					recordActivity(writer.doc, { at: FIRST_AT + i * 2 * HOUR, by, action: 'resource.created', subjectKind: 'resource', subjectId: newId<'resource'>(), summary: `Objet ${i}`, decisionId });
 				}
 			});
 		}
@@ -177,6 +181,13 @@ describe('old history moves to the space’s archive, loaded on demand', () => {
 		expect(await lines.filter({ hasText: OLDEST }).count()).toBe(1);
 		expect(bytes.get(`${spaceId}.history`) ?? 0).toBeGreaterThan(0);
 		await expect.poll(() => pageB.getByTestId('archive-state').count()).toBe(0);
+
+		// The transparency report of the whole history traces the decision's archived lines too.
+		await pageB.getByRole('link', { name: 'Transparence' }).click();
+		await pageB.getByRole('button', { name: 'Depuis le début' }).click();
+		const traced = pageB.locator('li.card li', { hasText: 'Objet' });
+		await traced.filter({ hasText: OLDEST }).waitFor({ timeout: 30_000 });
+		await expect.poll(() => traced.count()).toBe(Math.ceil(RECORDS / 500));
 
 		// Leaving the page closes the archive's connection.
 		expect([...open.values()].sort()).toEqual([spaceId, `${spaceId}.history`]);
