@@ -64,6 +64,7 @@ describe('a collective reads its federation', () => {
 	let pageA: Page;
 	let federationInvite = '';
 	let collectiveInvite = '';
+	let collectiveId = '';
 	const consoleErrors: string[] = [];
 	let fedProvider: WebsocketProvider | null = null;
 
@@ -90,7 +91,7 @@ describe('a collective reads its federation', () => {
 		const a = new AppModel(pageA);
 		await pageA.goto(`${link.origin}/`);
 		await a.chooseName('Alice');
-		await a.createCollective('Cantine du Panier');
+		collectiveId = await a.createCollective('Cantine du Panier');
 		await a.waitSynced();
 		collectiveInvite = await a.inviteLink();
 		const own = parseInvite(collectiveInvite);
@@ -225,16 +226,22 @@ describe('a collective reads its federation', () => {
 		await pageB.getByText('Firme che non si verificano: 1.', { exact: false }).waitFor();
 		expect(await horizontalOverflow(pageB)).toBe(0);
 
-		// Bruno's phone is no delegate: with the delegate's page elsewhere, taking the bike back waits for one.
-		await pageA.getByRole('link', { name: 'Inventaire' }).click();
+		// Bruno's phone is no delegate: with the delegate's phone closed, taking the bike back waits for one.
+		await pageA.close();
 		await pageB.getByRole('button', { name: 'Non pubblicare più «Vélo cargo»' }).click();
 		await pageB.getByTestId('federation-waiting').getByText("In attesa del dispositivo di un delegato", { exact: false }).waitFor();
 		const fedDoc = fedProvider!.doc;
 		const bikeCopy = () => [...copiesMap(fedDoc).values()].find((copy) => (copy as { source?: string; collective?: string; withdrawn?: boolean }).withdrawn === true) as Record<string, unknown> | undefined;
 		expect(bikeCopy()).toBeUndefined();
 
-		// The delegate opens the tab again: the copy is withdrawn, kept under its key, and Bruno's phone stops waiting.
-		await pageA.getByRole('link', { name: 'Fédérations' }).click();
+		// The delegate's phone opens the collective again, on its inventory: the copy is withdrawn in the
+		// background, kept under its key, and Bruno's phone stops waiting.
+		pageA = await phoneA.newPage();
+		pageA.on('console', (message) => {
+			if (message.type() === 'error' && !/WebSocket|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/.test(message.text())) consoleErrors.push(message.text());
+		});
+		await pageA.goto(`${link.origin}/s/${collectiveId}`);
+		await pageA.getByRole('heading', { name: 'Cantine du Panier' }).waitFor();
 		await expect.poll(() => bikeCopy(), { timeout: 15_000 }).toMatchObject({ withdrawn: true, public: null });
 		await pageB.getByTestId('federation-waiting').waitFor({ state: 'detached' });
 		await expect.poll(() => listings.count()).toBe(5);

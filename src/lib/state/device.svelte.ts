@@ -13,6 +13,7 @@ import { probeAccess, rotateTokens } from '../sync/relay-access';
 import { answerIsFinal, settleRotation, type RotationState } from '../sync/rotation';
 import { SpaceSession } from '../sync/session';
 import { archiveWhenDue } from '../sync/archive';
+import { carryPublications } from '../ui/federation/carry';
 
 /** Kept for this tab only until the person says they have kept it; never in localStorage. */
 const RECOVERY_ONCE_KEY = 'passerelle:recovery-once';
@@ -78,6 +79,8 @@ class DeviceState {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
 				// Old history moves to the space's archive; a read-only device never writes it.
 				archiveWhenDue(session);
+				// A delegate's device carries the collective's publications into its federations.
+				carryPublications(session, identity);
 			}
 			// Only after a change: a reading may run a transaction while a view is derived, where no state may move.
 			doc.on('afterTransaction', (transaction) => {

@@ -8,6 +8,8 @@
 import * as v from 'valibot';
 
 const KEY = 'passerelle:federation-delegations';
+/** Said on the window when this device becomes a delegate. */
+export const DELEGATION_EVENT = 'passerelle:federation-delegation';
 const secret = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/));
 const Delegations = v.record(v.string(), v.record(v.string(), secret));
 type Delegations = v.InferOutput<typeof Delegations>;
@@ -26,8 +28,15 @@ export function delegationSecret(store: Storage, collectiveId: string, federatio
 	return read(store)[collectiveId]?.[federationId] ?? null;
 }
 
+/** Whether this device is a delegate of the collective in any federation. */
+export function hasDelegation(store: Storage, collectiveId: string): boolean {
+	return Object.keys(read(store)[collectiveId] ?? {}).length > 0;
+}
+
 export function keepDelegation(store: Storage, collectiveId: string, federationId: string, memberSecret: string): void {
 	const all = read(store);
 	all[collectiveId] = { ...all[collectiveId], [federationId]: memberSecret };
 	store.setItem(KEY, JSON.stringify(all));
+	// The background carrier of this tab opens the federation as a delegate at once.
+	if (typeof dispatchEvent === 'function') dispatchEvent(new Event(DELEGATION_EVENT));
 }

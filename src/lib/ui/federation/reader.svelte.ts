@@ -197,3 +197,32 @@ export class FederationReader {
 		}
 	}
 }
+
+const held = new Map<string, { reader: FederationReader; holders: number }>();
+
+/**
+ * One reader per federation and way of opening it on this device, shared by
+ * the federation tab and the background carrier: two sessions of one room in
+ * one tab would sync and store everything twice. Released by its last holder.
+ */
+export function holdFederation(link: FederationLink, identity: Identity, delegate: Delegate | null): { reader: FederationReader; release: () => void } {
+	const key = [link.id, link.relayUrl, delegate?.memberSecret ?? link.readSecret, delegate?.collective.spaceId ?? '', delegate?.collective.secret ?? ''].join(' ');
+	let entry = held.get(key);
+	if (!entry) {
+		entry = { reader: new FederationReader(link, identity, delegate), holders: 0 };
+		held.set(key, entry);
+	}
+	entry.holders++;
+	const kept = entry;
+	let released = false;
+	return {
+		reader: kept.reader,
+		release: () => {
+			if (released) return;
+			released = true;
+			if (--kept.holders > 0) return;
+			held.delete(key);
+			kept.reader.destroy();
+		}
+	};
+}
