@@ -8,13 +8,15 @@
  * page never encodes its whole document.
  */
 import * as Y from 'yjs';
-import type { DerivationProgress, DerivationRequest, DerivationResult } from './derivations';
-import type { FromWorker, ToWorker } from './protocol';
+import type { DerivationProgress, DerivationRequest } from './derivations';
+import type { FromWorker, ToWorker, WorkerResult } from './protocol';
+
+export type { WorkerResult };
 
 /** How long a worker nobody uses is kept: a page left and another opened soon after use the same. */
 const IDLE_MS = 30_000;
 
-export interface Running<T extends DerivationResult> {
+export interface Running<T extends WorkerResult> {
 	/** The result, or null when cancelled. */
 	result: Promise<T | null>;
 	cancel(): void;
@@ -22,7 +24,7 @@ export interface Running<T extends DerivationResult> {
 
 interface Pending {
 	progress: (progress: DerivationProgress) => void;
-	settle: (result: DerivationResult | null) => void;
+	settle: (result: WorkerResult | null) => void;
 	fail: (error: Error) => void;
 }
 
@@ -81,7 +83,7 @@ class DerivationWorker {
 		else pending.fail(new Error(message.message));
 	}
 
-	run<T extends DerivationResult>(request: DerivationRequest, progress: (progress: DerivationProgress) => void): Running<T> {
+	run<T extends WorkerResult>(request: DerivationRequest, progress: (progress: DerivationProgress) => void): Running<T> {
 		const id = this.#nextId++;
 		const result = new Promise<T | null>((resolve, reject) => {
 			if (this.#failed) return reject(this.#failed);
@@ -140,7 +142,7 @@ export function workersAvailable(): boolean {
  * worker with `hold()` while its page is open, and cancels what it no longer
  * wants.
  */
-export function deriveInWorker<T extends DerivationResult>(
+export function deriveInWorker<T extends WorkerResult>(
 	doc: Y.Doc,
 	spaceId: string,
 	request: DerivationRequest,

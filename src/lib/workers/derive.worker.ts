@@ -51,7 +51,10 @@ async function handle(message: ToWorker): Promise<void> {
 					cancelled: () => cancelled.has(id),
 					pause
 				});
-				post({ type: 'done', id, result });
+				if (result.kind === 'ledger-export') {
+					const file = new TextEncoder().encode(result.text);
+					post({ type: 'done', id, result: { kind: 'ledger-export', file, entries: result.entries } }, [file.buffer]);
+				} else post({ type: 'done', id, result });
 			} catch (error) {
 				if (error instanceof DerivationCancelled) post({ type: 'cancelled', id });
 				else post({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });

@@ -3,7 +3,12 @@
  * device, so an export works with no network at all.
  */
 export function downloadText(filename: string, text: string, type: string): void {
-	const url = URL.createObjectURL(new Blob([text], { type }));
+	downloadParts(filename, [text], type);
+}
+
+/** The same for a file already in parts (text, or bytes made elsewhere), joined by the browser without a copy here. */
+export function downloadParts(filename: string, parts: BlobPart[], type: string): void {
+	const url = URL.createObjectURL(new Blob(parts, { type }));
 	const link = document.createElement('a');
 	link.href = url;
 	link.download = filename;
