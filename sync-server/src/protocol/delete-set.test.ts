@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { generator, int, seeds } from '../../../src/lib/testing/random.js';
-import { DeleteSet, holdsDeletions, readDeleteSet } from './delete-set.js';
+import { DeleteSet, holdsDeletions, readDeleteSet, readDeleteSetInSlices } from './delete-set.js';
 
 /** The clocks of client 1 a set holds, below 200. */
 function clocks(set: DeleteSet): number[] {
@@ -44,5 +44,20 @@ describe('DeleteSet', () => {
 		more.add(doc.clientID, 0, 1);
 		expect(holdsDeletions(held, more)).toBe(false);
 		expect(holdsDeletions(held, more, [more])).toBe(true);
+	});
+
+	test('reads a large delete set a slice at a time, to the same ranges', async () => {
+		const doc = new Y.Doc();
+		const list = doc.getArray<number>('list');
+		// Inserted at the front one by one: items that do not merge, many structs to walk.
+		for (let n = 0; n < 9000; n++) list.insert(0, [n]);
+		for (let n = 0; n < 500; n++) list.delete(n * 7, 3);
+		const update = Y.encodeStateAsUpdate(doc);
+		expect(Y.decodeUpdate(update).structs.length).toBeGreaterThan(8192);
+		const whole = readDeleteSet(update);
+		// A slice of no time at all: the walk stops at every step.
+		const sliced = await readDeleteSetInSlices(update, 0);
+		expect([...sliced.entries()]).toEqual([...whole.entries()]);
+		expect([...whole.entries()].length).toBeGreaterThan(100);
 	});
 });

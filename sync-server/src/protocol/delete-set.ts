@@ -117,12 +117,41 @@ export function holdsDeletions(held: DeleteSet, incoming: DeleteSet, alsoHeld: r
  * on bytes it does not understand.
  */
 export function readDeleteSet(update: Uint8Array): DeleteSet {
+	for (const step of deleteSetSteps(update)) if (step !== PAUSE) return step;
+	throw new UnsplittableUpdateError('no delete set');
+}
+
+/**
+ * readDeleteSet a slice of time at a time (about `sliceMs`), the event loop running in
+ * between: a room of tens of megabytes takes a few hundred milliseconds to walk.
+ */
+export async function readDeleteSetInSlices(update: Uint8Array, sliceMs = 10): Promise<DeleteSet> {
+	let sliceStart = performance.now();
+	for (const step of deleteSetSteps(update)) {
+		if (step !== PAUSE) return step;
+		if (performance.now() - sliceStart > sliceMs) {
+			await new Promise((resolve) => setImmediate(resolve));
+			sliceStart = performance.now();
+		}
+	}
+	throw new UnsplittableUpdateError('no delete set');
+}
+
+/** A place where the walk may stop for a while, every so many structs. */
+const PAUSE = Symbol('pause');
+const STRUCTS_PER_STEP = 4096;
+
+function* deleteSetSteps(update: Uint8Array): Generator<DeleteSet | typeof PAUSE, void, undefined> {
 	const reader = new Reader(update);
 	const clientRuns = reader.varUint();
+	let walked = 0;
 	for (let r = 0; r < clientRuns; r++) {
 		const structs = reader.varUint();
 		reader.skipId();
-		for (let s = 0; s < structs; s++) skipStruct(reader);
+		for (let s = 0; s < structs; s++) {
+			skipStruct(reader);
+			if (++walked % STRUCTS_PER_STEP === 0) yield PAUSE;
+		}
 	}
 	const set = new DeleteSet();
 	const clients = reader.varUint();
@@ -134,7 +163,7 @@ export function readDeleteSet(update: Uint8Array): DeleteSet {
 			set.add(client, clock, clock + reader.varUint());
 		}
 	}
-	return set;
+	yield set;
 }
 
 function skipStruct(reader: Reader): void {

@@ -18,7 +18,7 @@ import { inlineMerger, type UpdateMerger } from './merger.js';
 import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
-import { DeleteSet, holdsDeletions, readDeleteSet } from '../protocol/delete-set.js';
+import { DeleteSet, holdsDeletions, readDeleteSet, readDeleteSetInSlices } from '../protocol/delete-set.js';
 import { encodeSyncUpdate } from '../protocol/messages.js';
 import { splitUpdateInSlices } from '../protocol/split-update.js';
 
@@ -147,6 +147,36 @@ export class DocState {
 		);
 	}
 
+	/** Whether addsNothing can tell an update's deletions without reading the held parts first. */
+	get deletionsKnown(): boolean {
+		return this.#deleted !== null;
+	}
+
+	/**
+	 * Reads the deletions the held parts carry, a slice of time at a time, so that the
+	 * first update whose deletions need checking does not stall the other rooms.
+	 */
+	knowDeletions(): Promise<void> {
+		return this.#alone(async () => {
+			if (this.#deleted !== null) return;
+			const deleted = new DeleteSet();
+			// Taken now: add() may push parts meanwhile, and takes their deletions in itself
+			// only once the set exists.
+			const parts = [...this.#parts];
+			const count = parts.length;
+			for (const part of parts) {
+				try {
+					deleted.addAll(await readDeleteSetInSlices(part));
+				} catch {
+					// A part this reader does not understand (it did decode when stored): its
+					// deletions count as unknown, so updates that repeat them are stored again.
+				}
+			}
+			for (const part of this.#parts.slice(count)) deleted.addAll(readDeleteSet(part));
+			this.#deleted = deleted;
+		});
+	}
+
 	#deletions(): DeleteSet {
 		if (this.#deleted !== null) return this.#deleted;
 		const deleted = new DeleteSet();
@@ -154,8 +184,7 @@ export class DocState {
 			try {
 				deleted.addAll(readDeleteSet(part));
 			} catch {
-				// A part this reader does not understand (it did decode when stored): its
-				// deletions count as unknown, so updates that repeat them are stored again.
+				// As in knowDeletions.
 			}
 		}
 		this.#deleted = deleted;

@@ -293,7 +293,12 @@ export class Room {
 		}
 		// Updates still on their way to storage count as held: the same update sent again
 		// meanwhile (a device repeating itself, a loop of relays) is not stored twice.
-		if (doc.addsNothing(info, [...this.#inFlight])) {
+		const inFlight = [...this.#inFlight];
+		if (info.hasDeletions && !doc.deletionsKnown && doc.addsNothing({ ...info, hasDeletions: false }, inFlight)) {
+			// Only its deletions may be news: the room's are read once, a slice at a time.
+			await doc.knowDeletions();
+		}
+		if (doc.addsNothing(info, inFlight)) {
 			// Typically the answer to our step 1 from a client that has nothing new.
 			this.context.metrics.updatesSkipped.inc();
 			// Skipped because an update still on its way to storage carries the same: if that
