@@ -27,8 +27,10 @@ import {
 	LOCAL_ORIGIN,
 	readEntities,
 	readEntity,
+	recordedField,
+	recordedFields,
 	resourcesMap,
-	setPresent,
+	setRecorded,
 	text,
 	timestamp,
 	type ReadResult
@@ -67,7 +69,7 @@ const BookingObject = v.object({
 	/** The decision that granted this booking, if one did. */
 	decisionId: v.optional(v.nullable(entityId<'decision'>()), null)
 });
-const BookingSchema = v.pipe(BookingObject, endAfterStart<v.InferOutput<typeof BookingObject>>());
+const BookingSchema = v.pipe(v.unknown(), recordedFields, BookingObject, endAfterStart<v.InferOutput<typeof BookingObject>>());
 
 /** A booking as stored, with the status its marks give it. */
 export type Booking = v.InferOutput<typeof BookingSchema> & { status: BookingStatus };
@@ -106,7 +108,7 @@ export function requestBooking(doc: Y.Doc, input: BookingInput, by: MemberId, no
 	if (resource.removedAt !== null) return { ok: false, reason: 'resource_removed' };
 	const id = newId<'booking'>();
 	doc.transact(() => {
-		bookingsMap(doc).set(id, newEntry(id, fields, by, now));
+		bookingsMap(doc).set(id, newEntry(fields, by, now));
 		recordActivity(doc, { at: now, by, action: 'booking.requested', subjectKind: 'booking', subjectId: id, summary: resource.name });
 	}, LOCAL_ORIGIN);
 	return { ok: true, id };
@@ -170,7 +172,7 @@ export function cancelBooking(doc: Y.Doc, id: BookingId, by: MemberId, now = Dat
 	doc.transact(() => {
 		entry.set('cancelledAt', now);
 		entry.set('cancelledBy', by);
-		const resourceId = entry.get('resourceId');
+		const resourceId = recordedField(entry, 'resourceId');
 		recordActivity(doc, {
 			at: now,
 			by,
@@ -235,7 +237,7 @@ export function grantBooking(
 	if (!checked.ok) throw new Error(`granted booking refused: ${checked.field} ${checked.problem}`);
 	const fields = checked.value;
 	doc.transact(() => {
-		const entry = newEntry(id, fields, by, now);
+		const entry = newEntry(fields, by, now);
 		entry.set('confirmedAt', now);
 		entry.set('confirmedBy', by);
 		entry.set('decisionId', input.decisionId);
@@ -282,10 +284,11 @@ export function listBookings(doc: Y.Doc, filter: BookingFilter = {}): ReadResult
 	return { items: kept, unreadable };
 }
 
-function newEntry(id: BookingId, fields: v.InferOutput<typeof BookingInput>, by: MemberId, now: number): Y.Map<unknown> {
+function newEntry(fields: v.InferOutput<typeof BookingInput>, by: MemberId, now: number): Y.Map<unknown> {
 	const entry = new Y.Map<unknown>();
-	// The marks (confirmed, cancelled, the granting decision) are written when made; unmade, they read as null.
-	setPresent(entry, { id, resourceId: fields.resourceId, start: fields.start, end: fields.end, to: { ...fields.to }, note: fields.note, createdAt: now, createdBy: by });
+	// Nothing of a request changes once made; the marks (confirmed, cancelled, the granting decision) are
+	// written when made, and read as null until then.
+	setRecorded(entry, { resourceId: fields.resourceId, start: fields.start, end: fields.end, to: { ...fields.to }, note: fields.note, createdAt: now, createdBy: by }, {});
 	return entry;
 }
 

@@ -121,14 +121,30 @@ export const MemberSchema = v.object({
 export type Member = v.InferOutput<typeof MemberSchema>;
 
 /**
- * New entities leave `updatedAt` and `updatedBy` out until their first edit
- * (see `setPresent`): until then they read as updated when and by whom they
- * were created. For the start of an entity's schema pipe.
+ * The key under which a new entity keeps, as one plain value, the fields
+ * nobody edits once it is made (who made it and when, what it is for): one
+ * Yjs item instead of one per field (`setRecorded`).
  */
-export const updatedAtCreation = v.transform((stored: unknown): unknown => {
-	if (typeof stored !== 'object' || stored === null || 'updatedAt' in stored) return stored;
-	const fields = stored as Record<string, unknown>;
-	return { ...fields, updatedAt: fields.createdAt, updatedBy: fields.createdBy };
+const RECORDED_KEY = 'f';
+
+/**
+ * An entity's stored map, as plain data, with what `setRecorded` packed
+ * spread back among its fields; an entity written before holds every field
+ * under its own key and reads as it is. `updatedAt` and `updatedBy`, left out
+ * until the first edit, read as its creation. Recorded fields that are not a
+ * plain object make the entity unreadable. For the start of an entity's
+ * schema pipe.
+ */
+export const recordedFields = v.transform((stored: unknown): unknown => {
+	if (typeof stored !== 'object' || stored === null) return stored;
+	let fields = stored as Record<string, unknown>;
+	if (RECORDED_KEY in fields) {
+		const { [RECORDED_KEY]: recorded, ...rest } = fields;
+		if (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded)) return undefined;
+		fields = { ...recorded, ...rest };
+	}
+	if (!('updatedAt' in fields)) fields = { ...fields, updatedAt: fields.createdAt, updatedBy: fields.createdBy };
+	return fields;
 });
 
 /**
@@ -150,7 +166,7 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export const AVAILABILITIES = ['available', 'in_use', 'out_of_order', 'gone'] as const;
 export type Availability = (typeof AVAILABILITIES)[number];
 
-export const ResourceSchema = v.pipe(v.unknown(), updatedAtCreation, v.object({
+export const ResourceSchema = v.pipe(v.unknown(), recordedFields, v.object({
 	id: entityId<'resource'>(),
 	kind: v.picklist(RESOURCE_KINDS),
 	name: v.pipe(text(120), v.minLength(1)),
@@ -178,10 +194,40 @@ export type Resource = v.InferOutput<typeof ResourceSchema>;
  * An entity written in full before reads to the same object.
  */
 export function setPresent(entry: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>> = {}): void {
+	for (const [key, value] of Object.entries(present(fields, defaults))) entry.set(key, value);
+}
+
+function present(fields: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): Record<string, unknown> {
+	const kept: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(fields)) {
 		if (value === null || value === undefined || value === '' || defaults[key] === value) continue;
-		entry.set(key, value);
+		kept[key] = value;
 	}
+	return kept;
+}
+
+/**
+ * Writes a new entity: the fields nobody edits once it is made as one plain
+ * value (read back by `recordedFields`), those an edit may change each under
+ * its own key, so that two people editing different fields offline both keep
+ * theirs. Both leave out what reads as its default (`setPresent`); the id is
+ * the key the entity is stored under (`readEntity`).
+ */
+export function setRecorded(
+	entry: Y.Map<unknown>,
+	recorded: Readonly<Record<string, unknown>>,
+	editable: Readonly<Record<string, unknown>>,
+	defaults: Readonly<Record<string, unknown>> = {}
+): void {
+	entry.set(RECORDED_KEY, present(recorded, defaults));
+	setPresent(entry, editable, defaults);
+}
+
+/** A field of an entity's map, whether under its own key or among the fields `setRecorded` packed. */
+export function recordedField(entry: Y.Map<unknown>, key: string): unknown {
+	if (entry.has(key)) return entry.get(key);
+	const recorded: unknown = entry.get(RECORDED_KEY);
+	return typeof recorded === 'object' && recorded !== null ? (recorded as Record<string, unknown>)[key] : undefined;
 }
 
 /**

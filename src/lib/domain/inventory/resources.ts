@@ -15,7 +15,7 @@ import {
 	readEntities,
 	readEntity,
 	resourcesMap,
-	setPresent,
+	setRecorded,
 	storedOr,
 	type ReadResult,
 	type Resource,
@@ -70,7 +70,7 @@ export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now 
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
 		// Not yet edited nor removed: `updatedAt` and `removedAt` come with the first edit or removal.
-		setPresent(entry, { id, ...fields, createdAt: now, createdBy: by }, ABSENT);
+		setRecorded(entry, { createdAt: now, createdBy: by }, fields, ABSENT);
 		resourcesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'resource.created', subjectKind: 'resource', subjectId: id, summary: fields.name });
 	}, LOCAL_ORIGIN);

@@ -30,11 +30,12 @@ import {
 	pledgesMap,
 	readEntities,
 	readEntity,
-	setPresent,
+	recordedField,
+	recordedFields,
+	setRecorded,
 	storedOr,
 	text,
 	timestamp,
-	updatedAtCreation,
 	type ReadResult
 } from '../core/schema';
 
@@ -88,7 +89,7 @@ const LEGACY_UNIT = 'EUR';
  */
 const NeedSchema = v.pipe(
 	v.unknown(),
-	updatedAtCreation,
+	recordedFields,
 	v.variant('kind', [
 		v.object({
 			...stored,
@@ -186,10 +187,10 @@ export function addNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.n
 	const id = newId<'need'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
-		const fields: Record<string, unknown> = { id };
+		const fields: Record<string, unknown> = {};
 		for (const key of EDITABLE) fields[key] = clean[key];
 		// Open and not yet edited: `status` and `updatedAt` come with the first change.
-		setPresent(entry, { ...fields, createdAt: now, createdBy: by }, ABSENT);
+		setRecorded(entry, { createdAt: now, createdBy: by }, fields, ABSENT);
 		needsMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'need.created', subjectKind: 'need', subjectId: id, summary: clean.title });
 	}, LOCAL_ORIGIN);
@@ -324,7 +325,7 @@ function setStatus(
 
 function hasPledges(doc: Y.Doc, id: NeedId): boolean {
 	for (const value of pledgesMap(doc).values()) {
-		if (value instanceof Y.Map && value.get('needId') === id) return true;
+		if (value instanceof Y.Map && recordedField(value, 'needId') === id) return true;
 	}
 	return false;
 }

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { MAX_AMOUNT } from '../core/money';
-import { entityId, isoDate, text, timestamp } from '../core/schema';
+import { entityId, isoDate, recordedFields, text, timestamp } from '../core/schema';
 
 export const positive = v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT));
 export const nullable = <S extends v.GenericSchema>(schema: S) => v.optional(v.nullable(schema), null);
@@ -12,6 +12,8 @@ export const nullable = <S extends v.GenericSchema>(schema: S) => v.optional(v.n
 const memberId = entityId<'member'>();
 
 export const PledgeSchema = v.pipe(
+	v.unknown(),
+	recordedFields,
 	v.object({
 		id: entityId<'pledge'>(),
 		needId: entityId<'need'>(),

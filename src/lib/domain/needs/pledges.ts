@@ -25,7 +25,7 @@ import { PledgeSchema, nullable, type Pledge } from './pledge';
 import { byCreation, counts, pledgeState, pledgeStates, sum, type PledgeState } from './pledge-state';
 import { localDate } from '../core/dates';
 import { getResource } from '../inventory/resources';
-import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, pledgesMap, readEntities, readEntity, setPresent, type ReadResult } from '../core/schema';
+import { LOCAL_ORIGIN, entityId, isoDate, ledgerMap, pledgesMap, readEntities, readEntity, setRecorded, type ReadResult } from '../core/schema';
 
 const optionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max)), '');
 
@@ -89,29 +89,17 @@ export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Da
 	const id = newId<'pledge'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
-		const fields: Pledge = {
-			id,
-			needId: need.id,
-			memberId: clean.memberId,
+		// What a pledge is for and who made it never changes; what its maker may correct stays apart.
+		// Marks not yet made (delivery, withdrawal) and texts left empty read as null and '' (PledgeSchema).
+		const recorded = { needId: need.id, memberId: clean.memberId, resourceId: clean.resourceId, pledgedOn, createdAt: now, createdBy: by };
+		const editable = {
 			supporterName: clean.memberId ? '' : clean.supporterName,
 			amount: clean.amount,
 			note: clean.note,
-			resourceId: clean.resourceId,
 			conditionThreshold: clean.condition?.threshold ?? null,
-			conditionBy: clean.condition?.by ?? null,
-			pledgedOn,
-			deliveredOn: null,
-			deliveredAt: null,
-			deliveredBy: null,
-			withdrawnOn: null,
-			withdrawnAt: null,
-			withdrawnBy: null,
-			withdrawReason: '',
-			createdAt: now,
-			createdBy: by
+			conditionBy: clean.condition?.by ?? null
 		};
-		// Marks not yet made and texts left empty read as null and '': only what was said is stored.
-		setPresent(entry, fields);
+		setRecorded(entry, recorded, editable);
 		pledgesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(clean.amount, need) });
 	}, LOCAL_ORIGIN);
