@@ -211,11 +211,15 @@ describe('bridge: publishing to a federation', () => {
 		const fed = newFederationDoc();
 		publishResource(a.doc, addVan(a), { fields: ['name'] });
 		await runPublication(a.doc, fed, a.identity);
+		// A genuine record replayed under another key of the same collective.
+		const [genuineKey, genuine] = [...copiesMap(fed).entries()][0]!;
+		copiesMap(fed).set(`${genuineKey.slice(0, genuineKey.lastIndexOf('.'))}.replayedsource000000`, genuine);
 		copiesMap(fed).set('junk', 42);
 		copiesMap(fed).set(`${a.identity.collective}.offer.x`, { v: 99 });
 		directoryMap(fed).set('nobody', new Y.Map());
 		const view = federationView(fed, await verifyFederation(fed));
-		expect(view.unreadable).toBe(3);
+		expect(view.unreadable).toBe(4);
 		expect(view.listings).toHaveLength(1);
+		expect((await verifyFederation(fed)).copies.size).toBe(1);
 	});
 });

@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { plainValue } from '../core/schema';
 import { collectiveIdOf, type CollectiveId } from './identity';
-import { ProfileRecordSchema, copiesMap, directoryMap } from './schema';
+import { ProfileRecordSchema, copiesMap, copyKey, directoryMap } from './schema';
 import { VerdictCache } from './signatures';
 
 export interface Verdicts {
@@ -40,7 +40,10 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		const collective = key.slice(0, key.indexOf('.')) as CollectiveId;
 		const publicKey = keys.get(collective);
 		if (!publicKey) continue;
-		if (typeof raw !== 'object' || raw === null || (raw as { collective?: unknown }).collective !== collective) continue;
+		if (typeof raw !== 'object' || raw === null) continue;
+		const { type, source } = raw as { type?: unknown; source?: unknown };
+		// Signed without its key: a genuine record copied under another key does not verify there.
+		if ((type !== 'offer' && type !== 'need') || typeof source !== 'string' || key !== copyKey(collective, type, source)) continue;
 		// Started together: WebCrypto verifies them side by side rather than one after another.
 		checks.push(cache.valid(publicKey, raw).then((valid) => void (valid && copies.add(key))));
 	}

@@ -13,6 +13,7 @@ import {
 	CopyRecordSchema,
 	ProfileRecordSchema,
 	copiesMap,
+	copyKey,
 	directoryMap,
 	type CopyType,
 	type NeedPublic,
@@ -100,7 +101,8 @@ export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter:
 	const listings: Listing[] = [];
 	for (const [key, raw] of copiesMap(federationDoc).entries()) {
 		const record = readRecord(raw, CopyRecordSchema);
-		if (!record || !key.startsWith(`${record.collective}.${record.type}.`)) {
+		// The signature does not cover the key: a genuine record copied under another key is not that item.
+		if (!record || key !== copyKey(record.collective, record.type, record.source)) {
 			unreadable++;
 			continue;
 		}
