@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding';
 import { onTestFinished, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { MemoryStorage } from '../../sync-server/src/storage/memory-storage.js';
 import { openSqliteStorage } from '../../sync-server/src/storage/sqlite/sqlite-open.js';
 import {
 	makeClient,
@@ -23,18 +24,41 @@ function syncFrame(subType: 1 | 2, update: Uint8Array): Uint8Array {
 	return encoding.toUint8Array(encoder);
 }
 
-/** A member's raw socket; `updates` counts the sync updates the relay forwards to it. */
-async function rawMember(syncUrl: string, room: string, token: string): Promise<{ send(frame: Uint8Array): void; updates: () => number }> {
+/**
+ * A member's raw socket; `updates` counts the sync updates the relay forwards to it,
+ * `closed` is the close code once the relay closed it.
+ */
+async function rawMember(
+	syncUrl: string,
+	room: string,
+	token: string
+): Promise<{ send(frame: Uint8Array): void; updates: () => number; closed: () => number | null }> {
 	const socket = new WebSocket(`${syncUrl}/${room}?token=${token}`);
 	socket.on('error', () => {});
 	onTestFinished(() => socket.terminate());
 	let updates = 0;
+	let closed: number | null = null;
 	socket.on('message', (data: Buffer) => {
 		if (data[0] === 0 && data[1] === 2) updates++;
 	});
+	socket.on('close', (code) => (closed = code));
 	// The relay speaks first (its step 1) once the room is loaded.
 	await new Promise((resolve) => socket.once('message', resolve));
-	return { send: (frame) => socket.send(frame), updates: () => updates };
+	return { send: (frame) => socket.send(frame), updates: () => updates, closed: () => closed };
+}
+
+/** Storage whose commits wait for a gate, and whose next commit may fail. */
+class GatedStorage extends MemoryStorage {
+	gate: Promise<void> | null = null;
+	failNext = false;
+	override async appendUpdates(appends: Parameters<MemoryStorage['appendUpdates']>[0]): Promise<number[]> {
+		if (this.gate !== null) await this.gate;
+		if (this.failNext) {
+			this.failNext = false;
+			throw new Error('simulated write failure');
+		}
+		return super.appendUpdates(appends);
+	}
 }
 
 const counters = async (relay: { httpUrl: string }): Promise<{ persisted: number; skipped: number }> => {
@@ -125,4 +149,45 @@ test('a reconnecting device’s step 2, which repeats its whole delete set, adds
 	expect(peer.updates()).toBe(0);
 	await relay.close();
 	expect(await storedCopies(dataDir, room, everything)).toBe(0);
+});
+
+test('a repeat skipped while the update it repeats was on its way to storage is stored after all when that one fails', async () => {
+	const storage = new GatedStorage();
+	const relay = await startTestRelay({ storage });
+	const room = randomRoomId();
+	const token = randomToken();
+	const alice = makeClient(relay.syncUrl, room, token);
+	await waitForSynced(alice);
+	const peer = await rawMember(relay.syncUrl, room, token);
+	const first = await rawMember(relay.syncUrl, room, token);
+	const second = await rawMember(relay.syncUrl, room, token);
+	alice.doc.getArray<string>('needs').push(['chairs', 'tables', 'a van']);
+	await waitFor(() => peer.updates() === 1, 'the peer to get the list');
+	const copy = new Y.Doc();
+	Y.applyUpdate(copy, Y.encodeStateAsUpdate(alice.doc));
+	const removal: Uint8Array[] = [];
+	copy.on('update', (update: Uint8Array) => removal.push(update));
+	copy.getArray('needs').delete(0, 1);
+	const deletion = removal[0]!;
+
+	let open!: () => void;
+	storage.gate = new Promise((resolve) => (open = resolve));
+	storage.failNext = true;
+	const before = await counters(relay);
+	first.send(syncFrame(2, deletion));
+	await new Promise((resolve) => setTimeout(resolve, 100));
+	second.send(syncFrame(2, deletion));
+	await waitFor(async () => (await counters(relay)).skipped === before.skipped + 1, 'the repeat to be skipped');
+	storage.gate = null;
+	open();
+
+	// The first one's commit failed: its socket is closed, and the repeat is stored instead.
+	await waitFor(() => first.closed() === 1011, 'the first sender to be closed');
+	await waitFor(() => alice.doc.getArray<string>('needs').toArray().join() === 'tables,a van', 'alice to see the removal');
+	await waitFor(() => peer.updates() === 2, 'the peer to get it');
+	await new Promise((resolve) => setTimeout(resolve, 200));
+	expect(peer.updates()).toBe(2);
+	expect(second.closed()).toBeNull();
+	const stored = await storage.loadRoom(room);
+	expect(stored.updates.filter((entry) => Buffer.from(entry.data).equals(Buffer.from(deletion)))).toHaveLength(1);
 });

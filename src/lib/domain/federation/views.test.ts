@@ -1,0 +1,70 @@
+import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { readSpaceMeta } from '../space/space';
+import { newSpace } from '../space/testing';
+import { runPublication } from './bridge';
+import { publishNeed, publishResource } from './publish';
+import { createFederation, isFederation } from './space';
+import { addRiceNeed, addVan, newCollective, newFederationDoc } from './testing';
+import { NO_VERDICTS, verifyFederation } from './verify';
+import { federationView, titleOf } from './views';
+import { memberId } from '../space/testing';
+
+async function federation() {
+	const fed = newFederationDoc();
+	const canteen = await newCollective('Cantine');
+	const bank = await newCollective('Banque alimentaire');
+	publishResource(canteen.doc, addVan(canteen, 'Camionnette'), { fields: ['name', 'kind', 'area'], area: 'Nord' });
+	publishResource(canteen.doc, addVan(canteen, 'Vélo cargo'), { fields: ['name', 'area'], area: 'Sud' });
+	publishNeed(bank.doc, addRiceNeed(bank), { fields: ['title', 'target', 'area'], area: 'Nord' });
+	publishResource(bank.doc, addVan(bank, 'Chambre froide'), { fields: ['name'] });
+	await runPublication(canteen.doc, fed, canteen.identity);
+	await runPublication(bank.doc, fed, bank.identity);
+	return { fed, canteen, bank, verdicts: await verifyFederation(fed) };
+}
+
+describe('federation views', () => {
+	test('the directory and every listing, verified, sorted by name', async () => {
+		const { fed, verdicts } = await federation();
+		const view = federationView(fed, verdicts);
+		expect(view.directory.map((entry) => entry.profile.name)).toEqual(['Banque alimentaire', 'Cantine']);
+		expect(view.listings.map(titleOf)).toEqual(['Camionnette', 'Chambre froide', 'Riz pour la cantine', 'Vélo cargo']);
+		expect(view.listings.every((listing) => listing.verified)).toBe(true);
+		expect(view.unverified).toBe(0);
+	});
+
+	test('filtered by kind, collective, area (case and accents aside) and search', async () => {
+		const { fed, verdicts, bank } = await federation();
+		const titles = (filter: Parameters<typeof federationView>[2]) => federationView(fed, verdicts, filter).listings.map(titleOf);
+		expect(titles({ type: 'need' })).toEqual(['Riz pour la cantine']);
+		expect(titles({ type: 'offer', collective: bank.identity.collective })).toEqual(['Chambre froide']);
+		expect(titles({ area: 'nord' })).toEqual(['Camionnette', 'Riz pour la cantine']);
+		expect(titles({ search: 'velo' })).toEqual(['Vélo cargo']);
+		// The collective's name is searched too.
+		expect(titles({ search: 'BANQUE' })).toEqual(['Chambre froide', 'Riz pour la cantine']);
+		expect(titles({ search: 'nothing like it' })).toEqual([]);
+	});
+
+	test('before any verdict, nothing is shown as verified and no name is taken on trust', async () => {
+		const { fed } = await federation();
+		const view = federationView(fed, NO_VERDICTS);
+		expect(view.listings).toHaveLength(4);
+		expect(view.listings.every((listing) => !listing.verified && listing.collectiveName === null)).toBe(true);
+		expect(view.unverified).toBe(6);
+	});
+});
+
+describe('federation spaces', () => {
+	test('a federation says so in its meta; a collective, old or new, does not', () => {
+		const fed = new Y.Doc();
+		expect(createFederation(fed, { name: 'Réseau' }, memberId(), 1000)).toEqual({ ok: true, changed: true });
+		expect(readSpaceMeta(fed)).toMatchObject({ name: 'Réseau', kind: 'federation' });
+		expect(isFederation(fed)).toBe(true);
+		const { doc } = newSpace('Cantine');
+		expect(isFederation(doc)).toBe(false);
+		// A space written before kinds existed reads as a collective.
+		doc.getMap('meta').delete('kind');
+		expect(readSpaceMeta(doc)?.kind).toBe('collective');
+		expect(createFederation(new Y.Doc(), { name: ' ' }, memberId())).toMatchObject({ ok: false, reason: 'invalid_field', field: 'name' });
+	});
+});
