@@ -2,7 +2,7 @@
  * Sync by file: two phones that no relay reaches hand each other .passerelle files (everything,
  * then only what the other lacks, through its device code) and end with the same collective; a
  * damaged file and a file of another collective are refused with a sentence and change nothing;
- * once one phone reaches a relay, what came to it by file reaches that relay too, as a third
+ * a read-only phone reads a member's file and a member refuses the read-only phone's; once one phone reaches a relay, what came to it by file reaches that relay too, as a third
  * device that joins later sees.
  */
 import { readFile } from 'node:fs/promises';
@@ -64,8 +64,10 @@ describe('sync by file, with no relay in reach', () => {
 	let browser: Browser;
 	let contextA: BrowserContext;
 	let contextB: BrowserContext;
+	let contextR: BrowserContext;
 	let a: AppModel;
 	let b: AppModel;
+	let r: AppModel;
 	let spaceId = '';
 	let invite = '';
 	const consoleErrors: string[] = [];
@@ -77,9 +79,11 @@ describe('sync by file, with no relay in reach', () => {
 		browser = await launchBrowser();
 		contextA = await newDevice(browser, 'fr-FR');
 		contextB = await newDevice(browser, 'fr-FR');
+		contextR = await newDevice(browser, 'fr-FR');
 		a = new AppModel(await contextA.newPage());
 		b = new AppModel(await contextB.newPage());
-		for (const page of [a.page, b.page]) {
+		r = new AppModel(await contextR.newPage());
+		for (const page of [a.page, b.page, r.page]) {
 			page.on('console', (message) => {
 				// The relay being out of reach is what this test is about: the browser says so for each attempt.
 				if (message.type() === 'error' && !/WebSocket|ERR_INTERNET_DISCONNECTED|ERR_CONNECTION/.test(message.text())) {
@@ -97,13 +101,12 @@ describe('sync by file, with no relay in reach', () => {
 
 	it('two phones that never reach a relay exchange files and end with the same collective', async () => {
 		// The app is installed on both phones, then the relay goes out of reach for good.
-		for (const phone of [a, b]) {
+		for (const phone of [a, b, r]) {
 			await phone.page.goto(`${link.origin}/`);
 			await phone.waitControlledByServiceWorker();
 		}
 		await link.cut();
-		await contextA.setOffline(true);
-		await contextB.setOffline(true);
+		for (const context of [contextA, contextB, contextR]) await context.setOffline(true);
 
 		await a.chooseName('Alice');
 		spaceId = await a.createCollective('Atelier vélo', 'Sans réseau');
@@ -195,6 +198,38 @@ describe('sync by file, with no relay in reach', () => {
 		expect(await deviceCode(b.page)).toBe(before);
 		await b.page.getByRole('link', { name: 'Inventaire' }).click();
 		expect(await resourceNames(b.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
+	});
+
+	it('a read-only phone reads a member’s file, and a member refuses the read-only phone’s', async () => {
+		await b.page.getByRole('link', { name: 'Membres' }).click();
+		await b.page.getByRole('radio', { name: 'Lecture seule' }).check();
+		const readInvite = await b.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		await b.page.getByRole('link', { name: 'Fichiers' }).click();
+		const fromMember = await exportFile(b.page);
+
+		try {
+			await r.page.goto(readInvite);
+			await r.page.getByLabel('Votre nom').fill('Rita');
+			await r.page.getByRole('button', { name: 'Rejoindre' }).click();
+			await r.page.waitForURL(/\/s\//);
+			await r.page.getByRole('link', { name: 'Fichiers' }).click();
+			await r.page.getByText("Cet appareil est en lecture seule : ses fichiers se lisent sur les autres appareils en lecture seule, mais l'appareil d'un membre les refuse.").waitFor();
+			await importByPicker(r.page, fromMember);
+			await expect.poll(() => r.page.getByTestId('bundle-report').textContent()).toMatch(/changements ajoutés, 0 en attente\./);
+			await r.page.getByRole('link', { name: 'Inventaire' }).click();
+			expect(await resourceNames(r.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
+
+			await r.page.getByRole('link', { name: 'Fichiers' }).click();
+			const fromReader = await exportFile(r.page);
+			const before = await deviceCode(b.page);
+			await importByPicker(b.page, fromReader);
+			await expect
+				.poll(() => b.page.getByTestId('bundle-refusal').textContent())
+				.toBe("Ce fichier n'a pas été fait par un membre (il vient d'un appareil en lecture seule) : rien n'a été importé.");
+			expect(await deviceCode(b.page)).toBe(before);
+		} finally {
+			await contextR.close();
+		}
 	});
 
 	it('what came by file reaches the relay once the phone can reach it', async () => {
