@@ -250,6 +250,13 @@ async function benchSize(browser, size) {
 			if (!(await client.relayHolds(origin, invite, member.doc, SETUP_TIMEOUT))) throw new Error('the relay does not hold the generated space');
 			extra.upload = performance.now() - written;
 			log(`the relay holds it ${seconds(extra.upload)} after generation`);
+			// As a member's device would: the old history goes to the space's archive room.
+			const archived = await client.archiveAsMember(origin, invite, member, SETUP_TIMEOUT);
+			if (!(await member.drained(SETUP_TIMEOUT))) throw new Error('the generating device did not send its archiving');
+			if (!(await client.relayHolds(origin, invite, member.doc, SETUP_TIMEOUT))) throw new Error('the relay does not hold the archived space');
+			const lighter = client.documentBytes(member.doc);
+			extra.archived = { records: archived.removed, document: lighter };
+			log(`archived ${archived.removed} history records; document ${(lighter.v1 / 2 ** 20).toFixed(1)} MiB (update v2 ${(lighter.v2 / 2 ** 20).toFixed(1)} MiB)`);
 			await section(page, 'Inventaire').click();
 			await waitFor('the browser to show every resource', async () => (await shownCount(page)) === generated.resources, SETUP_TIMEOUT, 1000);
 			extra.browserSync = performance.now() - written;

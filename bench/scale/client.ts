@@ -13,6 +13,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { parseInvite } from '../../src/lib/sync/invite';
 import { deriveRelayToken } from '../../src/lib/sync/keys';
+import { archiveOldRecords, type ArchivePass } from '../../src/lib/sync/archive-run';
 import { generateSpace, SIZES, type Generated } from './generate';
 
 export interface Member {
@@ -23,12 +24,13 @@ export interface Member {
 	destroy(): void;
 }
 
-async function connect(origin: string, invite: string, doc: Y.Doc): Promise<{ provider: WebsocketProvider; spaceId: string }> {
+/** Connects to the space's room, or to its sub-room `<spaceId>.<part>` (the history archive). */
+async function connect(origin: string, invite: string, doc: Y.Doc, part?: string): Promise<{ provider: WebsocketProvider; spaceId: string }> {
 	const parsed = parseInvite(invite);
 	if (!parsed.ok) throw new Error(`the invite link does not parse: ${invite}`);
 	const { spaceId, secret } = parsed.invite;
 	const url = `${origin.replace(/^http/, 'ws')}/sync`;
-	const provider = new WebsocketProvider(url, spaceId, doc, {
+	const provider = new WebsocketProvider(url, part ? `${spaceId}.${part}` : spaceId, doc, {
 		params: { token: await deriveRelayToken(secret, spaceId) },
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		disableBc: true
@@ -120,9 +122,9 @@ export function generateInto(member: Member, size: 'small' | 'large', progress?:
  * Whether the relay holds all of `doc`: a second, fresh device syncs from it
  * until its state has every update of `doc`, or the time is up.
  */
-export async function relayHolds(origin: string, invite: string, doc: Y.Doc, timeoutMs: number): Promise<boolean> {
+export async function relayHolds(origin: string, invite: string, doc: Y.Doc, timeoutMs: number, part?: string): Promise<boolean> {
 	const copy = new Y.Doc();
-	const { provider } = await connect(origin, invite, copy);
+	const { provider } = await connect(origin, invite, copy, part);
 	const wanted = Y.decodeStateVector(Y.encodeStateVector(doc));
 	const deadline = Date.now() + timeoutMs;
 	try {
@@ -141,4 +143,27 @@ export async function relayHolds(origin: string, invite: string, doc: Y.Doc, tim
 /** Size of the document in the relay's format (update v1) and in update v2. */
 export function documentBytes(doc: Y.Doc): { v1: number; v2: number } {
 	return { v1: Y.encodeStateAsUpdate(doc).length, v2: Y.encodeStateAsUpdateV2(doc).length };
+}
+
+/**
+ * Archives the space's old history as a member's device does (sync/archive.ts):
+ * the oldest records are copied into the archive's room, and leave the space only
+ * once the relay holds that copy, read back by a fresh device since this one
+ * keeps nothing on disk. A newcomer then downloads the lighter space.
+ */
+export async function archiveAsMember(origin: string, invite: string, member: Member, timeoutMs: number): Promise<ArchivePass> {
+	const archive = new Y.Doc();
+	const { provider } = await connect(origin, invite, archive, 'history');
+	try {
+		await synced(provider, timeoutMs);
+		return await archiveOldRecords(member.doc, archive, {
+			storedLocally: async () => {},
+			storedOnRelay: async () => {
+				if (!(await relayHolds(origin, invite, archive, timeoutMs, 'history'))) throw new Error('the relay does not hold the archive');
+			}
+		});
+	} finally {
+		provider.destroy();
+		archive.destroy();
+	}
 }
