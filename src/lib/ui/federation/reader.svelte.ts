@@ -47,6 +47,7 @@ export class FederationReader {
 	/** Bumped when verdicts for the document as it is now are ready. */
 	#version = $state(0);
 	#loaded = $state(false);
+	#sessionLoaded = false;
 	#status = $state.raw<SyncStatus>({ connection: 'offline', synced: false, pending: 0, peers: [], problem: null, lost: 0 });
 	readonly #cache = new VerdictCache();
 	#timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,8 +74,9 @@ export class FederationReader {
 		);
 		this.session.doc.on('afterTransaction', this.#changed);
 		this.#stopStatus = this.session.onStatus(() => (this.#status = this.session.current));
+		// Shown once loaded and verified: before its verdicts, every record would read as unverified.
 		void this.session.loaded.then(() => {
-			this.#loaded = true;
+			this.#sessionLoaded = true;
 			this.#schedule();
 		});
 		if (delegate) {
@@ -104,6 +106,7 @@ export class FederationReader {
 		return this.session.doc;
 	}
 
+	/** Loaded from the device and its signatures checked: only then is anything shown. */
 	get loaded(): boolean {
 		return this.#loaded;
 	}
@@ -187,6 +190,7 @@ export class FederationReader {
 				this.#again = false;
 				if (this.session.doc.isDestroyed) return;
 				this.#verdicts = await verifyFederation(this.session.doc, this.#cache);
+				if (this.#sessionLoaded) this.#loaded = true;
 				if (this.#delegate && !this.#delegate.memberSecret && this.#identity) {
 					this.#waiting = planPublication(this.#delegate.collective.doc, this.session.doc, this.#identity).writes.length;
 				}
