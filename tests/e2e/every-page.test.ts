@@ -32,7 +32,8 @@ const SPACE_ROUTES = [
 	'/history',
 	'/transparency',
 	'/members',
-	'/files'
+	'/files',
+	'/federation'
 ];
 
 /** The route a space path belongs to: the segment after a collection of items is an item's id. */
@@ -151,7 +152,7 @@ describe('every page', () => {
 				const nav = page.getByRole('navigation', { name: 'Rubriques du collectif' });
 				await nav.waitFor();
 				const links = nav.getByRole('link');
-				expect(await links.count()).toBe(10);
+				expect(await links.count()).toBe(11);
 				for (const link of await links.all()) {
 					const name = await link.textContent();
 					const box = await link.boundingBox();
