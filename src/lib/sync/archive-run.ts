@@ -35,15 +35,30 @@ export async function archiveOldRecords(
 ): Promise<ArchivePass> {
 	const ids = recordsToArchive(space, limits);
 	if (ids.length === 0) return { copied: 0, removed: 0 };
-	const copied = copyToArchive(space, archive, ids);
+	// Tens of thousands of records the first time: a slice at a time, so a phone keeps answering.
+	let copied = 0;
+	for (let start = 0; start < ids.length; start += SLICE) {
+		if (start > 0) await pause();
+		if (space.isDestroyed || archive.isDestroyed) return { copied, removed: 0 };
+		copied += copyToArchive(space, archive, ids.slice(start, start + SLICE));
+	}
 	// Whatever the archive holds now (this pass's copies, and another device's) is what must be kept.
 	const state = Y.decodeStateVector(Y.encodeStateVector(archive));
 	await confirm.storedLocally();
 	await confirm.storedOnRelay(state);
-	if (space.isDestroyed || archive.isDestroyed) return { copied, removed: 0 };
-	const removed = removeArchived(space, archive, new Set(ids));
+	let removed = 0;
+	for (let start = 0; start < ids.length; start += SLICE) {
+		if (start > 0) await pause();
+		if (space.isDestroyed || archive.isDestroyed) break;
+		removed += removeArchived(space, archive, new Set(ids.slice(start, start + SLICE)));
+	}
 	return { copied, removed };
 }
+
+/** Records copied, or removed, in one transaction. */
+const SLICE = 4000;
+
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Whether a state vector `held` covers everything `wanted` names. */
 export function covers(held: ReadonlyMap<number, number>, wanted: ReadonlyMap<number, number>): boolean {
