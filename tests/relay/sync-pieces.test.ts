@@ -11,7 +11,7 @@ async function busyRoom(syncUrl: string, room: string, token: string): Promise<Y
 		const doc = new Y.Doc();
 		// Low and high ids alike: Yjs lists the writers by id, highest first.
 		doc.clientID = n % 2 === 0 ? 10 + n : 2 ** 31 - n;
-		members.push(makeClient(syncUrl, room, token, { doc, ack: true }));
+		members.push(makeClient(syncUrl, room, token, { doc }));
 	}
 	await Promise.all(members.map(waitForSynced));
 	for (let round = 0; round < 60; round++) {

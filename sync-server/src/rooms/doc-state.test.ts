@@ -174,6 +174,51 @@ describe('DocState', () => {
 		expect(loaded.addsNothing(inspectUpdate(updates[2]!))).toBe(true);
 	});
 
+	test('answers a device holding part of the room with each held part’s diff, merging nothing', async () => {
+		const writers = [new Y.Doc(), new Y.Doc()];
+		writers.forEach((writer, n) => (writer.clientID = [3, 2 ** 30][n]!));
+		const behind = new Y.Doc();
+		for (let round = 0; round < 20; round++) {
+			for (const writer of writers) {
+				writer.getArray<string>('log').insert(0, [`${writer.clientID} says ${round} `.repeat(4)]);
+				for (const other of writers) Y.applyUpdate(other, Y.encodeStateAsUpdate(writer, Y.encodeStateVector(other)));
+			}
+			if (round === 9) Y.applyUpdate(behind, Y.encodeStateAsUpdate(writers[0]!));
+		}
+		const space = writers[0]!;
+		const calls = { merge: 0, diff: 0 };
+		const merger: UpdateMerger = {
+			...inlineMerger,
+			merge: async (updates, options) => {
+				calls.merge += 1;
+				return inlineMerger.merge(updates, options);
+			},
+			diff: async (updates, sv) => {
+				calls.diff += 1;
+				return inlineMerger.diff(updates, sv);
+			}
+		};
+		const state = await DocState.load([Y.encodeStateAsUpdate(space)], merger);
+		const later = recorder(space);
+		space.getArray<string>('log').delete(0, 3);
+		space.getArray<string>('log').push(['later']);
+		for (const update of later) await add(state, update);
+		calls.merge = 0;
+		const frames = await state.answerFor(Y.encodeStateVector(behind), 256);
+		expect(calls).toEqual({ merge: 0, diff: 3 });
+		expect(frames.length).toBeGreaterThan(3);
+		for (const frame of frames) {
+			const decoder = decoding.createDecoder(frame);
+			expect([decoding.readVarUint(decoder), decoding.readVarUint(decoder)]).toEqual([0, 2]);
+			Y.applyUpdate(behind, decoding.readVarUint8Array(decoder));
+			expect(behind.store.pendingStructs).toBeNull();
+		}
+		expect(behind.getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
+		// A device holding everything gets no struct, only the deletions.
+		const upToDate = await state.answerFor(Y.encodeStateVector(space), 256);
+		for (const frame of upToDate) expect(Y.decodeUpdate(frame.subarray(3)).structs).toHaveLength(0);
+	});
+
 	test('answers every new device from one cut of the document, extended by what came since', async () => {
 		const writers = [new Y.Doc(), new Y.Doc(), new Y.Doc()];
 		writers.forEach((writer, n) => (writer.clientID = [7, 2 ** 30, 99][n]!));

@@ -261,10 +261,7 @@ export class DocState {
 	 */
 	freshAnswer(chunkBytes: number): Promise<Uint8Array[]> {
 		return this.#alone(async () => {
-			const count = this.#parts.length;
-			if (count > 1 + ANSWER_UNMERGED_PARTS) {
-				this.#replaceRange(1, count, await this.merger.merge(this.#parts.slice(1, count), { part: true }));
-			}
+			await this.#mergeManyAfterFirst();
 			const frames: Uint8Array[] = [];
 			for (const part of this.#parts) {
 				let cut = this.#answerFrames.get(part);
@@ -283,6 +280,40 @@ export class DocState {
 			}
 			return frames;
 		});
+	}
+
+	/**
+	 * What a device holding part of the document lacks, as sync update frames to send in
+	 * order: each held part's diff against its state vector, cut into pieces that apply
+	 * alone. The parts are not merged for it (a device rejoining right after others sent
+	 * their changes would otherwise cost a merge of the whole room); each part's diff
+	 * costs a read of that part, on the merge worker for a large one.
+	 */
+	answerFor(encodedStateVector: Uint8Array, chunkBytes: number): Promise<Uint8Array[]> {
+		return this.#alone(async () => {
+			await this.#mergeManyAfterFirst();
+			const frames: Uint8Array[] = [];
+			for (const part of [...this.#parts]) {
+				const { diff } = await this.merger.diff([part], encodedStateVector);
+				if (isEmptyUpdate(diff)) continue;
+				let pieces = [diff];
+				try {
+					if (diff.byteLength > chunkBytes) pieces = await splitUpdateInSlices(diff, chunkBytes);
+				} catch {
+					// Sent whole, as in freshAnswer.
+				}
+				for (const piece of pieces) frames.push(encodeSyncUpdate(piece));
+			}
+			return frames;
+		});
+	}
+
+	/** Merges the parts after the first among themselves when they are many (held by #alone). */
+	async #mergeManyAfterFirst(): Promise<void> {
+		const count = this.#parts.length;
+		if (count > 1 + ANSWER_UNMERGED_PARTS) {
+			this.#replaceRange(1, count, await this.merger.merge(this.#parts.slice(1, count), { part: true }));
+		}
 	}
 
 	/** What a client with the given encoded state vector is missing (sync step 2). */
@@ -394,6 +425,11 @@ export class DocState {
 		this.#exclusive = result.catch(() => undefined);
 		return result;
 	}
+}
+
+/** No struct and no deletion (two zero counts). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+	return update.byteLength === 2 && update[0] === 0 && update[1] === 0;
 }
 
 function nestsTooDeep(update: Uint8Array): boolean {

@@ -23,7 +23,7 @@ import type { UpdateMerger } from './merger.js';
 import { decodeClientMessage, encodeSyncStep1, encodeSyncUpdate, errorMessage } from '../protocol/messages.js';
 import { Presence, SIGN_OF_LIFE } from './presence.js';
 import { SerialQueue } from './serial-queue.js';
-import { sendAnswerFrames, sendSyncAnswer } from './sync-answer.js';
+import { sendAnswerFrames } from './sync-answer.js';
 import type { RoomAccess, Snapshot } from '../storage/storage.js';
 import { inspectUpdate, InvalidUpdateError, TooDeepError, type UpdateInfo } from '../protocol/update-info.js';
 
@@ -222,16 +222,13 @@ export class Room {
 				// document: the answer then holds them too.
 				this.#send(connection, async () => {
 					if (!connection.open) return;
-					if (Y.decodeStateVector(stateVector).size === 0) {
-						// A new device: the same answer for every one of them.
-						await sendAnswerFrames(connection, await doc.freshAnswer(this.context.syncChunkBytes));
-					} else {
-						const diff = await doc.diff(stateVector);
-						await sendSyncAnswer(connection, diff, this.context.syncChunkBytes, {
-							logger: this.context.logger,
-							roomId: this.id
-						});
-					}
+					const chunkBytes = this.context.syncChunkBytes;
+					// A new device gets the same answer as every other new device.
+					const frames =
+						Y.decodeStateVector(stateVector).size === 0
+							? await doc.freshAnswer(chunkBytes)
+							: await doc.answerFor(stateVector, chunkBytes);
+					await sendAnswerFrames(connection, frames);
 					if (!connection.initialAckScheduled) {
 						connection.initialAckScheduled = true;
 						connection.scheduleAck(() => doc.encodedStateVector());

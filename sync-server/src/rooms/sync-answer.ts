@@ -4,34 +4,16 @@
 // slow link. The pieces go out in an order where each applies alone (split-update.ts), and
 // the event loop runs between them, so other rooms do not wait while a big room is sent.
 import type { Connection } from './connection.js';
-import type { Logger } from '../logger.js';
-import { encodeSyncStep2, encodeSyncUpdate, errorMessage } from '../protocol/messages.js';
-import { splitUpdateInSlices } from '../protocol/split-update.js';
+import { encodeSyncStep2 } from '../protocol/messages.js';
 import { SYNC_STEP2 } from '../protocol/wire.js';
 
 /** The encoding of an update with nothing in it. */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
-/** What a client with part of the document lacks (`diff`), cut for this one client. */
-export async function sendSyncAnswer(
-	connection: Connection,
-	diff: Uint8Array,
-	chunkBytes: number,
-	log: { logger: Logger; roomId: string }
-): Promise<void> {
-	let pieces: Uint8Array[];
-	try {
-		pieces = await splitUpdateInSlices(diff, chunkBytes);
-	} catch (error) {
-		log.logger.warn({ room: log.roomId, error: errorMessage(error) }, 'sync answer sent whole');
-		pieces = [diff];
-	}
-	await sendAnswerFrames(connection, pieces.map(encodeSyncUpdate));
-}
-
 /**
- * Sends an answer already encoded as sync update frames (shared by every new device of a
- * room): all but the last as they are, the last as the step 2 that ends the answer.
+ * Sends an answer encoded as sync update frames (those of a new device's answer are
+ * shared by every new device of the room): all but the last as they are, the last as the
+ * step 2 that ends the answer.
  */
 export async function sendAnswerFrames(connection: Connection, frames: readonly Uint8Array[]): Promise<void> {
 	const last = frames.at(-1);
