@@ -76,6 +76,28 @@ function storeUpdate(page: Page, spaceId: string, update: Uint8Array): Promise<v
 	);
 }
 
+/** Keeps the space's stored updates busy from `page` until `release()` is called in it. */
+async function holdStore(page: Page, spaceId: string): Promise<void> {
+	await page.evaluate(
+		(name) =>
+			new Promise<void>((held) => {
+				const open = indexedDB.open(name);
+				open.onsuccess = () => {
+					const store = open.result.transaction('updates', 'readwrite').objectStore('updates');
+					let released = false;
+					(window as unknown as { release: () => void }).release = () => (released = true);
+					// A transaction stays open while it has requests: chain them until released.
+					const again = () => {
+						if (!released) store.count().onsuccess = again;
+					};
+					again();
+					held();
+				};
+			}),
+		`passerelle:${spaceId}`
+	);
+}
+
 /** Records, in the page, each percentage the progress bar showed. */
 async function watchProgress(page: Page): Promise<void> {
 	await page.evaluate(() => {
@@ -171,6 +193,31 @@ describe('whole-document work in a worker, offline', () => {
 	afterAll(async () => {
 		await browser?.close();
 		await relay?.kill('SIGTERM');
+	});
+
+	it('drops an export under way when the page is left: no file comes afterwards', async () => {
+		const downloads: string[] = [];
+		const onDownload = (d: Download) => downloads.push(d.suggestedFilename());
+		page.on('download', onDownload);
+		try {
+			await expect.poll(() => entryCount(page), { timeout: 60_000 }).toBe(ENTRIES + 1);
+			// Another tab keeps the device's copy busy: the worker cannot have read the space before the page is left.
+			const other = await device.newPage();
+			await other.goto(`http://127.0.0.1:${relay.port}/`);
+			await holdStore(other, spaceId);
+			await page.getByRole('button', { name: 'Exporter en CSV' }).click();
+			await page.getByTestId('work-progress').waitFor();
+			await page.getByRole('link', { name: 'Transparence' }).click();
+			await page.getByRole('heading', { name: 'Transparence' }).waitFor();
+			await other.evaluate(() => (window as unknown as { release: () => void }).release());
+			await other.close();
+			await page.waitForTimeout(3000);
+			expect(downloads).toEqual([]);
+			expect(workers.some((url) => url.includes('derive.worker'))).toBe(true);
+		} finally {
+			page.off('download', onDownload);
+		}
+		await page.goto(`http://127.0.0.1:${relay.port}/s/${spaceId}/money/ledger`);
 	});
 
 	it('exports the ledger as CSV and JSON through the worker, showing its progress, with the relay stopped', async () => {
