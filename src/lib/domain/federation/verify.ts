@@ -17,12 +17,18 @@ export interface Verdicts {
 	readonly collectives: ReadonlySet<CollectiveId>;
 	/** Copy keys whose record is signed by its collective's verified key. */
 	readonly copies: ReadonlySet<string>;
+	/** False while the copies are being checked: none of them is verified or unverified yet. */
+	readonly copiesChecked: boolean;
 }
 
-export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set() };
+export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set(), copiesChecked: false };
 
-/** Verifies every directory entry, then every copy against its collective's verified key. */
-export async function verifyFederation(federationDoc: Y.Doc, cache = new VerdictCache()): Promise<Verdicts> {
+/**
+ * Verifies every directory entry, then every copy against its collective's
+ * verified key. `directoryChecked` hears the verdicts on the directory as soon
+ * as they are known (a few dozen signatures), before the copies' (thousands).
+ */
+export async function verifyFederation(federationDoc: Y.Doc, cache = new VerdictCache(), directoryChecked?: (verdicts: Verdicts) => void): Promise<Verdicts> {
 	const keys = new Map<CollectiveId, string>();
 	const collectives = new Set<CollectiveId>();
 	for (const [key, raw] of directoryMap(federationDoc).entries()) {
@@ -34,6 +40,7 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		collectives.add(collective);
 		keys.set(collective, publicKey);
 	}
+	directoryChecked?.({ collectives, copies: new Set(), copiesChecked: false });
 	const copies = new Set<string>();
 	const checks: Promise<void>[] = [];
 	for (const [key, raw] of copiesMap(federationDoc).entries()) {
@@ -48,5 +55,5 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		checks.push(cache.valid(publicKey, raw).then((valid) => void (valid && copies.add(key))));
 	}
 	await Promise.all(checks);
-	return { collectives, copies };
+	return { collectives, copies, copiesChecked: true };
 }

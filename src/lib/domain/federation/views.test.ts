@@ -49,8 +49,21 @@ describe('federation views', () => {
 		const { fed } = await federation();
 		const view = federationView(fed, NO_VERDICTS);
 		expect(view.listings).toHaveLength(4);
-		expect(view.listings.every((listing) => !listing.verified && listing.collectiveName === null)).toBe(true);
-		expect(view.unverified).toBe(6);
+		expect(view.listings.every((listing) => listing.verified === null && listing.collectiveName === null)).toBe(true);
+		// The directory is checked first: until then its entries count as unverified; copies are still being checked.
+		expect(view.unverified).toBe(2);
+		expect(view.checking).toBe(true);
+	});
+
+	test('with the directory checked and the copies not yet, names show and copies are neither verified nor unverified', async () => {
+		const { fed } = await federation();
+		let early: Parameters<typeof federationView>[1] | null = null;
+		const final = await verifyFederation(fed, undefined, (verdicts) => (early = verdicts));
+		const view = federationView(fed, early!);
+		expect(view.directory.every((entry) => entry.verified)).toBe(true);
+		expect(view.listings.every((listing) => listing.verified === null && listing.collectiveName !== null)).toBe(true);
+		expect(view.unverified).toBe(0);
+		expect(federationView(fed, final).checking).toBe(false);
 	});
 });
 

@@ -28,9 +28,12 @@ export interface DirectoryEntry {
 	verified: boolean;
 }
 
+/** null: its signature is still being checked; it is neither verified nor counted unverified yet. */
+export type Verified = boolean | null;
+
 export type Listing =
-	| { key: string; type: 'offer'; collective: CollectiveId; collectiveName: string | null; verified: boolean; fields: OfferPublic }
-	| { key: string; type: 'need'; collective: CollectiveId; collectiveName: string | null; verified: boolean; fields: NeedPublic };
+	| { key: string; type: 'offer'; collective: CollectiveId; collectiveName: string | null; verified: Verified; fields: OfferPublic }
+	| { key: string; type: 'need'; collective: CollectiveId; collectiveName: string | null; verified: Verified; fields: NeedPublic };
 
 export interface ListingFilter {
 	type?: CopyType | null;
@@ -45,6 +48,8 @@ export interface FederationView {
 	listings: Listing[];
 	/** How many listed records (directory entries and copies) do not verify. */
 	unverified: number;
+	/** The copies' signatures are still being checked. */
+	checking: boolean;
 	/** Records that do not read at all: a newer format or a damaged entry. */
 	unreadable: number;
 }
@@ -107,8 +112,8 @@ export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter:
 			continue;
 		}
 		if (record.withdrawn) continue;
-		const verified = verdicts.copies.has(key);
-		if (!verified) unverified++;
+		const verified = verdicts.copiesChecked ? verdicts.copies.has(key) : null;
+		if (verified === false) unverified++;
 		if (filter.type && record.type !== filter.type) continue;
 		if (filter.collective && record.collective !== filter.collective) continue;
 		const listing = {
@@ -124,8 +129,8 @@ export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter:
 		if (search && !searchable(listing).includes(search)) continue;
 		listings.push(listing);
 	}
-	listings.sort((a, b) => Number(b.verified) - Number(a.verified) || titleOf(a).localeCompare(titleOf(b)) || compareIds(a.key, b.key));
-	return { directory, listings, unverified, unreadable };
+	listings.sort((a, b) => Number(b.verified === true) - Number(a.verified === true) || titleOf(a).localeCompare(titleOf(b)) || compareIds(a.key, b.key));
+	return { directory, listings, unverified, unreadable, checking: !verdicts.copiesChecked };
 }
 
 export function titleOf(listing: Listing): string {

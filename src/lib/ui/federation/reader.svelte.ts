@@ -106,7 +106,7 @@ export class FederationReader {
 		return this.session.doc;
 	}
 
-	/** Loaded from the device and its signatures checked: only then is anything shown. */
+	/** Loaded from the device and its directory's signatures checked: only then is anything shown. */
 	get loaded(): boolean {
 		return this.#loaded;
 	}
@@ -189,7 +189,13 @@ export class FederationReader {
 			do {
 				this.#again = false;
 				if (this.session.doc.isDestroyed) return;
-				this.#verdicts = await verifyFederation(this.session.doc, this.#cache);
+				// The directory's verdicts come first: the list shows at once, its copies marked as being checked.
+				this.#verdicts = await verifyFederation(this.session.doc, this.#cache, (early) => {
+					if (this.#loaded) return;
+					this.#verdicts = early;
+					if (this.#sessionLoaded) this.#loaded = true;
+					this.#version++;
+				});
 				if (this.#sessionLoaded) this.#loaded = true;
 				if (this.#delegate && !this.#delegate.memberSecret && this.#identity) {
 					this.#waiting = planPublication(this.#delegate.collective.doc, this.session.doc, this.#identity).writes.length;
