@@ -30,11 +30,10 @@ export async function waitFor(condition, timeoutMs, what, pollMs = 10) {
 const derived = (purpose, seed) => createHash('sha256').update(`${purpose}:${seed}`).digest('base64url');
 
 /**
- * One stock client: a fresh Y.Doc and a WebsocketProvider connecting at once. It brings
+ * One stock client: a Y.Doc (fresh unless given) and a WebsocketProvider connecting at once. It brings
  * the member and read tokens derived from `token`, so that the first one claims the room.
  */
-export function connectClient(serverUrl, room, token) {
-	const doc = new Y.Doc();
+export function connectClient(serverUrl, room, token, doc = new Y.Doc()) {
 	const provider = new WebsocketProvider(serverUrl, room, doc, {
 		params: { token: derived('member', token), readToken: derived('read', token) },
 		WebSocketPolyfill: WebSocket,

@@ -4,9 +4,10 @@
 //   3. time for a fresh client to sync a room of 10,000 map entries (and, within it, the
 //      time until the relay's answer is in; the rest is the client applying it);
 //   4. resident memory per idle room;
-//   5. fresh syncs when phones rejoin rooms just written (the site's Wi-Fi is back): the
-//      relay's CPU per fresh sync and the time until the client holds the room, one
-//      phone at a time, then fifty at once.
+//   5. syncs when phones rejoin rooms just written (the site's Wi-Fi is back): the
+//      relay's CPU per sync and the time until the client holds the room, for new
+//      devices one at a time and fifty at once, then for fifty devices that hold the
+//      room but its last edit.
 // Each figure gets a fresh relay process per relay. Ours persists every update to SQLite
 // and syncs it to disk (in the background, as deployed); the reference persists nothing.
 //
@@ -25,6 +26,7 @@
 //                       for the disk (the default, background, is what is deployed)
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import * as Y from 'yjs';
 import {
 	closeClient,
 	connectClient,
@@ -265,10 +267,15 @@ async function initialSync(kind) {
 	};
 }
 
-/** One fresh client until it holds the room; resolves to the time it took, in ms. */
-async function joinOnce(relay, room, token, entries) {
+/** One client (fresh, or holding `copy`) until it holds the room; resolves to the time it took, in ms. */
+async function joinOnce(relay, room, token, entries, copy = null) {
 	const start = performance.now();
-	const client = connectClient(relay.serverUrl, room, token);
+	let doc;
+	if (copy !== null) {
+		doc = new Y.Doc();
+		Y.applyUpdate(doc, copy);
+	}
+	const client = connectClient(relay.serverUrl, room, token, doc);
 	try {
 		await whenHolds(client, entries, 60_000);
 		return performance.now() - start;
@@ -348,6 +355,31 @@ async function rejoin(kind) {
 	);
 	const burstWall = performance.now() - started;
 	const burstCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinBurst;
+	await relay.whenIdle();
+
+	// Phones that hold the room as it was, back after one more edit per room: each asks
+	// only for what it lacks.
+	const copies = await Promise.all(
+		rooms.map(async ({ room, token }) => {
+			const reader = connectClient(relay.serverUrl, room, token);
+			await whenHolds(reader, entries);
+			const copy = Y.encodeStateAsUpdate(reader.doc);
+			await fillMap(reader, 1, 1, 'late');
+			await whenSent(reader);
+			await sleep(200);
+			closeClient(reader);
+			return copy;
+		})
+	);
+	await relay.whenIdle();
+	cpu = relay.cpuMs();
+	const back = await Promise.all(
+		Array.from({ length: CONFIG.rejoinBurst }, (_, i) => {
+			const { room, token } = rooms[i % rooms.length];
+			return joinOnce(relay, room, token, entries + 1, copies[i % rooms.length]);
+		})
+	);
+	const backCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinBurst;
 	await stop(relay);
 	const sorted = (values) => [...values].sort((a, b) => a - b);
 	log(
@@ -355,9 +387,11 @@ async function rejoin(kind) {
 			` one phone at a time (${CONFIG.rejoinOneByOne}): relay cpu ${fmt(oneCpu, 1)} ms per fresh sync,` +
 			` until applied median ${fmt(median(one), 1)} ms (${fmt(sorted(one)[0], 1)}–${fmt(sorted(one).at(-1), 1)});` +
 			`\n    ${CONFIG.rejoinBurst} at once after one more edit per room: relay cpu ${fmt(burstCpu, 1)} ms per fresh sync,` +
-			` until applied median ${fmt(median(burst), 0)} ms, last ${fmt(Math.max(...burst), 0)} ms (all in ${fmt(burstWall, 0)} ms)`
+			` until applied median ${fmt(median(burst), 0)} ms, last ${fmt(Math.max(...burst), 0)} ms (all in ${fmt(burstWall, 0)} ms)` +
+			`\n    ${CONFIG.rejoinBurst} holding the room but one edit, at once: relay cpu ${fmt(backCpu, 1)} ms per sync,` +
+			` until up to date median ${fmt(median(back), 0)} ms, last ${fmt(Math.max(...back), 0)} ms`
 	);
-	return { oneCpu, oneApplied: median(one), burstCpu, burstLast: Math.max(...burst) };
+	return { oneCpu, oneApplied: median(one), burstCpu, burstLast: Math.max(...burst), backCpu, backLast: Math.max(...back) };
 }
 
 async function loadRoom(relay, room, token) {

@@ -59,7 +59,9 @@ export function printSummary(results, seconds) {
 		row('[5] relay cpu ms per fresh sync, one at a time', o.rejoin?.oneCpu, r.rejoin?.oneCpu, 1, '<= reference', (a, b) => a <= b),
 		row('[5]   time until applied, ms (median)', o.rejoin?.oneApplied, r.rejoin?.oneApplied, 1, '(info)', () => true),
 		row(`[5] relay cpu ms per fresh sync, ${CONFIG.rejoinBurst} at once`, o.rejoin?.burstCpu, r.rejoin?.burstCpu, 1, '<= reference', (a, b) => a <= b),
-		row(`[5]   until the last of ${CONFIG.rejoinBurst} applied, ms`, o.rejoin?.burstLast, r.rejoin?.burstLast, 0, '(info)', () => true)
+		row(`[5]   until the last of ${CONFIG.rejoinBurst} applied, ms`, o.rejoin?.burstLast, r.rejoin?.burstLast, 0, '(info)', () => true),
+		row(`[5] relay cpu ms per sync, ${CONFIG.rejoinBurst} holding all but one edit`, o.rejoin?.backCpu, r.rejoin?.backCpu, 1, '<= reference', (a, b) => a <= b),
+		row(`[5]   until the last of them is up to date, ms`, o.rejoin?.backLast, r.rejoin?.backLast, 0, '(info)', () => true)
 	]);
 	if (bothAtCeiling(o.ramp, r.ramp)) {
 		console.log(
