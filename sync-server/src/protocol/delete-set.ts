@@ -2,6 +2,7 @@
 // tell an update whose deletions it already has (a device's step 2 carries its whole
 // delete set at every reconnection; the same deletion may come back from a loop of
 // relays) from one that deletes something new. Read from the bytes, without a Y.Doc.
+import * as encoding from 'lib0/encoding';
 import {
 	ANY,
 	BINARY,
@@ -19,7 +20,8 @@ import {
 	TYPE,
 	TYPE_WITH_NAME,
 	Reader,
-	UnsplittableUpdateError
+	UnsplittableUpdateError,
+	utf16Length
 } from './update-reader.js';
 
 /** Per writer, deleted clock ranges as [from, to, from, to, …], sorted and apart. */
@@ -111,23 +113,31 @@ export function holdsDeletions(held: DeleteSet, incoming: DeleteSet, alsoHeld: r
 	return true;
 }
 
+/** What the relay reads of a held part without decoding it. */
+export interface PartSummary {
+	/** Per writer, the clock just past its last struct in the part. */
+	ends: Map<number, number>;
+	deletions: DeleteSet;
+}
+
 /**
  * The delete set of an encoded update (format v1): its structs are skipped, not decoded,
  * so reading a large room's costs a walk over its bytes. Throws UnsplittableUpdateError
  * on bytes it does not understand.
  */
 export function readDeleteSet(update: Uint8Array): DeleteSet {
-	for (const step of deleteSetSteps(update)) if (step !== PAUSE) return step;
+	for (const step of summarySteps(update)) if (step !== PAUSE) return step.deletions;
 	throw new UnsplittableUpdateError('no delete set');
 }
 
 /**
- * readDeleteSet a slice of time at a time (about `sliceMs`), the event loop running in
- * between: a room of tens of megabytes takes a few hundred milliseconds to walk.
+ * What an update holds (where each writer's structs end) and deletes, a slice of time at
+ * a time (about `sliceMs`), the event loop running in between: a room of tens of
+ * megabytes takes a few hundred milliseconds to walk.
  */
-export async function readDeleteSetInSlices(update: Uint8Array, sliceMs = 10): Promise<DeleteSet> {
+export async function readSummaryInSlices(update: Uint8Array, sliceMs = 10): Promise<PartSummary> {
 	let sliceStart = performance.now();
-	for (const step of deleteSetSteps(update)) {
+	for (const step of summarySteps(update)) {
 		if (step !== PAUSE) return step;
 		if (performance.now() - sliceStart > sliceMs) {
 			await new Promise((resolve) => setImmediate(resolve));
@@ -137,42 +147,67 @@ export async function readDeleteSetInSlices(update: Uint8Array, sliceMs = 10): P
 	throw new UnsplittableUpdateError('no delete set');
 }
 
+/** readDeleteSet a slice of time at a time (see readSummaryInSlices). */
+export async function readDeleteSetInSlices(update: Uint8Array, sliceMs = 10): Promise<DeleteSet> {
+	return (await readSummaryInSlices(update, sliceMs)).deletions;
+}
+
+/** An update with no struct and the given deletions (format v1). */
+export function encodeDeletions(set: DeleteSet): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, 0);
+	const byClient = new Map<number, number[]>();
+	for (const [client, from, to] of set.entries()) {
+		const ranges = byClient.get(client);
+		if (ranges === undefined) byClient.set(client, [from, to - from]);
+		else ranges.push(from, to - from);
+	}
+	encoding.writeVarUint(encoder, byClient.size);
+	for (const [client, ranges] of byClient) {
+		encoding.writeVarUint(encoder, client);
+		encoding.writeVarUint(encoder, ranges.length / 2);
+		for (const value of ranges) encoding.writeVarUint(encoder, value);
+	}
+	return encoding.toUint8Array(encoder);
+}
+
 /** A place where the walk may stop for a while, every so many structs. */
 const PAUSE = Symbol('pause');
 const STRUCTS_PER_STEP = 4096;
 
-function* deleteSetSteps(update: Uint8Array): Generator<DeleteSet | typeof PAUSE, void, undefined> {
+function* summarySteps(update: Uint8Array): Generator<PartSummary | typeof PAUSE, void, undefined> {
 	const reader = new Reader(update);
+	const ends = new Map<number, number>();
 	const clientRuns = reader.varUint();
 	let walked = 0;
 	for (let r = 0; r < clientRuns; r++) {
 		const structs = reader.varUint();
-		reader.skipId();
+		const client = reader.varUint();
+		let clock = reader.varUint();
 		for (let s = 0; s < structs; s++) {
-			skipStruct(reader);
+			clock += skipStruct(reader);
 			if (++walked % STRUCTS_PER_STEP === 0) yield PAUSE;
 		}
+		ends.set(client, Math.max(clock, ends.get(client) ?? 0));
 	}
-	const set = new DeleteSet();
+	const deletions = new DeleteSet();
 	const clients = reader.varUint();
 	for (let c = 0; c < clients; c++) {
 		const client = reader.varUint();
 		const ranges = reader.varUint();
 		for (let i = 0; i < ranges; i++) {
 			const clock = reader.varUint();
-			set.add(client, clock, clock + reader.varUint());
+			deletions.add(client, clock, clock + reader.varUint());
 		}
 	}
-	yield set;
+	yield { ends, deletions };
 }
 
-function skipStruct(reader: Reader): void {
+/** Skips one struct; returns its length in clocks. */
+function skipStruct(reader: Reader): number {
 	const info = reader.byte();
 	const kind = info & 0x1f;
-	if (kind === GC || kind === SKIP) {
-		reader.varUint();
-		return;
-	}
+	if (kind === GC || kind === SKIP) return reader.varUint();
 	if (info & ORIGIN) reader.skipId();
 	if (info & RIGHT_ORIGIN) reader.skipId();
 	if ((info & (ORIGIN | RIGHT_ORIGIN)) === 0) {
@@ -182,34 +217,36 @@ function skipStruct(reader: Reader): void {
 	}
 	switch (kind) {
 		case DELETED:
-			reader.varUint();
-			return;
+			return reader.varUint();
 		case JSON_CONTENT: {
 			const length = reader.varUint();
 			for (let i = 0; i < length; i++) reader.skipBytes();
-			return;
+			return length;
 		}
 		case ANY: {
 			const length = reader.varUint();
 			for (let i = 0; i < length; i++) reader.skipAny();
-			return;
+			return length;
 		}
-		case STRING:
+		case STRING: {
+			const from = reader.skipBytes();
+			return utf16Length(reader.bytes, from, reader.pos);
+		}
 		case BINARY:
 		case EMBED:
 			reader.skipBytes();
-			return;
+			return 1;
 		case FORMAT:
 			reader.skipBytes();
 			reader.skipBytes();
-			return;
+			return 1;
 		case TYPE:
 			if (TYPE_WITH_NAME.has(reader.varUint())) reader.skipBytes();
-			return;
+			return 1;
 		case DOC:
 			reader.skipBytes();
 			reader.skipAny();
-			return;
+			return 1;
 		default:
 			throw new UnsplittableUpdateError(`unknown content kind ${kind}`);
 	}

@@ -205,7 +205,8 @@ describe('DocState', () => {
 		for (const update of later) await add(state, update);
 		calls.merge = 0;
 		const frames = await state.answerFor(Y.encodeStateVector(behind), 256);
-		expect(calls).toEqual({ merge: 0, diff: 3 });
+		// The deletion-only update needs no diff: the device holds all it touches.
+		expect(calls).toEqual({ merge: 0, diff: 2 });
 		expect(frames.length).toBeGreaterThan(3);
 		for (const frame of frames) {
 			const decoder = decoding.createDecoder(frame);
@@ -214,9 +215,33 @@ describe('DocState', () => {
 			expect(behind.store.pendingStructs).toBeNull();
 		}
 		expect(behind.getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
-		// A device holding everything gets no struct, only the deletions.
+		// A device holding everything gets no struct, only the deletions, and costs no diff.
 		const upToDate = await state.answerFor(Y.encodeStateVector(space), 256);
-		for (const frame of upToDate) expect(Y.decodeUpdate(frame.subarray(3)).structs).toHaveLength(0);
+		expect(calls).toEqual({ merge: 0, diff: 2 });
+		const deleted = new Y.Doc();
+		Y.applyUpdate(deleted, Y.encodeStateAsUpdate(space));
+		for (const frame of upToDate) {
+			const decoder = decoding.createDecoder(frame);
+			decoding.readVarUint(decoder);
+			decoding.readVarUint(decoder);
+			const update = decoding.readVarUint8Array(decoder);
+			expect(Y.decodeUpdate(update).structs).toHaveLength(0);
+			Y.applyUpdate(deleted, update);
+		}
+		expect(upToDate.length).toBeGreaterThan(0);
+		expect(deleted.getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
+		// The deletions it sends are the room's: a device missing them gets them.
+		const undeleted = new Y.Doc();
+		Y.applyUpdate(undeleted, Y.encodeStateAsUpdate(writers[1]!));
+		Y.applyUpdate(undeleted, later[1]!);
+		expect(undeleted.getArray('log').length).toBe(space.getArray('log').length + 3);
+		for (const frame of await state.answerFor(Y.encodeStateVector(undeleted), 256)) {
+			const decoder = decoding.createDecoder(frame);
+			decoding.readVarUint(decoder);
+			decoding.readVarUint(decoder);
+			Y.applyUpdate(undeleted, decoding.readVarUint8Array(decoder));
+		}
+		expect(undeleted.getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
 	});
 
 	test('answers every new device from one cut of the document, extended by what came since', async () => {

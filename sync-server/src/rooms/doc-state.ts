@@ -18,7 +18,7 @@ import { inlineMerger, type UpdateMerger } from './merger.js';
 import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
-import { DeleteSet, holdsDeletions, readDeleteSet, readDeleteSetInSlices } from '../protocol/delete-set.js';
+import { DeleteSet, encodeDeletions, holdsDeletions, readDeleteSet, readDeleteSetInSlices, readSummaryInSlices } from '../protocol/delete-set.js';
 import { encodeSyncUpdate } from '../protocol/messages.js';
 import { splitUpdateInSlices } from '../protocol/split-update.js';
 
@@ -68,6 +68,12 @@ export class DocState {
 	 * merges. A part replaced by a merge takes its frames with it.
 	 */
 	readonly #answerFrames = new WeakMap<Uint8Array, Uint8Array[]>();
+	/**
+	 * Per held part, where each writer's structs end in it and the frame of its deletions
+	 * alone (null without any): a device holding all of a part's structs gets only that
+	 * frame for it, without a diff of the part. Null for a part the reader does not follow.
+	 */
+	readonly #summaries = new WeakMap<Uint8Array, { ends: Map<number, number>; deletions: Uint8Array | null } | null>();
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
@@ -292,8 +298,15 @@ export class DocState {
 	answerFor(encodedStateVector: Uint8Array, chunkBytes: number): Promise<Uint8Array[]> {
 		return this.#alone(async () => {
 			await this.#mergeManyAfterFirst();
+			const held = Y.decodeStateVector(encodedStateVector);
 			const frames: Uint8Array[] = [];
 			for (const part of [...this.#parts]) {
+				const summary = await this.#summaryOf(part);
+				if (summary !== null && [...summary.ends].every(([client, end]) => (held.get(client) ?? 0) >= end)) {
+					// The device holds every struct of this part: only its deletions may be news.
+					if (summary.deletions !== null) frames.push(summary.deletions);
+					continue;
+				}
 				const { diff } = await this.merger.diff([part], encodedStateVector);
 				if (isEmptyUpdate(diff)) continue;
 				let pieces = [diff];
@@ -306,6 +319,24 @@ export class DocState {
 			}
 			return frames;
 		});
+	}
+
+	async #summaryOf(part: Uint8Array): Promise<{ ends: Map<number, number>; deletions: Uint8Array | null } | null> {
+		let summary = this.#summaries.get(part);
+		if (summary === undefined) {
+			try {
+				const read = await readSummaryInSlices(part);
+				summary = {
+					ends: read.ends,
+					deletions: read.deletions.isEmpty ? null : encodeSyncUpdate(encodeDeletions(read.deletions))
+				};
+			} catch {
+				// Diffed as a whole instead.
+				summary = null;
+			}
+			this.#summaries.set(part, summary);
+		}
+		return summary;
 	}
 
 	/** Merges the parts after the first among themselves when they are many (held by #alone). */
