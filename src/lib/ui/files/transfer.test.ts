@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { expectEveryLanguage } from '../refusals.testing';
-import { bundleFileName, mergeFile, refusalSentence, reportSentences, writeBundle, type FileRefusal } from './transfer';
+import { parseVectorCode } from '$lib/sync/bundle';
+import { bundleFileName, mergeFile, refusalSentence, reportSentences, watchDeviceCode, writeBundle, type FileRefusal } from './transfer';
 
 const ALL_REFUSALS: FileRefusal[] = [
 	'not_a_bundle',
@@ -45,5 +46,22 @@ describe('files on a device', () => {
 
 	it('names files after the collective and the day', () => {
 		expect(bundleFileName('Atelier vélo & co', new Date(2026, 11, 4, 23, 0))).toBe('atelier-velo-co-2026-12-04.passerelle');
+	});
+
+	it('shows the device code once loaded and again when a run of changes settles, and stops when asked', async () => {
+		const doc = new Y.Doc();
+		const shown: string[] = [];
+		const settle = () => new Promise((done) => setTimeout(done, 40));
+		const stop = watchDeviceCode(doc, Promise.resolve(), (code) => shown.push(code), 10);
+		await settle();
+		expect(shown.length).toBe(1);
+		for (let i = 0; i < 5; i++) doc.getMap('entities').set(`k${i}`, i);
+		await settle();
+		expect(shown.length).toBe(2);
+		expect(parseVectorCode(shown[1] as string)).toEqual(Y.encodeStateVector(doc));
+		stop();
+		doc.getMap('entities').set('after', 1);
+		await settle();
+		expect(shown.length).toBe(2);
 	});
 });

@@ -3,7 +3,7 @@
  * report or a refusal in the reader's words. The checks themselves are in
  * sync/bundle.ts; here is what the person sees of them.
  */
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import * as m from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import {
@@ -16,7 +16,8 @@ import {
 	type BundleHolder,
 	type BundleKeys,
 	type BundleRefusal,
-	type ImportReport
+	type ImportReport,
+	vectorCode
 } from '$lib/sync/bundle';
 import { fileSlug } from '$lib/ui/money/download';
 
@@ -106,4 +107,27 @@ export function reportSentences(report: ImportReport): string[] {
 	if (report.waiting > 0) out.push(m.files_import_waiting_help());
 	if (report.added > 0) out.push(m.files_import_relay());
 	return out;
+}
+
+/**
+ * Calls `show` with the code of what `doc` holds once `loaded` resolves, then a moment after
+ * each run of changes settles (a large import is one change, typing is many). Returns the
+ * unsubscriber.
+ */
+export function watchDeviceCode(doc: Y.Doc, loaded: Promise<void>, show: (code: string) => void, settleMs = 300): () => void {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	let stopped = false;
+	const refresh = () => {
+		clearTimeout(timer);
+		timer = setTimeout(() => show(vectorCode(Y.encodeStateVector(doc))), settleMs);
+	};
+	void loaded.then(() => {
+		if (!stopped) refresh();
+	});
+	doc.on('update', refresh);
+	return () => {
+		stopped = true;
+		clearTimeout(timer);
+		doc.off('update', refresh);
+	};
 }
