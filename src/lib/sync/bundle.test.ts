@@ -113,7 +113,7 @@ describe('bundles', () => {
 		}
 	}, 120_000);
 
-	it('refuses every file with a single byte changed, on a member and on a read-only device, and changes nothing', async () => {
+	it('refuses every file with a single byte changed, on a member and on a read-only device, or cut short, and changes nothing', async () => {
 		const { member, reader } = await keysFor();
 		const gen = generator(16_006);
 		const sender = docWithClient(gen);
@@ -135,6 +135,13 @@ describe('bundles', () => {
 		expect(reasons).toContain('damaged');
 		expect(reasons).toContain('not_a_bundle');
 		expect(reasons).toContain('other_space');
+		// A file cut short anywhere (a transfer that stopped) is refused too.
+		for (let length = 0; length < file.length; length++) {
+			const receiver = new Y.Doc();
+			const result = await importBundle(receiver, file.slice(0, length), reader, ORIGIN);
+			if (result.ok) throw new Error(`the first ${length} bytes of ${file.length} were merged`);
+			expect(Y.encodeStateVector(receiver)).toEqual(Y.encodeStateVector(new Y.Doc()));
+		}
 	}, 120_000);
 
 	it('a file of what a device lacks is at most 1.1 times the update of what it lacks', async () => {
