@@ -20,6 +20,7 @@ import { generateSpace } from '../../bench/scale/generate';
 import { launchBrowser, newDevice } from '../support/browser';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
+import { MoneyModel } from './money-model';
 
 /** The generated history's last day: two years of it before. */
 const END = Date.UTC(2026, 10, 28);
@@ -273,5 +274,20 @@ describe('whole-document work in a worker, offline', () => {
 		await page.getByRole('button', { name: 'Depuis le début' }).click();
 		await expect.poll(shownTotal).toBe(await totals('0001-01-01', localDate()));
 		await page.getByText(/^Depuis le début du collectif jusqu'au/).waitFor();
+	});
+
+	it('makes the long report again a moment after the space changes, here in another tab', async () => {
+		const before = transparencyView(doc, '0001-01-01', localDate()).flows.find((f) => f.currency === 'EUR')!;
+		const other = await device.newPage();
+		await other.goto(`http://127.0.0.1:${relay.port}/s/${spaceId}/money/ledger`);
+		await expect.poll(() => entryCount(other), { timeout: 60_000 }).toBe(ENTRIES + 1);
+		await new MoneyModel(other).addEntry({ fund: 'Caisse (Caisse, EUR)', direction: 'Sortie', amount: '500,00', category: 'Achat', note: 'Échafaudage' });
+		await other.close();
+
+		// Still « Depuis le début » on the first tab: the new purchase counts, the income does not move.
+		const after = plain(`Total ${formatMoney(before.received, 'EUR', 'fr')} ${formatMoney(before.spent + 50_000, 'EUR', 'fr')}`);
+		await expect
+			.poll(async () => (await page.locator('table.flows tfoot tr').first().locator('th, td').allTextContents()).map(plain).join(' '))
+			.toBe(after);
 	});
 });
