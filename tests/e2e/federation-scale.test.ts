@@ -52,7 +52,7 @@ describe('the federation tab at scale', () => {
 		const a = new AppModel(page);
 		await page.goto(`${link.origin}/`);
 		await a.chooseName('Alice');
-		await a.createCollective('Cantine du Panier');
+		const collectiveId = await a.createCollective('Cantine du Panier');
 		await a.waitSynced();
 		const own = parseInvite(await a.inviteLink());
 		if (!own.ok) throw new Error('invite did not parse');
@@ -77,8 +77,9 @@ describe('the federation tab at scale', () => {
 		await page.getByText('50 affichés sur 10', { exact: false }).waitFor({ timeout: 90_000 });
 		await expect.poll(() => page.getByTestId('federation-collective').count(), { timeout: 90_000 }).toBe(COLLECTIVES);
 
-		// With the federation on the device, the tab is opened again on a slowed phone.
-		await page.getByRole('link', { name: 'Inventaire' }).click();
+		// With the federation on the device, the app is opened again on a slowed phone, on the collective's inventory.
+		await page.goto(`${link.origin}/s/${collectiveId}`);
+		await page.getByRole('heading', { name: 'Cantine du Panier' }).waitFor();
 		const cdp = await phone.newCDPSession(page);
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 		const opened = Date.now();
@@ -100,10 +101,17 @@ describe('the federation tab at scale', () => {
 		await page.getByLabel('Afficher').selectOption({ label: 'Besoins seulement' });
 		await page.getByText('50 affichés sur 5', { exact: false }).waitFor({ timeout: 30_000 });
 		const typeMs = Date.now() - byType;
+		// Left and opened again: the federation stayed open on the device.
+		await page.getByRole('link', { name: 'Inventaire' }).click();
+		const again = Date.now();
+		await page.getByRole('link', { name: 'Fédérations' }).click();
+		await page.getByTestId('federation-listing').first().waitFor({ timeout: 60_000 });
+		const againMs = Date.now() - again;
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-		console.log(`federation tab, 10,000 copies, CPU ×4: shown in ${showMs} ms, every signature checked in ${checkedMs} ms, search in ${searchMs} ms, needs only in ${typeMs} ms`);
+		console.log(`federation tab, 10,000 copies, CPU ×4: first opening after the app starts shown in ${showMs} ms, every signature checked in ${checkedMs} ms; search in ${searchMs} ms, needs only in ${typeMs} ms; opened again in ${againMs} ms`);
 		// Generous bounds for a shared machine; the figures are in the log line above.
 		expect(showMs).toBeLessThan(30_000);
 		expect(searchMs).toBeLessThan(10_000);
+		expect(againMs).toBeLessThan(5_000);
 	});
 });
