@@ -140,6 +140,9 @@ describe('old history moves to the space’s archive, loaded on demand', () => {
 		const lighterBytes = Y.encodeStateAsUpdate(writer.doc).byteLength;
 		console.log(`space document: ${fullBytes} bytes with ${history.length + archived.length} records, ${lighterBytes} bytes once ${archived.length} are archived`);
 		expect(lighterBytes).toBeLessThan(fullBytes * 0.65);
+		// Alice's device rewrote its own copy without the archived records.
+		await expect.poll(() => storedBytes(pageA, `passerelle:${spaceId}`), { timeout: 15_000 }).toBeLessThan(fullBytes * 0.65);
+		expect(await storedBytes(pageA, `passerelle:${spaceId}.history`)).toBeGreaterThan(fullBytes * 0.3);
 		writer.provider.destroy();
 		archive.provider.destroy();
 	});
@@ -210,6 +213,25 @@ describe('old history moves to the space’s archive, loaded on demand', () => {
 		expect(errors).toEqual([]);
 	});
 });
+
+/** The bytes of the updates a y-indexeddb database holds. */
+function storedBytes(page: Page, name: string): Promise<number> {
+	return page.evaluate(
+		(database) =>
+			new Promise<number>((resolve, reject) => {
+				const open = indexedDB.open(database);
+				open.onerror = () => reject(open.error);
+				open.onsuccess = () => {
+					const all = open.result.transaction('updates').objectStore('updates').getAll();
+					all.onsuccess = () => {
+						open.result.close();
+						resolve((all.result as Uint8Array[]).reduce((sum, update) => sum + update.byteLength, 0));
+					};
+				};
+			}),
+		name
+	);
+}
 
 async function join(page: Page, invite: string, name: string): Promise<void> {
 	await page.goto(invite);

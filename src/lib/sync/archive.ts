@@ -202,7 +202,8 @@ export function archiveWhenDue(session: SpaceSession): () => void {
 			try {
 				// Knowing what the archive already holds, the pass copies nothing twice.
 				await hold.archive.whenSynced();
-				await archiveOldRecords(session.doc, hold.archive.doc, hold.archive.confirmations);
+				const pass = await archiveOldRecords(session.doc, hold.archive.doc, hold.archive.confirmations);
+				if (pass.removed > 0) await session.compactLocalCopy();
 			} catch {
 				// Closed or cut off before the relay confirmed: nothing left the space; the next pass resumes.
 			} finally {

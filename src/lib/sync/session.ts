@@ -5,7 +5,7 @@
  */
 import { MESSAGE_STORED } from '$wire';
 import * as decoding from 'lib0/decoding';
-import { IndexeddbPersistence } from 'y-indexeddb';
+import { IndexeddbPersistence, storeState } from 'y-indexeddb';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { LOCAL_ORIGIN } from '../domain/core';
@@ -140,6 +140,15 @@ export class SpaceSession {
 
 	private get marksKey(): string {
 		return `passerelle:pending:${this._entry.id}`;
+	}
+
+	/**
+	 * Rewrites the device's copy as the document is now, in one piece: after a large
+	 * removal (history moved to the archive), the next opening reads only what is left.
+	 */
+	async compactLocalCopy(): Promise<void> {
+		await this.loaded;
+		if (this.persistence && !this.destroyed) await storeState(this.persistence, true);
 	}
 
 	/** The person has read that changes were lost. */
