@@ -57,3 +57,11 @@ test.each([
 ])('refuses %s with %i', (target, status) => {
 	expect(parseSyncRequest(target)).toMatchObject({ ok: false, status });
 });
+
+test('a room id may name a sub-room with a short lowercase part, and nothing longer or odder', () => {
+	expect(parseSyncRequest(`/sync/${room}.history?token=x`)).toMatchObject({ ok: true, roomId: `${room}.history` });
+	expect(parseSyncRequest(`/sync/${room}.a1?token=x`)).toMatchObject({ ok: true, roomId: `${room}.a1` });
+	for (const bad of [`${room}.`, `${room}.History`, `${room}.a.b`, `${room}.${'a'.repeat(17)}`, `.history`, `short.history`, `${room}/history`]) {
+		expect(parseSyncRequest(`/sync/${bad}?token=x`), bad).toEqual({ ok: false, status: 400, reason: 'bad-room-id' });
+	}
+});
