@@ -4,7 +4,7 @@ import { generator, int, pick, string } from '../../src/lib/testing/random.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, tempDir, waitFor, waitForSynced, type TestClient } from './helpers.js';
 
 /** Five members editing the same lists, texts and maps through the relay, each building on the others'. */
-async function busyRoom(syncUrl: string, room: string, token: string): Promise<Y.Doc> {
+async function busyRoom(syncUrl: string, room: string, token: string, halfway: Uint8Array[] = []): Promise<Y.Doc> {
 	const gen = generator(1414);
 	const members: TestClient[] = [];
 	for (let n = 0; n < 5; n++) {
@@ -40,6 +40,7 @@ async function busyRoom(syncUrl: string, room: string, token: string): Promise<Y
 			() => members.every((m) => Y.encodeStateVector(m.doc).join() === Y.encodeStateVector(expected).join()),
 			'the members to converge'
 		);
+		if (round === 30) halfway.push(Y.encodeStateAsUpdate(expected));
 	}
 	const copy = new Y.Doc();
 	Y.applyUpdate(copy, Y.encodeStateAsUpdate(members[0]!.doc));
@@ -115,4 +116,27 @@ test('new devices joining at once, with writes between them, all end with the wh
 		expect(joiner.doc.store.pendingStructs).toBeNull();
 		same(joiner.doc, expected);
 	}
+}, 60_000);
+
+test('a device holding half of a big multi-writer room catches up in pieces that each apply alone', async () => {
+	const relay = await startTestRelay({ syncChunkBytes: 4096 });
+	const room = randomRoomId();
+	const token = randomToken();
+	const halfway: Uint8Array[] = [];
+	const expected = await busyRoom(relay.syncUrl, room, token, halfway);
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, halfway[0]!);
+	const back = makeClient(relay.syncUrl, room, token, { doc, connect: false });
+	let pendingSeen = false;
+	let pieces = 0;
+	doc.on('afterTransaction', (transaction: Y.Transaction) => {
+		if (transaction.origin !== back.provider) return;
+		pieces++;
+		pendingSeen ||= doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+	});
+	back.provider.connect();
+	await waitForSynced(back);
+	expect(pieces).toBeGreaterThan(10);
+	expect(pendingSeen).toBe(false);
+	same(doc, expected);
 }, 60_000);
