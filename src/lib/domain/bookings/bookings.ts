@@ -288,7 +288,7 @@ function newEntry(fields: v.InferOutput<typeof BookingInput>, by: MemberId, now:
 	const entry = new Y.Map<unknown>();
 	// Nothing of a request changes once made; the marks (confirmed, cancelled, the granting decision) are
 	// written when made, and read as null until then.
-	setRecorded(entry, { resourceId: fields.resourceId, start: fields.start, end: fields.end, to: { ...fields.to }, note: fields.note, createdAt: now, createdBy: by }, {});
+	setRecorded(entry, { resourceId: fields.resourceId, start: fields.start, end: fields.end, to: { ...fields.to }, note: fields.note, createdAt: now, createdBy: by });
 	return entry;
 }
 
@@ -309,6 +309,6 @@ function entryOf(doc: Y.Doc, id: BookingId): Y.Map<unknown> | null {
 
 function resourceName(doc: Y.Doc, id: string): string {
 	const entry = resourcesMap(doc).get(id);
-	const name = entry instanceof Y.Map ? entry.get('name') : undefined;
+	const name = entry instanceof Y.Map ? recordedField(entry, 'name') : undefined;
 	return typeof name === 'string' ? name : '';
 }

@@ -121,16 +121,17 @@ export const MemberSchema = v.object({
 export type Member = v.InferOutput<typeof MemberSchema>;
 
 /**
- * The key under which a new entity keeps, as one plain value, the fields
- * nobody edits once it is made (who made it and when, what it is for): one
- * Yjs item instead of one per field (`setRecorded`).
+ * The key under which a new entity keeps its fields as they were when it was
+ * made, as one plain value: one Yjs item instead of one per field
+ * (`setRecorded`).
  */
 const RECORDED_KEY = 'f';
 
 /**
  * An entity's stored map, as plain data, with what `setRecorded` packed
- * spread back among its fields; an entity written before holds every field
- * under its own key and reads as it is. `updatedAt` and `updatedBy`, left out
+ * spread back among its fields, a field an edit has written since under its
+ * own key reading over its recorded value; an entity written before holds
+ * every field under its own key and reads as it is. `updatedAt` and `updatedBy`, left out
  * until the first edit, read as its creation. Recorded fields that are not a
  * plain object make the entity unreadable. For the start of an entity's
  * schema pipe.
@@ -207,20 +208,14 @@ function present(fields: Readonly<Record<string, unknown>>, defaults: Readonly<R
 }
 
 /**
- * Writes a new entity: the fields nobody edits once it is made as one plain
- * value (read back by `recordedFields`), those an edit may change each under
- * its own key, so that two people editing different fields offline both keep
- * theirs. Both leave out what reads as its default (`setPresent`); the id is
- * the key the entity is stored under (`readEntity`).
+ * Writes a new entity's fields as one plain value (read back by
+ * `recordedFields`), leaving out what reads as its default (`setPresent`);
+ * the id is the key the entity is stored under (`readEntity`). Its edits then
+ * write each field they change under its own key, never into this value, so
+ * that two people editing different fields offline both keep theirs.
  */
-export function setRecorded(
-	entry: Y.Map<unknown>,
-	recorded: Readonly<Record<string, unknown>>,
-	editable: Readonly<Record<string, unknown>>,
-	defaults: Readonly<Record<string, unknown>> = {}
-): void {
-	entry.set(RECORDED_KEY, present(recorded, defaults));
-	setPresent(entry, editable, defaults);
+export function setRecorded(entry: Y.Map<unknown>, fields: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>> = {}): void {
+	entry.set(RECORDED_KEY, present(fields, defaults));
 }
 
 /** A field of an entity's map, whether under its own key or among the fields `setRecorded` packed. */
@@ -231,12 +226,13 @@ export function recordedField(entry: Y.Map<unknown>, key: string): unknown {
 }
 
 /**
- * A field of an entity's map as its reader takes it: a key `setPresent` left
- * out reads as `defaults[key]`, else null. For edits that compare what is
- * stored with what they are about to write.
+ * A field of an entity's map as its reader takes it: under its own key, else
+ * as recorded (`setRecorded`), else, left out, as `defaults[key]` or null. For
+ * edits that compare what is stored with what they are about to write.
  */
 export function storedOr(entry: Y.Map<unknown>, key: string, defaults: Readonly<Record<string, unknown>> = {}): unknown {
-	if (entry.has(key)) return entry.get(key);
+	const value = recordedField(entry, key);
+	if (value !== undefined || entry.has(key)) return value;
 	return key in defaults ? defaults[key] : null;
 }
 

@@ -15,6 +15,7 @@ import {
 	readEntities,
 	readEntity,
 	resourcesMap,
+	recordedField,
 	setRecorded,
 	storedOr,
 	type ReadResult,
@@ -70,7 +71,7 @@ export function addResource(doc: Y.Doc, input: ResourceInput, by: MemberId, now 
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
 		// Not yet edited nor removed: `updatedAt` and `removedAt` come with the first edit or removal.
-		setRecorded(entry, { createdAt: now, createdBy: by }, fields, ABSENT);
+		setRecorded(entry, { ...fields, createdAt: now, createdBy: by }, ABSENT);
 		resourcesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'resource.created', subjectKind: 'resource', subjectId: id, summary: fields.name });
 	}, LOCAL_ORIGIN);
@@ -95,7 +96,7 @@ export function updateResource(
 	const entry = entryOf(doc, id);
 	if (!entry) return { ok: false, reason: 'not_found' };
 	if (entry.get('removedAt') != null) return { ok: false, reason: 'removed' };
-	if (fields.kind === 'fund' && entry.get('kind') !== 'fund') return { ok: false, reason: 'money_is_not_an_item' };
+	if (fields.kind === 'fund' && recordedField(entry, 'kind') !== 'fund') return { ok: false, reason: 'money_is_not_an_item' };
 	const changes: FieldChange[] = [];
 	for (const [key, value] of Object.entries(fields)) {
 		const stored = storedOr(entry, key, ABSENT);
@@ -202,7 +203,7 @@ function entryOf(doc: Y.Doc, id: ResourceId): Y.Map<unknown> | null {
 }
 
 function nameOf(entry: Y.Map<unknown>): string {
-	const name = entry.get('name');
+	const name = recordedField(entry, 'name');
 	return typeof name === 'string' ? name : '';
 }
 

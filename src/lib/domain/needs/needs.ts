@@ -190,7 +190,7 @@ export function addNeed(doc: Y.Doc, input: NeedInput, by: MemberId, now = Date.n
 		const fields: Record<string, unknown> = {};
 		for (const key of EDITABLE) fields[key] = clean[key];
 		// Open and not yet edited: `status` and `updatedAt` come with the first change.
-		setRecorded(entry, { createdAt: now, createdBy: by }, fields, ABSENT);
+		setRecorded(entry, { ...fields, createdAt: now, createdBy: by }, ABSENT);
 		needsMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'need.created', subjectKind: 'need', subjectId: id, summary: clean.title });
 	}, LOCAL_ORIGIN);
@@ -309,7 +309,7 @@ function setStatus(
 		entry.set('status', status);
 		entry.set('updatedAt', now);
 		entry.set('updatedBy', by);
-		const title = entry.get('title');
+		const title = recordedField(entry, 'title');
 		recordActivity(doc, {
 			at: now,
 			by,

@@ -89,17 +89,20 @@ export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Da
 	const id = newId<'pledge'>();
 	doc.transact(() => {
 		const entry = new Y.Map<unknown>();
-		// What a pledge is for and who made it never changes; what its maker may correct stays apart.
 		// Marks not yet made (delivery, withdrawal) and texts left empty read as null and '' (PledgeSchema).
-		const recorded = { needId: need.id, memberId: clean.memberId, resourceId: clean.resourceId, pledgedOn, createdAt: now, createdBy: by };
-		const editable = {
+		setRecorded(entry, {
+			needId: need.id,
+			memberId: clean.memberId,
 			supporterName: clean.memberId ? '' : clean.supporterName,
 			amount: clean.amount,
 			note: clean.note,
+			resourceId: clean.resourceId,
 			conditionThreshold: clean.condition?.threshold ?? null,
-			conditionBy: clean.condition?.by ?? null
-		};
-		setRecorded(entry, recorded, editable);
+			conditionBy: clean.condition?.by ?? null,
+			pledgedOn,
+			createdAt: now,
+			createdBy: by
+		});
 		pledgesMap(doc).set(id, entry);
 		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(clean.amount, need) });
 	}, LOCAL_ORIGIN);

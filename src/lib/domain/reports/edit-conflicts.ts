@@ -12,7 +12,7 @@ import { recordActivity } from '../core/activity';
 import type { BudgetLineId, DecisionId, FundId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
 import type { Refusal } from '../core/refusals';
 import { editConflicts, fieldHeads, sameValue, writeRevision, type EditKind } from '../core/revisions';
-import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, ledgerMap, metaMap, needsMap, pledgesMap, resourcesMap } from '../core/schema';
+import { LOCAL_ORIGIN, decisionsMap, duesMap, fundsMap, ledgerMap, metaMap, needsMap, pledgesMap, recordedField, resourcesMap } from '../core/schema';
 import { getDecision, updateDecision, type DecisionPatch, type DecisionUpdate } from '../decisions/decisions';
 import { getResource, updateResource, type ResourcePatch, type UpdateResourceResult } from '../inventory/resources';
 import { changeDuesAmount, type DuesChangeResult } from '../money/dues-changes';
@@ -189,7 +189,8 @@ export function resolveEditConflict(doc: Y.Doc, edited: EditedField, value: unkn
 export function storedValue(doc: Y.Doc, { kind, entity, field }: EditedField): unknown {
 	const read = (map: Y.Map<unknown>, key: string, name: string) => {
 		const stored = map.get(key);
-		return stored instanceof Y.Map ? (stored.get(name) ?? null) : undefined;
+		// A field never edited since the entity was made is among its recorded fields.
+		return stored instanceof Y.Map ? (recordedField(stored, name) ?? null) : undefined;
 	};
 	switch (kind) {
 		case 'space': {
