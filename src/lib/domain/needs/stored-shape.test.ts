@@ -15,7 +15,9 @@ import { bookingsView } from '../bookings/views';
 import { addResource, listResources, removeResource, restoreResource, updateResource } from '../inventory/resources';
 import { inventoryView } from '../inventory/views';
 import { fund, replica } from '../money/testing';
-import { created, newSpace } from '../space/testing';
+import { created, newSpace, syncDocs } from '../space/testing';
+import { editConflicts } from '../core/revisions';
+import { storedValue } from '../reports/edit-conflicts';
 import { createNeed, markNeedMet, readNeeds, reopenNeed, updateNeed } from './needs';
 import { PledgeSchema } from './pledge';
 import { editPledge, undoPledgeMark } from './pledge-corrections';
@@ -176,6 +178,29 @@ describe('needs, pledges, bookings and resources, written field by field or pack
 		expect(shown(old, s)).toEqual(shown(s.doc, s));
 		expect(listPledges(s.doc).items.find((p) => p.id === s.mine)?.deliveredOn).toBe('2026-03-15');
 		expect(readNeeds(s.doc).items.find((n) => n.id === s.hours)).toMatchObject({ description: 'Toiture', cap: 60, status: 'open' });
+	});
+
+	it('keep both of two offline edits of different fields of an item just made, and both values of one field as a conflict', () => {
+		const s = space();
+		const a = replica(s.doc);
+		const b = replica(s.doc);
+		const t = at('2026-03-15');
+		expect(editPledge(a, s.outside, { note: 'Vote gagné' }, s.by, t).ok).toBe(true);
+		expect(editPledge(b, s.outside, { amount: 25_000 }, s.by, t + 1).ok).toBe(true);
+		expect(updateResource(a, s.rice, { location: 'Grenier' }, s.by, t).ok).toBe(true);
+		expect(updateResource(b, s.rice, { location: 'Cuisine' }, s.by, t + 1).ok).toBe(true);
+		expect(updateNeed(a, s.rent, { title: 'Loyer d’avril' }, s.by, t).ok).toBe(true);
+		expect(updateNeed(b, s.rent, { description: 'Local' }, s.by, t + 1).ok).toBe(true);
+		syncDocs(a, b);
+		for (const d of [a, b]) {
+			expect(listPledges(d).items.find((p) => p.id === s.outside)).toMatchObject({ note: 'Vote gagné', amount: 25_000, supporterName: 'Syndicat' });
+			expect(readNeeds(d).items.find((n) => n.id === s.rent)).toMatchObject({ title: 'Loyer d’avril', description: 'Local', cap: 150_000 });
+			const [conflict] = editConflicts(d).filter((c) => c.kind === 'resource');
+			expect(conflict).toMatchObject({ entity: s.rice, field: 'location' });
+			const shown = listResources(d).items.find((r) => r.id === s.rice)?.location;
+			expect(storedValue(d, { kind: 'resource', entity: s.rice, field: 'location' })).toBe(shown);
+			expect(storedValue(d, { kind: 'resource', entity: s.rice, field: 'unit' })).toBe('kg');
+		}
 	});
 
 	it('take fewer bytes and fewer Yjs items per entity', () => {
