@@ -193,25 +193,39 @@ export function archiveWhenDue(session: SpaceSession): () => void {
 	if (session.readOnly) return () => {};
 	let running = false;
 	let stopped = false;
+	/** Gives up the running pass's waits: its archive was opened with keys the space no longer uses. */
+	let abandon: () => void = () => {};
 	const check = (): void => {
+		if (running && holdEntry !== session.entry) abandon();
 		if (running || stopped || session.readOnly || session.doc.isDestroyed || !session.current.synced) return;
 		if (!archiveDue(session.doc)) return;
 		running = true;
 		const hold = holdArchive(session);
+		holdEntry = hold.archive.entry;
+		const given = new Promise<never>((_, reject) => (abandon = () => reject(new Error('keys changed'))));
+		given.catch(() => {});
+		const unless = <T>(wait: Promise<T>): Promise<T> => Promise.race([wait, given]);
+		const { confirmations } = hold.archive;
 		void (async () => {
 			try {
 				// Knowing what the archive already holds, the pass copies nothing twice.
-				await hold.archive.whenSynced();
-				const pass = await archiveOldRecords(session.doc, hold.archive.doc, hold.archive.confirmations);
+				await unless(hold.archive.whenSynced());
+				const pass = await archiveOldRecords(session.doc, hold.archive.doc, {
+					storedLocally: () => unless(confirmations.storedLocally()),
+					storedOnRelay: (state) => unless(confirmations.storedOnRelay(state))
+				});
 				if (pass.removed > 0) await session.compactLocalCopy();
 			} catch {
 				// Closed or cut off before the relay confirmed: nothing left the space; the next pass resumes.
 			} finally {
 				hold.release();
 				running = false;
+				// After new keys, the next pass opens the archive with them.
+				if (holdEntry !== session.entry) later();
 			}
 		})();
 	};
+	let holdEntry: SpaceEntry | null = null;
 	// After a burst of changes (a sync bringing many records), once: never inside a transaction.
 	let soon: ReturnType<typeof setTimeout> | undefined;
 	const later = (): void => {
