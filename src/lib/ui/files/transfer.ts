@@ -19,7 +19,7 @@ import {
 	type ImportReport,
 	vectorCode
 } from '$lib/sync/bundle';
-import { fileSlug } from '$lib/ui/money/download';
+import { fileSlug } from '$lib/ui/download';
 
 /** What a phone is asked to read into memory at most: a large space's whole file is a few megabytes. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
