@@ -156,6 +156,28 @@ export function holdWorker(doc: Y.Doc, spaceId: string): () => void {
 	return workerFor(doc, spaceId).use();
 }
 
+/**
+ * Calls `then` once, `delayMs` after a change of the document, however many
+ * follow in between: a burst of edits or a sync makes one report, not one a change.
+ * Returns the unsubscriber.
+ */
+export function afterChanges(doc: Y.Doc, delayMs: number, then: () => void): () => void {
+	let pending: ReturnType<typeof setTimeout> | undefined;
+	const changed = (transaction: Y.Transaction) => {
+		// A transaction that changed nothing (a reading) is no change.
+		if (pending || (transaction.changed.size === 0 && transaction.deleteSet.clients.size === 0)) return;
+		pending = setTimeout(() => {
+			pending = undefined;
+			then();
+		}, delayMs);
+	};
+	doc.on('afterTransaction', changed);
+	return () => {
+		clearTimeout(pending);
+		doc.off('afterTransaction', changed);
+	};
+}
+
 function workerFor(doc: Y.Doc, spaceId: string): DerivationWorker {
 	let worker = workers.get(doc);
 	if (!worker) {
