@@ -100,6 +100,9 @@ export async function startRelay(
 			BENCH_LOOP_FILE: loopFile,
 			...(relayDist === null ? {} : { BENCH_RELAY_DIST: relayDist }),
 			...(diskSync === null ? {} : { BENCH_DISK_SYNC: diskSync }),
+			// The load generator stands for many sites' devices behind one address: the
+			// limit on rooms created per address and hour would stop it after twenty.
+			MAX_NEW_ROOMS_PER_ADDRESS: '0',
 			LOG_LEVEL: 'info'
 		},
 		stdio: ['ignore', 'ignore', 'pipe']
