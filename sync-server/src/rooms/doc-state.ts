@@ -178,7 +178,13 @@ export class DocState {
 					// deletions count as unknown, so updates that repeat them are stored again.
 				}
 			}
-			for (const part of this.#parts.slice(count)) deleted.addAll(readDeleteSet(part));
+			for (const part of this.#parts.slice(count)) {
+				try {
+					deleted.addAll(readDeleteSet(part));
+				} catch {
+					// As above.
+				}
+			}
 			this.#deleted = deleted;
 		});
 	}
