@@ -204,7 +204,13 @@ describe('old history moves to the space’s archive, loaded on demand', () => {
 		await new AppModel(pageC).waitOffline();
 		await pageC.getByRole('link', { name: 'Historique' }).click();
 		await pageC.locator('li.line').filter({ hasText: `Objet ${RECORDS - 1}` }).waitFor();
-		// Offline, the recent history is all there is: the way to older records is still offered.
+		// Offline, the recent history is all there is: the way to older records is still offered,
+		// at the end of what the space holds, and says they are not here yet.
+		expect(await pageC.getByRole('button', { name: /Afficher l'historique jusqu'au/ }).count()).toBe(0);
+		await pageC.getByRole('combobox', { name: 'Sujet' }).selectOption({ label: 'Collectif' });
+		await pageC.getByRole('button', { name: /Afficher l'historique jusqu'au/ }).click();
+		await pageC.getByTestId('archive-state').filter({ hasText: "n'est pas encore sur cet appareil" }).waitFor({ timeout: 15_000 });
+		await pageC.getByRole('combobox', { name: 'Sujet' }).selectOption({ label: 'Tout' });
 		await pageC.getByRole('textbox', { name: 'Du' }).fill(isoDay(FIRST_AT));
 		await pageC.getByRole('textbox', { name: 'Au' }).fill(isoDay(FIRST_AT + 24 * HOUR));
 		await pageC.getByTestId('archive-state').filter({ hasText: "n'est pas encore sur cet appareil" }).waitFor({ timeout: 15_000 });
