@@ -31,15 +31,22 @@ export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set()
 export async function verifyFederation(federationDoc: Y.Doc, cache = new VerdictCache(), directoryChecked?: (verdicts: Verdicts) => void): Promise<Verdicts> {
 	const keys = new Map<CollectiveId, string>();
 	const collectives = new Set<CollectiveId>();
+	const profiles: Promise<void>[] = [];
 	for (const [key, raw] of directoryMap(federationDoc).entries()) {
 		const parsed = v.safeParse(ProfileRecordSchema, plainValue(raw));
 		if (!parsed.success || parsed.output.collective !== key) continue;
 		const { collective, publicKey } = parsed.output;
-		if ((await collectiveIdOf(publicKey)) !== collective) continue;
-		if (!(await cache.valid(publicKey, raw))) continue;
-		collectives.add(collective);
-		keys.set(collective, publicKey);
+		// Side by side, like the copies below: each check waits on WebCrypto, not on the one before.
+		profiles.push(
+			(async () => {
+				if ((await collectiveIdOf(publicKey)) !== collective) return;
+				if (!(await cache.valid(publicKey, raw))) return;
+				collectives.add(collective);
+				keys.set(collective, publicKey);
+			})()
+		);
 	}
+	await Promise.all(profiles);
 	directoryChecked?.({ collectives, copies: new Set(), copiesChecked: false });
 	const copies = new Set<string>();
 	const checks: Promise<void>[] = [];

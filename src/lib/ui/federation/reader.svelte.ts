@@ -175,6 +175,8 @@ export class FederationReader {
 	}
 
 	#schedule(): void {
+		// Not while the local copy loads: a pass over a half-loaded document would hold up the first one.
+		if (!this.#sessionLoaded) return;
 		clearTimeout(this.#timer);
 		this.#timer = setTimeout(() => void this.#verify(), VERIFY_DELAY_MS);
 	}
