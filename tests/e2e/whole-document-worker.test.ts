@@ -162,7 +162,7 @@ describe('whole-document work in a worker, offline', () => {
 		const before = Y.encodeStateVector(doc);
 		generateSpace(
 			doc,
-			{ members: 8, resources: 20, funds: 4, entries: ENTRIES, needs: 6, pledges: 40, decisions: 10, positions: 40, bookings: 30 },
+			{ members: 8, resources: 20, funds: 4, entries: ENTRIES, needs: 6, pledges: 40, decisions: 30, positions: 60, bookings: 120 },
 			{ seed: 51, end: END, batch: 500 }
 		);
 		const alice = listMembers(doc).items.find((m) => m.name === 'Alice')!;
@@ -274,6 +274,17 @@ describe('whole-document work in a worker, offline', () => {
 		await page.getByRole('button', { name: 'Depuis le début' }).click();
 		await expect.poll(shownTotal).toBe(await totals('0001-01-01', localDate()));
 		await page.getByText(/^Depuis le début du collectif jusqu'au/).waitFor();
+
+		// Years of decisions and bookings are listed a page at a time, the totals above counting them all.
+		const all = transparencyView(doc, '0001-01-01', localDate());
+		expect(all.decisions.length).toBeGreaterThan(20);
+		expect(all.bookings.length).toBeGreaterThan(50);
+		expect(await page.locator('li.card').count()).toBe(20);
+		const bookings = page.getByRole('list', { name: 'Ressources prêtées et réservées' }).getByRole('listitem');
+		expect(await bookings.count()).toBe(50);
+		await page.getByText(`50 affichés sur ${all.bookings.length}`).waitFor();
+		await page.getByRole('button', { name: `Afficher ${Math.min(20, all.decisions.length - 20)} de plus` }).click();
+		await expect.poll(() => page.locator('li.card').count()).toBe(Math.min(40, all.decisions.length));
 	});
 
 	it('makes the long report again a moment after the space changes, here in another tab', async () => {
