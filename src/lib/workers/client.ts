@@ -36,6 +36,8 @@ class DerivationWorker {
 	#users = 0;
 	#idle: ReturnType<typeof setTimeout> | undefined;
 	#failed: Error | null = null;
+	/** Told when the worker has ended, so that the next request starts another. */
+	readonly #onEnd: () => void;
 
 	constructor(doc: Y.Doc, database: string, onEnd: () => void) {
 		this.#doc = doc;
@@ -51,8 +53,6 @@ class DerivationWorker {
 		doc.on('update', this.#forward);
 		this.#send({ type: 'open', database });
 	}
-
-	readonly #onEnd: () => void;
 
 	readonly #forward = (update: Uint8Array): void => {
 		this.#send({ type: 'update', update });
