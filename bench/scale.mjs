@@ -337,7 +337,7 @@ async function benchSize(browser, size) {
 			nodes.push(await page.evaluate(() => document.getElementsByTagName('*').length));
 			figures.decisions.push(await open(page, 'Décisions', 'section[aria-labelledby="decisions-title"] article'));
 			figures.history.push(await open(page, 'Historique', 'section[aria-labelledby="history-title"] li.line'));
-			figures.transparency.push(await open(page, 'Transparence', 'section[aria-labelledby="transparency-title"] table.flows'));
+			figures.transparency.push(await open(page, 'Transparence', 'section[aria-labelledby="transparency-title"] h3'));
 			figures.inventory.push(await open(page, 'Inventaire', '[data-testid="resource-count"]'));
 			log(`run ${run + 1}: ${ROWS.filter(([key]) => key !== 'join').map(([key]) => `${key} ${show(figures[key].at(-1))}`).join(', ')}`);
 		}
