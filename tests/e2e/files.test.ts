@@ -133,7 +133,7 @@ describe('sync by file, with no relay in reach', () => {
 		await b.page.getByRole('link', { name: 'Fichiers' }).click();
 		await importByPicker(b.page, everything);
 		await expect.poll(() => b.page.getByTestId('bundle-report').textContent()).toMatch(/\d+ changements ajoutés, 0 en attente\./);
-		expect(await b.page.getByTestId('bundle-report').textContent()).toContain("Ils partiront vers le relais dès qu'il sera joignable.");
+		expect(await b.page.getByTestId('bundle-report').textContent()).toContain("Ils seront partagés avec les autres appareils dès que celui-ci sera en ligne.");
 
 		// The same file again brings nothing new, and says so.
 		await importByPicker(b.page, everything);
