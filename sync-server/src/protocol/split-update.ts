@@ -255,7 +255,11 @@ class PieceWriter {
 	flush(deleteSet: Uint8Array): Uint8Array {
 		const encoder = encoding.createEncoder();
 		encoding.writeVarUint(encoder, this.#runs.size);
-		for (const [client, run] of this.#runs) {
+		// Highest writer first, as Yjs writes them: Y.mergeUpdates (the relay merging stored
+		// pieces, a device merging held ones) expects each update's writers in that order,
+		// and merging pieces listed otherwise loses some of their structs.
+		const runs = [...this.#runs].sort(([a], [b]) => b - a);
+		for (const [client, run] of runs) {
 			encoding.writeVarUint(encoder, run.parts.length);
 			encoding.writeVarUint(encoder, client);
 			encoding.writeVarUint(encoder, run.clock);
