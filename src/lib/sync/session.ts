@@ -15,6 +15,7 @@ import { probeAccess, problemFromCloseCode, relayProtocols, type RelayProblem } 
 import { watchPeers, type Peer } from './peers';
 import { afterPaint, readFirstScreen, type FirstScreen } from './first-screen';
 import { applyFirstAnswerAtOnce } from './initial-sync';
+import { sendBigAnswersInPieces } from './big-answers';
 import { linkTabs } from './tabs';
 import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
 
@@ -188,6 +189,8 @@ export class SpaceSession {
 		});
 		this.provider = provider;
 		applyFirstAnswerAtOnce(provider);
+		// A read-only device writes nothing the relay would keep: it has nothing big to send.
+		if (entry.access !== 'read') sendBigAnswersInPieces(provider);
 		const current = () => this.provider === provider;
 		// The relay's state vector after a durable write: changes below it are no longer pending.
 		provider.messageHandlers[MESSAGE_STORED] = (_encoder, decoder) => {
