@@ -156,8 +156,8 @@ describe('sync by file, with no relay in reach', () => {
 		await expect.poll(async () => (await deviceCode(a.page)) === (await deviceCode(b.page))).toBe(true);
 		for (const phone of [a, b]) await phone.page.getByRole('link', { name: 'Inventaire' }).click();
 		await a.resource('Clé de 10').waitFor();
-		expect(await resourceNames(a.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
-		expect(await resourceNames(b.page)).toEqual(await resourceNames(a.page));
+		await expect.poll(() => resourceNames(a.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
+		await expect.poll(() => resourceNames(b.page)).toEqual(await resourceNames(a.page));
 		for (const phone of [a, b]) await phone.page.getByRole('link', { name: 'Membres' }).click();
 		for (const phone of [a, b]) for (const name of ['Alice', 'Bruno']) await phone.page.locator('.member', { hasText: name }).waitFor();
 		for (const phone of [a, b]) await phone.waitOffline();
@@ -197,7 +197,7 @@ describe('sync by file, with no relay in reach', () => {
 		await b.page.waitForTimeout(400);
 		expect(await deviceCode(b.page)).toBe(before);
 		await b.page.getByRole('link', { name: 'Inventaire' }).click();
-		expect(await resourceNames(b.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
+		await expect.poll(() => resourceNames(b.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
 	});
 
 	it('a read-only phone reads a member’s file, and a member refuses the read-only phone’s', async () => {
@@ -217,7 +217,7 @@ describe('sync by file, with no relay in reach', () => {
 			await importByPicker(r.page, fromMember);
 			await expect.poll(() => r.page.getByTestId('bundle-report').textContent()).toMatch(/changements ajoutés, 0 en attente\./);
 			await r.page.getByRole('link', { name: 'Inventaire' }).click();
-			expect(await resourceNames(r.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
+			await expect.poll(() => resourceNames(r.page)).toEqual(['Clé de 10', 'Pain', 'Pompe']);
 
 			await r.page.getByRole('link', { name: 'Fichiers' }).click();
 			const fromReader = await exportFile(r.page);
