@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from '$wire';
-import { framesFor } from './big-answers';
+import { framesFor, framesInSlices } from './big-answers';
 import { applyRandomTests, documentJSON, withNetwork, type Operation } from '$lib/testing/network';
 import { int, pick, seeds, string } from '$lib/testing/random';
 
@@ -111,6 +111,19 @@ describe('a device’s big answer to the relay', () => {
 			sameDocument(all, space);
 		})
 	);
+
+	test('cut a slice of time at a time, it gives the same frames', async () => {
+		const space = withNetwork(3, 61, (network) => {
+			applyRandomTests(network, operations, 400);
+			return writtenSpace(network.docs);
+		});
+		const whole = Y.encodeStateAsUpdate(space);
+		for (const asStep2 of [true, false]) {
+			const frames = await framesInSlices(whole, 1024, asStep2);
+			expect(frames.length).toBeGreaterThan(4);
+			expect(frames).toEqual(framesFor(whole, 1024, asStep2));
+		}
+	});
 
 	test('a local change as sync updates only, and a small one as one frame', () => {
 		const doc = new Y.Doc();

@@ -20,7 +20,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { splitUpdate, UnsplittableUpdateError } from '../../../sync-server/src/protocol/split-update.js';
+import { splitUpdate, splitUpdateInSlices, UnsplittableUpdateError } from '../../../sync-server/src/protocol/split-update.js';
 
 /**
  * Far below the relay's default largest message (16 MiB), and the size of the pieces the
@@ -42,6 +42,21 @@ export function framesFor(update: Uint8Array, pieceBytes: number, asStep2: boole
 	let pieces: Uint8Array[];
 	try {
 		pieces = [...splitUpdate(update, pieceBytes)];
+	} catch (error) {
+		if (!(error instanceof UnsplittableUpdateError)) throw error;
+		pieces = [update];
+	}
+	return pieces.map((piece, n) => syncFrame(asStep2 && n === pieces.length - 1 ? SYNC_STEP2 : SYNC_UPDATE, piece));
+}
+
+/**
+ * The frames of framesFor, cut a slice of time at a time with the page running in
+ * between: cutting a space of tens of megabytes takes about as long as encoding it.
+ */
+export async function framesInSlices(update: Uint8Array, pieceBytes: number, asStep2: boolean): Promise<Uint8Array[]> {
+	let pieces: Uint8Array[];
+	try {
+		pieces = await splitUpdateInSlices(update, pieceBytes, 10, () => wait(0));
 	} catch (error) {
 		if (!(error instanceof UnsplittableUpdateError)) throw error;
 		pieces = [update];
@@ -81,10 +96,11 @@ export function sendBigAnswersInPieces(provider: WebsocketProvider, options: Pie
 				return inner(encoder, decoder, provider, emitSynced, messageType);
 			}
 			const answer = Y.encodeStateAsUpdate(provider.doc, decoding.readVarUint8Array(decoder));
-			const frames = answer.byteLength > pieceBytes ? framesFor(answer, pieceBytes, true) : [syncFrame(SYNC_STEP2, answer)];
+			if (answer.byteLength > pieceBytes) return sender.push([framesInSlices(answer, pieceBytes, true)]);
+			const frame = syncFrame(SYNC_STEP2, answer);
 			// Small, with nothing waiting before it: the stock client sends it right away.
-			if (frames.length === 1 && !sender.busy) encoding.writeUint8Array(encoder, frames[0] as Uint8Array);
-			else sender.push(frames);
+			if (!sender.busy) encoding.writeUint8Array(encoder, frame);
+			else sender.push([frame]);
 		};
 	}
 
@@ -94,7 +110,7 @@ export function sendBigAnswersInPieces(provider: WebsocketProvider, options: Pie
 		if (update.byteLength <= pieceBytes && !sender.busy) return stockUpdate(update, origin);
 		// Not connected: the next connection's sync carries it, as with the stock client.
 		if (!provider.wsconnected) return;
-		sender.push(update.byteLength > pieceBytes ? framesFor(update, pieceBytes, false) : [syncFrame(SYNC_UPDATE, update)]);
+		sender.push([update.byteLength > pieceBytes ? framesInSlices(update, pieceBytes, false) : syncFrame(SYNC_UPDATE, update)]);
 	};
 	provider.doc.off('update', stockUpdate);
 	provider.doc.on('update', onUpdate);
@@ -102,9 +118,12 @@ export function sendBigAnswersInPieces(provider: WebsocketProvider, options: Pie
 	provider._updateHandler = onUpdate;
 }
 
-/** Frames sent one at a time on the socket they were meant for. */
+/** A frame, or frames still being cut. */
+type Outgoing = Uint8Array | Promise<Uint8Array[]>;
+
+/** Frames sent one at a time, in the order given, on the socket they were meant for. */
 class PacedSender {
-	#queue: Uint8Array[] = [];
+	#queue: Outgoing[] = [];
 	#socket: WebSocket | null = null;
 	#running = false;
 
@@ -119,7 +138,7 @@ class PacedSender {
 		return this.#running || this.#queue.length > 0;
 	}
 
-	push(frames: Uint8Array[]): void {
+	push(frames: Outgoing[]): void {
 		const socket = this.provider.ws;
 		if (socket === null) return;
 		if (this.#socket !== socket) this.#queue = [];
@@ -142,6 +161,18 @@ class PacedSender {
 					this.drop();
 					break;
 				}
+				const next = this.#queue[0] as Outgoing;
+				if (!(next instanceof Uint8Array)) {
+					let cut: Uint8Array[] = [];
+					try {
+						cut = await next;
+					} catch (error) {
+						// The next connection's sync sends it again; what follows still goes.
+						console.error('Could not cut a change for the relay', error);
+					}
+					if (this.#queue[0] === next) this.#queue.splice(0, 1, ...cut);
+					continue;
+				}
 				// What the socket still holds is what a slow link has not taken yet: adding
 				// more would only fill the device's memory.
 				if (socket.bufferedAmount > this.pieceBytes) {
@@ -149,7 +180,8 @@ class PacedSender {
 					continue;
 				}
 				// Every frame is a fresh encoder's output, never a view of shared memory.
-				socket.send(this.#queue.shift() as Uint8Array<ArrayBuffer>);
+				this.#queue.shift();
+				socket.send(next as Uint8Array<ArrayBuffer>);
 				await wait(this.intervalMs);
 			}
 		} finally {

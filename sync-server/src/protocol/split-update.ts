@@ -89,16 +89,22 @@ export function* splitUpdate(update: Uint8Array, maxBytes: number): Generator<Ui
 /**
  * The pieces of splitUpdate, cut a slice of time at a time (about `sliceMs` each) with
  * the event loop running in between: the whole update is read before the first piece,
- * and for a room of tens of megabytes that read must not stall every other room.
+ * and for a room of tens of megabytes that read must not stall every other room (nor,
+ * in a browser, given another `pause`, the page).
  */
-export async function splitUpdateInSlices(update: Uint8Array, maxBytes: number, sliceMs = 10): Promise<Uint8Array[]> {
+export async function splitUpdateInSlices(
+	update: Uint8Array,
+	maxBytes: number,
+	sliceMs = 10,
+	pause: () => Promise<void> = () => new Promise((resolve) => setImmediate(resolve))
+): Promise<Uint8Array[]> {
 	const pieces: Uint8Array[] = [];
 	let sliceStart = performance.now();
 	for (const step of splitSteps(update, maxBytes)) {
 		if (step !== PAUSE) {
 			pieces.push(step);
 		} else if (performance.now() - sliceStart > sliceMs) {
-			await new Promise((resolve) => setImmediate(resolve));
+			await pause();
 			sliceStart = performance.now();
 		}
 	}
