@@ -21,6 +21,14 @@ export interface Verdicts {
 	readonly copiesChecked: boolean;
 }
 
+/** Copies checked between two turns of the page: a few tens of milliseconds on a slow phone. */
+export const COPY_SLICE = 200;
+
+/** Lets the page draw and handle input before the next slice of work. */
+function nextTurn(): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set(), copiesChecked: false };
 
 /**
@@ -49,7 +57,7 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 	await Promise.all(profiles);
 	directoryChecked?.({ collectives, copies: new Set(), copiesChecked: false });
 	const copies = new Set<string>();
-	const checks: Promise<void>[] = [];
+	const pending: [string, string, object][] = [];
 	for (const [key, raw] of copiesMap(federationDoc).entries()) {
 		const collective = key.slice(0, key.indexOf('.')) as CollectiveId;
 		const publicKey = keys.get(collective);
@@ -58,9 +66,14 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		const { type, source } = raw as { type?: unknown; source?: unknown };
 		// Signed without its key: a genuine record copied under another key does not verify there.
 		if ((type !== 'offer' && type !== 'need') || typeof source !== 'string' || key !== copyKey(collective, type, source)) continue;
-		// Started together: WebCrypto verifies them side by side rather than one after another.
-		checks.push(cache.valid(publicKey, raw).then((valid) => void (valid && copies.add(key))));
+		pending.push([key, publicKey, raw]);
 	}
-	await Promise.all(checks);
+	// Ten thousand checks started at once hold the page for seconds before it can draw the list: they go a
+	// slice at a time, the page drawing and answering in between, the first slice only after the directory shows.
+	for (let start = 0; start < pending.length; start += COPY_SLICE) {
+		await nextTurn();
+		// Started together within a slice: WebCrypto verifies them side by side rather than one after another.
+		await Promise.all(pending.slice(start, start + COPY_SLICE).map(([key, publicKey, raw]) => cache.valid(publicKey, raw).then((valid) => void (valid && copies.add(key)))));
+	}
 	return { collectives, copies, copiesChecked: true };
 }

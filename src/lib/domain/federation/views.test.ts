@@ -6,7 +6,8 @@ import { runPublication } from './bridge';
 import { publishNeed, publishResource } from './publish';
 import { createFederation, isFederation } from './space';
 import { addRiceNeed, addVan, newCollective, newFederationDoc } from './testing';
-import { NO_VERDICTS, verifyFederation } from './verify';
+import { VerdictCache } from './signatures';
+import { COPY_SLICE, NO_VERDICTS, verifyFederation } from './verify';
 import { federationView, titleOf } from './views';
 import { memberId } from '../space/testing';
 
@@ -64,6 +65,35 @@ describe('federation views', () => {
 		expect(view.listings.every((listing) => listing.verified === null && listing.collectiveName !== null)).toBe(true);
 		expect(view.unverified).toBe(0);
 		expect(federationView(fed, final).checking).toBe(false);
+	});
+
+	test('copies are checked a slice at a time, the page getting turns in between, the first only after the directory shows', async () => {
+		const fed = newFederationDoc();
+		const canteen = await newCollective('Cantine');
+		const count = COPY_SLICE * 2 + 10;
+		for (let i = 0; i < count; i++) publishResource(canteen.doc, addVan(canteen, `Objet ${i}`), { fields: ['name'] });
+		await runPublication(canteen.doc, fed, canteen.identity);
+		class Counting extends VerdictCache {
+			started = 0;
+			override valid(publicKey: string, raw: unknown): Promise<boolean> {
+				this.started++;
+				return super.valid(publicKey, raw);
+			}
+		}
+		const cache = new Counting();
+		const seen: number[] = [];
+		let done = false;
+		const watch = () => {
+			seen.push(cache.started);
+			if (!done) setTimeout(watch, 0);
+		};
+		const final = await verifyFederation(fed, cache, () => setTimeout(watch, 0));
+		done = true;
+		// One check for the profile, then the copies: none started when the page first gets a turn.
+		expect(seen[0]).toBe(1);
+		expect(seen.some((started) => started > 1 && started < count + 1)).toBe(true);
+		expect(final.copies.size).toBe(count);
+		expect(federationView(fed, final).listings.every((listing) => listing.verified === true)).toBe(true);
 	});
 });
 
