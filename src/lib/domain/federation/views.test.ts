@@ -67,6 +67,24 @@ describe('federation views', () => {
 		expect(federationView(fed, final).checking).toBe(false);
 	});
 
+	test('a filter picks from the listings read and sorted once, and a change to the federation is read again', async () => {
+		const { fed, verdicts, canteen } = await federation();
+		const all = federationView(fed, verdicts);
+		const needs = federationView(fed, verdicts, { type: 'need' });
+		// The same listing, not read again from the document for the filter.
+		expect(needs.listings[0]).toBe(all.listings.find((listing) => listing.type === 'need'));
+		expect(federationView(fed, verdicts, { search: 'cargo' }).listings[0]).toBe(all.listings.find((listing) => titleOf(listing) === 'Vélo cargo'));
+		publishResource(canteen.doc, addVan(canteen, 'Atelier vélo'), { fields: ['name'] });
+		await runPublication(canteen.doc, fed, canteen.identity);
+		// Not yet verified under the old verdicts: listed after the verified ones, and not as verified.
+		const after = federationView(fed, verdicts);
+		expect(after.listings.map(titleOf)).toEqual(['Camionnette', 'Chambre froide', 'Riz pour la cantine', 'Vélo cargo', 'Atelier vélo']);
+		expect(after.listings[4].verified).toBe(false);
+		expect(federationView(fed, verdicts, { search: 'atelier' }).listings.map(titleOf)).toEqual(['Atelier vélo']);
+		const fresh = await verifyFederation(fed);
+		expect(federationView(fed, fresh).listings.map(titleOf)).toEqual(['Atelier vélo', 'Camionnette', 'Chambre froide', 'Riz pour la cantine', 'Vélo cargo']);
+	});
+
 	test('copies are checked a slice at a time, the page getting turns in between, the first only after the directory shows', async () => {
 		const fed = newFederationDoc();
 		const canteen = await newCollective('Cantine');

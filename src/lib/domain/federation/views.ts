@@ -83,7 +83,44 @@ function searchable(listing: Listing): string {
 	return text;
 }
 
-export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter: ListingFilter = {}): FederationView {
+/** Bumped at every change of a document, so what is kept of it is known to be current. */
+const generations = new WeakMap<Y.Doc, { value: number }>();
+
+function generation(doc: Y.Doc): number {
+	let counter = generations.get(doc);
+	if (!counter) {
+		const kept = { value: 0 };
+		doc.on('afterTransaction', (transaction: Y.Transaction) => {
+			if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) kept.value++;
+		});
+		generations.set(doc, kept);
+		counter = kept;
+	}
+	return counter.value;
+}
+
+const collator = new Intl.Collator();
+
+interface Sorted {
+	generation: number;
+	verdicts: Verdicts;
+	directory: DirectoryEntry[];
+	listings: Listing[];
+	unverified: number;
+	unreadable: number;
+}
+
+/**
+ * Every listing, sorted, kept per document and verdicts: a filter or a
+ * keystroke in the search then only picks from it, in order, instead of
+ * reading and sorting 10,000 copies again.
+ */
+const sortedViews = new WeakMap<Y.Doc, Sorted>();
+
+function sortedView(federationDoc: Y.Doc, verdicts: Verdicts): Sorted {
+	const current = generation(federationDoc);
+	const kept = sortedViews.get(federationDoc);
+	if (kept && kept.generation === current && kept.verdicts === verdicts) return kept;
 	let unverified = 0;
 	let unreadable = 0;
 	const directory: DirectoryEntry[] = [];
@@ -99,11 +136,10 @@ export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter:
 		else names.set(record.collective, record.profile.name);
 		directory.push({ collective: record.collective, profile: record.profile, verified });
 	}
-	directory.sort((a, b) => Number(b.verified) - Number(a.verified) || a.profile.name.localeCompare(b.profile.name) || compareIds(a.collective, b.collective));
+	directory.sort((a, b) => Number(b.verified) - Number(a.verified) || collator.compare(a.profile.name, b.profile.name) || compareIds(a.collective, b.collective));
 
-	const area = filter.area ? fold(filter.area.trim()) : '';
-	const search = filter.search ? fold(filter.search.trim()) : '';
 	const listings: Listing[] = [];
+	const titles = new Map<Listing, string>();
 	for (const [key, raw] of copiesMap(federationDoc).entries()) {
 		const record = readRecord(raw, CopyRecordSchema);
 		// The signature does not cover the key: a genuine record copied under another key is not that item.
@@ -114,8 +150,6 @@ export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter:
 		if (record.withdrawn) continue;
 		const verified = verdicts.copiesChecked ? verdicts.copies.has(key) : null;
 		if (verified === false) unverified++;
-		if (filter.type && record.type !== filter.type) continue;
-		if (filter.collective && record.collective !== filter.collective) continue;
 		const listing = {
 			key,
 			type: record.type,
@@ -125,12 +159,41 @@ export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter:
 			verified,
 			fields: record.public
 		} as Listing;
-		if (area && !fold(listing.fields.area ?? '').includes(area)) continue;
-		if (search && !searchable(listing).includes(search)) continue;
+		titles.set(listing, titleOf(listing));
 		listings.push(listing);
 	}
-	listings.sort((a, b) => Number(b.verified === true) - Number(a.verified === true) || titleOf(a).localeCompare(titleOf(b)) || compareIds(a.key, b.key));
-	return { directory, listings, unverified, unreadable, checking: !verdicts.copiesChecked };
+	listings.sort((a, b) => Number(b.verified === true) - Number(a.verified === true) || collator.compare(titles.get(a)!, titles.get(b)!) || compareIds(a.key, b.key));
+	const sorted = { generation: current, verdicts, directory, listings, unverified, unreadable };
+	sortedViews.set(federationDoc, sorted);
+	return sorted;
+}
+
+export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter: ListingFilter = {}): FederationView {
+	const { directory, listings: all, unverified, unreadable } = sortedView(federationDoc, verdicts);
+	const area = filter.area ? fold(filter.area.trim()) : '';
+	const search = filter.search ? fold(filter.search.trim()) : '';
+	const listings =
+		!filter.type && !filter.collective && !area && !search
+			? all
+			: all.filter(
+					(listing) =>
+						(!filter.type || listing.type === filter.type) &&
+						(!filter.collective || listing.collective === filter.collective) &&
+						(!area || foldedArea(listing).includes(area)) &&
+						(!search || searchable(listing).includes(search))
+				);
+	return { directory: [...directory], listings: listings === all ? [...all] : listings, unverified, unreadable, checking: !verdicts.copiesChecked };
+}
+
+const foldedAreas = new WeakMap<object, string>();
+
+function foldedArea(listing: Listing): string {
+	let text = foldedAreas.get(listing.fields);
+	if (text === undefined) {
+		text = fold(listing.fields.area ?? '');
+		foldedAreas.set(listing.fields, text);
+	}
+	return text;
 }
 
 export function titleOf(listing: Listing): string {
