@@ -79,7 +79,7 @@ describe('federation views', () => {
 		// Not yet verified under the old verdicts: listed after the verified ones, and not as verified.
 		const after = federationView(fed, verdicts);
 		expect(after.listings.map(titleOf)).toEqual(['Camionnette', 'Chambre froide', 'Riz pour la cantine', 'Vélo cargo', 'Atelier vélo']);
-		expect(after.listings[4].verified).toBe(false);
+		expect(after.listings[4]?.verified).toBe(false);
 		expect(federationView(fed, verdicts, { search: 'atelier' }).listings.map(titleOf)).toEqual(['Atelier vélo']);
 		const fresh = await verifyFederation(fed);
 		expect(federationView(fed, fresh).listings.map(titleOf)).toEqual(['Atelier vélo', 'Camionnette', 'Chambre froide', 'Riz pour la cantine', 'Vélo cargo']);
