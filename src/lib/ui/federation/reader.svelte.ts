@@ -77,7 +77,9 @@ export class FederationReader {
 		// Shown once loaded and verified: before its verdicts, every record would read as unverified.
 		void this.session.loaded.then(() => {
 			this.#sessionLoaded = true;
-			this.#schedule();
+			// Loaded from the device in one piece: no burst to wait out before the first screen.
+			clearTimeout(this.#timer);
+			void this.#verify();
 		});
 		if (delegate) {
 			delegate.collective.doc.on('afterTransaction', this.#collectiveChanged);
