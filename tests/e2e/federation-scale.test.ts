@@ -110,7 +110,8 @@ describe('the federation tab at scale', () => {
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 		console.log(`federation tab, 10,000 copies, CPU ×4: first opening after the app starts shown in ${showMs} ms, every signature checked in ${checkedMs} ms; search in ${searchMs} ms, needs only in ${typeMs} ms; opened again in ${againMs} ms`);
 		// Generous bounds for a shared machine; the figures are in the log line above.
-		expect(showMs).toBeLessThan(30_000);
+		// Before the copies were checked a slice at a time, the first screen waited for all 10,000 (about 4 s here).
+		expect(showMs).toBeLessThan(3_000);
 		expect(searchMs).toBeLessThan(10_000);
 		expect(againMs).toBeLessThan(5_000);
 	});
