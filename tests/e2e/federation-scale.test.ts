@@ -109,10 +109,7 @@ describe('the federation tab at scale', () => {
 		const againMs = Date.now() - again;
 		await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
 		console.log(`federation tab, 10,000 copies, CPU ×4: first opening after the app starts shown in ${showMs} ms, every signature checked in ${checkedMs} ms; search in ${searchMs} ms, needs only in ${typeMs} ms; opened again in ${againMs} ms`);
-		// Generous bounds for a shared machine; the figures are in the log line above.
-		// Before the copies were checked a slice at a time, the first screen waited for all 10,000 (about 4 s here).
-		expect(showMs).toBeLessThan(3_000);
-		expect(searchMs).toBeLessThan(10_000);
-		expect(againMs).toBeLessThan(5_000);
+		// Times are figures for the log line above, not assertions: that the first screen does not wait for every
+		// signature is checked in domain/federation/views.test.ts, where it cannot depend on the machine's speed.
 	});
 });
