@@ -7,7 +7,7 @@
  * IndexedDB copy, then opened by the app as any stored change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -18,50 +18,10 @@ import { generateSpace } from '../../bench/scale/generate';
 import { launchBrowser, newDevice } from '../support/browser';
 import { freePort, requireAppBuild, startRelayProcess, tempDir, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
+import { storedUpdates, storeUpdate } from './device-store';
 
 const ENTRIES = 8000;
 const MAX_PAYLOAD = 2 * 1024 * 1024;
-
-/** The updates the device keeps for the space, base64, read from its IndexedDB. */
-function storedUpdates(page: Page, spaceId: string): Promise<string[]> {
-	return page.evaluate(
-		(name) =>
-			new Promise<string[]>((resolve, reject) => {
-				const open = indexedDB.open(name);
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const all = open.result.transaction('updates').objectStore('updates').getAll();
-					all.onsuccess = () => {
-						open.result.close();
-						resolve((all.result as Uint8Array[]).map((u) => btoa(Array.from(u, (b) => String.fromCharCode(b)).join(''))));
-					};
-				};
-			}),
-		`passerelle:${spaceId}`
-	);
-}
-
-/** Adds one update to what the device keeps, as y-indexeddb adds each change. */
-function storeUpdate(page: Page, spaceId: string, update: Uint8Array): Promise<void> {
-	return page.evaluate(
-		([name, base64]) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open(name);
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-					const tx = open.result.transaction('updates', 'readwrite');
-					tx.objectStore('updates').add(bytes);
-					tx.oncomplete = () => {
-						open.result.close();
-						resolve();
-					};
-					tx.onerror = () => reject(tx.error);
-				};
-			}),
-		[`passerelle:${spaceId}`, Buffer.from(update).toString('base64')] as const
-	);
-}
 
 describe('a relay restored empty', () => {
 	let port: number;

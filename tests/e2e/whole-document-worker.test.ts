@@ -21,6 +21,7 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 import { MoneyModel } from './money-model';
+import { storedUpdates, storeUpdate } from './device-store';
 
 /** The generated history's last day: two years of it before. */
 const END = Date.UTC(2026, 10, 28);
@@ -34,47 +35,6 @@ async function readDownload(download: Download): Promise<string> {
 	const chunks: Buffer[] = [];
 	for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
 	return Buffer.concat(chunks).toString('utf8');
-}
-
-/** The updates the device keeps for the space, base64, read from its IndexedDB. */
-function storedUpdates(page: Page, spaceId: string): Promise<string[]> {
-	return page.evaluate(
-		(name) =>
-			new Promise<string[]>((resolve, reject) => {
-				const open = indexedDB.open(name);
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const all = open.result.transaction('updates').objectStore('updates').getAll();
-					all.onsuccess = () => {
-						open.result.close();
-						resolve((all.result as Uint8Array[]).map((u) => btoa(Array.from(u, (b) => String.fromCharCode(b)).join(''))));
-					};
-				};
-			}),
-		`passerelle:${spaceId}`
-	);
-}
-
-/** Adds one update to what the device keeps, as y-indexeddb adds each change. */
-function storeUpdate(page: Page, spaceId: string, update: Uint8Array): Promise<void> {
-	return page.evaluate(
-		([name, base64]) =>
-			new Promise<void>((resolve, reject) => {
-				const open = indexedDB.open(name);
-				open.onerror = () => reject(open.error);
-				open.onsuccess = () => {
-					const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-					const tx = open.result.transaction('updates', 'readwrite');
-					tx.objectStore('updates').add(bytes);
-					tx.oncomplete = () => {
-						open.result.close();
-						resolve();
-					};
-					tx.onerror = () => reject(tx.error);
-				};
-			}),
-		[`passerelle:${spaceId}`, Buffer.from(update).toString('base64')] as const
-	);
 }
 
 /** Keeps the space's stored updates busy from `page` until `release()` is called in it. */
