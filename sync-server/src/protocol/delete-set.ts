@@ -152,6 +152,34 @@ export async function readDeleteSetInSlices(update: Uint8Array, sliceMs = 10): P
 	return (await readSummaryInSlices(update, sliceMs)).deletions;
 }
 
+/**
+ * Every deletion the given parts carry, added to `into`. A part this reader does not
+ * understand (it did decode when stored) adds nothing: its deletions count as unknown,
+ * so an update that repeats them is stored again rather than dropped.
+ */
+export function deletionsOfParts(parts: readonly Uint8Array[], into = new DeleteSet()): DeleteSet {
+	for (const part of parts) {
+		try {
+			into.addAll(readDeleteSet(part));
+		} catch {
+			// See above.
+		}
+	}
+	return into;
+}
+
+/** deletionsOfParts a slice of time at a time (see readSummaryInSlices). */
+export async function deletionsOfPartsInSlices(parts: readonly Uint8Array[], into = new DeleteSet()): Promise<DeleteSet> {
+	for (const part of parts) {
+		try {
+			into.addAll(await readDeleteSetInSlices(part));
+		} catch {
+			// As in deletionsOfParts.
+		}
+	}
+	return into;
+}
+
 /** An update with no struct and the given deletions (format v1). */
 export function encodeDeletions(set: DeleteSet): Uint8Array {
 	const encoder = encoding.createEncoder();

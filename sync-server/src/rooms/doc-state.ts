@@ -18,7 +18,7 @@ import { inlineMerger, type UpdateMerger } from './merger.js';
 import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
-import { DeleteSet, encodeDeletions, holdsDeletions, readDeleteSet, readDeleteSetInSlices, readSummaryInSlices } from '../protocol/delete-set.js';
+import { deletionsOfParts, deletionsOfPartsInSlices, encodeDeletions, holdsDeletions, readSummaryInSlices, type DeleteSet } from '../protocol/delete-set.js';
 import { encodeSyncUpdate } from '../protocol/messages.js';
 import { splitUpdateInSlices } from '../protocol/split-update.js';
 
@@ -165,42 +165,18 @@ export class DocState {
 	knowDeletions(): Promise<void> {
 		return this.#alone(async () => {
 			if (this.#deleted !== null) return;
-			const deleted = new DeleteSet();
 			// Taken now: add() may push parts meanwhile, and takes their deletions in itself
 			// only once the set exists.
 			const parts = [...this.#parts];
-			const count = parts.length;
-			for (const part of parts) {
-				try {
-					deleted.addAll(await readDeleteSetInSlices(part));
-				} catch {
-					// A part this reader does not understand (it did decode when stored): its
-					// deletions count as unknown, so updates that repeat them are stored again.
-				}
-			}
-			for (const part of this.#parts.slice(count)) {
-				try {
-					deleted.addAll(readDeleteSet(part));
-				} catch {
-					// As above.
-				}
-			}
+			const deleted = await deletionsOfPartsInSlices(parts);
+			deletionsOfParts(this.#parts.slice(parts.length), deleted);
 			this.#deleted = deleted;
 		});
 	}
 
 	#deletions(): DeleteSet {
-		if (this.#deleted !== null) return this.#deleted;
-		const deleted = new DeleteSet();
-		for (const part of this.#parts) {
-			try {
-				deleted.addAll(readDeleteSet(part));
-			} catch {
-				// As in knowDeletions.
-			}
-		}
-		this.#deleted = deleted;
-		return deleted;
+		this.#deleted ??= deletionsOfParts(this.#parts);
+		return this.#deleted;
 	}
 
 	/**
