@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { admit, decideClaim, parentRoomId, SUB_ROOM_TOKEN_HASH, type AccessLevel } from '../access/access.js';
+import { admit, decideClaim, parentRoomId, SUB_ROOM_TOKEN_HASH, type AccessLevel, type Admission } from '../access/access.js';
 import { clientAddress } from './client-address.js';
 import {
 	CLOSE_CLAIM_KEY_REQUIRED,
@@ -163,22 +163,9 @@ export class SyncEndpoint {
 			}
 			admission = await admit(storage, request.roomId, access, request.token, request.readToken);
 		} catch (error) {
-			this.deps.metrics.storageFailures.inc({ operation: 'claim' });
-			this.deps.logger.error({ room: request.roomId, error: errorMessage(error) }, 'room claim failed');
-			return this.#refuseUpgrade(socket, 503, 'storage-unavailable', request.roomId);
+			return this.#storageFailed(socket, request.roomId, error);
 		}
-		if (!admission.ok) return this.#refuseUpgrade(socket, admission.status, admission.reason, request.roomId);
-		if (this.deps.isClosing() || socket.destroyed) return;
-		// With SQLite, nothing runs between the access check above and the accept below
-		// (no I/O in between), so a rotation cannot slip in and leave an old token open.
-		this.#wss.handleUpgrade(req, socket, head, (ws) => {
-			this.#accept(ws, socket, request.roomId, {
-				access: admission.level,
-				tokenHash: admission.tokenHash,
-				address,
-				wantsAck: request.wantsAck
-			});
-		});
+		this.#admitUpgrade(req, socket, head, request, address, admission);
 	}
 
 	/**
@@ -214,13 +201,26 @@ export class SyncEndpoint {
 				admission = await admit(storage, parent, now, request.token, request.readToken);
 			}
 		} catch (error) {
-			this.deps.metrics.storageFailures.inc({ operation: 'claim' });
-			this.deps.logger.error({ room: request.roomId, error: errorMessage(error) }, 'room claim failed');
-			return this.#refuseUpgrade(socket, 503, 'storage-unavailable', request.roomId);
+			return this.#storageFailed(socket, request.roomId, error);
 		}
+		// As for a room: no I/O between the parent's access check and the accept.
+		this.#admitUpgrade(req, socket, head, request, address, admission);
+	}
+
+	/**
+	 * Accepts the upgrade as `admission` says, or refuses it. Called with no I/O between the
+	 * access check and here (SQLite), so a rotation cannot slip in and leave an old token open.
+	 */
+	#admitUpgrade(
+		req: http.IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		request: SyncCredentials & { roomId: string },
+		address: string,
+		admission: Admission
+	): void {
 		if (!admission.ok) return this.#refuseUpgrade(socket, admission.status, admission.reason, request.roomId);
 		if (this.deps.isClosing() || socket.destroyed) return;
-		// As for a room: no I/O between the parent's access check and the accept.
 		this.#wss.handleUpgrade(req, socket, head, (ws) => {
 			this.#accept(ws, socket, request.roomId, {
 				access: admission.level,
@@ -229,6 +229,12 @@ export class SyncEndpoint {
 				wantsAck: request.wantsAck
 			});
 		});
+	}
+
+	#storageFailed(socket: Duplex, roomId: string, error: unknown): void {
+		this.deps.metrics.storageFailures.inc({ operation: 'claim' });
+		this.deps.logger.error({ room: roomId, error: errorMessage(error) }, 'room claim failed');
+		this.#refuseUpgrade(socket, 503, 'storage-unavailable', roomId);
 	}
 
 	#accept(
