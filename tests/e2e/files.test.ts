@@ -2,7 +2,8 @@
  * Sync by file: two phones that no relay reaches hand each other .passerelle files (everything,
  * then only what the other lacks, through its device code) and end with the same collective; a
  * damaged file and a file of another collective are refused with a sentence and change nothing;
- * a read-only phone reads a member's file and a member refuses the read-only phone's; once one phone reaches a relay, what came to it by file reaches that relay too, as a third
+ * a read-only phone reads a member's file and a member refuses the read-only phone's; what came by file waits
+ * to be confirmed as the phone's own edits do, and once one phone reaches a relay it reaches that relay too, as a third
  * device that joins later sees.
  */
 import { readFile } from 'node:fs/promises';
@@ -47,6 +48,11 @@ async function deviceCode(page: Page): Promise<string> {
 	const box = page.getByRole('textbox', { name: 'Le code de cet appareil' });
 	await expect.poll(() => box.inputValue()).not.toBe('');
 	return box.inputValue();
+}
+
+/** The changes the phone's sync status counts as not yet confirmed by a relay. */
+async function pendingOf(phone: AppModel): Promise<number> {
+	return Number(await phone.syncStatus().getAttribute('data-pending'));
 }
 
 async function resourceNames(page: Page): Promise<string[]> {
@@ -131,8 +137,11 @@ describe('sync by file, with no relay in reach', () => {
 		expect(everything.name).toMatch(/^atelier-velo-\d{4}-\d{2}-\d{2}\.passerelle$/);
 
 		await b.page.getByRole('link', { name: 'Fichiers' }).click();
+		const waitingBefore = await pendingOf(b);
 		await importByPicker(b.page, everything);
 		await expect.poll(() => b.page.getByTestId('bundle-report').textContent()).toMatch(/\d+ changements ajoutés, 0 en attente\./);
+		// B may be the one to bring A's changes to a relay: they wait for it as B's own edits do.
+		await expect.poll(() => pendingOf(b)).toBeGreaterThan(waitingBefore);
 		expect(await b.page.getByTestId('bundle-report').textContent()).toContain("Ils seront partagés avec les autres appareils dès que celui-ci sera en ligne.");
 
 		// The same file again brings nothing new, and says so.
@@ -236,6 +245,7 @@ describe('sync by file, with no relay in reach', () => {
 		// Only B comes back; A stays out of reach, so the relay can only learn A's resources from B.
 		await link.restore();
 		await contextB.setOffline(false);
+		// Synced with nothing waiting: the relay confirmed A's changes too, which only B could bring.
 		await b.waitSynced();
 
 		const contextC = await newDevice(browser, 'fr-FR');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
+import { addMark, lostMarks, marksOfMerge, parseMarks, unconfirmed, type Mark } from './pending';
 
 describe('pending changes', () => {
 	it('counts marks the relay state has not reached', () => {
@@ -16,6 +16,35 @@ describe('pending changes', () => {
 		expect(parseMarks(null)).toEqual([]);
 		expect(parseMarks('{oops')).toEqual([]);
 		expect(parseMarks('[[1,2],["x",3],[4],[5,6]]')).toEqual([[1, 2], [5, 6]]);
+	});
+});
+
+describe('changes merged from a file', () => {
+	it('waits for every writer the file brought, up to the clock it reached', () => {
+		const other = new Y.Doc();
+		other.getMap('m').set('a', 1);
+		const third = new Y.Doc();
+		third.getMap('m').set('b', 2);
+		third.getMap('m').set('c', 3);
+		const device = new Y.Doc();
+		Y.applyUpdate(device, Y.encodeStateAsUpdate(third));
+		let marks: Mark[] = [];
+		device.on('afterTransaction', (transaction: Y.Transaction) => {
+			marks = [...marks, ...marksOfMerge(transaction.beforeState, transaction.afterState)];
+		});
+		// The file holds both writers; the device already had the third's.
+		Y.applyUpdate(device, Y.mergeUpdates([Y.encodeStateAsUpdate(other), Y.encodeStateAsUpdate(third)]));
+		expect(marks).toEqual([[other.clientID, 1]]);
+		expect(unconfirmed(marks, Y.decodeStateVector(Y.encodeStateVector(third)))).toEqual(marks);
+		expect(unconfirmed(marks, Y.decodeStateVector(Y.encodeStateVector(device)))).toEqual([]);
+	});
+
+	it('leaves no mark for a merge that only deletes', () => {
+		const doc = new Y.Doc();
+		doc.getMap('m').set('a', 1);
+		const before = Y.decodeStateVector(Y.encodeStateVector(doc));
+		doc.getMap('m').delete('a');
+		expect(marksOfMerge(before, Y.decodeStateVector(Y.encodeStateVector(doc)))).toEqual([]);
 	});
 });
 

@@ -12,8 +12,26 @@
  */
 export type Mark = readonly [client: number, clock: number];
 
+/**
+ * The transaction origin of changes merged from a file. They are other
+ * writers' changes that this device may be the only one to carry to a relay,
+ * so they wait to be confirmed as its own edits do.
+ */
+export const FILE_ORIGIN = Symbol('passerelle:file');
+
 export function addMark(marks: readonly Mark[], client: number, clock: number): Mark[] {
 	return [...marks, [client, clock]];
+}
+
+/**
+ * One mark per writer whose changes a merge brought: the writer and the clock
+ * it reached. A merge that only deleted leaves no mark, as a state vector
+ * cannot say when the relay holds a deletion.
+ */
+export function marksOfMerge(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): Mark[] {
+	const marks: Mark[] = [];
+	for (const [client, clock] of after) if (clock > (before.get(client) ?? 0)) marks.push([client, clock]);
+	return marks;
 }
 
 export function unconfirmed(marks: readonly Mark[], relayState: ReadonlyMap<number, number>): Mark[] {

@@ -17,7 +17,7 @@ import { afterPaint, readFirstScreen, type FirstScreen } from './first-screen';
 import { applyFirstAnswerAtOnce } from './initial-sync';
 import { sendBigAnswersInPieces } from './big-answers';
 import { linkTabs } from './tabs';
-import { addMark, lostMarks, parseMarks, unconfirmed, type Mark } from './pending';
+import { addMark, FILE_ORIGIN, lostMarks, marksOfMerge, parseMarks, unconfirmed, type Mark } from './pending';
 
 const MAX_BACKOFF_MS = 15_000;
 /** A device the relay may not let open the space waits for a member's device to do it. */
@@ -256,6 +256,13 @@ export class SpaceSession {
 	}
 
 	private readonly onTransaction = (transaction: Y.Transaction): void => {
+		if (transaction.origin === FILE_ORIGIN) {
+			const merged = marksOfMerge(transaction.beforeState, transaction.afterState);
+			if (merged.length === 0) return;
+			this.marks = [...this.marks, ...merged];
+			this.saveMarks();
+			return;
+		}
 		if (transaction.origin !== LOCAL_ORIGIN) return;
 		const clock = transaction.afterState.get(this.doc.clientID) ?? 0;
 		const wrote = clock !== (transaction.beforeState.get(this.doc.clientID) ?? 0) || transaction.deleteSet.clients.size > 0;

@@ -19,13 +19,12 @@ import {
 	type ImportReport,
 	vectorCode
 } from '$lib/sync/bundle';
+import { FILE_ORIGIN } from '$lib/sync/pending';
 import { fileSlug } from '$lib/ui/download';
 
 /** What a phone is asked to read into memory at most: a large space's whole file is a few megabytes. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
-/** The transaction origin of a merged file: neither this device's own edit nor the relay's. */
-export const FILE_ORIGIN = Symbol('bundle file');
 
 const keysBySecret = new Map<string, Promise<BundleKeys>>();
 
