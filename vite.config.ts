@@ -1,9 +1,13 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { shortStrings } from './scripts/short-strings.mjs';
 
 export default defineConfig({
+	// The worker reads whole documents too.
+	worker: { plugins: () => [shortStrings()] },
 	plugins: [
+		shortStrings(),
 		sveltekit(),
 		SvelteKitPWA({
 			strategies: 'generateSW',

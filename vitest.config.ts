@@ -9,7 +9,7 @@ export default defineConfig({
 			{
 				test: {
 					name: 'unit',
-					include: ['src/**/*.test.ts', 'sync-server/src/**/*.test.ts'],
+					include: ['src/**/*.test.ts', 'sync-server/src/**/*.test.ts', 'scripts/**/*.test.ts'],
 					environment: 'node'
 				},
 				// The translated sentences of the UI modules are tested in Node too, and the sync code

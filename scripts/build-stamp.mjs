@@ -17,6 +17,7 @@ export const TARGETS = {
 			'sync-server/src/protocol/wire.ts',
 			'svelte.config.js',
 			'vite.config.ts',
+			'scripts/short-strings.mjs',
 			'tsconfig.json',
 			'package.json',
 			'package-lock.json'
