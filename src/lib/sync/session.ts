@@ -16,6 +16,7 @@ import { watchPeers, type Peer } from './peers';
 import { afterPaint, readFirstScreen, type FirstScreen } from './first-screen';
 import { applyFirstAnswerAtOnce } from './initial-sync';
 import { sendBigAnswersInPieces } from './big-answers';
+import { loadInPieces, PIECES_FROM_BYTES, readStoredCopy } from './local-copy';
 import { linkTabs } from './tabs';
 import { addMark, FILE_ORIGIN, lostMarks, marksOfMerge, parseMarks, unconfirmed, type Mark } from './pending';
 
@@ -129,14 +130,25 @@ export class SpaceSession {
 		this.listeners.clear();
 	}
 
-	/** Loads the local copy, once a kept first screen (if any) is on screen. */
+	/**
+	 * Loads the local copy, once a kept first screen (if any) is on screen. A large
+	 * copy loads in pieces with the page running in between (local-copy.ts); a small
+	 * one in one go, as y-indexeddb does it.
+	 */
 	private async load(): Promise<void> {
 		if (await this.firstScreen) await afterPaint();
 		if (this.destroyed) return;
-		const persistence = new IndexeddbPersistence(`passerelle:${this._entry.id}`, this.doc);
+		const name = `passerelle:${this._entry.id}`;
+		const stored = await readStoredCopy(name).catch(() => null);
+		if (this.destroyed) return;
+		const persistence = new IndexeddbPersistence(name, this.doc);
 		this.persistence = persistence;
+		const inPieces = stored !== null && stored.bytes >= PIECES_FROM_BYTES ? stored : null;
+		// Set before y-indexeddb opens the database: it then reads only rows written after these.
+		if (inPieces) persistence._dbref = inPieces.lastKey + 1;
 		loadWithoutReencoding(this.doc, persistence);
 		await persistence.whenSynced;
+		if (inPieces) await loadInPieces(this.doc, persistence, inPieces);
 	}
 
 	private get marksKey(): string {
