@@ -3,6 +3,8 @@
 // relay stopped (the device really offline) and the CPU slowed down through CDP, the time of
 // each step a person takes, median of several runs, and the same for a first join through an
 // invite with the relay running again.
+// Steps are timed in the page, to the first frame drawn with what the step brings; the times a
+// check from outside sees (which pays for its own queries) are logged beside them.
 //
 // Run with: npm run bench:scale [-- --only small|large] [--runs N] [--throttle N] [--timeout S] [--fresh]
 // A generated space is kept under bench/.cache/ and replayed on later runs of the same day; --fresh generates it again.
@@ -193,19 +195,55 @@ const inventoryShown = async (page) => {
 	await page.getByRole('article').first().waitFor({ timeout: TIMEOUT });
 };
 
-/** Opens a section by its link and waits for its first row. */
-async function open(page, label, row) {
-	return timed(async () => {
-		await section(page, label).click({ timeout: TIMEOUT });
+/**
+ * Clicks and waits for `row`, timed in the page: from the click to the first frame drawn with
+ * the row in it. A check from outside also pays for its own queries, slow on a slowed CPU, and
+ * runs only between the page's tasks; its time goes to the log, as the `outside` figures.
+ */
+async function drawnAfter(page, row, click) {
+	await page.evaluate((selector) => {
+		window.__drawnAfterClick = undefined;
+		document.addEventListener('click', () => {
+			const clicked = performance.now();
+			const done = () => requestAnimationFrame(() => (window.__drawnAfterClick = performance.now() - clicked));
+			// The row of the page being left may match too: wait for one the click brought.
+			const before = new Set(document.querySelectorAll(selector));
+			const fresh = () => [...document.querySelectorAll(selector)].some((element) => !before.has(element));
+			new MutationObserver((_changes, observer) => {
+				if (!fresh()) return;
+				observer.disconnect();
+				done();
+			}).observe(document.body, { childList: true, subtree: true });
+		}, { once: true, capture: true });
+	}, row);
+	const outside = await timed(async () => {
+		await click();
 		await page.locator(row).first().waitFor({ timeout: TIMEOUT });
 	});
+	if (outside === Infinity) return { drawn: Infinity, outside };
+	const drawn = await page.evaluate(() => new Promise((resolve) => {
+		const check = () => (window.__drawnAfterClick !== undefined ? resolve(window.__drawnAfterClick) : requestAnimationFrame(check));
+		check();
+	}));
+	return { drawn, outside };
 }
+
+/** Opens a section by its link and waits for its first row. */
+async function open(page, label, row) {
+	const { drawn, outside } = await drawnAfter(page, row, () => section(page, label).click({ timeout: TIMEOUT }));
+	outsideTimes.push(`${label} ${show(outside)}`);
+	return drawn;
+}
+
+/** What a check from outside measured, for the log. */
+const outsideTimes = [];
 
 const ROWS = [
 	['reload', 'reload to the space\'s content on screen', 1000],
 	['answers', 'reload until the page answers a check from outside', null],
 	['live', 'reload until the space has loaded (changes made at once)', null],
 	['add', 'add one inventory item until it shows', 100],
+	['addAnswers', 'add one item until a check from outside sees it', null],
 	['inventory', 'open the inventory page', 500],
 	['needs', 'open needs', 500],
 	['ledger', 'open the ledger', 500],
@@ -327,22 +365,40 @@ async function benchSize(browser, size) {
 				const form = page.getByRole('form', { name: 'Ajouter une ressource' });
 				await form.getByLabel('Type').selectOption({ label: 'Matériel' });
 				await form.getByLabel('Nom', { exact: true }).fill(name);
-				figures.add.push(await timed(async () => {
+				// Timed in the page too: from the form's submission to the first frame with the new row.
+				await page.evaluate((added) => {
+					window.__addDrawn = undefined;
+					document.addEventListener('submit', () => {
+						const submitted = performance.now();
+						const seen = () => [...document.querySelectorAll('article')].some((a) => a.textContent?.includes(added));
+						new MutationObserver((_changes, observer) => {
+							if (!seen()) return;
+							observer.disconnect();
+							requestAnimationFrame(() => (window.__addDrawn = performance.now() - submitted));
+						}).observe(document.body, { childList: true, subtree: true, characterData: true });
+					}, { once: true, capture: true });
+				}, name);
+				figures.addAnswers.push(await timed(async () => {
 					await form.getByRole('button', { name: 'Enregistrer' }).click();
 					await app.resource(name).waitFor({ timeout: TIMEOUT });
 				}));
+				figures.add.push(await page.evaluate(() => new Promise((resolve) => {
+					const check = () => (window.__addDrawn !== undefined ? resolve(window.__addDrawn) : requestAnimationFrame(check));
+					check();
+				})));
 			} catch (error) {
 				if (error?.name !== 'TimeoutError') throw error;
 				figures.add.push(Infinity);
+				figures.addAnswers.push(Infinity);
 			}
 			figures.needs.push(await open(page, 'Besoins', 'section[aria-labelledby="needs-title"] article'));
 			// The ledger is one of the money pages: the funds first, then its own link.
 			await section(page, 'Argent').click();
 			await page.getByRole('navigation', { name: "Rubriques de l'argent" }).waitFor().catch(() => {});
-			figures.ledger.push(await timed(async () => {
-				await page.getByRole('navigation', { name: "Rubriques de l'argent" }).getByRole('link', { name: 'Écritures' }).click({ timeout: TIMEOUT });
-				await page.locator('section[aria-labelledby="ledger-title"] ul.plain > li').first().waitFor({ timeout: TIMEOUT });
-			}));
+			const ledger = await drawnAfter(page, 'section[aria-labelledby="ledger-title"] ul.plain > li', () =>
+				page.getByRole('navigation', { name: "Rubriques de l'argent" }).getByRole('link', { name: 'Écritures' }).click({ timeout: TIMEOUT }));
+			figures.ledger.push(ledger.drawn);
+			outsideTimes.push(`ledger ${show(ledger.outside)}`);
 			const metrics = await cdp.send('Performance.getMetrics');
 			heap.push(metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN);
 			nodes.push(await page.evaluate(() => document.getElementsByTagName('*').length));
@@ -351,6 +407,7 @@ async function benchSize(browser, size) {
 			figures.transparency.push(await open(page, 'Transparence', 'section[aria-labelledby="transparency-title"] h3'));
 			figures.inventory.push(await open(page, 'Inventaire', '[data-testid="resource-count"]'));
 			log(`run ${run + 1}: ${ROWS.filter(([key]) => key !== 'join').map(([key]) => `${key} ${show(figures[key].at(-1))}`).join(', ')}`);
+			log(`  seen from outside: ${outsideTimes.splice(0).join(', ')}`);
 		}
 		extra.heap = median(heap);
 		extra.nodes = median(nodes);
