@@ -100,6 +100,21 @@ describe('the first screen kept on the device', () => {
 		await expect.poll(() => keptInventory(page, spaceId), { timeout: 15_000 }).toEqual(['Camionnette', 'Lentilles', 'Perceuse']);
 	});
 
+	it('keeps a change made just before the page is left', async () => {
+		const page = await device.newPage();
+		const app = new AppModel(page);
+		await page.goto(`http://127.0.0.1:${relay.port}/`);
+		const spaceId = await app.createCollective('Ressourcerie');
+		await app.addResource({ kind: 'Matériel', name: 'Établi' });
+		await expect.poll(() => keptInventory(page, spaceId), { timeout: 15_000 }).toEqual(['Établi']);
+		// A second change right after the first was kept, then the page is left at once: the
+		// next opening must not show the screen from before it.
+		await app.addResource({ kind: 'Matériel', name: 'Scie' });
+		await page.goto(`http://127.0.0.1:${relay.port}/manifest.webmanifest`);
+		await expect.poll(() => keptInventory(page, spaceId), { timeout: 5_000 }).toEqual(['Établi', 'Scie']);
+		await page.close();
+	});
+
 	it('reloads every page a moment after a change without breaking it', async () => {
 		const page = await device.newPage();
 		const errors: string[] = [];

@@ -27,6 +27,8 @@ export class SpaceView {
 	/** The first-screen views as last shown, to keep for the next visit. */
 	readonly #shown = new Map<string, KeptView>();
 	#saving = false;
+	/** When the first screen was last written (0: not by this page). */
+	#keptAt = 0;
 
 	constructor(readonly session: SpaceSession) {
 		void session.firstScreen.then((kept) => {
@@ -108,18 +110,30 @@ export class SpaceView {
 		return value;
 	}
 
-	/** Keeps the first screen for the next visit, once things are quiet: at most one write every few seconds. */
+	/**
+	 * Keeps the first screen for the next visit, once things are quiet: at most one
+	 * write every few seconds. A page left before then (closed, reloaded, sent to the
+	 * background) writes at once: a space that has just arrived would otherwise open
+	 * next time on the empty screen kept before it came.
+	 */
 	#keepLater(): void {
 		if (this.#saving) return;
 		this.#saving = true;
-		setTimeout(() => {
-			onIdle(() => {
-				this.#saving = false;
-				if (this.session.doc.isDestroyed) return;
-				const views = Object.fromEntries(this.#shown);
-				void saveFirstScreen(this.session.entry.id, { build: version, savedAt: Date.now(), views });
-			});
-		}, KEEP_DELAY_MS);
+		unsaved.add(this);
+		// A change after a quiet while is kept at the next idle moment; one in a burst waits for the burst.
+		const wait = Math.max(0, this.#keptAt + KEEP_DELAY_MS - Date.now());
+		setTimeout(() => onIdle(() => this.keepNow()), wait);
+	}
+
+	/** Writes the first screen now if a write is waiting. */
+	keepNow(): void {
+		if (!this.#saving) return;
+		this.#saving = false;
+		unsaved.delete(this);
+		if (this.session.doc.isDestroyed) return;
+		this.#keptAt = Date.now();
+		const views = Object.fromEntries(this.#shown);
+		void saveFirstScreen(this.session.entry.id, { build: version, savedAt: Date.now(), views });
 	}
 
 	/**
@@ -154,6 +168,18 @@ export class SpaceView {
 
 /** How long after a change the first screen is kept again: a burst of edits makes one write. */
 const KEEP_DELAY_MS = 3000;
+
+/** Views whose first screen waits to be written: written at once when the page is left. */
+const unsaved = new Set<SpaceView>();
+if (typeof window !== 'undefined') {
+	const keepAll = () => {
+		for (const view of [...unsaved]) view.keepNow();
+	};
+	window.addEventListener('pagehide', keepAll);
+	document.addEventListener('visibilitychange', () => {
+		if (document.visibilityState === 'hidden') keepAll();
+	});
+}
 
 keepOnDevice('meta', readSpaceMeta);
 

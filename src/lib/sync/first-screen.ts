@@ -23,13 +23,35 @@ export interface FirstScreen {
 	views: Record<string, KeptView>;
 }
 
+/**
+ * One connection, kept open: a page being left writes its first screen from its
+ * `pagehide`, where only a transaction begun at once, on a database already
+ * open, has a chance to be committed.
+ */
+let connection: Promise<IDBDatabase> | null = null;
+let ready: IDBDatabase | null = null;
+
 function open(): Promise<IDBDatabase> {
-	return new Promise((resolve, reject) => {
+	connection ??= new Promise<IDBDatabase>((resolve, reject) => {
 		const request = indexedDB.open(DATABASE, 1);
 		request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-		request.onsuccess = () => resolve(request.result);
-		request.onerror = () => reject(request.error);
+		request.onsuccess = () => {
+			const db = request.result;
+			// Another version wanting the database (a newer build in another tab) gets it.
+			db.onversionchange = () => {
+				db.close();
+				connection = null;
+				ready = null;
+			};
+			ready = db;
+			resolve(db);
+		};
+		request.onerror = () => {
+			connection = null;
+			reject(request.error);
+		};
 	});
+	return connection;
 }
 
 function isFirstScreen(value: unknown): value is FirstScreen {
@@ -48,7 +70,6 @@ export async function readFirstScreen(spaceId: string, build: string): Promise<F
 			request.onsuccess = () => resolve(request.result);
 			request.onerror = () => reject(request.error);
 		});
-		db.close();
 		return isFirstScreen(value) && value.build === build ? value : null;
 	} catch {
 		return null;
@@ -59,15 +80,17 @@ export async function readFirstScreen(spaceId: string, build: string): Promise<F
 export async function saveFirstScreen(spaceId: string, screen: FirstScreen): Promise<void> {
 	if (typeof indexedDB === 'undefined') return;
 	try {
-		const db = await open();
+		// Begun in the same task when the database is open: see `connection`.
+		const db = ready ?? (await open());
 		await new Promise<void>((resolve, reject) => {
 			const transaction = db.transaction(STORE, 'readwrite');
 			transaction.objectStore(STORE).put(screen, spaceId);
+			// Committed now rather than when the task ends: the page may be going away.
+			transaction.commit?.();
 			transaction.oncomplete = () => resolve();
 			transaction.onerror = () => reject(transaction.error);
 			transaction.onabort = () => reject(transaction.error);
 		});
-		db.close();
 	} catch {
 		// see above
 	}
