@@ -139,14 +139,18 @@ export class SpaceView {
 	/**
 	 * A view that must not hold up the first screen (a badge counting every
 	 * conflict): the kept one while nothing it read has changed; otherwise it is
-	 * computed at the next idle moment and, until then, the last one computed
-	 * is given (undefined at first).
+	 * computed at the next idle moment, or once a first sync under way has ended,
+	 * and until then the last one computed is given (undefined at first).
 	 */
 	whenIdle<A extends unknown[], T>(compute: (doc: Y.Doc, ...args: A) => T, ...args: A): T | undefined {
 		this.#subscribe();
 		void this.#idleDone;
 		const doc = this.session.doc;
 		const key = viewKey(compute, args);
+		// A first sync brings a space in pieces: such a view waits for the last one rather than
+		// being made again over the whole space after each.
+		const { connection, synced } = this.session.current;
+		if (connection === 'connected' && !synced) return this.#idleShown.get(key) as T | undefined;
 		const views = derivedViews(doc);
 		const kept = views.fresh<T>(key);
 		if (kept) {
