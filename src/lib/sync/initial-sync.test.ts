@@ -85,12 +85,22 @@ describe('the first answer of the relay', () => {
 		let updates = 0;
 		let pendingSeen = false;
 		newcomer.doc.on('afterTransaction', () => (pendingSeen ||= newcomer.doc.store.pendingStructs !== null));
-		newcomer.doc.on('update', () => updates++);
+		// What the device's copy keeps: every update its listener is handed.
+		const kept: Uint8Array[] = [];
+		newcomer.doc.on('update', (update: Uint8Array) => {
+			updates++;
+			kept.push(update);
+		});
 		newcomer.provider.connect();
 		await waitForSynced(newcomer);
 		expect(newcomer.doc.getArray<string>('activity').toArray()).toEqual(content);
 		// Many pieces, each applied on arrival.
 		expect(updates).toBeGreaterThan(10);
+		// Handed over as received, they make the same space again, as the copy will on the next opening.
+		const reopened = new Y.Doc();
+		for (const update of kept) Y.applyUpdate(reopened, update);
+		expect(reopened.getArray<string>('activity').toArray()).toEqual(content);
+		expect(Y.encodeStateVector(reopened)).toEqual(Y.encodeStateVector(newcomer.doc));
 		expect(pendingSeen).toBe(false);
 		expect(newcomer.doc.store.pendingStructs).toBeNull();
 
@@ -110,10 +120,15 @@ describe('the first answer of the relay', () => {
 		newcomer.doc.on('afterTransaction', (transaction: Y.Transaction) => {
 			if (transaction.origin === newcomer.provider) transactions++;
 		});
+		const kept: Uint8Array[] = [];
+		newcomer.doc.on('update', (update: Uint8Array) => kept.push(update));
 		newcomer.provider.connect();
 		await waitForSynced(newcomer);
 		expect(newcomer.doc.getArray<string>('activity').toArray()).toEqual(content);
 		expect(newcomer.doc.store.pendingStructs).toBeNull();
+		const reopened = new Y.Doc();
+		for (const update of kept) Y.applyUpdate(reopened, update);
+		expect(reopened.getArray<string>('activity').toArray()).toEqual(content);
 		// The first piece, left pending; then the second with the step 2, merged: two.
 		expect(transactions).toBe(2);
 	});
