@@ -43,10 +43,7 @@ export class SpaceView {
 			// afterTransaction rather than update: Yjs encodes each change for update listeners.
 			// A transaction that changed nothing (a reading inside a view) must not count as a
 			// change: it can run while a view is being derived, where no state may move.
-			// While the local copy loads in pieces, pages show the kept first screen (or that it
-			// is loading): they are drawn again once it has loaded, not once per piece.
 			const changed = (transaction: Y.Transaction) => {
-				if (!this.#live) return;
 				if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) update();
 			};
 			session.doc.on('afterTransaction', changed);
