@@ -24,6 +24,7 @@ import { getResource } from '../inventory/resources';
 import {
 	bookingsMap,
 	entityId,
+	idString,
 	LOCAL_ORIGIN,
 	readEntities,
 	readEntity,
@@ -41,9 +42,14 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 const TargetSchema = v.variant('kind', [
 	v.object({ kind: v.literal('member'), memberId: entityId<'member'>() }),
-	v.object({ kind: v.literal('collective'), name: v.pipe(text(120), v.minLength(1)) })
+	v.object({
+		kind: v.literal('collective'),
+		name: v.pipe(text(120), v.minLength(1)),
+		/** Set when the collective asked through a federation: the request this booking answers. */
+		federation: v.optional(v.object({ space: idString, collective: idString, request: v.pipe(v.string(), v.maxLength(300)) }))
+	})
 ]);
-/** Who receives the slot: one of the members, or another collective named freely. */
+/** Who receives the slot: one of the members, or another collective, named freely or asking through a federation. */
 export type BookingTarget = v.InferOutput<typeof TargetSchema>;
 
 /** A slot ends after it starts; the error names `end`. */
@@ -251,6 +257,43 @@ export function grantBooking(
 			decisionId: input.decisionId,
 			summary: resourceName(doc, fields.resourceId)
 		});
+	}, LOCAL_ORIGIN);
+	return true;
+}
+
+/** What another collective asked for through a federation, as the owning collective's bridge reads it. */
+export interface ReceivedRequest {
+	resourceId: ResourceId;
+	start: number;
+	end: number;
+	note: string;
+	/** The asking collective's name, from its verified directory entry. */
+	name: string;
+	federation: { space: string; collective: string; request: string };
+}
+
+/**
+ * Writes another collective's request as a *requested* booking, under an id
+ * derived from the request, so that two delegates' devices carrying it write
+ * one booking. Does nothing when that booking is already here. A member then
+ * confirms or declines it like any other. The same known limit as
+ * `grantBooking` applies to two devices that write it without seeing each other.
+ */
+export function receiveBooking(doc: Y.Doc, id: BookingId, request: ReceivedRequest, by: MemberId, now: number): boolean {
+	if (bookingsMap(doc).has(id)) return false;
+	doc.transact(() => {
+		const entry = new Y.Map<unknown>();
+		setRecorded(entry, {
+			resourceId: request.resourceId,
+			start: request.start,
+			end: request.end,
+			to: { kind: 'collective', name: request.name, federation: { ...request.federation } },
+			note: request.note,
+			createdAt: now,
+			createdBy: by
+		});
+		bookingsMap(doc).set(id, entry);
+		recordActivity(doc, { at: now, by, action: 'booking.requested', subjectKind: 'booking', subjectId: id, summary: resourceName(doc, request.resourceId) });
 	}, LOCAL_ORIGIN);
 	return true;
 }

@@ -89,7 +89,7 @@ export interface PlanOptions {
 type Structure = Y.Map<unknown>;
 
 /** The Yjs writes that make `key` of `map` what it is now, with the fields of a nested map. */
-function itemsOf(map: Structure, key: string): Y.Item[] {
+export function itemsOf(map: Structure, key: string): Y.Item[] {
 	const item = map._map.get(key);
 	if (!item) return [];
 	const items = [item];
@@ -98,7 +98,7 @@ function itemsOf(map: Structure, key: string): Y.Item[] {
 	return items;
 }
 
-function revisionOf(items: readonly Y.Item[]): Revision {
+export function revisionOf(items: readonly Y.Item[]): Revision {
 	const highest = new Map<number, number>();
 	for (const { id } of items) highest.set(id.client, Math.max(highest.get(id.client) ?? -1, id.clock));
 	return [...highest].sort((a, b) => a[0] - b[0]);

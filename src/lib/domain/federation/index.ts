@@ -10,6 +10,7 @@ export * from './space';
 export * from './publish';
 export * from './memberships';
 export * from './bridge';
+export * from './requests';
 export * from './signatures';
 export * from './verify';
 export * from './views';

@@ -1,0 +1,483 @@
+/**
+ * Asking another collective to lend or book one of its offers, in two phases.
+ *
+ * 1. A member of the borrowing collective B asks, offline if need be: the
+ *    request is written into B's own document, its *outbox*.
+ * 2. A delegate's device of B (one holding both documents) carries it into the
+ *    federation as a record signed by B, under `<B>.request.<outbox id>`.
+ * 3. A delegate's device of the owner A turns a verified request for one of A's
+ *    offers into a *requested* booking in A's own space, under an id derived
+ *    from the request, so two of A's devices write one booking. A member of A
+ *    confirms or declines it there, as any booking.
+ * 4. A's devices write the booking's state back as a response signed by A,
+ *    under `<A>.response.<request key>`; B's devices copy a verified answer
+ *    into B's outbox, where every member of B reads it.
+ *
+ * A cancellation by B reaches A as a cancelled request and cancels the
+ * booking; as in bookings, a cancellation concurrent with a confirmation wins.
+ * The same van promised to two collectives from two offline phones is then the
+ * double booking the owning collective already sees in its bookings.
+ *
+ * Each federation record has one writer collective and is plain, signed as a
+ * whole. Nothing of a request names a member: B's outbox keeps who asked; the
+ * record says only which collective asks.
+ */
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { newId, type BookingId, type MemberId, type ResourceId } from '../core/ids';
+import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
+import { LOCAL_ORIGIN, bookingsMap, idString, plainValue, recordedFields, setRecorded, text, timestamp } from '../core/schema';
+import { opened } from '../core/derived';
+import { getBooking, receiveBooking, type Booking } from '../bookings/bookings';
+import { getResource } from '../inventory/resources';
+import { covers, itemsOf, revisionOf } from './bridge';
+import { canonicalJson, contentHash } from './canonical';
+import { collectiveIdOf, signRecord, type CollectiveId, type CollectiveIdentity } from './identity';
+import { ProfileRecordSchema, RECORD_VERSION, directoryMap, type Revision } from './schema';
+import { VerdictCache } from './signatures';
+
+export function outboxMap(doc: Y.Doc): Y.Map<unknown> {
+	return opened(doc.getMap('outbox'));
+}
+export function requestsMap(doc: Y.Doc): Y.Map<unknown> {
+	return opened(doc.getMap('requests'));
+}
+export function responsesMap(doc: Y.Doc): Y.Map<unknown> {
+	return opened(doc.getMap('responses'));
+}
+
+/** How the owner answers, as B reads it. 'received': A has the request and has not answered yet. */
+export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled'] as const;
+export type Answer = (typeof ANSWERS)[number];
+
+/** An answer only moves forward: a device that is behind never takes B's record back to an earlier one. */
+const ANSWER_RANK: Record<Answer, number> = { received: 1, accepted: 2, declined: 3, cancelled: 3 };
+
+const COLLECTIVE = /^[A-Za-z0-9_-]{43}$/;
+const OFFER_KEY = /^([A-Za-z0-9_-]{43})\.offer\.([A-Za-z0-9_-]{16,64})$/;
+
+/** The collective and the resource an offer's copy key names, or null for anything else. */
+export function offerOf(copy: string): { owner: CollectiveId; resource: ResourceId } | null {
+	const match = OFFER_KEY.exec(copy);
+	return match ? { owner: match[1] as CollectiveId, resource: match[2] as ResourceId } : null;
+}
+
+export function requestKey(borrower: CollectiveId, id: string): string {
+	return `${borrower}.request.${id}`;
+}
+
+export function responseKey(owner: CollectiveId, request: string): string {
+	return `${owner}.response.${request}`;
+}
+
+/** The booking a request becomes in the owner's space: the same id on every device that carries it. */
+export function bookingIdFor(request: string): BookingId {
+	return contentHash({ booking: request }) as BookingId;
+}
+
+const copyKeyText = v.pipe(v.string(), v.regex(OFFER_KEY, 'not an offer'));
+const endAfterStart = <T extends { start: number; end: number }>() =>
+	v.forward<T, v.CheckIssue<T>, ['end']>(
+		v.check((slot) => slot.end > slot.start, 'must be after start'),
+		['end'] as never
+	);
+
+const AskObject = v.object({
+	federation: idString,
+	copy: copyKeyText,
+	/** The offer's name when asked, so B's list reads even before the federation is loaded. */
+	title: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(120)), ''),
+	start: timestamp,
+	end: timestamp,
+	note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(1000)), '')
+});
+const AskInput = v.pipe(AskObject, endAfterStart<v.InferOutput<typeof AskObject>>());
+export type AskInput = v.InferInput<typeof AskInput>;
+
+const OutboxObject = v.object({
+	id: idString,
+	federation: idString,
+	copy: copyKeyText,
+	title: v.optional(text(120), ''),
+	start: timestamp,
+	end: timestamp,
+	note: v.optional(text(1000), ''),
+	createdAt: timestamp,
+	createdBy: idString,
+	cancelledAt: v.optional(v.nullable(timestamp), null),
+	answer: v.optional(v.nullable(v.picklist(ANSWERS)), null)
+});
+const OutboxSchema = v.pipe(v.unknown(), recordedFields, OutboxObject);
+export type OutboxRequest = v.InferOutput<typeof OutboxObject>;
+
+/** Writes a request into the collective's own outbox: it leaves with the next delegate's device that carries it. */
+export function askToBorrow(doc: Y.Doc, input: AskInput, by: MemberId, now = Date.now()): { ok: true; id: string } | InvalidField {
+	const checked = checkInput(AskInput, input);
+	if (!checked.ok) return checked;
+	const { federation, copy, title, start, end, note } = checked.value;
+	const id = newId<'request'>();
+	doc.transact(() => {
+		const entry = new Y.Map<unknown>();
+		setRecorded(entry, { federation, copy, title, start, end, note, createdAt: now, createdBy: by });
+		outboxMap(doc).set(id, entry);
+	}, LOCAL_ORIGIN);
+	return { ok: true, id };
+}
+
+export type CancelAskResult = { ok: true } | Refusal<'not_found'> | Refusal<'already_cancelled'>;
+
+/** Takes a request back. It reaches the owner as a cancellation, which wins over a confirmation made meanwhile. */
+export function cancelAsk(doc: Y.Doc, id: string, by: MemberId, now = Date.now()): CancelAskResult {
+	const entry = outboxMap(doc).get(id);
+	if (!(entry instanceof Y.Map) || !readAsk(id, entry)) return { ok: false, reason: 'not_found' };
+	if (entry.get('cancelledAt') != null) return { ok: false, reason: 'already_cancelled' };
+	doc.transact(() => {
+		entry.set('cancelledAt', now);
+		entry.set('cancelledBy', by);
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+function readAsk(id: string, value: unknown): OutboxRequest | null {
+	if (!(value instanceof Y.Map)) return null;
+	const plain = plainValue(value);
+	if (typeof plain !== 'object' || plain === null) return null;
+	const parsed = v.safeParse(OutboxSchema, { ...(plain as object), id });
+	return parsed.success && parsed.output.end > parsed.output.start ? parsed.output : null;
+}
+
+/** The requests this collective made, newest first; those of one federation when named. */
+export function readOutbox(doc: Y.Doc, federation?: string): { items: OutboxRequest[]; unreadable: number } {
+	const items: OutboxRequest[] = [];
+	let unreadable = 0;
+	for (const [id, value] of outboxMap(doc).entries()) {
+		const ask = readAsk(id, value);
+		if (!ask) unreadable++;
+		else if (!federation || ask.federation === federation) items.push(ask);
+	}
+	items.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	return { items, unreadable };
+}
+
+// ---- Records in the federation ----
+
+const signature = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/));
+const collectiveId = v.custom<CollectiveId>((value) => typeof value === 'string' && COLLECTIVE.test(value), 'not a collective id');
+
+export const RequestRecordSchema = v.object({
+	v: v.literal(RECORD_VERSION),
+	collective: collectiveId,
+	id: idString,
+	copy: copyKeyText,
+	start: timestamp,
+	end: timestamp,
+	note: text(1000),
+	cancelled: v.boolean(),
+	sig: signature
+});
+export type RequestRecord = v.InferOutput<typeof RequestRecordSchema>;
+export type RequestBody = Omit<RequestRecord, 'sig'>;
+
+const revision = v.pipe(
+	v.array(v.tuple([v.pipe(v.number(), v.safeInteger(), v.minValue(0)), v.pipe(v.number(), v.safeInteger(), v.minValue(0))])),
+	v.maxLength(256)
+);
+
+export const ResponseRecordSchema = v.object({
+	v: v.literal(RECORD_VERSION),
+	collective: collectiveId,
+	request: v.pipe(v.string(), v.maxLength(200)),
+	state: v.picklist(ANSWERS),
+	/** The writes behind the booking's state: a device that has not seen them leaves the response alone. */
+	rev: revision,
+	sig: signature
+});
+export type ResponseRecord = v.InferOutput<typeof ResponseRecordSchema>;
+export type ResponseBody = Omit<ResponseRecord, 'sig'>;
+
+function parsed<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutput<S> | null {
+	const result = v.safeParse(schema, plainValue(raw));
+	return result.success ? result.output : null;
+}
+
+/** What planning knows of the federation: the records already checked against their writer's key. */
+export interface Checked {
+	/** Requests naming this collective's offers, signed by the collective they name as asking, by key. */
+	incoming: Map<string, RequestRecord>;
+	/** Responses to this collective's requests, signed by the owner of the offer asked for, by request key. */
+	answers: Map<string, ResponseRecord>;
+	/** Keys under this collective's name whose stored record it did not sign: replaced at the next write. */
+	distrusted: Set<string>;
+	/** Requests naming this collective's offers, and responses to its requests, that fail their check. */
+	unverified: number;
+}
+
+export type ExchangeWrite =
+	| { map: 'requests'; key: string; body: RequestBody; replaces: unknown }
+	| { map: 'responses'; key: string; body: ResponseBody; replaces: unknown };
+
+export interface ExchangePlan {
+	/** Into the federation, signed by this collective. */
+	writes: ExchangeWrite[];
+	/** Bookings to write as requested in this collective's space. */
+	receive: Array<{ id: BookingId; request: RequestRecord; name: string }>;
+	/** Bookings to cancel because the asking collective took its request back. */
+	cancel: BookingId[];
+	/** Outbox entries whose answer moves forward. */
+	answers: Array<{ id: string; answer: Answer }>;
+}
+
+/** The state the owner's response gives of a request, from the booking it became. */
+export function answerOf(request: RequestRecord, booking: Booking | undefined, resourceUsable: boolean): Answer {
+	if (!booking) return request.cancelled ? 'cancelled' : resourceUsable ? 'received' : 'declined';
+	if (booking.status === 'requested') return 'received';
+	if (booking.status === 'confirmed') return 'accepted';
+	// Taken back by the borrower, or by the owner after saying yes: cancelled; refused before any yes: declined.
+	return request.cancelled || booking.confirmedAt !== null ? 'cancelled' : 'declined';
+}
+
+/**
+ * What to write, each way, for the requests between this collective and a
+ * federation. Pure: reads both documents, writes neither. Bookings to receive
+ * come first; the responses then follow from the bookings as they are, so a
+ * runner plans again after writing them.
+ */
+export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: CollectiveId, checked: Checked): ExchangePlan {
+	const plan: ExchangePlan = { writes: [], receive: [], cancel: [], answers: [] };
+	const requests = requestsMap(federationDoc);
+	const responses = responsesMap(federationDoc);
+
+	// Out: this collective's requests, carried from its outbox.
+	for (const ask of readOutbox(collectiveDoc, federation).items) {
+		const key = requestKey(own, ask.id);
+		const body: RequestBody = { v: RECORD_VERSION, collective: own, id: ask.id, copy: ask.copy, start: ask.start, end: ask.end, note: ask.note, cancelled: ask.cancelledAt !== null };
+		const raw = requests.get(key);
+		const stored = checked.distrusted.has(key) ? null : parsed(RequestRecordSchema, raw);
+		// Only a cancellation changes a request: a device that has not seen it never writes the request back.
+		const write = !stored || (body.cancelled && !stored.cancelled);
+		if (write) plan.writes.push({ map: 'requests', key, body, replaces: raw });
+		const answer = checked.answers.get(key);
+		if (answer && (ask.answer === null || ANSWER_RANK[answer.state] > ANSWER_RANK[ask.answer])) plan.answers.push({ id: ask.id, answer: answer.state });
+	}
+
+	// In: requests for this collective's offers, as bookings here and responses there.
+	const bookings = bookingsMap(collectiveDoc);
+	for (const [key, request] of checked.incoming) {
+		const offer = offerOf(request.copy);
+		if (!offer || offer.owner !== own) continue;
+		const id = bookingIdFor(key);
+		const booking = getBooking(collectiveDoc, id);
+		const resource = getResource(collectiveDoc, offer.resource);
+		const usable = Boolean(resource && resource.removedAt === null);
+		const rkey = responseKey(own, key);
+		const raw = responses.get(rkey);
+		const stored = checked.distrusted.has(rkey) ? null : parsed(ResponseRecordSchema, raw);
+		const current = stored && stored.collective === own && stored.request === key ? stored : null;
+		// Declined for want of the resource: final, even if the resource comes back later.
+		const refused = current?.state === 'declined' && current.rev.length === 0;
+		if (!booking && !bookings.has(id) && !request.cancelled && usable && !refused) {
+			plan.receive.push({ id, request, name: nameOf(federationDoc, request.collective) });
+			continue;
+		}
+		if (refused && !booking) continue;
+		if (booking && request.cancelled && booking.status !== 'cancelled') {
+			plan.cancel.push(id);
+			continue;
+		}
+		const state = answerOf(request, booking, usable);
+		const rev: Revision = revisionOf(itemsOf(bookings, id));
+		const body: ResponseBody = { v: RECORD_VERSION, collective: own, request: key, state, rev };
+		if (current) {
+			if (current.state === state) continue;
+			// A device that has not seen what the stored answer was made from leaves it alone.
+			if (!covers(collectiveDoc, current.rev)) continue;
+			if (canonicalJson(current.rev) === canonicalJson(rev)) continue;
+		}
+		plan.writes.push({ map: 'responses', key: rkey, body, replaces: raw });
+	}
+	return plan;
+}
+
+function nameOf(federationDoc: Y.Doc, collective: CollectiveId): string {
+	const profile = parsed(ProfileRecordSchema, directoryMap(federationDoc).get(collective));
+	return profile?.profile.name || collective.slice(0, 8);
+}
+
+/** The directory's keys whose entry is signed by the key its collective id is the hash of. */
+export async function trustedKeys(federationDoc: Y.Doc, cache: VerdictCache): Promise<Map<CollectiveId, string>> {
+	const keys = new Map<CollectiveId, string>();
+	await Promise.all(
+		[...directoryMap(federationDoc).entries()].map(async ([key, raw]) => {
+			const record = parsed(ProfileRecordSchema, raw);
+			if (!record || record.collective !== key) return;
+			if ((await collectiveIdOf(record.publicKey)) !== record.collective) return;
+			if (await cache.valid(record.publicKey, raw)) keys.set(record.collective, record.publicKey);
+		})
+	);
+	return keys;
+}
+
+/** Checks the records planning reads: requests to this collective, answers to it, and what stands under its name. */
+export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: Pick<CollectiveIdentity, 'collective' | 'publicKey'>, cache: VerdictCache): Promise<Checked> {
+	const keys = await trustedKeys(federationDoc, cache);
+	const checked: Checked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0 };
+	const jobs: Promise<void>[] = [];
+	const prefix = `${own.collective}.offer.`;
+	for (const [key, raw] of requestsMap(federationDoc).entries()) {
+		const record = parsed(RequestRecordSchema, raw);
+		if (!record || key !== requestKey(record.collective, record.id)) {
+			// Unreadable or under the wrong key: ours to replace if it stands under our name, else not ours at all.
+			if (key.startsWith(`${own.collective}.`)) checked.distrusted.add(key);
+			else if (typeof raw === 'object' && raw !== null && JSON.stringify(plainValue(raw)).includes(prefix)) checked.unverified++;
+			continue;
+		}
+		if (record.collective === own.collective) {
+			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || checked.distrusted.add(key))));
+			continue;
+		}
+		if (!record.copy.startsWith(prefix)) continue;
+		const publicKey = keys.get(record.collective);
+		if (!publicKey) {
+			checked.unverified++;
+			continue;
+		}
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void checked.unverified++)));
+	}
+	for (const ask of readOutbox(collectiveDoc, federation).items) {
+		const offer = offerOf(ask.copy);
+		if (!offer) continue;
+		const request = requestKey(own.collective, ask.id);
+		const rkey = responseKey(offer.owner, request);
+		const raw = responsesMap(federationDoc).get(rkey);
+		if (raw === undefined) continue;
+		const record = parsed(ResponseRecordSchema, raw);
+		const publicKey = keys.get(offer.owner);
+		if (!record || record.collective !== offer.owner || record.request !== request || !publicKey) {
+			checked.unverified++;
+			continue;
+		}
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(request, record) : void checked.unverified++)));
+	}
+	await Promise.all(jobs);
+	// Our responses to the requests we hold: replaced if someone else wrote them.
+	await Promise.all(
+		[...checked.incoming.keys()].map(async (request) => {
+			const rkey = responseKey(own.collective, request);
+			const raw = responsesMap(federationDoc).get(rkey);
+			if (raw !== undefined && !(await cache.valid(own.publicKey, raw))) checked.distrusted.add(rkey);
+		})
+	);
+	return checked;
+}
+
+export interface ExchangeRun {
+	/** Records written into the federation. */
+	written: number;
+	/** Bookings received or cancelled, and answers copied, in the collective's space. */
+	applied: number;
+	unverified: number;
+}
+
+/**
+ * Checks, plans, writes. The collective's space first (bookings received or
+ * cancelled, answers copied), then the federation (requests and responses
+ * signed), planned again so that responses follow the bookings just written.
+ * A second run with nothing new writes nothing.
+ */
+export async function runExchanges(
+	collectiveDoc: Y.Doc,
+	federationDoc: Y.Doc,
+	federation: string,
+	identity: CollectiveIdentity,
+	by: MemberId,
+	cache = new VerdictCache(),
+	now = Date.now()
+): Promise<ExchangeRun> {
+	let checked = await checkExchanges(collectiveDoc, federationDoc, federation, identity, cache);
+	let plan = planExchanges(collectiveDoc, federationDoc, federation, identity.collective, checked);
+	let applied = 0;
+	if (plan.receive.length > 0 || plan.cancel.length > 0 || plan.answers.length > 0) {
+		collectiveDoc.transact(() => {
+			for (const { id, request, name } of plan.receive) {
+				const offer = offerOf(request.copy)!;
+				const federationLink = { space: federation, collective: request.collective, request: requestKey(request.collective, request.id) };
+				if (receiveBooking(collectiveDoc, id, { resourceId: offer.resource, start: request.start, end: request.end, note: request.note, name, federation: federationLink }, by, now)) applied++;
+			}
+			for (const id of plan.cancel) {
+				const entry = bookingsMap(collectiveDoc).get(id);
+				if (!(entry instanceof Y.Map) || entry.get('cancelledAt') != null) continue;
+				entry.set('cancelledAt', now);
+				entry.set('cancelledBy', by);
+				applied++;
+			}
+			for (const { id, answer } of plan.answers) {
+				const entry = outboxMap(collectiveDoc).get(id);
+				if (!(entry instanceof Y.Map)) continue;
+				entry.set('answer', answer);
+				applied++;
+			}
+		}, LOCAL_ORIGIN);
+		checked = await checkExchanges(collectiveDoc, federationDoc, federation, identity, cache);
+		plan = planExchanges(collectiveDoc, federationDoc, federation, identity.collective, checked);
+	}
+	const signed = await Promise.all(plan.writes.map(async (write) => ({ write, sig: await signRecord(identity, write.body) })));
+	let written = 0;
+	if (signed.length > 0) {
+		federationDoc.transact(() => {
+			for (const { write, sig } of signed) {
+				const map = write.map === 'requests' ? requestsMap(federationDoc) : responsesMap(federationDoc);
+				// Changed while signing: left for the next run.
+				if (map.get(write.key) !== write.replaces) continue;
+				const record = { ...write.body, sig };
+				map.set(write.key, record);
+				cache.signed(identity.publicKey, record);
+				written++;
+			}
+		}, LOCAL_ORIGIN);
+	}
+	return { written, applied, unverified: checked.unverified };
+}
+
+/** Where a request made by this collective stands, as its members read it. */
+export type SentState = 'waiting_delegate' | 'waiting_answer' | Answer;
+
+export interface SentRequest extends OutboxRequest {
+	state: SentState;
+	owner: CollectiveId | null;
+}
+
+/** This collective's requests to one federation, with where each stands. */
+export function sentRequests(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: CollectiveId | null): SentRequest[] {
+	const requests = requestsMap(federationDoc);
+	return readOutbox(collectiveDoc, federation).items.map((ask) => {
+		const owner = offerOf(ask.copy)?.owner ?? null;
+		let state: SentState;
+		const carried = own ? parsed(RequestRecordSchema, requests.get(requestKey(own, ask.id))) : null;
+		if (ask.cancelledAt !== null) state = carried?.cancelled ? 'cancelled' : 'waiting_delegate';
+		else if (ask.answer) state = ask.answer === 'received' ? 'waiting_answer' : ask.answer;
+		else state = carried ? 'waiting_answer' : 'waiting_delegate';
+		return { ...ask, state, owner };
+	});
+}
+
+export interface ReceivedBooking {
+	booking: Booking;
+	borrower: string;
+}
+
+/** Bookings in this collective that answer another collective's request through `federation`. */
+export function receivedRequests(collectiveDoc: Y.Doc, federation: string): ReceivedBooking[] {
+	const out: ReceivedBooking[] = [];
+	for (const id of bookingsMap(collectiveDoc).keys()) {
+		const booking = getBooking(collectiveDoc, id as BookingId);
+		if (!booking || booking.to.kind !== 'collective' || booking.to.federation?.space !== federation) continue;
+		out.push({ booking, borrower: booking.to.name });
+	}
+	out.sort((a, b) => a.booking.start - b.booking.start || (a.booking.id < b.booking.id ? -1 : 1));
+	return out;
+}
+
+/** Whether `text` could be a collective id (for keys read from a document). */
+export function isCollectiveId(text: unknown): text is CollectiveId {
+	return typeof text === 'string' && COLLECTIVE.test(text);
+}
