@@ -50,8 +50,6 @@ export function responsesMap(doc: Y.Doc): Y.Map<unknown> {
 export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled'] as const;
 export type Answer = (typeof ANSWERS)[number];
 
-/** An answer only moves forward: a device that is behind never takes B's record back to an earlier one. */
-const ANSWER_RANK: Record<Answer, number> = { received: 1, accepted: 2, declined: 3, cancelled: 3 };
 
 const COLLECTIVE = /^[A-Za-z0-9_-]{43}$/;
 const OFFER_KEY = /^([A-Za-z0-9_-]{43})\.offer\.([A-Za-z0-9_-]{16,64})$/;
@@ -105,7 +103,9 @@ const OutboxObject = v.object({
 	createdAt: timestamp,
 	createdBy: idString,
 	cancelledAt: v.optional(v.nullable(timestamp), null),
-	answer: v.optional(v.nullable(v.picklist(ANSWERS)), null)
+	answer: v.optional(v.nullable(v.picklist(ANSWERS)), null),
+	/** The federation write the answer was copied from (Yjs client and clock). */
+	answerFrom: v.optional(v.nullable(v.tuple([v.pipe(v.number(), v.safeInteger(), v.minValue(0)), v.pipe(v.number(), v.safeInteger(), v.minValue(0))])), null)
 });
 const OutboxSchema = v.pipe(v.unknown(), recordedFields, OutboxObject);
 export type OutboxRequest = v.InferOutput<typeof OutboxObject>;
@@ -204,8 +204,8 @@ function parsed<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutp
 export interface Checked {
 	/** Requests naming this collective's offers, signed by the collective they name as asking, by key. */
 	incoming: Map<string, RequestRecord>;
-	/** Responses to this collective's requests, signed by the owner of the offer asked for, by request key. */
-	answers: Map<string, ResponseRecord>;
+	/** Responses to this collective's requests, signed by the owner of the offer asked for, by request key, with the write that holds each. */
+	answers: Map<string, { record: ResponseRecord; from: [number, number] }>;
 	/** Keys under this collective's name whose stored record it did not sign: replaced at the next write. */
 	distrusted: Set<string>;
 	/** Requests naming this collective's offers, and responses to its requests, that fail their check. */
@@ -223,8 +223,8 @@ export interface ExchangePlan {
 	receive: Array<{ id: BookingId; request: RequestRecord; name: string }>;
 	/** Bookings to cancel because the asking collective took its request back. */
 	cancel: BookingId[];
-	/** Outbox entries whose answer moves forward. */
-	answers: Array<{ id: string; answer: Answer }>;
+	/** Outbox entries whose answer follows a newer response. */
+	answers: Array<{ id: string; answer: Answer; from: [number, number] }>;
 }
 
 /** The state the owner's response gives of a request, from the booking it became. */
@@ -257,7 +257,7 @@ export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federa
 		const write = !stored || (body.cancelled && !stored.cancelled);
 		if (write) plan.writes.push({ map: 'requests', key, body, replaces: raw });
 		const answer = checked.answers.get(key);
-		if (answer && (ask.answer === null || ANSWER_RANK[answer.state] > ANSWER_RANK[ask.answer])) plan.answers.push({ id: ask.id, answer: answer.state });
+		if (answer && answerIsNewer(federationDoc, ask, answer.from)) plan.answers.push({ id: ask.id, answer: answer.record.state, from: answer.from });
 	}
 
 	// In: requests for this collective's offers, as bookings here and responses there.
@@ -291,11 +291,26 @@ export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federa
 			if (current.state === state) continue;
 			// A device that has not seen what the stored answer was made from leaves it alone.
 			if (!covers(collectiveDoc, current.rev)) continue;
-			if (canonicalJson(current.rev) === canonicalJson(rev)) continue;
+			// The same booking, seen alike: only the asker's cancellation, which only ever arrives, changes the answer.
+			if (canonicalJson(current.rev) === canonicalJson(rev) && !(request.cancelled && state === 'cancelled')) continue;
 		}
 		plan.writes.push({ map: 'responses', key: rkey, body, replaces: raw });
 	}
 	return plan;
+}
+
+/**
+ * Whether the response held now, written as `from`, should replace the answer
+ * the outbox has. Only a device whose copy of the federation holds the write
+ * the outbox's answer came from may replace it: the response it sees then won
+ * over that one (later, or first among concurrent writes), so a device that is
+ * behind never takes the answer back to an older one.
+ */
+function answerIsNewer(federationDoc: Y.Doc, ask: OutboxRequest, from: [number, number]): boolean {
+	if (ask.answerFrom === null || ask.answer === null) return true;
+	const [client, clock] = ask.answerFrom;
+	if (client === from[0] && clock === from[1]) return false;
+	return Y.getState(federationDoc.store, client) > clock;
 }
 
 function nameOf(federationDoc: Y.Doc, collective: CollectiveId): string {
@@ -356,7 +371,10 @@ export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc,
 			checked.unverified++;
 			continue;
 		}
-		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(request, record) : void checked.unverified++)));
+		const item = responsesMap(federationDoc)._map.get(rkey);
+		if (!item) continue;
+		const from: [number, number] = [item.id.client, item.id.clock];
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(request, { record, from }) : void checked.unverified++)));
 	}
 	await Promise.all(jobs);
 	// Our responses to the requests we hold: replaced if someone else wrote them.
@@ -410,10 +428,11 @@ export async function runExchanges(
 				entry.set('cancelledBy', by);
 				applied++;
 			}
-			for (const { id, answer } of plan.answers) {
+			for (const { id, answer, from } of plan.answers) {
 				const entry = outboxMap(collectiveDoc).get(id);
 				if (!(entry instanceof Y.Map)) continue;
-				entry.set('answer', answer);
+				if (entry.get('answer') !== answer) entry.set('answer', answer);
+				entry.set('answerFrom', from);
 				applied++;
 			}
 		}, LOCAL_ORIGIN);
