@@ -68,6 +68,12 @@ export class AppModel {
 
 	async inviteLink(): Promise<string> {
 		await this.page.getByRole('link', { name: 'Membres' }).click();
-		return this.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const field = this.page.getByRole('textbox', { name: "Lien d'invitation" });
+		// The link is filled in once the space's keys are derived: an empty field is not yet the link.
+		for (let tries = 0; ; tries++) {
+			const value = await field.inputValue();
+			if (value !== '' || tries >= 100) return value;
+			await this.page.waitForTimeout(100);
+		}
 	}
 }

@@ -12,11 +12,14 @@ import {
 	federationView,
 	NO_VERDICTS,
 	planPublication,
+	runExchanges,
 	runPublication,
 	VerdictCache,
 	verifyFederation,
 	type BridgeRun,
+	type CollectiveId,
 	type CollectiveIdentity,
+	type ExchangeRun,
 	type FederationLink,
 	type FederationView,
 	type ListingFilter,
@@ -62,9 +65,14 @@ export class FederationReader {
 	/** What the last run of the bridge on this device did; null on a device that is no delegate, or before the first run. */
 	#lastRun = $state.raw<BridgeRun | null>(null);
 	#waiting = $state(0);
+	#own = $state.raw<CollectiveId | null>(null);
+	/** What the last exchange of requests on this device did. */
+	#lastExchange = $state.raw<ExchangeRun | null>(null);
+	readonly #member: Identity;
 
 	constructor(link: FederationLink, identity: Identity, delegate: Delegate | null = null) {
 		this.#delegate = delegate;
+		this.#member = identity;
 		this.session = new SpaceSession(
 			delegate?.memberSecret
 				? { id: link.id as SpaceId, secret: delegate.memberSecret, access: 'member', relayUrl: link.relayUrl, name: link.name, addedAt: link.addedAt }
@@ -85,6 +93,7 @@ export class FederationReader {
 			delegate.collective.doc.on('afterTransaction', this.#collectiveChanged);
 			void Promise.all([deriveIdentity(delegate.collective.secret, delegate.collective.spaceId), this.session.loaded]).then(([own]) => {
 				this.#identity = own;
+				this.#own = own.collective;
 				this.#scheduleBridge();
 			});
 		}
@@ -102,6 +111,25 @@ export class FederationReader {
 
 	get lastRun(): BridgeRun | null {
 		return this.#lastRun;
+	}
+
+	get lastExchange(): ExchangeRun | null {
+		return this.#lastExchange;
+	}
+
+	/** This collective's id in the federation, once derived; null on a device that is no member of it. */
+	get own(): CollectiveId | null {
+		return this.#own;
+	}
+
+	/** The collective's document and the member writing, on a device of a member who can write; null otherwise. */
+	get asker(): { doc: Y.Doc; by: Identity['memberId'] } | null {
+		return this.#delegate ? { doc: this.#delegate.collective.doc, by: this.#member.memberId } : null;
+	}
+
+	/** Bumped whenever either document changes, for views that read both. */
+	get version(): number {
+		return this.#version;
 	}
 
 	get doc(): Y.Doc {
@@ -144,7 +172,11 @@ export class FederationReader {
 	};
 
 	#collectiveChanged = (transaction: Y.Transaction) => {
-		if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) this.#scheduleBridge();
+		if (transaction.changed.size > 0 || transaction.deleteSet.clients.size > 0) {
+			this.#scheduleBridge();
+			// The requests list reads the collective's outbox and bookings too.
+			this.#version++;
+		}
 	};
 
 	#scheduleBridge(): void {
@@ -170,6 +202,8 @@ export class FederationReader {
 				this.#bridgeAgain = false;
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
 				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity, this.#cache);
+				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
+				this.#lastExchange = await runExchanges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
 			} while (this.#bridgeAgain);
 		} finally {
 			this.#bridging = false;
