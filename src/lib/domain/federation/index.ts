@@ -11,6 +11,7 @@ export * from './publish';
 export * from './memberships';
 export * from './bridge';
 export * from './requests';
+export * from './pledges';
 export * from './signatures';
 export * from './verify';
 export * from './views';

@@ -46,8 +46,11 @@ export function responsesMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('responses'));
 }
 
-/** How the owner answers, as B reads it. 'received': A has the request and has not answered yet. */
-export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled'] as const;
+/**
+ * How the owner answers, as B reads it. 'received': A has the request (or the
+ * pledge) and has not answered yet; 'delivered' and 'withdrawn' answer pledges.
+ */
+export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled', 'delivered', 'withdrawn'] as const;
 export type Answer = (typeof ANSWERS)[number];
 
 
@@ -195,7 +198,7 @@ export const ResponseRecordSchema = v.object({
 export type ResponseRecord = v.InferOutput<typeof ResponseRecordSchema>;
 export type ResponseBody = Omit<ResponseRecord, 'sig'>;
 
-function parsed<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutput<S> | null {
+export function parsed<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutput<S> | null {
 	const result = v.safeParse(schema, plainValue(raw));
 	return result.success ? result.output : null;
 }
@@ -306,14 +309,14 @@ export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federa
  * over that one (later, or first among concurrent writes), so a device that is
  * behind never takes the answer back to an older one.
  */
-function answerIsNewer(federationDoc: Y.Doc, ask: OutboxRequest, from: [number, number]): boolean {
+export function answerIsNewer(federationDoc: Y.Doc, ask: Pick<OutboxRequest, 'answer' | 'answerFrom'>, from: [number, number]): boolean {
 	if (ask.answerFrom === null || ask.answer === null) return true;
 	const [client, clock] = ask.answerFrom;
 	if (client === from[0] && clock === from[1]) return false;
 	return Y.getState(federationDoc.store, client) > clock;
 }
 
-function nameOf(federationDoc: Y.Doc, collective: CollectiveId): string {
+export function nameOf(federationDoc: Y.Doc, collective: CollectiveId): string {
 	const profile = parsed(ProfileRecordSchema, directoryMap(federationDoc).get(collective));
 	return profile?.profile.name || collective.slice(0, 8);
 }

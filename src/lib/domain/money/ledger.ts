@@ -96,6 +96,9 @@ const EntryFields = v.object({
 	/** The delivered pledge this money came from: the same money, counted once toward its need. */
 	pledgeId: link<'pledge'>(),
 	allocationKey: v.optional(v.nullable(text(200)), null),
+	/** Shared with the other collective's entry for the same money (a pledge between collectives). */
+	// Absent, not null, when unset: entries read as they always did.
+	reference: v.optional(v.nullable(text(200))),
 	createdAt: timestamp,
 	createdBy: entityId<'member'>(),
 	updatedAt: timestamp,
@@ -179,6 +182,7 @@ export type NewEntry = Pick<StoredEntry, 'fundId' | 'date' | 'amount' | 'currenc
 			| 'reverses'
 			| 'pledgeId'
 			| 'allocationKey'
+			| 'reference'
 		>
 	>;
 
@@ -200,6 +204,7 @@ const FACT_KEYS = {
 	reverses: 'r',
 	pledgeId: 'g',
 	allocationKey: 'y',
+	reference: 'q',
 	createdAt: 'at',
 	createdBy: 'by'
 } as const satisfies Partial<Record<keyof StoredEntry, string>>;
@@ -280,7 +285,7 @@ export function entryActivity(
  * reversed twice, one pledge delivered on two phones) write the same map
  * key, and the merge keeps one entry.
  */
-export function derivedEntryId(namespace: 'allocation' | 'reversal' | 'pledge', key: string): LedgerEntryId {
+export function derivedEntryId(namespace: 'allocation' | 'reversal' | 'pledge' | 'federation', key: string): LedgerEntryId {
 	const bytes = digest(new TextEncoder().encode(`passerelle/ledger/${namespace}/${key}`));
 	return v.parse(entryId, toBase64Url(bytes.subarray(0, 16)));
 }

@@ -28,6 +28,7 @@ function made(pledgedOn: string, amount: number, fields: Partial<Pledge> = {}): 
 		withdrawnOn: null,
 		withdrawnAt: null,
 		withdrawnBy: null,
+
 		withdrawReason: '',
 		createdAt: ++clock,
 		createdBy: by,

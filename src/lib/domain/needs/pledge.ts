@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { MAX_AMOUNT } from '../core/money';
-import { entityId, isoDate, recordedFields, text, timestamp } from '../core/schema';
+import { entityId, idString, isoDate, recordedFields, text, timestamp } from '../core/schema';
 
 export const positive = v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(MAX_AMOUNT));
 export const nullable = <S extends v.GenericSchema>(schema: S) => v.optional(v.nullable(schema), null);
@@ -39,7 +39,12 @@ export const PledgeSchema = v.pipe(
 		withdrawnBy: nullable(memberId),
 		withdrawReason: v.optional(text(500), ''),
 		createdAt: timestamp,
-		createdBy: memberId
+		createdBy: memberId,
+		/** Set when another collective pledged through a federation: the record it came from. */
+		// These two are absent, not null, when unset: pledges read as they always did.
+		federation: v.optional(v.nullable(v.object({ space: idString, collective: idString, pledge: v.pipe(v.string(), v.maxLength(300)) }))),
+		/** The day the other collective says it sent what it pledged, as its signed record says. */
+		federationSentOn: v.optional(v.nullable(isoDate))
 	}),
 	v.check((p) => p.memberId !== null || p.supporterName !== ''),
 	v.check((p) => (p.conditionThreshold === null) === (p.conditionBy === null))

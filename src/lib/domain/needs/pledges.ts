@@ -109,6 +109,49 @@ export function addPledge(doc: Y.Doc, input: PledgeInput, by: MemberId, now = Da
 	return { ok: true, id };
 }
 
+/** Another collective's pledge, as the receiving collective's bridge reads it from a federation. */
+export interface ReceivedPledge {
+	needId: NeedId;
+	amount: number;
+	note: string;
+	condition: { threshold: number; by: string } | null;
+	/** The giving collective's name, from its verified directory entry. */
+	name: string;
+	federation: { space: string; collective: string; pledge: string };
+}
+
+/**
+ * Writes another collective's pledge under an id derived from its record, so
+ * that two delegates' devices carrying it write one pledge. Its cap is not
+ * checked here: a pledge made elsewhere is a fact to show, and one past the
+ * cap is reported as such (`overCap`). Does nothing when it is already here.
+ */
+export function receivePledge(doc: Y.Doc, id: PledgeId, pledge: ReceivedPledge, by: MemberId, now: number): boolean {
+	if (pledgesMap(doc).has(id)) return false;
+	const need = getNeed(doc, pledge.needId);
+	if (!need) return false;
+	doc.transact(() => {
+		const entry = new Y.Map<unknown>();
+		setRecorded(entry, {
+			needId: need.id,
+			memberId: null,
+			supporterName: pledge.name.slice(0, 80),
+			amount: pledge.amount,
+			note: pledge.note.slice(0, 500),
+			resourceId: null,
+			conditionThreshold: pledge.condition?.threshold ?? null,
+			conditionBy: pledge.condition?.by ?? null,
+			pledgedOn: localDate(new Date(now)),
+			createdAt: now,
+			createdBy: by,
+			federation: { ...pledge.federation }
+		});
+		pledgesMap(doc).set(id, entry);
+		recordActivity(doc, { at: now, by, action: 'pledge.created', subjectKind: 'pledge', subjectId: id, ...pledgeActivity(pledge.amount, need) });
+	}, LOCAL_ORIGIN);
+	return true;
+}
+
 /** Why a pledge's state no longer allows a delivery or a withdrawal. */
 export type StateRefusal = Refusal<'already_delivered' | 'already_withdrawn' | 'condition_pending' | 'lapsed'>;
 
@@ -164,7 +207,7 @@ export function deliverPledge(
 		if (!fund || !entryId || ledgerMap(doc).has(entryId)) return;
 		const counterparty: Counterparty = pledge.memberId
 			? { kind: 'member', memberId: pledge.memberId }
-			: { kind: 'outside', name: pledge.supporterName };
+			: { kind: 'outside', name: pledge.supporterName.slice(0, 120) };
 		const money: NewEntry = {
 			fundId: fund.id,
 			date: deliveredOn,
@@ -174,7 +217,9 @@ export function deliverPledge(
 			category: 'donation',
 			counterparty,
 			needId: need.id,
-			pledgeId: id
+			pledgeId: id,
+			// The giving collective's entry for this money carries the same reference.
+			reference: pledge.federation?.pledge ?? null
 		};
 		writeEntry(doc, entryId, money, by, now);
 		recordActivity(doc, entryActivity('ledger.created', entryId, money, fund, by, now));

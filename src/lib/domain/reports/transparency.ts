@@ -46,6 +46,8 @@ export interface TransparencyReport {
 	decisions: DecisionTrace[];
 	/** Bookings and loans that start in the period, granted by a decision or not. */
 	bookings: Booking[];
+	/** Money given to or received from other collectives through a federation, each naming the other collective. */
+	betweenCollectives: LedgerEntry[];
 }
 
 /**
@@ -91,7 +93,8 @@ export function transparencyReport(doc: Y.Doc, from: string, to: string, archive
 		to,
 		flows: flowsOf(entries),
 		decisions: [...traces.values()].sort(byTitle),
-		bookings
+		bookings,
+		betweenCollectives: entries.filter((e) => e.reference != null && e.reverses === null)
 	};
 }
 
