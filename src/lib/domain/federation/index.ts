@@ -12,6 +12,7 @@ export * from './memberships';
 export * from './bridge';
 export * from './requests';
 export * from './pledges';
+export * from './alerts';
 export * from './signatures';
 export * from './verify';
 export * from './views';

@@ -35,7 +35,8 @@ import type { Pledge } from '../needs/pledge';
 import { covers, itemsOf, revisionOf } from './bridge';
 import { canonicalJson, contentHash } from './canonical';
 import { signRecord, type CollectiveId, type CollectiveIdentity } from './identity';
-import { ANSWERS, ResponseRecordSchema, answerIsNewer, nameOf, parsed, responseKey, responsesMap, trustedKeys, type Answer, type ResponseBody, type ResponseRecord } from './requests';
+import { noteUnverified } from './alerts';
+import { ANSWERS, ResponseRecordSchema, answerIsNewer, flag, nameOf, parsed, responseKey, responsesMap, trustedKeys, type Answer, type ResponseBody, type ResponseRecord } from './requests';
 import { RECORD_VERSION, type Revision } from './schema';
 import { VerdictCache } from './signatures';
 
@@ -257,6 +258,7 @@ export interface PledgesChecked {
 	answers: Map<string, { record: ResponseRecord; from: [number, number] }>;
 	distrusted: Set<string>;
 	unverified: number;
+	unverifiedKeys: string[];
 }
 
 export interface PledgePlan {
@@ -344,26 +346,26 @@ export function planPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federati
 /** Checks the pledge records planning reads: to this collective's needs, answers to its pledges, and its own. */
 export async function checkPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: Pick<CollectiveIdentity, 'collective' | 'publicKey'>, cache: VerdictCache): Promise<PledgesChecked> {
 	const keys = await trustedKeys(federationDoc, cache);
-	const checked: PledgesChecked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0 };
+	const checked: PledgesChecked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0, unverifiedKeys: [] };
 	const jobs: Promise<void>[] = [];
 	const prefix = `${own.collective}.need.`;
 	for (const [key, raw] of federationPledgesMap(federationDoc).entries()) {
 		const record = parsed(PledgeRecordSchema, raw);
 		if (!record || key !== pledgeKey(record.collective, record.id)) {
-			if (key.startsWith(`${own.collective}.`)) checked.distrusted.add(key);
+			if (key.startsWith(`${own.collective}.`)) (checked.distrusted.add(key), checked.unverifiedKeys.push(key));
 			continue;
 		}
 		if (record.collective === own.collective) {
-			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || checked.distrusted.add(key))));
+			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || (checked.distrusted.add(key), checked.unverifiedKeys.push(key)))));
 			continue;
 		}
 		if (!record.copy.startsWith(prefix)) continue;
 		const publicKey = keys.get(record.collective);
 		if (!publicKey) {
-			checked.unverified++;
+			flag(checked, key);
 			continue;
 		}
-		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void checked.unverified++)));
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void flag(checked, key))));
 	}
 	for (const pledge of readPledgesOut(collectiveDoc, federation).items) {
 		const target = needOf(pledge.copy);
@@ -376,18 +378,18 @@ export async function checkPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, f
 		const publicKey = keys.get(target.owner);
 		const item = responsesMap(federationDoc)._map.get(rkey);
 		if (!record || record.collective !== target.owner || record.request !== key || !publicKey || !item) {
-			checked.unverified++;
+			flag(checked, rkey);
 			continue;
 		}
 		const from: [number, number] = [item.id.client, item.id.clock];
-		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(key, { record, from }) : void checked.unverified++)));
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(key, { record, from }) : void flag(checked, rkey))));
 	}
 	await Promise.all(jobs);
 	await Promise.all(
 		[...checked.incoming.keys()].map(async (key) => {
 			const rkey = responseKey(own.collective, key);
 			const raw = responsesMap(federationDoc).get(rkey);
-			if (raw !== undefined && !(await cache.valid(own.publicKey, raw))) checked.distrusted.add(rkey);
+			if (raw !== undefined && !(await cache.valid(own.publicKey, raw))) (checked.distrusted.add(rkey), checked.unverifiedKeys.push(rkey));
 		})
 	);
 	return checked;
@@ -445,6 +447,7 @@ export async function runPledges(
 		checked = await checkPledges(collectiveDoc, federationDoc, federation, identity, cache);
 		plan = planPledges(collectiveDoc, federationDoc, federation, identity.collective, checked);
 	}
+	applied += noteUnverified(collectiveDoc, federation, checked.unverifiedKeys, today);
 	const signed = await Promise.all(plan.writes.map(async (write) => ({ write, sig: await signRecord(identity, write.body) })));
 	let written = 0;
 	if (signed.length > 0) {

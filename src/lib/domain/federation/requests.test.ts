@@ -11,6 +11,7 @@ import {
 	askToBorrow,
 	bookingIdFor,
 	cancelAsk,
+	outboxMap,
 	readOutbox,
 	receivedRequests,
 	requestKey,
@@ -21,6 +22,8 @@ import {
 	sentRequests
 } from './requests';
 import { copyKey } from './schema';
+import { readAlerts } from './alerts';
+import { bookingsMap } from '../core/schema';
 import { addVan, newCollective, newFederationDoc, replica, updatesDuring, type TestCollective } from './testing';
 
 const FEDERATION = 'federation-space-0001';
@@ -162,7 +165,7 @@ describe('requests between collectives', () => {
 		expect(overlappingBookings(a.doc)).toHaveLength(1);
 	});
 
-	test('a forged request or response writes nothing and is counted', async () => {
+	test('a forged request or response changes nothing but a note that one was seen, and is counted', async () => {
 		const { a, b, fed, offer } = await twoCollectives();
 		const c = await newCollective('Imposteurs');
 		await runPublication(c.doc, fed, c.identity);
@@ -170,8 +173,14 @@ describe('requests between collectives', () => {
 		const forgedBody = { v: 1, collective: b.identity.collective, id: 'forgedrequest0001', copy: offer, start: SATURDAY, end: SATURDAY + HOUR, note: '', cancelled: false };
 		requestsMap(fed).set(requestKey(b.identity.collective, 'forgedrequest0001'), { ...forgedBody, sig: await signRecord(c.identity, forgedBody) });
 		const result = await run(a, fed);
-		expect(result).toMatchObject({ applied: 0, unverified: 1 });
+		expect(result).toMatchObject({ unverified: 1 });
 		expect(receivedRequests(a.doc, FEDERATION)).toEqual([]);
+		expect(bookingsMap(a.doc).size).toBe(0);
+		// The collective's conflicts will show it: where it was seen, and nothing of what it says.
+		expect(readAlerts(a.doc)).toMatchObject([{ federation: FEDERATION, record: requestKey(b.identity.collective, 'forgedrequest0001') }]);
+		expect(JSON.stringify(a.doc.toJSON())).not.toContain(SATURDAY + HOUR + '');
+		// Seen again: not noted twice.
+		expect(await updatesDuring(a.doc, () => run(a, fed))).toBe(0);
 
 		// And an answer to B's genuine request, in A's name, signed by C.
 		const id = ask(b, offer);
@@ -179,9 +188,11 @@ describe('requests between collectives', () => {
 		const key = requestKey(b.identity.collective, id);
 		const answer = { v: 1, collective: a.identity.collective, request: key, state: 'accepted', rev: [] };
 		responsesMap(fed).set(responseKey(a.identity.collective, key), { ...answer, sig: await signRecord(c.identity, answer) });
-		const before = Y.encodeStateVector(b.doc);
+		const outboxBefore = JSON.stringify(outboxMap(b.doc).toJSON());
 		expect((await run(b, fed)).unverified).toBeGreaterThan(0);
-		expect(Y.encodeStateVector(b.doc)).toEqual(before);
+		expect(JSON.stringify(outboxMap(b.doc).toJSON())).toBe(outboxBefore);
+		// B notes both: the answer in A's name, and the request written in its own name by someone else.
+		expect(readAlerts(b.doc).map((alert) => alert.record).sort()).toEqual([requestKey(b.identity.collective, 'forgedrequest0001'), responseKey(a.identity.collective, key)].sort());
 		expect(sentRequests(b.doc, fed, FEDERATION, b.identity.collective)[0]!.state).toBe('waiting_answer');
 
 		// A's own run replaces the forged answer with its genuine one.

@@ -35,6 +35,8 @@ import { canonicalJson, contentHash } from './canonical';
 import { collectiveIdOf, signRecord, type CollectiveId, type CollectiveIdentity } from './identity';
 import { ProfileRecordSchema, RECORD_VERSION, directoryMap, type Revision } from './schema';
 import { VerdictCache } from './signatures';
+import { noteUnverified } from './alerts';
+import { localDate } from '../core/dates';
 
 export function outboxMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('outbox'));
@@ -213,6 +215,8 @@ export interface Checked {
 	distrusted: Set<string>;
 	/** Requests naming this collective's offers, and responses to its requests, that fail their check. */
 	unverified: number;
+	/** Their keys, and those of records under this collective's name it did not sign. */
+	unverifiedKeys: string[];
 }
 
 export type ExchangeWrite =
@@ -237,6 +241,12 @@ export function answerOf(request: RequestRecord, booking: Booking | undefined, r
 	if (booking.status === 'confirmed') return 'accepted';
 	// Taken back by the borrower, or by the owner after saying yes: cancelled; refused before any yes: declined.
 	return request.cancelled || booking.confirmedAt !== null ? 'cancelled' : 'declined';
+}
+
+/** Counts a record that fails its check, and keeps its key for the collective's conflicts. */
+export function flag(checked: { unverified: number; unverifiedKeys: string[] }, key: string): void {
+	checked.unverified++;
+	checked.unverifiedKeys.push(key);
 }
 
 /**
@@ -338,28 +348,28 @@ export async function trustedKeys(federationDoc: Y.Doc, cache: VerdictCache): Pr
 /** Checks the records planning reads: requests to this collective, answers to it, and what stands under its name. */
 export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: Pick<CollectiveIdentity, 'collective' | 'publicKey'>, cache: VerdictCache): Promise<Checked> {
 	const keys = await trustedKeys(federationDoc, cache);
-	const checked: Checked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0 };
+	const checked: Checked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0, unverifiedKeys: [] };
 	const jobs: Promise<void>[] = [];
 	const prefix = `${own.collective}.offer.`;
 	for (const [key, raw] of requestsMap(federationDoc).entries()) {
 		const record = parsed(RequestRecordSchema, raw);
 		if (!record || key !== requestKey(record.collective, record.id)) {
 			// Unreadable or under the wrong key: ours to replace if it stands under our name, else not ours at all.
-			if (key.startsWith(`${own.collective}.`)) checked.distrusted.add(key);
-			else if (typeof raw === 'object' && raw !== null && JSON.stringify(plainValue(raw)).includes(prefix)) checked.unverified++;
+			if (key.startsWith(`${own.collective}.`)) (checked.distrusted.add(key), checked.unverifiedKeys.push(key));
+			else if (typeof raw === 'object' && raw !== null && JSON.stringify(plainValue(raw)).includes(prefix)) flag(checked, key);
 			continue;
 		}
 		if (record.collective === own.collective) {
-			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || checked.distrusted.add(key))));
+			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || (checked.distrusted.add(key), checked.unverifiedKeys.push(key)))));
 			continue;
 		}
 		if (!record.copy.startsWith(prefix)) continue;
 		const publicKey = keys.get(record.collective);
 		if (!publicKey) {
-			checked.unverified++;
+			flag(checked, key);
 			continue;
 		}
-		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void checked.unverified++)));
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void flag(checked, key))));
 	}
 	for (const ask of readOutbox(collectiveDoc, federation).items) {
 		const offer = offerOf(ask.copy);
@@ -371,13 +381,13 @@ export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc,
 		const record = parsed(ResponseRecordSchema, raw);
 		const publicKey = keys.get(offer.owner);
 		if (!record || record.collective !== offer.owner || record.request !== request || !publicKey) {
-			checked.unverified++;
+			flag(checked, rkey);
 			continue;
 		}
 		const item = responsesMap(federationDoc)._map.get(rkey);
 		if (!item) continue;
 		const from: [number, number] = [item.id.client, item.id.clock];
-		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(request, { record, from }) : void checked.unverified++)));
+		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(request, { record, from }) : void flag(checked, rkey))));
 	}
 	await Promise.all(jobs);
 	// Our responses to the requests we hold: replaced if someone else wrote them.
@@ -385,7 +395,7 @@ export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc,
 		[...checked.incoming.keys()].map(async (request) => {
 			const rkey = responseKey(own.collective, request);
 			const raw = responsesMap(federationDoc).get(rkey);
-			if (raw !== undefined && !(await cache.valid(own.publicKey, raw))) checked.distrusted.add(rkey);
+			if (raw !== undefined && !(await cache.valid(own.publicKey, raw))) (checked.distrusted.add(rkey), checked.unverifiedKeys.push(rkey));
 		})
 	);
 	return checked;
@@ -442,6 +452,7 @@ export async function runExchanges(
 		checked = await checkExchanges(collectiveDoc, federationDoc, federation, identity, cache);
 		plan = planExchanges(collectiveDoc, federationDoc, federation, identity.collective, checked);
 	}
+	applied += noteUnverified(collectiveDoc, federation, checked.unverifiedKeys, localDate(new Date(now)));
 	const signed = await Promise.all(plan.writes.map(async (write) => ({ write, sig: await signRecord(identity, write.body) })));
 	let written = 0;
 	if (signed.length > 0) {
