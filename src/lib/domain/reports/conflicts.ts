@@ -29,6 +29,8 @@ import { listResources } from '../inventory/resources';
 import { editConflicts, type ConflictingValue } from '../core/revisions';
 import { isSettleable, type EditedField } from './edit-conflicts';
 import { entityId, LOCAL_ORIGIN, plainValue, resolutionsMap, text, timestamp } from '../core/schema';
+import { unconfirmedDeliveries, type UnconfirmedDelivery } from '../federation/pledges';
+import { readAlerts } from '../federation/alerts';
 
 export const CONFLICT_KINDS = [
 	'booking_overlap',
@@ -38,7 +40,9 @@ export const CONFLICT_KINDS = [
 	'removed_resource_booking',
 	'removed_resource_pledge',
 	'contested_pledge',
-	'edit_conflict'
+	'edit_conflict',
+	'delivery_unconfirmed',
+	'unverified_record'
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
@@ -65,7 +69,11 @@ export type ConflictSubject =
 	| { kind: 'removed_resource_pledge'; subjectId: PledgeId; needId: NeedId; resourceId: ResourceId }
 	| { kind: 'contested_pledge'; subjectId: PledgeId; needId: NeedId }
 	/** Subject: `<entity kind>:<entity>:<field>`; `values`: each value kept, with its writer (core/revisions.ts). */
-	| { kind: 'edit_conflict'; subjectId: string; edited: EditedField; values: ConflictingValue[] };
+	| { kind: 'edit_conflict'; subjectId: string; edited: EditedField; values: ConflictingValue[] }
+	/** A pledge between collectives sent 14 days ago or more and not confirmed; `side`: whether this collective sent it or is said to have received it. */
+	| { kind: 'delivery_unconfirmed'; subjectId: string; delivery: UnconfirmedDelivery }
+	/** A federation record concerning this collective whose signature fails: where it was seen, never what it says. */
+	| { kind: 'unverified_record'; subjectId: string; federation: string; seenOn: string };
 
 export type Conflict = ConflictBase & ConflictSubject;
 /** A conflict of one kind. */
@@ -165,6 +173,22 @@ const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay
 			listPledges(doc)
 				.items.filter(isContested)
 				.map((pledge) => ({ subject: { kind: 'contested_pledge', subjectId: pledge.id, needId: pledge.needId }, involved: [pledge.id], bookings: [] }))
+	},
+	{
+		name: 'federations',
+		byDay: true,
+		find: (doc, today) => [
+			...unconfirmedDeliveries(doc, today).map((delivery): Found => ({
+				subject: { kind: 'delivery_unconfirmed', subjectId: `${delivery.side}:${delivery.id}`, delivery },
+				involved: [delivery.id],
+				bookings: []
+			})),
+			...readAlerts(doc).map((alert): Found => ({
+				subject: { kind: 'unverified_record', subjectId: alert.id, federation: alert.federation, seenOn: alert.seenOn },
+				involved: [alert.id],
+				bookings: []
+			}))
+		]
 	},
 	{
 		// Reads the revisions through their index, and only the entities in conflict: no collection is read whole.

@@ -147,6 +147,16 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 			return { ...row, restorable: conflict.resourceId };
 		case 'booking_overlap':
 			return row;
+		case 'delivery_unconfirmed': {
+			const { delivery } = conflict;
+			return {
+				...row,
+				subject: { name: delivery.name, link: delivery.needId ? { to: 'need', id: delivery.needId } : null },
+				amount: delivery.kind === 'money' ? { kind: 'money', amount: delivery.amount, currency: delivery.unit } : { kind: 'quantity', amount: delivery.amount, needKind: delivery.kind, unit: delivery.unit }
+			};
+		}
+		case 'unverified_record':
+			return { ...row, subject: { name: null, link: null } };
 		case 'edit_conflict': {
 			const { name, context } = editedEntity(doc, conflict.edited);
 			const shown = storedValue(doc, conflict.edited);

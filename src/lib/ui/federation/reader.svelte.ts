@@ -13,6 +13,7 @@ import {
 	NO_VERDICTS,
 	planPublication,
 	runExchanges,
+	runPledges,
 	runPublication,
 	VerdictCache,
 	verifyFederation,
@@ -203,7 +204,10 @@ export class FederationReader {
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
 				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity, this.#cache);
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
-				this.#lastExchange = await runExchanges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
+				const requests = await runExchanges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
+				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
+				const pledges = await runPledges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
+				this.#lastExchange = { written: requests.written + pledges.written, applied: requests.applied + pledges.applied, unverified: requests.unverified + pledges.unverified };
 			} while (this.#bridgeAgain);
 		} finally {
 			this.#bridging = false;
