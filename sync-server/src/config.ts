@@ -6,6 +6,7 @@ import { parseTrustedProxies } from './http/client-address.js';
 import { DEFAULT_MIN_FREE_BYTES } from './storage/disk-space.js';
 import { DEFAULT_DISK_SYNC_INTERVAL_MS } from './storage/sqlite/disk-sync.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './access/limits.js';
+import { upstreamSyncUrl } from './upstream/links.js';
 
 export interface RelayConfig extends RelayLimits {
 	port: number;
@@ -21,6 +22,8 @@ export interface RelayConfig extends RelayLimits {
 	unusedRoomExpiryMs: number;
 	/** Free space below which new rooms and updates are refused (0: no floor). */
 	minFreeBytes: number;
+	/** The relay this one chains rooms to (UPSTREAM), and at most how many links at once (UPSTREAM_MAX_LINKS). */
+	upstream: { url: string; maxLinks: number } | null;
 }
 
 const UNITS: Record<string, number> = { '': 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
@@ -57,6 +60,19 @@ function claimKey(env: NodeJS.ProcessEnv): string | null {
 	return value;
 }
 
+/** UPSTREAM: checked at start, so that a typo stops the relay rather than leaving the site unchained. */
+function upstream(env: NodeJS.ProcessEnv): { url: string; maxLinks: number } | null {
+	const value = env['UPSTREAM']?.trim();
+	const maxLinks = integer(env, 'UPSTREAM_MAX_LINKS', 50, 1, 10_000);
+	if (value === undefined || value === '') return null;
+	try {
+		upstreamSyncUrl(value);
+	} catch (error) {
+		throw new Error(`UPSTREAM: ${(error as Error).message.replace(/^UPSTREAM /, '')}, got "${value}"`);
+	}
+	return { url: value, maxLinks };
+}
+
 /** `appRoot` is where `npm run build` puts the app by default (the repository root). */
 export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayConfig {
 	return {
@@ -77,6 +93,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, appRoot: string): RelayCon
 		maxHttpSocketsPerAddress: integer(env, 'MAX_HTTP_SOCKETS_PER_ADDRESS', DEFAULT_LIMITS.maxHttpSocketsPerAddress),
 		claimKey: claimKey(env),
 		unusedRoomExpiryMs: integer(env, 'UNUSED_ROOM_EXPIRY_HOURS', 24, 0, 24 * 365) * 60 * 60 * 1000,
-		minFreeBytes: env['MIN_FREE_BYTES']?.trim() === '0' ? 0 : bytes(env, 'MIN_FREE_BYTES', DEFAULT_MIN_FREE_BYTES)
+		minFreeBytes: env['MIN_FREE_BYTES']?.trim() === '0' ? 0 : bytes(env, 'MIN_FREE_BYTES', DEFAULT_MIN_FREE_BYTES),
+		upstream: upstream(env)
 	};
 }

@@ -6,6 +6,8 @@ import type { AccessLevel } from './access/access.js';
 export interface GaugeSources {
 	rooms(): number;
 	connections(access: AccessLevel): number;
+	/** Links to the upstream relay in this state (a site relay; 0 elsewhere). */
+	upstreamLinks?(state: 'connecting' | 'connected' | 'waiting' | 'refused'): number;
 }
 
 /** Seconds, for what waits on the disk: from half a millisecond to a second. */
@@ -150,6 +152,15 @@ export class RelayMetrics {
 			collect() {
 				this.set({ access: 'member' }, sources.connections('member'));
 				this.set({ access: 'read' }, sources.connections('read'));
+			}
+		});
+		new Gauge({
+			name: 'relay_upstream_links',
+			help: 'Links of a site relay to its upstream relay, by state.',
+			labelNames: ['state'] as const,
+			registers: [this.registry],
+			collect() {
+				for (const state of ['connecting', 'connected', 'waiting', 'refused'] as const) this.set({ state }, sources.upstreamLinks?.(state) ?? 0);
 			}
 		});
 		if (options.processMetrics === true) {

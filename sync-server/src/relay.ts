@@ -1,5 +1,7 @@
 // The relay: one HTTP server for health, metrics, access checks, the built app and the
 // WebSocket sync endpoint. Everything a site needs runs in this one process on one port.
+import { randomBytes } from 'node:crypto';
+import { UpstreamLinks, type UpstreamOptions } from './upstream/links.js';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -85,6 +87,8 @@ export interface RelayOptions extends Partial<RelayLimits> {
 	 * (4507 storage-low) while reads go on (default 64 MiB; 0 turns the floor off).
 	 */
 	minFreeBytes?: number;
+	/** A relay to chain rooms to (a site relay's link to one on the internet), and at most how many links at once. */
+	upstream?: UpstreamOptions | null;
 }
 
 export interface RunningRelay {
@@ -187,8 +191,9 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	const limits = limitsOf(options);
 	let closing = false;
 	// The gauges are read only when /metrics is asked, after everything below exists.
+	let upstreamGauge: UpstreamLinks | null = null;
 	const metrics: RelayMetrics = new RelayMetrics(
-		{ rooms: () => rooms.size, connections: (access) => sync.count(access) },
+		{ rooms: () => rooms.size, connections: (access) => sync.count(access), upstreamLinks: (state) => upstreamGauge?.count(state) ?? 0 },
 		{ processMetrics: options.processMetrics }
 	);
 	const diskSpace = new DiskSpace(options.dataDir, {
@@ -293,6 +298,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		options.idleUnloadMs ?? 30_000,
 		limits.maxLoadedRooms
 	);
+	// This relay's id for this run: a link that comes back to it (a loop onto itself) is refused.
+	const relayId = randomBytes(16).toString('base64url');
 	const trustedProxies = parseTrustedProxies((options.trustedProxies ?? []).join(','));
 	const sync: SyncEndpoint = new SyncEndpoint(
 		{ storage, registry: rooms, metrics, logger, isClosing: () => closing, storageLow: () => storageLow() },
@@ -302,9 +309,26 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			trustedProxies,
 			maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
 			pingIntervalMs: options.pingIntervalMs ?? 30_000,
-			claimKey: options.claimKey || null
+			claimKey: options.claimKey || null,
+			relayId
 		}
 	);
+	const upstream: UpstreamLinks | null = options.upstream
+		? new UpstreamLinks(options.dataDir, options.upstream, {
+				registry: rooms,
+				metrics,
+				logger,
+				relayId,
+				connection: {
+					ackDelayMs: options.ackDelayMs ?? 50,
+					synced: () => storage.synced(),
+					maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
+					messagesPerSecond: limits.messagesPerSecond,
+					messageBurst: limits.messageBurst
+				}
+			})
+		: null;
+	upstreamGauge = upstream;
 
 	const headersTimeout = options.headersTimeoutMs ?? 10_000;
 	const server = http.createServer(
@@ -319,7 +343,8 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 			staticDir: options.staticDir,
 			connectionCount: () => sync.connections.size,
 			isClosing: () => closing,
-			storageReport: () => storageHealth.report()
+			storageReport: () => storageHealth.report(),
+			upstream
 		})
 	);
 	server.on('upgrade', (req, socket, head) => sync.handleUpgrade(req, socket, head));
@@ -348,6 +373,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	});
 	server.on('error', (error) => logger.error({ error: error.message }, 'server error'));
 	const port = (server.address() as AddressInfo).port;
+	upstream?.start();
 
 	async function close(): Promise<void> {
 		if (closing) return;
@@ -355,6 +381,7 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 		clearInterval(sweep);
 		const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
 		server.closeIdleConnections();
+		upstream?.stopAll();
 		await sync.closeAll(options.closeGraceMs ?? 2000);
 		server.closeAllConnections();
 		// Everything received has been stored before this resolves.

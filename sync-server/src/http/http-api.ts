@@ -12,6 +12,8 @@ import { createStaticHandler } from './static-files.js';
 import type { RoomStorage } from '../storage/storage.js';
 import type { StorageReport } from '../storage/storage-health.js';
 import { isRoomId, parseSyncRequest } from './sync-request.js';
+import { handleUpstream } from './upstream-api.js';
+import type { UpstreamLinks } from '../upstream/links.js';
 
 export interface HttpApiDeps {
 	storage: RoomStorage;
@@ -23,9 +25,12 @@ export interface HttpApiDeps {
 	isClosing(): boolean;
 	/** What /healthz adds about storage: damage found at start, rooms that fail to load, low space. */
 	storageReport?(): StorageReport;
+	/** The links to an upstream relay, on a site relay started with UPSTREAM. */
+	upstream?: UpstreamLinks | null;
 }
 
 const ROTATE_PATH = /^\/rooms\/([^/]*)\/rotate$/;
+const UPSTREAM_PATH = /^\/rooms\/([^/]*)\/upstream$/;
 
 export function pathOf(req: IncomingMessage): string {
 	const target = req.url ?? '/';
@@ -60,6 +65,15 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 			if (deps.storageReport?.().status === 'read-only') return sendJson(res, 503, { error: 'read-only' });
 			return handleRotation(req, res, roomId, deps);
 		}
+		const chain = UPSTREAM_PATH.exec(path);
+		if (chain !== null) {
+			const roomId = chain[1] ?? '';
+			if (!isRoomId(roomId)) return sendJson(res, 400, { error: 'bad-room-id' });
+			// Sub-rooms follow their parent: chaining is asked for the space.
+			if (parentRoomId(roomId) !== null) return sendJson(res, 400, { error: 'sub-room' });
+			if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
+			return handleUpstream(req, res, roomId, { storage: deps.storage, metrics: deps.metrics, logger: deps.logger, upstream: deps.upstream ?? null });
+		}
 		if (serveStatic === null) {
 			res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
 			res.end('This relay serves no app.\n');
@@ -79,7 +93,9 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 				: !writable
 					? 'storage-unwritable'
 					: (report.status ?? 'ok');
-		const body = { status, rooms: deps.registry.size, connections: deps.connectionCount(), ...report.details };
+		const links = deps.upstream;
+		const upstream = links ? { rooms: links.size, connected: links.count('connected'), waiting: links.count('waiting') + links.count('connecting'), refused: links.count('refused') } : undefined;
+		const body = { status, rooms: deps.registry.size, connections: deps.connectionCount(), ...(upstream ? { upstream } : {}), ...report.details };
 		sendJson(res, writable && !report.unhealthy ? 200 : 503, body);
 	}
 

@@ -34,7 +34,7 @@ export function answerPreflight(res: ServerResponse, methods = 'POST'): void {
 	res.end();
 }
 
-function bearerToken(req: IncomingMessage): string | null {
+export function bearerToken(req: IncomingMessage): string | null {
 	const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
 	return match?.[1] ?? null;
 }

@@ -25,6 +25,7 @@ import type { RoomRegistry } from '../rooms/rooms.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomStorage } from '../storage/storage.js';
 import { parseSyncRequest, refuseUpgrade, type SyncCredentials } from './sync-request.js';
+import { RELAY_ID_HEADER } from '../upstream/link.js';
 
 export interface SyncEndpointOptions {
 	limits: RelayLimits;
@@ -35,6 +36,8 @@ export interface SyncEndpointOptions {
 	pingIntervalMs: number;
 	/** The key a claim must present (CLAIM_KEY), or null when anyone may claim. */
 	claimKey: string | null;
+	/** This relay's id for this run: an upgrade carrying it is one of its own links come back. */
+	relayId?: string;
 }
 
 export interface SyncEndpointDeps {
@@ -131,6 +134,10 @@ export class SyncEndpoint {
 	async #upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
 		const { storage } = this.deps;
 		if (this.deps.isClosing()) return this.#refuseUpgrade(socket, 503, 'shutting-down', null);
+		if (this.options.relayId !== undefined && req.headers[RELAY_ID_HEADER] === this.options.relayId) {
+			// UPSTREAM names this relay itself: refused, rather than echoing every update to itself.
+			return this.#refuseUpgrade(socket, 508, 'loop', null);
+		}
 		const request = parseSyncRequest(req.url ?? '/', { protocols: req.headers['sec-websocket-protocol'] });
 		if (!request.ok) return this.#refuseUpgrade(socket, request.status, request.reason, null);
 		const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.options.trustedProxies);

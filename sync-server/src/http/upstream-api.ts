@@ -1,0 +1,83 @@
+// /rooms/<id>/upstream on a site relay: POST chains the room to the upstream relay (its
+// member token as Authorization: Bearer, and optionally {"readToken": …} so that the link
+// can claim the room upstream if it is new there), DELETE stops chaining it, GET says how
+// the link stands. Only a member of the room may chain it or stop it; a reader may look.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { probe } from '../access/access.js';
+import type { Logger } from '../logger.js';
+import type { RelayMetrics } from '../metrics.js';
+import { errorMessage } from '../protocol/messages.js';
+import type { RoomStorage } from '../storage/storage.js';
+import type { UpstreamLinks } from '../upstream/links.js';
+import type { LinkReport } from '../upstream/link.js';
+import { BodyTooLargeError, readBody, sendJson } from './http-json.js';
+import { answerPreflight, bearerToken } from './rotation.js';
+
+export interface UpstreamApiDeps {
+	storage: RoomStorage;
+	metrics: RelayMetrics;
+	logger: Logger;
+	upstream: UpstreamLinks | null;
+}
+
+const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
+
+/** What to do about a link, in words an operator or the app can show. */
+function advice(report: LinkReport | null): string | null {
+	if (report === null) return null;
+	if (report.state === 'refused') return 'open-latest-invite';
+	if (report.state === 'waiting') return 'waiting-for-internet';
+	return null;
+}
+
+function describe(report: LinkReport | null) {
+	return report === null
+		? { chained: false }
+		: { chained: true, state: report.state, since: new Date(report.since).toISOString(), refusal: report.refusal, advice: advice(report), bytesIn: report.bytesIn, bytesOut: report.bytesOut, retryAt: report.retryAt === null ? null : new Date(report.retryAt).toISOString() };
+}
+
+export async function handleUpstream(req: IncomingMessage, res: ServerResponse, roomId: string, deps: UpstreamApiDeps): Promise<void> {
+	if (req.method === 'OPTIONS') return answerPreflight(res, 'GET, POST, DELETE');
+	if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'DELETE') {
+		return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET, POST, DELETE' });
+	}
+	const upstream = deps.upstream;
+	if (upstream === null) return sendJson(res, 404, { error: 'no-upstream' });
+	const token = bearerToken(req);
+	if (token === null || !TOKEN.test(token)) return sendJson(res, 401, { error: 'token-required' });
+	let access;
+	try {
+		access = await probe(deps.storage, roomId, token);
+	} catch (error) {
+		deps.metrics.storageFailures.inc({ operation: 'probe' });
+		deps.logger.error({ room: roomId, error: errorMessage(error) }, 'upstream access check failed');
+		return sendJson(res, 503, { error: 'storage-unavailable' });
+	}
+	if (access === 'unclaimed') return sendJson(res, 404, { error: 'unknown-room' });
+	if (access === null) return sendJson(res, 403, { error: 'forbidden' });
+	if (req.method === 'GET') return sendJson(res, 200, describe(upstream.report(roomId)));
+	if (access !== 'member') return sendJson(res, 403, { error: 'member-only' });
+	if (req.method === 'DELETE') {
+		const stopped = upstream.disable(roomId);
+		deps.logger.info({ room: roomId, stopped }, 'upstream chaining stopped');
+		return sendJson(res, 200, { chained: false });
+	}
+	let readToken: string | null = null;
+	try {
+		const body = (await readBody(req, 4096)).toString('utf8').trim();
+		if (body !== '') {
+			const parsed = JSON.parse(body) as { readToken?: unknown };
+			if (parsed.readToken !== undefined && parsed.readToken !== null) {
+				if (typeof parsed.readToken !== 'string' || !TOKEN.test(parsed.readToken)) return sendJson(res, 400, { error: 'bad-read-token' });
+				readToken = parsed.readToken;
+			}
+		}
+	} catch (error) {
+		if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'body-too-large' });
+		return sendJson(res, 400, { error: 'bad-body' });
+	}
+	const report = upstream.enable(roomId, { token, readToken });
+	// The room, never the token.
+	deps.logger.info({ room: roomId }, 'upstream chaining enabled');
+	return sendJson(res, 200, describe(report));
+}

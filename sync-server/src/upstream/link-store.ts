@@ -1,0 +1,94 @@
+// Which rooms a site relay chains upstream, with the tokens to do it (sealed), kept in a
+// small file of the data directory so that chaining survives restarts. Written whole to a
+// temporary file, synced and renamed over the old one: a power cut leaves the old list or
+// the new one, never half of either.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SealedBox } from './sealed.js';
+
+const FILE = 'upstream-links.json';
+
+export interface LinkCredentials {
+	token: string;
+	/** Needed only to claim the room on an upstream that does not hold it yet. */
+	readToken: string | null;
+}
+
+interface StoredLink {
+	token: string;
+	readToken: string | null;
+	enabledAt: number;
+}
+
+export class LinkStore {
+	readonly #file: string;
+	readonly #links = new Map<string, StoredLink>();
+	/** Rooms whose sealed tokens no longer open (another key file): listed, never linked. */
+	readonly unreadable: string[] = [];
+
+	constructor(
+		dataDir: string,
+		private readonly box: SealedBox
+	) {
+		this.#file = path.join(dataDir, FILE);
+		let raw: unknown = null;
+		try {
+			raw = JSON.parse(fs.readFileSync(this.#file, 'utf8'));
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.#file} does not read: ${(error as Error).message}`);
+		}
+		const links = (raw as { links?: unknown } | null)?.links;
+		if (links && typeof links === 'object') {
+			for (const [room, value] of Object.entries(links as Record<string, unknown>)) {
+				const link = value as Partial<StoredLink>;
+				if (typeof link.token !== 'string' || typeof link.enabledAt !== 'number') continue;
+				this.#links.set(room, { token: link.token, readToken: typeof link.readToken === 'string' ? link.readToken : null, enabledAt: link.enabledAt });
+			}
+		}
+	}
+
+	rooms(): string[] {
+		return [...this.#links.keys()];
+	}
+
+	has(room: string): boolean {
+		return this.#links.has(room);
+	}
+
+	credentials(room: string): LinkCredentials | null {
+		const link = this.#links.get(room);
+		if (!link) return null;
+		const token = this.box.open(link.token);
+		if (token === null) return null;
+		return { token, readToken: link.readToken === null ? null : this.box.open(link.readToken) };
+	}
+
+	set(room: string, credentials: LinkCredentials, now = Date.now()): void {
+		const before = this.#links.get(room);
+		this.#links.set(room, {
+			token: this.box.seal(credentials.token),
+			readToken: credentials.readToken === null ? null : this.box.seal(credentials.readToken),
+			enabledAt: before?.enabledAt ?? now
+		});
+		this.#write();
+	}
+
+	delete(room: string): boolean {
+		if (!this.#links.delete(room)) return false;
+		this.#write();
+		return true;
+	}
+
+	#write(): void {
+		const body = JSON.stringify({ version: 1, links: Object.fromEntries(this.#links) });
+		const temporary = `${this.#file}.tmp`;
+		const fd = fs.openSync(temporary, 'w', 0o600);
+		try {
+			fs.writeSync(fd, body);
+			fs.fsyncSync(fd);
+		} finally {
+			fs.closeSync(fd);
+		}
+		fs.renameSync(temporary, this.#file);
+	}
+}

@@ -1,0 +1,114 @@
+// A site relay's links to its upstream: one per room chained (POST /rooms/<id>/upstream),
+// kept across restarts, at most `maxLinks` open at once. A room chained beyond the cap
+// waits for a free place; its changes stay queued in its own log meanwhile, since what
+// the site holds beyond what the upstream has is exactly what the next sync sends.
+import type { Logger } from '../logger.js';
+import type { RelayMetrics } from '../metrics.js';
+import type { RoomRegistry } from '../rooms/rooms.js';
+import { LinkStore, type LinkCredentials } from './link-store.js';
+import { UpstreamLink, type LinkDeps, type LinkReport, type LinkState } from './link.js';
+import { SealedBox } from './sealed.js';
+
+export interface UpstreamOptions {
+	/** The upstream relay's sync URL: ws(s)://host[:port][/sync]. */
+	url: string;
+	maxLinks: number;
+}
+
+/** `UPSTREAM` as an operator writes it, made the base of the rooms' sync URLs. */
+export function upstreamSyncUrl(url: string): string {
+	const parsed = new URL(url);
+	if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+	if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+	if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new Error('UPSTREAM must be a ws://, wss://, http:// or https:// URL');
+	if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+		throw new Error('UPSTREAM must be a plain URL: no query, fragment or credentials (tokens are given per room)');
+	}
+	const base = parsed.toString().replace(/\/+$/, '');
+	return base.endsWith('/sync') ? base : `${base}/sync`;
+}
+
+export class UpstreamLinks {
+	readonly #store: LinkStore;
+	readonly #links = new Map<string, UpstreamLink>();
+	readonly #url: string;
+
+	constructor(
+		dataDir: string,
+		private readonly options: UpstreamOptions,
+		private readonly deps: Omit<LinkDeps, 'changed'>
+	) {
+		this.#url = upstreamSyncUrl(options.url);
+		this.#store = new LinkStore(dataDir, SealedBox.open(dataDir));
+	}
+
+	/** Opens the links of every room chained before the restart, up to the cap. */
+	start(): void {
+		for (const room of this.#store.rooms()) this.#open(room);
+		this.deps.logger.info({ upstream: this.#url, rooms: this.#store.rooms().length, open: this.#links.size }, 'upstream links started');
+	}
+
+	/** Chains a room, or renews the tokens of one chained already. */
+	enable(room: string, credentials: LinkCredentials): LinkReport | null {
+		const known = this.#store.credentials(room);
+		this.#store.set(room, credentials);
+		const link = this.#links.get(room);
+		if (link && known && known.token === credentials.token && known.readToken === credentials.readToken) {
+			link.retryNow();
+			return link.report();
+		}
+		link?.stop();
+		this.#links.delete(room);
+		this.#open(room);
+		return this.report(room);
+	}
+
+	disable(room: string): boolean {
+		const link = this.#links.get(room);
+		link?.stop();
+		this.#links.delete(room);
+		const removed = this.#store.delete(room);
+		// A place freed: a room waiting for one gets it.
+		for (const waiting of this.#store.rooms()) if (!this.#links.has(waiting)) this.#open(waiting);
+		return removed || link !== undefined;
+	}
+
+	chained(room: string): boolean {
+		return this.#store.has(room);
+	}
+
+	/** The link's state, or a waiting report for a room chained beyond the cap; null for a room not chained. */
+	report(room: string): LinkReport | null {
+		const link = this.#links.get(room);
+		if (link) return link.report();
+		if (!this.#store.has(room)) return null;
+		return { room, state: 'waiting', since: Date.now(), refusal: null, bytesIn: 0, bytesOut: 0, retryAt: null };
+	}
+
+	count(state: LinkState): number {
+		let count = 0;
+		for (const link of this.#links.values()) if (link.state === state) count += 1;
+		return count;
+	}
+
+	get size(): number {
+		return this.#store.rooms().length;
+	}
+
+	stopAll(): void {
+		for (const link of this.#links.values()) link.stop();
+		this.#links.clear();
+	}
+
+	#open(room: string): void {
+		if (this.#links.has(room) || this.#links.size >= this.options.maxLinks) return;
+		const credentials = this.#store.credentials(room);
+		if (credentials === null) {
+			this.deps.logger.error({ room }, 'upstream link tokens do not open with this relay key file: enable chaining again');
+			return;
+		}
+		const link = new UpstreamLink(room, this.#url, credentials, this.deps);
+		this.#links.set(room, link);
+		link.start();
+	}
+}

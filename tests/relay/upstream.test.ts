@@ -1,0 +1,163 @@
+// A site relay chained to a relay on the internet, both real relays on loopback, with a
+// TCP link between them that the test cuts for real.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, onTestFinished, test } from 'vitest';
+import type { Logger } from '../../sync-server/src/logger.js';
+import { CuttableLink } from '../support/cuttable-link.js';
+import { freePort } from '../support/relay-process.js';
+import { health, makeClient, metric, metricsText, pairedReadToken, randomRoomId, randomToken, startTestRelay, tempDir, waitFor, waitForSynced, type TestRelay } from './helpers.js';
+
+interface Chained {
+	upstream: TestRelay;
+	site: TestRelay;
+	link: CuttableLink;
+	logs: string[];
+}
+
+function recordingLogger(lines: string[]): Logger {
+	const keep = (level: string) => (fields: object, msg: string) => void lines.push(JSON.stringify({ level, msg, ...fields }));
+	return { debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
+}
+
+async function chained(siteDataDir = tempDir('site')): Promise<Chained> {
+	const logs: string[] = [];
+	const upstream = await startTestRelay({ logger: recordingLogger(logs) });
+	const link = await CuttableLink.open(await freePort(), upstream.port);
+	onTestFinished(() => link.cut());
+	const site = await startTestRelay({ dataDir: siteDataDir, logger: recordingLogger(logs), upstream: { url: `ws://127.0.0.1:${link.port}`, maxLinks: 10 } });
+	return { upstream, site, link, logs };
+}
+
+async function chain(site: TestRelay, room: string, token: string, body: object = { readToken: pairedReadToken(token) }): Promise<Response> {
+	return fetch(`${site.httpUrl}/rooms/${room}/upstream`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify(body)
+	});
+}
+
+async function linkState(site: TestRelay, room: string, token: string): Promise<string | undefined> {
+	const response = await fetch(`${site.httpUrl}/rooms/${room}/upstream`, { headers: { Authorization: `Bearer ${token}` } });
+	return ((await response.json()) as { state?: string }).state;
+}
+
+test('1,000 changes made on the site while the internet is down reach the upstream when it returns, and changes made in town come down', async () => {
+	const { upstream, site, link, logs } = await chained();
+	const room = randomRoomId();
+	const token = randomToken();
+	const phone = makeClient(site.syncUrl, room, token);
+	await waitForSynced(phone);
+	phone.doc.getMap('space').set('name', 'Atelier occupé');
+
+	const response = await chain(site, room, token);
+	expect(response.status).toBe(200);
+	await waitFor(async () => (await linkState(site, room, token)) === 'connected', 'the link to connect');
+	const town = makeClient(upstream.syncUrl, room, token);
+	await waitForSynced(town);
+	await waitFor(() => town.doc.getMap('space').get('name') === 'Atelier occupé', 'what the site held to go up');
+
+	await link.cut();
+	await waitFor(async () => (await linkState(site, room, token)) !== 'connected', 'the link to notice the cut');
+	const list = phone.doc.getArray<number>('stock');
+	for (let n = 0; n < 1000; n++) list.push([n]);
+	await new Promise((done) => setTimeout(done, 300));
+	expect(town.doc.getArray('stock').length).toBe(0);
+
+	const back = Date.now();
+	await link.restore();
+	await waitFor(() => town.doc.getArray('stock').length === 1000, 'the 1,000 changes to reach the upstream', 20_000);
+	const took = Date.now() - back;
+	expect(town.doc.getArray<number>('stock').toArray()).toEqual(Array.from({ length: 1000 }, (_, n) => n));
+	console.log(`1,000 changes queued on the site reached the upstream ${took} ms after the link returned`);
+
+	town.doc.getMap('space').set('town', 'written in town');
+	await waitFor(() => phone.doc.getMap('space').get('town') === 'written in town', 'a change made in town to come down');
+
+	const state = (await health(site)) as unknown as { upstream?: { rooms: number; connected: number } };
+	expect(state.upstream).toMatchObject({ rooms: 1, connected: 1 });
+	expect(metric(await metricsText(site), 'relay_upstream_links', { state: 'connected' })).toBe(1);
+	// Never the token, anywhere it could leak: the logs and the links file.
+	const everything = logs.join('\n') + readFileSync(join(site.dataDir, 'upstream-links.json'), 'utf8');
+	expect(everything).not.toContain(token);
+	expect(everything).not.toContain(pairedReadToken(token));
+	expect(statSync(join(site.dataDir, 'upstream.key')).mode & 0o777).toBe(0o600);
+});
+
+test('chaining survives a restart of the site relay', async () => {
+	const dataDir = tempDir('site-restart');
+	const first = await chained(dataDir);
+	const room = randomRoomId();
+	const token = randomToken();
+	const phone = makeClient(first.site.syncUrl, room, token);
+	await waitForSynced(phone);
+	expect((await chain(first.site, room, token)).status).toBe(200);
+	await waitFor(async () => (await linkState(first.site, room, token)) === 'connected', 'the link to connect');
+	phone.destroy();
+	await first.site.close();
+
+	const logs: string[] = [];
+	const site = await startTestRelay({ dataDir, logger: recordingLogger(logs), upstream: { url: `ws://127.0.0.1:${first.link.port}`, maxLinks: 10 } });
+	await waitFor(async () => (await linkState(site, room, token)) === 'connected', 'the link to come back by itself');
+	const again = makeClient(site.syncUrl, room, token);
+	await waitForSynced(again);
+	again.doc.getMap('space').set('after', 'restart');
+	const town = makeClient(first.upstream.syncUrl, room, token);
+	await waitFor(() => town.doc.getMap('space').get('after') === 'restart', 'a change after the restart to reach the upstream');
+});
+
+test('only a member chains a room or stops it; a reader may look; bad requests are refused', async () => {
+	const { site } = await chained();
+	const plain = await startTestRelay();
+	const room = randomRoomId();
+	const token = randomToken();
+	const phone = makeClient(site.syncUrl, room, token);
+	await waitForSynced(phone);
+	const url = `${site.httpUrl}/rooms/${room}/upstream`;
+	expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+	expect((await chain(site, room, randomToken())).status).toBe(403);
+	expect((await chain(site, room, pairedReadToken(token))).status).toBe(403);
+	expect((await chain(site, randomRoomId(), token)).status).toBe(404);
+	expect((await chain(site, room, token, { readToken: 'not a token' })).status).toBe(400);
+	expect((await chain(plain, room, token)).status).toBe(404);
+	const reading = await fetch(url, { headers: { Authorization: `Bearer ${pairedReadToken(token)}` } });
+	expect(await reading.json()).toEqual({ chained: false });
+
+	expect((await chain(site, room, token)).status).toBe(200);
+	await waitFor(async () => (await linkState(site, room, token)) === 'connected', 'the link to connect');
+	const stop = await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+	expect(await stop.json()).toEqual({ chained: false });
+	expect(await (await fetch(url, { headers: { Authorization: `Bearer ${token}` } })).json()).toEqual({ chained: false });
+});
+
+test('a relay chained to itself refuses the link, and two relays chained to each other fall silent', async () => {
+	const port = await freePort();
+	const self = await startTestRelay({ port, upstream: { url: `ws://127.0.0.1:${port}`, maxLinks: 10 } });
+	const room = randomRoomId();
+	const token = randomToken();
+	const phone = makeClient(self.syncUrl, room, token);
+	await waitForSynced(phone);
+	expect((await chain(self, room, token)).status).toBe(200);
+	await waitFor(async () => metric(await metricsText(self), 'relay_upgrades_refused_total', { reason: 'loop' }) > 0, 'the loop to be refused');
+	expect(await linkState(self, room, token)).not.toBe('connected');
+
+	// A and B, each the other's upstream.
+	const [portA, portB] = [await freePort(), await freePort()];
+	const a = await startTestRelay({ port: portA, upstream: { url: `ws://127.0.0.1:${portB}`, maxLinks: 10 } });
+	const b = await startTestRelay({ port: portB, upstream: { url: `ws://127.0.0.1:${portA}`, maxLinks: 10 } });
+	const onA = makeClient(a.syncUrl, room, token);
+	await waitForSynced(onA);
+	expect((await chain(a, room, token)).status).toBe(200);
+	await waitFor(async () => (await linkState(a, room, token)) === 'connected', 'A to link to B');
+	expect((await chain(b, room, token)).status).toBe(200);
+	await waitFor(async () => (await linkState(b, room, token)) === 'connected', 'B to link to A');
+	const onB = makeClient(b.syncUrl, room, token);
+	await waitForSynced(onB);
+	for (let n = 0; n < 20; n++) onA.doc.getArray<number>('loop').push([n]);
+	await waitFor(() => onB.doc.getArray('loop').length === 20, 'the changes to reach B');
+	await new Promise((done) => setTimeout(done, 500));
+	const sent = async () => metric(await metricsText(a), 'relay_messages_sent_total') + metric(await metricsText(b), 'relay_messages_sent_total');
+	const before = await sent();
+	await new Promise((done) => setTimeout(done, 1500));
+	expect(await sent()).toBe(before);
+});
