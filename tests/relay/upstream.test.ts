@@ -161,3 +161,26 @@ test('a relay chained to itself refuses the link, and two relays chained to each
 	await new Promise((done) => setTimeout(done, 1500));
 	expect(await sent()).toBe(before);
 });
+
+test('the parts of a chained space (its history archive) chain with it', async () => {
+	const { upstream, site } = await chained();
+	const room = randomRoomId();
+	const token = randomToken();
+	const phone = makeClient(site.syncUrl, room, token);
+	await waitForSynced(phone);
+	const archived = makeClient(site.syncUrl, `${room}.history`, token);
+	await waitForSynced(archived);
+	archived.doc.getArray<string>('activity').push(['before chaining']);
+	expect((await chain(site, room, token)).status).toBe(200);
+	const later = makeClient(site.syncUrl, `${room}.ledger2024`, token);
+	await waitForSynced(later);
+	later.doc.getArray<string>('entries').push(['after chaining']);
+
+	const town = makeClient(upstream.syncUrl, `${room}.history`, token);
+	await waitFor(() => town.doc.getArray('activity').length === 1, 'the archive loaded before chaining to go up');
+	const townLedger = makeClient(upstream.syncUrl, `${room}.ledger2024`, token);
+	await waitFor(() => townLedger.doc.getArray('entries').length === 1, 'a part opened after chaining to go up');
+	const stop = await fetch(`${site.httpUrl}/rooms/${room}/upstream`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+	expect(stop.status).toBe(200);
+	expect(metric(await metricsText(site), 'relay_upstream_links', { state: 'connected' })).toBe(0);
+});

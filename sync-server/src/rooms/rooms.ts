@@ -15,6 +15,8 @@ export class RoomRegistry {
 	 */
 	readonly #draining = new Map<string, Promise<void>>();
 	#closed = false;
+	/** Told of every room a connection joins (a site relay chains the sub-rooms of chained rooms). */
+	joined: ((roomId: string) => void) | null = null;
 
 	constructor(
 		private readonly context: RoomContext,
@@ -51,6 +53,7 @@ export class RoomRegistry {
 		}
 		this.#cancelUnload(room);
 		room.join(connection);
+		this.joined?.(roomId);
 		return room;
 	}
 

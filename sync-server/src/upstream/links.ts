@@ -44,6 +44,7 @@ export class UpstreamLinks {
 
 	/** Opens the links of every room chained before the restart, up to the cap. */
 	start(): void {
+		this.deps.registry.joined = (roomId) => this.#joined(roomId);
 		for (const room of this.#store.rooms()) this.#open(room);
 		this.deps.logger.info({ upstream: this.#url, rooms: this.#store.rooms().length, open: this.#links.size }, 'upstream links started');
 	}
@@ -60,7 +61,24 @@ export class UpstreamLinks {
 		link?.stop();
 		this.#links.delete(room);
 		this.#open(room);
+		// Its parts already loaded here (the history archive…) chain with it.
+		for (const part of this.deps.registry.family(room)) if (part.id !== room) this.#chainPart(part.id, room);
 		return this.report(room);
+	}
+
+	/** A part of a chained space (`<room>.<part>`) chains with it, under the space's tokens. */
+	#joined(roomId: string): void {
+		const dot = roomId.indexOf('.');
+		if (dot === -1 || this.#store.has(roomId)) return;
+		const parent = roomId.slice(0, dot);
+		if (this.#store.has(parent)) this.#chainPart(roomId, parent);
+	}
+
+	#chainPart(part: string, parent: string): void {
+		const credentials = this.#store.credentials(parent);
+		if (credentials === null) return;
+		this.#store.set(part, credentials);
+		this.#open(part);
 	}
 
 	disable(room: string): boolean {
@@ -68,6 +86,12 @@ export class UpstreamLinks {
 		link?.stop();
 		this.#links.delete(room);
 		const removed = this.#store.delete(room);
+		for (const part of this.#store.rooms()) {
+			if (!part.startsWith(`${room}.`)) continue;
+			this.#links.get(part)?.stop();
+			this.#links.delete(part);
+			this.#store.delete(part);
+		}
 		// A place freed: a room waiting for one gets it.
 		for (const waiting of this.#store.rooms()) if (!this.#links.has(waiting)) this.#open(waiting);
 		return removed || link !== undefined;
@@ -96,6 +120,7 @@ export class UpstreamLinks {
 	}
 
 	stopAll(): void {
+		this.deps.registry.joined = null;
 		for (const link of this.#links.values()) link.stop();
 		this.#links.clear();
 	}
