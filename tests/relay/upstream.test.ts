@@ -37,9 +37,13 @@ async function chain(site: TestRelay, room: string, token: string, body: object 
 	});
 }
 
-async function linkState(site: TestRelay, room: string, token: string): Promise<string | undefined> {
+async function linkReport(site: TestRelay, room: string, token: string): Promise<{ state?: string; behind?: number | null; advice?: string | null }> {
 	const response = await fetch(`${site.httpUrl}/rooms/${room}/upstream`, { headers: { Authorization: `Bearer ${token}` } });
-	return ((await response.json()) as { state?: string }).state;
+	return (await response.json()) as { state?: string; behind?: number | null };
+}
+
+async function linkState(site: TestRelay, room: string, token: string): Promise<string | undefined> {
+	return (await linkReport(site, room, token)).state;
 }
 
 test('1,000 changes made on the site while the internet is down reach the upstream when it returns, and changes made in town come down', async () => {
@@ -63,6 +67,9 @@ test('1,000 changes made on the site while the internet is down reach the upstre
 	for (let n = 0; n < 1000; n++) list.push([n]);
 	await new Promise((done) => setTimeout(done, 300));
 	expect(town.doc.getArray('stock').length).toBe(0);
+	// Stored on the site, not yet acknowledged by the upstream: the site says what waits for the internet.
+	expect(await linkReport(site, room, token)).toMatchObject({ state: 'waiting', advice: 'waiting-for-internet' });
+	expect((await linkReport(site, room, token)).behind).toBeGreaterThanOrEqual(1000);
 
 	const back = Date.now();
 	await link.restore();
@@ -70,6 +77,7 @@ test('1,000 changes made on the site while the internet is down reach the upstre
 	const took = Date.now() - back;
 	expect(town.doc.getArray<number>('stock').toArray()).toEqual(Array.from({ length: 1000 }, (_, n) => n));
 	console.log(`1,000 changes queued on the site reached the upstream ${took} ms after the link returned`);
+	await waitFor(async () => (await linkReport(site, room, token)).behind === 0, 'the upstream to acknowledge all of it');
 
 	town.doc.getMap('space').set('town', 'written in town');
 	await waitFor(() => phone.doc.getMap('space').get('town') === 'written in town', 'a change made in town to come down');

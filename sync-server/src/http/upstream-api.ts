@@ -33,7 +33,7 @@ function advice(report: LinkReport | null): string | null {
 function describe(report: LinkReport | null) {
 	return report === null
 		? { chained: false }
-		: { chained: true, state: report.state, since: new Date(report.since).toISOString(), refusal: report.refusal, advice: advice(report), bytesIn: report.bytesIn, bytesOut: report.bytesOut, retryAt: report.retryAt === null ? null : new Date(report.retryAt).toISOString() };
+		: { chained: true, state: report.state, since: new Date(report.since).toISOString(), refusal: report.refusal, advice: advice(report), bytesIn: report.bytesIn, bytesOut: report.bytesOut, behind: report.behind, retryAt: report.retryAt === null ? null : new Date(report.retryAt).toISOString() };
 }
 
 export async function handleUpstream(req: IncomingMessage, res: ServerResponse, roomId: string, deps: UpstreamApiDeps): Promise<void> {

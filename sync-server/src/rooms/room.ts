@@ -73,6 +73,11 @@ export class Room {
 		});
 	}
 
+	/** The room's state vector (client → clock) once loaded; null before. */
+	stateVector(): ReadonlyMap<number, number> | null {
+		return this.#doc?.stateVector() ?? null;
+	}
+
 	/** Loading failed; the registry replaces a failed room on the next connection. */
 	get failed(): boolean {
 		return this.#failed;

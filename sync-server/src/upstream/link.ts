@@ -6,12 +6,14 @@
 // client's update; from then on every update stored on either side is fanned out to the
 // other. No document is held here, only the room's log.
 import type { Socket } from 'node:net';
+import * as decoding from 'lib0/decoding';
 import { WebSocket, type RawData } from 'ws';
+import * as Y from 'yjs';
 import { hashToken } from '../access/token.js';
 import type { Logger } from '../logger.js';
 import type { RelayMetrics } from '../metrics.js';
 import { errorMessage } from '../protocol/messages.js';
-import { CLOSE_CLAIM_KEY_REQUIRED, CLOSE_CLAIM_REFUSED, CLOSE_TOKEN_ROTATED, CREDENTIAL_PREFIX, SYNC_PROTOCOL } from '../protocol/wire.js';
+import { CLOSE_CLAIM_KEY_REQUIRED, CLOSE_CLAIM_REFUSED, CLOSE_TOKEN_ROTATED, CREDENTIAL_PREFIX, MESSAGE_STORED, SYNC_PROTOCOL } from '../protocol/wire.js';
 import { Connection, type ConnectionOptions } from '../rooms/connection.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomRegistry } from '../rooms/rooms.js';
@@ -33,6 +35,12 @@ export interface LinkReport {
 	bytesOut: number;
 	/** When the next attempt is due, while waiting or refused. */
 	retryAt: number | null;
+	/**
+	 * How much the site holds that the upstream has not acknowledged storing, in Yjs clock
+	 * units (about one per item or character written); 0 once everything is up. Null while
+	 * the room is not loaded here.
+	 */
+	behind: number | null;
 }
 
 export interface LinkDeps {
@@ -66,6 +74,8 @@ export class UpstreamLink {
 	#stopped = false;
 	#bytesIn = 0;
 	#bytesOut = 0;
+	/** What the upstream said it has stored, from its type-8 acknowledgements; kept across reconnections. */
+	#acknowledged = new Map<number, number>();
 
 	constructor(
 		readonly room: string,
@@ -86,8 +96,17 @@ export class UpstreamLink {
 			refusal: this.#refusal,
 			bytesIn: this.#bytesIn + (this.#raw?.bytesRead ?? 0),
 			bytesOut: this.#bytesOut + (this.#raw?.bytesWritten ?? 0),
-			retryAt: this.#retryAt
+			retryAt: this.#retryAt,
+			behind: this.#behind()
 		};
+	}
+
+	#behind(): number | null {
+		const vector = this.deps.registry.get(this.room)?.stateVector();
+		if (!vector) return null;
+		let behind = 0;
+		for (const [client, clock] of vector) behind += Math.max(0, clock - (this.#acknowledged.get(client) ?? 0));
+		return behind;
 	}
 
 	get state(): LinkState {
@@ -114,7 +133,8 @@ export class UpstreamLink {
 		if (this.#stopped) return;
 		this.#retryAt = null;
 		this.#set('connecting');
-		const protocols = [SYNC_PROTOCOL, CREDENTIAL_PREFIX.token + this.credentials.token];
+		// 'ack': the upstream says what it has stored, so the site knows what still waits.
+		const protocols = [SYNC_PROTOCOL, CREDENTIAL_PREFIX.token + this.credentials.token, 'ack'];
 		if (this.credentials.readToken !== null) protocols.push(CREDENTIAL_PREFIX.readToken + this.credentials.readToken);
 		// The room's path; its credentials travel in the protocol header, never in the URL.
 		const socket = new WebSocket(`${this.url}/${this.room}`, protocols, { headers: { [RELAY_ID_HEADER]: this.deps.relayId }, handshakeTimeout: 15_000 });
@@ -135,7 +155,13 @@ export class UpstreamLink {
 		socket.on('message', (data: RawData, isBinary: boolean) => {
 			if (!isBinary || this.#connection === null || this.#room === null) return;
 			this.deps.metrics.bytesIn.inc(frameLength(data));
-			this.#room.receive(this.#connection, toBytes(data));
+			const frame = toBytes(data);
+			const stored = storedVector(frame);
+			if (stored !== null) {
+				for (const [client, clock] of stored) if (clock > (this.#acknowledged.get(client) ?? 0)) this.#acknowledged.set(client, clock);
+				return;
+			}
+			this.#room.receive(this.#connection, frame);
 		});
 		socket.on('error', (error) => {
 			// The URL holds no token; the message is safe to log.
@@ -223,6 +249,17 @@ export class UpstreamLink {
 		if (this.#timer !== null) clearTimeout(this.#timer);
 		this.#timer = null;
 		this.#connect();
+	}
+}
+
+/** The state vector of a type-8 "stored" acknowledgement, or null for any other frame. */
+function storedVector(frame: Uint8Array): Map<number, number> | null {
+	try {
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== MESSAGE_STORED) return null;
+		return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+	} catch {
+		return null;
 	}
 }
 

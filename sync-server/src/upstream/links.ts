@@ -106,7 +106,7 @@ export class UpstreamLinks {
 		const link = this.#links.get(room);
 		if (link) return link.report();
 		if (!this.#store.has(room)) return null;
-		return { room, state: 'waiting', since: Date.now(), refusal: null, bytesIn: 0, bytesOut: 0, retryAt: null };
+		return { room, state: 'waiting', since: Date.now(), refusal: null, bytesIn: 0, bytesOut: 0, retryAt: null, behind: null };
 	}
 
 	count(state: LinkState): number {
