@@ -6,7 +6,7 @@ import { expect, onTestFinished, test } from 'vitest';
 import type { Logger } from '../../sync-server/src/logger.js';
 import { CuttableLink } from '../support/cuttable-link.js';
 import { freePort } from '../support/relay-process.js';
-import { health, makeClient, metric, metricsText, pairedReadToken, randomRoomId, randomToken, startTestRelay, tempDir, waitFor, waitForSynced, type TestRelay } from './helpers.js';
+import { committedSpace, health, makeClient, metric, metricsText, pairedReadToken, randomRoomId, randomToken, startTestRelay, tempDir, waitFor, waitForSynced, type TestRelay } from './helpers.js';
 
 interface Chained {
 	upstream: TestRelay;
@@ -191,4 +191,20 @@ test('the parts of a chained space (its history archive) chain with it', async (
 	const stop = await fetch(`${site.httpUrl}/rooms/${room}/upstream`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
 	expect(stop.status).toBe(200);
 	expect(metric(await metricsText(site), 'relay_upstream_links', { state: 'connected' })).toBe(0);
+});
+
+test('a space whose id commits to its claim secret is claimed upstream with it', async () => {
+	const { upstream, site } = await chained();
+	const space = committedSpace();
+	const phone = makeClient(site.syncUrl, space.roomId, space.token, { readToken: space.readToken, claim: space.claim, recovery: space.recoveryHash });
+	await waitForSynced(phone);
+	phone.doc.getMap('space').set('name', 'Coopérative');
+	// Without the claim secret the upstream cannot take a committed id: the link is refused.
+	expect((await chain(site, space.roomId, space.token, { readToken: space.readToken })).status).toBe(200);
+	await waitFor(async () => (await linkState(site, space.roomId, space.token)) === 'refused', 'the upstream to refuse the claim');
+	expect(await linkReport(site, space.roomId, space.token)).toMatchObject({ advice: 'open-latest-invite' });
+	expect((await chain(site, space.roomId, space.token, { readToken: space.readToken, claim: space.claim, recoveryHash: space.recoveryHash })).status).toBe(200);
+	await waitFor(async () => (await linkState(site, space.roomId, space.token)) === 'connected', 'the link to claim the room upstream');
+	const town = makeClient(upstream.syncUrl, space.roomId, space.token, { readToken: space.readToken });
+	await waitFor(() => town.doc.getMap('space').get('name') === 'Coopérative', 'the space to reach the upstream');
 });

@@ -1,7 +1,7 @@
 // /rooms/<id>/upstream on a site relay: POST chains the room to the upstream relay (its
-// member token as Authorization: Bearer, and optionally {"readToken": …} so that the link
-// can claim the room upstream if it is new there), DELETE stops chaining it, GET says how
-// the link stands. Only a member of the room may chain it or stop it; a reader may look.
+// member token as Authorization: Bearer, and optionally {"readToken", "claim",
+// "recoveryHash", "claimKey"} so that the link can claim the room upstream if it is new
+// there), DELETE stops chaining it, GET says how the link stands. Only a member of the room may chain it or stop it; a reader may look.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { probe } from '../access/access.js';
 import type { Logger } from '../logger.js';
@@ -21,6 +21,9 @@ export interface UpstreamApiDeps {
 }
 
 const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
+const RECOVERY_HASH = /^[0-9a-f]{64}$/;
+/** What a link may need to claim the room upstream, given with the request's body. */
+const CLAIM_FIELDS = ['readToken', 'claim', 'recoveryHash', 'claimKey'] as const;
 
 /** What to do about a link, in words an operator or the app can show. */
 function advice(report: LinkReport | null): string | null {
@@ -62,21 +65,24 @@ export async function handleUpstream(req: IncomingMessage, res: ServerResponse, 
 		deps.logger.info({ room: roomId, stopped }, 'upstream chaining stopped');
 		return sendJson(res, 200, { chained: false });
 	}
-	let readToken: string | null = null;
+	const extra: Record<(typeof CLAIM_FIELDS)[number], string | null> = { readToken: null, claim: null, recoveryHash: null, claimKey: null };
 	try {
 		const body = (await readBody(req, 4096)).toString('utf8').trim();
 		if (body !== '') {
-			const parsed = JSON.parse(body) as { readToken?: unknown };
-			if (parsed.readToken !== undefined && parsed.readToken !== null) {
-				if (typeof parsed.readToken !== 'string' || !TOKEN.test(parsed.readToken)) return sendJson(res, 400, { error: 'bad-read-token' });
-				readToken = parsed.readToken;
+			const parsed = JSON.parse(body) as Record<string, unknown>;
+			for (const field of CLAIM_FIELDS) {
+				const value = parsed[field];
+				if (value === undefined || value === null) continue;
+				const pattern = field === 'recoveryHash' ? RECOVERY_HASH : TOKEN;
+				if (typeof value !== 'string' || !pattern.test(value)) return sendJson(res, 400, { error: `bad-${field}` });
+				extra[field] = value;
 			}
 		}
 	} catch (error) {
 		if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'body-too-large' });
 		return sendJson(res, 400, { error: 'bad-body' });
 	}
-	const report = upstream.enable(roomId, { token, readToken });
+	const report = upstream.enable(roomId, { token, ...extra });
 	// The room, never the token.
 	deps.logger.info({ room: roomId }, 'upstream chaining enabled');
 	return sendJson(res, 200, describe(report));

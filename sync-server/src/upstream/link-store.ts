@@ -10,13 +10,23 @@ const FILE = 'upstream-links.json';
 
 export interface LinkCredentials {
 	token: string;
-	/** Needed only to claim the room on an upstream that does not hold it yet. */
+	/** The rest is needed only to claim the room on an upstream that does not hold it yet. */
 	readToken: string | null;
+	/** For a room whose id commits to them (see PROTOCOL.md, claims). */
+	claim?: string | null;
+	recoveryHash?: string | null;
+	/** The upstream's CLAIM_KEY, if it has one. */
+	claimKey?: string | null;
 }
+
+const OPTIONAL = ['readToken', 'claim', 'recoveryHash', 'claimKey'] as const;
 
 interface StoredLink {
 	token: string;
 	readToken: string | null;
+	claim?: string | null;
+	recoveryHash?: string | null;
+	claimKey?: string | null;
 	enabledAt: number;
 }
 
@@ -42,7 +52,9 @@ export class LinkStore {
 			for (const [room, value] of Object.entries(links as Record<string, unknown>)) {
 				const link = value as Partial<StoredLink>;
 				if (typeof link.token !== 'string' || typeof link.enabledAt !== 'number') continue;
-				this.#links.set(room, { token: link.token, readToken: typeof link.readToken === 'string' ? link.readToken : null, enabledAt: link.enabledAt });
+				const stored: StoredLink = { token: link.token, readToken: null, enabledAt: link.enabledAt };
+				for (const name of OPTIONAL) stored[name] = typeof link[name] === 'string' ? link[name] : null;
+				this.#links.set(room, stored);
 			}
 		}
 	}
@@ -60,16 +72,22 @@ export class LinkStore {
 		if (!link) return null;
 		const token = this.box.open(link.token);
 		if (token === null) return null;
-		return { token, readToken: link.readToken === null ? null : this.box.open(link.readToken) };
+		const credentials: LinkCredentials = { token, readToken: null };
+		for (const name of OPTIONAL) {
+			const sealed = link[name];
+			credentials[name] = typeof sealed === 'string' ? this.box.open(sealed) : null;
+		}
+		return credentials;
 	}
 
 	set(room: string, credentials: LinkCredentials, now = Date.now()): void {
 		const before = this.#links.get(room);
-		this.#links.set(room, {
-			token: this.box.seal(credentials.token),
-			readToken: credentials.readToken === null ? null : this.box.seal(credentials.readToken),
-			enabledAt: before?.enabledAt ?? now
-		});
+		const stored: StoredLink = { token: this.box.seal(credentials.token), readToken: null, enabledAt: before?.enabledAt ?? now };
+		for (const name of OPTIONAL) {
+			const value = credentials[name];
+			stored[name] = typeof value === 'string' ? this.box.seal(value) : null;
+		}
+		this.#links.set(room, stored);
 		this.#write();
 	}
 

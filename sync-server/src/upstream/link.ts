@@ -135,7 +135,10 @@ export class UpstreamLink {
 		this.#set('connecting');
 		// 'ack': the upstream says what it has stored, so the site knows what still waits.
 		const protocols = [SYNC_PROTOCOL, CREDENTIAL_PREFIX.token + this.credentials.token, 'ack'];
-		if (this.credentials.readToken !== null) protocols.push(CREDENTIAL_PREFIX.readToken + this.credentials.readToken);
+		const { readToken, claim, recoveryHash, claimKey } = this.credentials;
+		if (readToken) protocols.push(CREDENTIAL_PREFIX.readToken + readToken);
+		if (claim && recoveryHash) protocols.push(CREDENTIAL_PREFIX.claim + claim, CREDENTIAL_PREFIX.recoveryHash + recoveryHash);
+		if (claimKey) protocols.push(CREDENTIAL_PREFIX.claimKey + claimKey);
 		// The room's path; its credentials travel in the protocol header, never in the URL.
 		const socket = new WebSocket(`${this.url}/${this.room}`, protocols, { headers: { [RELAY_ID_HEADER]: this.deps.relayId }, handshakeTimeout: 15_000 });
 		this.#socket = socket;

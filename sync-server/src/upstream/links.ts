@@ -54,7 +54,7 @@ export class UpstreamLinks {
 		const known = this.#store.credentials(room);
 		this.#store.set(room, credentials);
 		const link = this.#links.get(room);
-		if (link && known && known.token === credentials.token && known.readToken === credentials.readToken) {
+		if (link && known && JSON.stringify(known) === JSON.stringify({ ...known, ...credentials })) {
 			link.retryNow();
 			return link.report();
 		}
