@@ -73,7 +73,8 @@ test('reads every variable, sizes with or without a unit', () => {
 		maxHttpSocketsPerAddress: 32,
 		claimKey: 'usine-occupee_2026-cle-du-site',
 		unusedRoomExpiryMs: 2 * 60 * 60 * 1000,
-		minFreeBytes: 1024 ** 3
+		minFreeBytes: 1024 ** 3,
+		upstream: null
 	});
 });
 
@@ -94,4 +95,14 @@ test.each([
 	['MIN_FREE_BYTES', '5%']
 ])('refuses %s=%s, naming the variable', (name, value) => {
 	expect(() => configFromEnv({ [name]: value }, '/srv/app')).toThrow(name);
+});
+
+test('UPSTREAM chains to another relay; a URL that cannot be one stops the start', () => {
+	expect(configFromEnv({}, '/srv/app').upstream).toBeNull();
+	expect(configFromEnv({ UPSTREAM: 'wss://relay.example.org' }, '/srv/app').upstream).toEqual({ url: 'wss://relay.example.org', maxLinks: 50 });
+	expect(configFromEnv({ UPSTREAM: 'https://relay.example.org/sync', UPSTREAM_MAX_LINKS: '8' }, '/srv/app').upstream).toEqual({ url: 'https://relay.example.org/sync', maxLinks: 8 });
+	expect(() => configFromEnv({ UPSTREAM: 'relay.example.org' }, '/srv/app')).toThrow(/UPSTREAM/);
+	expect(() => configFromEnv({ UPSTREAM: 'ftp://relay.example.org' }, '/srv/app')).toThrow(/UPSTREAM/);
+	expect(() => configFromEnv({ UPSTREAM: 'wss://relay.example.org/?token=secret' }, '/srv/app')).toThrow(/no query/);
+	expect(() => configFromEnv({ UPSTREAM: 'wss://relay.example.org', UPSTREAM_MAX_LINKS: '0' }, '/srv/app')).toThrow(/UPSTREAM_MAX_LINKS/);
 });
