@@ -208,3 +208,36 @@ test('a space whose id commits to its claim secret is claimed upstream with it',
 	const town = makeClient(upstream.syncUrl, space.roomId, space.token, { readToken: space.readToken });
 	await waitFor(() => town.doc.getMap('space').get('name') === 'Coopérative', 'the space to reach the upstream');
 });
+
+test('a key change on the site reaches the upstream, now or when the internet returns; the old token opens neither', async () => {
+	const { upstream, site, link } = await chained();
+	const room = randomRoomId();
+	const token = randomToken();
+	const phone = makeClient(site.syncUrl, room, token);
+	await waitForSynced(phone);
+	expect((await chain(site, room, token)).status).toBe(200);
+	await waitFor(async () => (await linkState(site, room, token)) === 'connected', 'the link to connect');
+
+	// The internet is down when the lost phone's key is changed on the site.
+	await link.cut();
+	const next = randomToken();
+	const rotated = await fetch(`${site.httpUrl}/rooms/${room}/rotate`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify({ token: next, readToken: pairedReadToken(next) })
+	});
+	expect(rotated.status).toBe(200);
+	const probe = async (relay: TestRelay, bearer: string) => (await fetch(`${relay.httpUrl}/sync/${room}`, { headers: { Authorization: `Bearer ${bearer}` } })).status;
+	expect(await probe(site, token)).toBe(403);
+	expect(await probe(upstream, token)).toBe(426);
+
+	await link.restore();
+	await waitFor(async () => (await probe(upstream, token)) === 403, 'the key change to reach the upstream', 20_000);
+	expect(await probe(upstream, next)).toBe(426);
+	await waitFor(async () => (await linkState(site, room, next)) === 'connected', 'the link to come back with the new key', 20_000);
+	const fresh = makeClient(site.syncUrl, room, next);
+	await waitForSynced(fresh);
+	fresh.doc.getMap('space').set('after', 'rotation');
+	const town = makeClient(upstream.syncUrl, room, next);
+	await waitFor(() => town.doc.getMap('space').get('after') === 'rotation', 'a change after the key change to reach the upstream');
+});

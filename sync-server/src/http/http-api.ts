@@ -63,7 +63,7 @@ export function createHttpHandler(deps: HttpApiDeps): (req: IncomingMessage, res
 			if (deps.isClosing()) return sendJson(res, 503, { error: 'shutting-down' });
 			// Started on a full disk: not now, and the app keeps its new key until it is settled.
 			if (deps.storageReport?.().status === 'read-only') return sendJson(res, 503, { error: 'read-only' });
-			return handleRotation(req, res, roomId, deps);
+			return handleRotation(req, res, roomId, { ...deps, upstream: deps.upstream ?? null });
 		}
 		const chain = UPSTREAM_PATH.exec(path);
 		if (chain !== null) {

@@ -19,6 +19,8 @@ export interface RotationDeps {
 	registry: RoomRegistry;
 	metrics: RelayMetrics;
 	logger: Logger;
+	/** On a site relay: a rotation of a chained room is replayed on the upstream. */
+	upstream?: { rotated(roomId: string, current: string, next: { token: string; readToken: string | null }): void } | null;
 }
 
 const MAX_BODY_BYTES = 4096;
@@ -125,6 +127,7 @@ export async function handleRotation(
 	} catch {
 		return sendJson(res, 503, { error: 'not-durable' });
 	}
+	if (tokens !== null) deps.upstream?.rotated(roomId, current, tokens);
 	sendJson(res, 200, { status: recovering ? 'recovered' : 'rotated' });
 }
 

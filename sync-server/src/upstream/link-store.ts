@@ -21,7 +21,15 @@ export interface LinkCredentials {
 
 const OPTIONAL = ['readToken', 'claim', 'recoveryHash', 'claimKey'] as const;
 
+/** A key change made on this relay, to replay on the upstream with the token it replaced. */
+export interface PendingRotation {
+	from: string;
+	token: string;
+	readToken: string | null;
+}
+
 interface StoredLink {
+	pending?: { from: string; token: string; readToken: string | null } | null;
 	token: string;
 	readToken: string | null;
 	claim?: string | null;
@@ -53,6 +61,10 @@ export class LinkStore {
 				const link = value as Partial<StoredLink>;
 				if (typeof link.token !== 'string' || typeof link.enabledAt !== 'number') continue;
 				const stored: StoredLink = { token: link.token, readToken: null, enabledAt: link.enabledAt };
+				const pending = link.pending;
+				if (pending && typeof pending.from === 'string' && typeof pending.token === 'string') {
+					stored.pending = { from: pending.from, token: pending.token, readToken: typeof pending.readToken === 'string' ? pending.readToken : null };
+				}
 				for (const name of OPTIONAL) stored[name] = typeof link[name] === 'string' ? link[name] : null;
 				this.#links.set(room, stored);
 			}
@@ -82,12 +94,31 @@ export class LinkStore {
 
 	set(room: string, credentials: LinkCredentials, now = Date.now()): void {
 		const before = this.#links.get(room);
-		const stored: StoredLink = { token: this.box.seal(credentials.token), readToken: null, enabledAt: before?.enabledAt ?? now };
+		const stored: StoredLink = { token: this.box.seal(credentials.token), readToken: null, enabledAt: before?.enabledAt ?? now, pending: before?.pending ?? null };
 		for (const name of OPTIONAL) {
 			const value = credentials[name];
 			stored[name] = typeof value === 'string' ? this.box.seal(value) : null;
 		}
 		this.#links.set(room, stored);
+		this.#write();
+	}
+
+	pending(room: string): PendingRotation | null {
+		const sealed = this.#links.get(room)?.pending;
+		if (!sealed) return null;
+		const from = this.box.open(sealed.from);
+		const token = this.box.open(sealed.token);
+		if (from === null || token === null) return null;
+		return { from, token, readToken: sealed.readToken === null ? null : this.box.open(sealed.readToken) };
+	}
+
+	setPending(room: string, rotation: PendingRotation | null): void {
+		const link = this.#links.get(room);
+		if (!link) return;
+		link.pending =
+			rotation === null
+				? null
+				: { from: this.box.seal(rotation.from), token: this.box.seal(rotation.token), readToken: rotation.readToken === null ? null : this.box.seal(rotation.readToken) };
 		this.#write();
 	}
 

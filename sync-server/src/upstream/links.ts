@@ -3,11 +3,15 @@
 // waits for a free place; its changes stay queued in its own log meanwhile, since what
 // the site holds beyond what the upstream has is exactly what the next sync sends.
 import type { Logger } from '../logger.js';
+import { errorMessage } from '../protocol/messages.js';
 import type { RelayMetrics } from '../metrics.js';
 import type { RoomRegistry } from '../rooms/rooms.js';
 import { LinkStore, type LinkCredentials } from './link-store.js';
 import { UpstreamLink, type LinkDeps, type LinkReport, type LinkState } from './link.js';
 import { SealedBox } from './sealed.js';
+
+/** A key change the upstream could not take yet is offered again this often. */
+const ROTATION_RETRY_MS = 5000;
 
 export interface UpstreamOptions {
 	/** The upstream relay's sync URL: ws(s)://host[:port][/sync]. */
@@ -32,6 +36,8 @@ export class UpstreamLinks {
 	readonly #store: LinkStore;
 	readonly #links = new Map<string, UpstreamLink>();
 	readonly #url: string;
+	readonly #httpBase: string;
+	readonly #replays = new Map<string, NodeJS.Timeout>();
 
 	constructor(
 		dataDir: string,
@@ -39,12 +45,15 @@ export class UpstreamLinks {
 		private readonly deps: Omit<LinkDeps, 'changed'>
 	) {
 		this.#url = upstreamSyncUrl(options.url);
+		this.#httpBase = this.#url.replace(/^ws/, 'http').replace(/\/sync$/, '');
 		this.#store = new LinkStore(dataDir, SealedBox.open(dataDir));
 	}
 
 	/** Opens the links of every room chained before the restart, up to the cap. */
 	start(): void {
 		this.deps.registry.joined = (roomId) => this.#joined(roomId);
+		// Key changes made while the upstream could not be reached, before a restart.
+		for (const room of this.#store.rooms()) if (this.#store.pending(room) !== null) void this.#replay(room);
 		for (const room of this.#store.rooms()) this.#open(room);
 		this.deps.logger.info({ upstream: this.#url, rooms: this.#store.rooms().length, open: this.#links.size }, 'upstream links started');
 	}
@@ -79,6 +88,60 @@ export class UpstreamLinks {
 		if (credentials === null) return;
 		this.#store.set(part, credentials);
 		this.#open(part);
+	}
+
+	/**
+	 * The room's tokens were changed on this relay (after a lost phone): the same change is
+	 * made on the upstream with the token it replaced, now or, if the upstream cannot be
+	 * reached, when it can. The old token then opens the room on neither relay.
+	 */
+	rotated(room: string, current: string, next: { token: string; readToken: string | null }): void {
+		if (!this.#store.has(room)) return;
+		this.#store.setPending(room, { from: current, token: next.token, readToken: next.readToken });
+		void this.#replay(room);
+	}
+
+	async #replay(room: string): Promise<void> {
+		clearTimeout(this.#replays.get(room));
+		this.#replays.delete(room);
+		const pending = this.#store.pending(room);
+		const credentials = this.#store.credentials(room);
+		if (pending === null || credentials === null) return;
+		let outcome: 'done' | 'later' = 'later';
+		try {
+			const response = await fetch(`${this.#httpBase}/rooms/${encodeURIComponent(room)}/rotate`, {
+				method: 'POST',
+				headers: { Authorization: `Bearer ${pending.from}`, 'Content-Type': 'application/json' },
+				body: JSON.stringify({ token: pending.token, readToken: pending.readToken }),
+				signal: AbortSignal.timeout(15_000)
+			});
+			await response.body?.cancel();
+			if (response.ok) outcome = 'done';
+			else if (response.status === 403 || response.status === 404) {
+				// Changed there already (by a device in town with the same new key), or never held there.
+				const probe = await fetch(`${this.#httpBase}/sync/${encodeURIComponent(room)}`, { headers: { Authorization: `Bearer ${pending.token}` }, signal: AbortSignal.timeout(15_000) });
+				await probe.body?.cancel();
+				if (probe.status === 426 || response.status === 404) outcome = 'done';
+			}
+		} catch (error) {
+			this.deps.logger.debug({ room, error: errorMessage(error) }, 'upstream key change not replayed yet');
+		}
+		if (outcome === 'later') {
+			const timer = setTimeout(() => void this.#replay(room), ROTATION_RETRY_MS);
+			timer.unref();
+			this.#replays.set(room, timer);
+			return;
+		}
+		this.deps.logger.info({ room }, 'key change replayed on the upstream');
+		const renewed = { ...credentials, token: pending.token, readToken: pending.readToken };
+		this.#store.setPending(room, null);
+		// The room and its parts reach the upstream with the new tokens from now on.
+		for (const chained of [room, ...this.#store.rooms().filter((other) => other.startsWith(`${room}.`))]) {
+			this.#store.set(chained, renewed);
+			this.#links.get(chained)?.stop();
+			this.#links.delete(chained);
+			this.#open(chained);
+		}
 	}
 
 	disable(room: string): boolean {
@@ -121,6 +184,8 @@ export class UpstreamLinks {
 
 	stopAll(): void {
 		this.deps.registry.joined = null;
+		for (const timer of this.#replays.values()) clearTimeout(timer);
+		this.#replays.clear();
 		for (const link of this.#links.values()) link.stop();
 		this.#links.clear();
 	}
