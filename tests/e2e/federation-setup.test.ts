@@ -110,4 +110,20 @@ describe('creating a federation from the app', () => {
 		expect(await page.getByText('Inviter un autre collectif').count()).toBe(0);
 		expect(errors).toEqual([]);
 	});
+
+	it('a collective leaves: its entry says so on the other collective’s phone, and a delegate’s device can stop being one', async () => {
+		await secondPage.getByRole('button', { name: 'Lasciare la federazione' }).click();
+		await secondPage.getByRole('button', { name: 'Confermare: lasciare la federazione' }).click();
+		await secondPage.getByTestId('federation-left').waitFor();
+		await firstPage.getByRole('link', { name: 'Fédérations' }).click();
+		const velos = firstPage.getByTestId('federation-collective').filter({ hasText: 'Vélos solidaires' });
+		await velos.getByText('A quitté la fédération').waitFor({ timeout: 20_000 });
+
+		await secondPage.getByRole('button', { name: 'Tornare nella federazione' }).click();
+		await velos.getByText('A quitté la fédération').waitFor({ state: 'detached', timeout: 20_000 });
+		await secondPage.getByRole('button', { name: 'Questo dispositivo non è più delegato' }).click();
+		await secondPage.getByTestId('federation-delegate').waitFor({ state: 'detached' });
+		expect(await horizontalOverflow(secondPage)).toBe(0);
+		expect(errors).toEqual([]);
+	});
 });

@@ -6,6 +6,7 @@ import { syncDocs } from '../space/testing';
 import { planPublication, runPublication } from './bridge';
 import { signRecord } from './identity';
 import { publishNeed, publishResource, unpublishResource } from './publish';
+import { keepFederation, leaveFederation, rejoinFederation } from './memberships';
 import { copiesMap, copyKey, directoryMap } from './schema';
 import { addRiceNeed, addVan, newCollective, newFederationDoc, replica, updatesDuring } from './testing';
 import { verifyFederation } from './verify';
@@ -221,5 +222,36 @@ describe('bridge: publishing to a federation', () => {
 		expect(view.unreadable).toBe(4);
 		expect(view.listings).toHaveLength(1);
 		expect((await verifyFederation(fed)).copies.size).toBe(1);
+	});
+});
+
+describe('bridge: leaving a federation', () => {
+	test('withdraws every copy and says so in the directory, signed; coming back publishes again', async () => {
+		const a = await newCollective('Cantine');
+		const fed = newFederationDoc();
+		const van = addVan(a);
+		const rice = addRiceNeed(a);
+		publishResource(a.doc, van, { fields: ['name'] });
+		publishNeed(a.doc, rice, { fields: ['title'] });
+		keepFederation(a.doc, { id: 'federation-space-0001', name: 'Réseau', relayUrl: 'wss://relay.example.org/sync', readSecret: 'r'.repeat(43) });
+		await runPublication(a.doc, fed, a.identity, undefined, { federationId: 'federation-space-0001' });
+		expect(federationView(fed, await verifyFederation(fed)).listings).toHaveLength(2);
+
+		expect(leaveFederation(a.doc, 'federation-space-0001')).toEqual({ ok: true });
+		expect(leaveFederation(a.doc, 'federation-space-0001')).toEqual({ ok: false, reason: 'already_left' });
+		const leaving = { left: true, federationId: 'federation-space-0001' };
+		expect((await runPublication(a.doc, fed, a.identity, undefined, leaving)).written).toBe(3);
+		const view = federationView(fed, await verifyFederation(fed));
+		expect(view.listings).toEqual([]);
+		expect(view.directory).toMatchObject([{ profile: { name: 'Cantine' }, verified: true, left: true }]);
+		expect(view.unverified).toBe(0);
+		expect(await updatesDuring(fed, () => runPublication(a.doc, fed, a.identity, undefined, leaving))).toBe(0);
+		expect(planPublication(a.doc, fed, a.identity, leaving).writes).toEqual([]);
+
+		expect(rejoinFederation(a.doc, 'federation-space-0001')).toEqual({ ok: true });
+		await runPublication(a.doc, fed, a.identity, undefined, { federationId: 'federation-space-0001' });
+		const back = federationView(fed, await verifyFederation(fed));
+		expect(back.listings).toHaveLength(2);
+		expect(back.directory).toMatchObject([{ left: false }]);
 	});
 });

@@ -36,6 +36,7 @@ import {
 	copiesMap,
 	copyKey,
 	directoryMap,
+	federationsMap,
 	publicationsMap,
 	type CopyType,
 	type NeedMark,
@@ -56,6 +57,7 @@ export type ProfileBody = {
 	rev: Revision;
 	hash: string;
 	profile: ProfileFields;
+	left?: true;
 };
 
 export type CopyBody = {
@@ -84,6 +86,14 @@ export interface Plan {
 export interface PlanOptions {
 	/** Keys (of the directory or of copies) whose stored record does not carry this collective's valid signature. */
 	distrusted?: ReadonlySet<string>;
+	/** The collective left this federation: every copy is withdrawn and the directory entry says so. */
+	left?: boolean;
+	/**
+	 * The federation planned for: when the collective left it, the write that says so (its
+	 * link in the collective's document) joins every revision, so that leaving, and coming
+	 * back, are newer than the copies they replace.
+	 */
+	federationId?: string;
 }
 
 type Structure = Y.Map<unknown>;
@@ -176,18 +186,22 @@ export function planPublication(collectiveDoc: Y.Doc, federationDoc: Y.Doc, iden
 	const writes: PlannedWrite[] = [];
 	let behind = 0;
 
+	const leaving = options.left === true && options.federationId ? itemsOf(federationsMap(collectiveDoc), options.federationId) : [];
 	const profile = v.safeParse(ProfileFieldsSchema, plainValue(publications.get(PROFILE_KEY)));
 	if (!profile.success) return { writes, waitingFor: 'profile', behind };
 	const { collective, publicKey } = identity;
 	{
-		const rev = revisionOf(itemsOf(publications, PROFILE_KEY));
-		const hash = contentHash({ publicKey, profile: profile.output });
+		const left = options.left === true;
+		const rev = revisionOf([...itemsOf(publications, PROFILE_KEY), ...leaving]);
+		const hash = contentHash(left ? { publicKey, profile: profile.output, left } : { publicKey, profile: profile.output });
 		const current = stored(directoryMap(federationDoc), collective, ProfileRecordSchema);
 		const existing = current.record && current.record.collective === collective ? current.record : null;
 		const verdict = decide(existing, distrusted.has(collective), hash, rev, collectiveDoc);
 		if (verdict === 'behind') behind++;
 		if (verdict === 'write') {
-			writes.push({ map: 'directory', key: collective, replaces: current.raw, body: { v: RECORD_VERSION, collective, publicKey, rev, hash, profile: profile.output } });
+			const body: ProfileBody = { v: RECORD_VERSION, collective, publicKey, rev, hash, profile: profile.output };
+			if (left) body.left = true;
+			writes.push({ map: 'directory', key: collective, replaces: current.raw, body });
 		}
 	}
 
@@ -203,19 +217,19 @@ export function planPublication(collectiveDoc: Y.Doc, federationDoc: Y.Doc, iden
 			const mark = v.safeParse(ResourceMarkSchema, plainValue(value));
 			if (!mark.success) continue;
 			type = 'offer';
-			content = mark.output.published ? offerPublic(collectiveDoc, source as ResourceId, mark.output) : null;
+			content = mark.output.published && options.left !== true ? offerPublic(collectiveDoc, source as ResourceId, mark.output) : null;
 			sourceItems = itemsOf(resourcesMap(collectiveDoc), source);
 		} else if (sourceType === 'need') {
 			const mark = v.safeParse(NeedMarkSchema, plainValue(value));
 			if (!mark.success) continue;
 			type = 'need';
-			content = mark.output.published ? needPublic(collectiveDoc, source as NeedId, mark.output) : null;
+			content = mark.output.published && options.left !== true ? needPublic(collectiveDoc, source as NeedId, mark.output) : null;
 			sourceItems = itemsOf(needsMap(collectiveDoc), source);
 		} else continue;
 
 		const key = copyKey(collective, type, source);
 		const withdrawn = content === null;
-		const rev = revisionOf([...itemsOf(publications, markKey), ...sourceItems]);
+		const rev = revisionOf([...itemsOf(publications, markKey), ...sourceItems, ...leaving]);
 		const hash = contentHash({ type, source, withdrawn, public: content });
 		const current = stored(copies, key, CopyRecordSchema);
 		const existing = current.record && current.record.collective === collective && current.record.source === source ? current.record : null;
@@ -258,7 +272,8 @@ export async function runPublication(
 	federationDoc: Y.Doc,
 	identity: CollectiveIdentity,
 	/** Kept between runs, so that a run with nothing to do verifies nothing again. */
-	cache = new VerdictCache()
+	cache = new VerdictCache(),
+	options: { left?: boolean; federationId?: string } = {}
 ): Promise<BridgeRun> {
 	const keys = ownKeys(collectiveDoc, identity.collective);
 	const distrusted = new Set<string>();
@@ -269,7 +284,7 @@ export async function runPublication(
 			if (raw !== undefined && !(await cache.valid(identity.publicKey, raw))) distrusted.add(key);
 		})
 	);
-	const plan = planPublication(collectiveDoc, federationDoc, identity, { distrusted });
+	const plan = planPublication(collectiveDoc, federationDoc, identity, { distrusted, left: options.left, federationId: options.federationId });
 	const signed = await Promise.all(plan.writes.map(async (write) => ({ write, sig: await signRecord(identity, write.body) })));
 	let written = 0;
 	federationDoc.transact(() => {

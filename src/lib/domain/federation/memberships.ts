@@ -20,7 +20,9 @@ export const FederationLinkSchema = v.object({
 	name: v.optional(text(120), ''),
 	relayUrl: v.pipe(v.string(), v.maxLength(500), v.url(), v.regex(/^wss?:\/\//)),
 	readSecret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
-	addedAt: timestamp
+	addedAt: timestamp,
+	/** When the collective left the federation: its copies are withdrawn and its directory entry says so. Absent while it belongs. */
+	leftAt: v.optional(v.nullable(timestamp))
 });
 export type FederationLink = v.InferOutput<typeof FederationLinkSchema>;
 
@@ -45,6 +47,32 @@ export function keepFederation(doc: Y.Doc, input: FederationLinkInput, now = Dat
 	if (before.success && JSON.stringify(before.output) === JSON.stringify(link)) return { ok: true, changed: false };
 	doc.transact(() => map.set(link.id, link), LOCAL_ORIGIN);
 	return { ok: true, changed: true };
+}
+
+export type LeaveResult = { ok: true } | { ok: false; reason: 'not_found' | 'already_left' | 'not_left' };
+
+/**
+ * The collective leaves a federation: the next delegate's device that carries
+ * it withdraws every copy and marks the directory entry as left. The
+ * federation stays readable (requests and pledges under way can be answered),
+ * and opening its invite again brings the collective back.
+ */
+export function leaveFederation(doc: Y.Doc, id: string, now = Date.now()): LeaveResult {
+	const link = readFederations(doc).items.find((item) => item.id === id);
+	if (!link) return { ok: false, reason: 'not_found' };
+	if (link.leftAt) return { ok: false, reason: 'already_left' };
+	doc.transact(() => federationsMap(doc).set(id, { ...link, leftAt: now }), LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+/** Comes back into a federation left before: its publications are carried again. */
+export function rejoinFederation(doc: Y.Doc, id: string): LeaveResult {
+	const link = readFederations(doc).items.find((item) => item.id === id);
+	if (!link) return { ok: false, reason: 'not_found' };
+	if (!link.leftAt) return { ok: false, reason: 'not_left' };
+	const { leftAt: _left, ...back } = link;
+	doc.transact(() => federationsMap(doc).set(id, back), LOCAL_ORIGIN);
+	return { ok: true };
 }
 
 /** The federations this collective reads, oldest first; an entry that does not read is counted. */

@@ -107,6 +107,8 @@ export const ProfileRecordSchema = v.object({
 	rev: revision,
 	hash: base64url(43),
 	profile: ProfileFieldsSchema,
+	/** The collective left the federation; absent while it belongs. */
+	left: v.optional(v.literal(true)),
 	sig: signature
 });
 export type ProfileRecord = v.InferOutput<typeof ProfileRecordSchema>;

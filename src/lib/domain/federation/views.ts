@@ -26,6 +26,8 @@ export interface DirectoryEntry {
 	collective: CollectiveId;
 	profile: ProfileFields;
 	verified: boolean;
+	/** The collective left the federation (said by its own signed entry). */
+	left: boolean;
 }
 
 /** null: its signature is still being checked; it is neither verified nor counted unverified yet. */
@@ -134,7 +136,7 @@ function sortedView(federationDoc: Y.Doc, verdicts: Verdicts): Sorted {
 		const verified = verdicts.collectives.has(record.collective);
 		if (!verified) unverified++;
 		else names.set(record.collective, record.profile.name);
-		directory.push({ collective: record.collective, profile: record.profile, verified });
+		directory.push({ collective: record.collective, profile: record.profile, verified, left: record.left === true });
 	}
 	directory.sort((a, b) => Number(b.verified) - Number(a.verified) || collator.compare(a.profile.name, b.profile.name) || compareIds(a.collective, b.collective));
 

@@ -40,3 +40,14 @@ export function keepDelegation(store: Storage, collectiveId: string, federationI
 	// The background carrier of this tab opens the federation as a delegate at once.
 	if (typeof dispatchEvent === 'function') dispatchEvent(new Event(DELEGATION_EVENT));
 }
+
+/** This device stops carrying the collective's publications into the federation; the member secret is forgotten here. */
+export function forgetDelegation(store: Storage, collectiveId: string, federationId: string): void {
+	const all = read(store);
+	const mine = { ...all[collectiveId] };
+	delete mine[federationId];
+	if (Object.keys(mine).length === 0) delete all[collectiveId];
+	else all[collectiveId] = mine;
+	store.setItem(KEY, JSON.stringify(all));
+	if (typeof dispatchEvent === 'function') dispatchEvent(new Event(DELEGATION_EVENT));
+}

@@ -12,6 +12,7 @@ import {
 	federationView,
 	NO_VERDICTS,
 	planPublication,
+	readFederations,
 	runExchanges,
 	runPledges,
 	runPublication,
@@ -202,7 +203,7 @@ export class FederationReader {
 			do {
 				this.#bridgeAgain = false;
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
-				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity, this.#cache);
+				this.#lastRun = await runPublication(delegate.collective.doc, this.session.doc, identity, this.#cache, this.#leaving(delegate.collective.doc));
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
 				const requests = await runExchanges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
@@ -212,6 +213,12 @@ export class FederationReader {
 		} finally {
 			this.#bridging = false;
 		}
+	}
+
+	/** Whether the collective left this federation, as its own document says. */
+	#leaving(collectiveDoc: Y.Doc): { left: boolean; federationId: string } {
+		const id = this.session.entry.id;
+		return { left: Boolean(readFederations(collectiveDoc).items.find((link) => link.id === id)?.leftAt), federationId: id };
 	}
 
 	#schedule(): void {
@@ -240,7 +247,7 @@ export class FederationReader {
 				});
 				if (this.#sessionLoaded) this.#loaded = true;
 				if (this.#delegate && !this.#delegate.memberSecret && this.#identity) {
-					this.#waiting = planPublication(this.#delegate.collective.doc, this.session.doc, this.#identity).writes.length;
+					this.#waiting = planPublication(this.#delegate.collective.doc, this.session.doc, this.#identity, this.#leaving(this.#delegate.collective.doc)).writes.length;
 				}
 				this.#version++;
 			} while (this.#again);
