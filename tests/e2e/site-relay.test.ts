@@ -90,6 +90,8 @@ describe('a site relay chained to one on the internet', () => {
 		await form.getByLabel('Nome', { exact: true }).fill('Martello');
 		await form.getByRole('button', { name: 'Salva' }).click();
 		await expect.poll(() => resourceNames(laptop)).toEqual(['Martello', 'Perceuse']);
+		// The phone's own sync status says where its changes are, on every page.
+		await phone.locator('.sync [data-upstream="waiting"]').getByText("sur le relais du site, en attente d'internet").waitFor({ timeout: 30_000 });
 		await phone.getByRole('link', { name: 'Fichiers' }).click();
 		await panel.getByText("Enregistré sur le relais du site, en attente d'internet pour monter.").waitFor({ timeout: 20_000 });
 
@@ -98,6 +100,7 @@ describe('a site relay chained to one on the internet', () => {
 		await phone.getByRole('link', { name: 'Inventaire' }).click();
 		await expect.poll(() => resourceNames(phone), { timeout: 20_000 }).toEqual(['Martello', 'Perceuse', 'Scie']);
 		await expect.poll(() => resourceNames(laptop), { timeout: 20_000 }).toEqual(['Martello', 'Perceuse', 'Scie']);
+		await phone.locator('.sync [data-upstream="waiting"]').waitFor({ state: 'detached', timeout: 30_000 });
 		expect(errors).toEqual([]);
 	});
 });

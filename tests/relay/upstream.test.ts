@@ -128,6 +128,9 @@ test('only a member chains a room or stops it; a reader may look; bad requests a
 	expect((await chain(site, randomRoomId(), token)).status).toBe(404);
 	expect((await chain(site, room, token, { readToken: 'not a token' })).status).toBe(400);
 	expect((await chain(plain, room, token)).status).toBe(404);
+	// Asked by every phone: a relay without UPSTREAM answers plainly that it has none.
+	const none = await fetch(`${plain.httpUrl}/rooms/${room}/upstream`, { headers: { Authorization: `Bearer ${token}` } });
+	expect([none.status, await none.json()]).toEqual([200, { upstream: false, chained: false }]);
 	const reading = await fetch(url, { headers: { Authorization: `Bearer ${pairedReadToken(token)}` } });
 	expect(await reading.json()).toEqual({ chained: false });
 

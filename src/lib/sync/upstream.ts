@@ -21,7 +21,8 @@ export type UpstreamLink =
 
 function read(body: unknown): UpstreamLink {
 	if (typeof body !== 'object' || body === null) return { kind: 'unreachable' };
-	const value = body as { chained?: unknown; state?: unknown; behind?: unknown };
+	const value = body as { chained?: unknown; state?: unknown; behind?: unknown; upstream?: unknown };
+	if (value.upstream === false) return { kind: 'none' };
 	if (value.chained === false) return { kind: 'off' };
 	const state = value.state;
 	if (value.chained !== true || (state !== 'connecting' && state !== 'connected' && state !== 'waiting' && state !== 'refused')) return { kind: 'unreachable' };
@@ -63,4 +64,30 @@ export interface ClaimCredentials {
 /** Chains the space through the relay's upstream, or stops it. Members only: 'refused' otherwise. */
 export async function setUpstream(relayUrl: string, spaceId: SpaceId, params: RelayParams, on: boolean, claim: ClaimCredentials = {}): Promise<UpstreamLink | 'refused'> {
 	return ask(relayUrl, spaceId, params.token, on ? { method: 'POST', body: JSON.stringify({ readToken: params.readToken, ...claim }) } : { method: 'DELETE' });
+}
+
+/** How often a phone on a chained site relay asks where its space's changes are. */
+const WATCH_INTERVAL_MS = 15_000;
+
+/**
+ * Follows the upstream link of a space's relay while the page is open, for the
+ * sync status: asks once the space is synced, and again every 15 s while the
+ * relay has an upstream. A relay without one (the common case) is asked once.
+ */
+export function watchUpstream(session: { entry: { id: SpaceId; relayUrl: string; secret: string; access: 'member' | 'read' } }, params: (entry: { id: SpaceId; secret: string; access: 'member' | 'read' }) => Promise<RelayParams>, heard: (link: UpstreamLink) => void): () => void {
+	let stopped = false;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const ask = async (): Promise<void> => {
+		if (stopped) return;
+		const entry = session.entry;
+		const link = await readUpstream(entry.relayUrl, entry.id, await params(entry));
+		if (stopped) return;
+		heard(link);
+		if (link.kind !== 'none') timer = setTimeout(() => void ask(), WATCH_INTERVAL_MS);
+	};
+	void ask();
+	return () => {
+		stopped = true;
+		clearTimeout(timer);
+	};
 }

@@ -45,7 +45,8 @@ export async function handleUpstream(req: IncomingMessage, res: ServerResponse, 
 		return sendJson(res, 405, { error: 'method-not-allowed' }, { Allow: 'GET, POST, DELETE' });
 	}
 	const upstream = deps.upstream;
-	if (upstream === null) return sendJson(res, 404, { error: 'no-upstream' });
+	// Asked by every phone once it is synced: a plain answer, not an error a browser would log.
+	if (upstream === null) return req.method === 'GET' ? sendJson(res, 200, { upstream: false, chained: false }) : sendJson(res, 404, { error: 'no-upstream' });
 	const token = bearerToken(req);
 	if (token === null || !TOKEN.test(token)) return sendJson(res, 401, { error: 'token-required' });
 	let access;
