@@ -64,8 +64,8 @@ describe('a site relay chained to one on the internet', () => {
 
 		await phone.getByRole('link', { name: 'Fichiers' }).click();
 		const panel = phone.getByTestId('upstream-panel');
-		await panel.getByText("Ce collectif n'est pas relié au relais sur internet", { exact: false }).waitFor({ timeout: 15_000 });
-		await panel.getByRole('button', { name: 'Relier au relais sur internet' }).click();
+		await panel.getByText("Ce collectif n'est pas relié à internet depuis le site", { exact: false }).waitFor({ timeout: 15_000 });
+		await panel.getByRole('button', { name: 'Relier ce collectif à internet' }).click();
 		await panel.getByText('Enregistré sur le site et sur internet.').waitFor({ timeout: 20_000 });
 		expect(await horizontalOverflow(phone)).toBe(0);
 		expect(await seriousViolations(phone)).toEqual([]);
@@ -91,9 +91,9 @@ describe('a site relay chained to one on the internet', () => {
 		await form.getByRole('button', { name: 'Salva' }).click();
 		await expect.poll(() => resourceNames(laptop)).toEqual(['Martello', 'Perceuse']);
 		// The phone's own sync status says where its changes are, on every page.
-		await phone.locator('.sync [data-upstream="waiting"]').getByText("sur le relais du site, en attente d'internet").waitFor({ timeout: 30_000 });
+		await phone.locator('.sync [data-upstream="waiting"]').getByText("sur l'ordinateur du site, en attente d'internet").waitFor({ timeout: 30_000 });
 		await phone.getByRole('link', { name: 'Fichiers' }).click();
-		await panel.getByText("Enregistré sur le relais du site, en attente d'internet pour monter.").waitFor({ timeout: 20_000 });
+		await panel.getByText("Enregistré sur l'ordinateur du site, en attente d'internet pour monter.").waitFor({ timeout: 20_000 });
 
 		await internet.restore();
 		await panel.getByText('Enregistré sur le site et sur internet.').waitFor({ timeout: 20_000 });
