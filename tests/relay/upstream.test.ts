@@ -244,3 +244,35 @@ test('a key change on the site reaches the upstream, now or when the internet re
 	const town = makeClient(upstream.syncUrl, room, next);
 	await waitFor(() => town.doc.getMap('space').get('after') === 'rotation', 'a change after the key change to reach the upstream');
 });
+
+test('three relays chained in a circle carry a change around once and fall silent', async () => {
+	const ports = [await freePort(), await freePort(), await freePort()];
+	const relays = [];
+	for (let i = 0; i < 3; i++) relays.push(await startTestRelay({ port: ports[i], upstream: { url: `ws://127.0.0.1:${ports[(i + 1) % 3]}`, maxLinks: 10 } }));
+	const room = randomRoomId();
+	const token = randomToken();
+	const first = makeClient(relays[0]!.syncUrl, room, token);
+	await waitForSynced(first);
+	for (const relay of relays) {
+		expect((await chain(relay, room, token)).status).toBe(200);
+		await waitFor(async () => (await linkState(relay, room, token)) === 'connected', 'each link to connect');
+	}
+	const last = makeClient(relays[2]!.syncUrl, room, token);
+	await waitForSynced(last);
+	for (let n = 0; n < 30; n++) first.doc.getArray<number>('circle').push([n]);
+	await waitFor(() => last.doc.getArray('circle').length === 30, 'the changes to go around');
+	await new Promise((done) => setTimeout(done, 500));
+	const stored = async () => {
+		let total = 0;
+		for (const relay of relays) total += metric(await metricsText(relay), 'relay_updates_persisted_total');
+		return total;
+	};
+	const sent = async () => {
+		let total = 0;
+		for (const relay of relays) total += metric(await metricsText(relay), 'relay_messages_sent_total');
+		return total;
+	};
+	const [storedBefore, sentBefore] = [await stored(), await sent()];
+	await new Promise((done) => setTimeout(done, 1500));
+	expect([await stored(), await sent()]).toEqual([storedBefore, sentBefore]);
+});
