@@ -247,7 +247,7 @@ test('a key change on the site reaches the upstream, now or when the internet re
 
 test('three relays chained in a circle carry a change around once and fall silent', async () => {
 	const ports = [await freePort(), await freePort(), await freePort()];
-	const relays = [];
+	const relays: TestRelay[] = [];
 	for (let i = 0; i < 3; i++) relays.push(await startTestRelay({ port: ports[i], upstream: { url: `ws://127.0.0.1:${ports[(i + 1) % 3]}`, maxLinks: 10 } }));
 	const room = randomRoomId();
 	const token = randomToken();

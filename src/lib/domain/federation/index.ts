@@ -13,6 +13,7 @@ export * from './bridge';
 export * from './requests';
 export * from './pledges';
 export * from './alerts';
+export * from './admission';
 export * from './signatures';
 export * from './verify';
 export * from './views';

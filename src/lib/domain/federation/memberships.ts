@@ -22,7 +22,15 @@ export const FederationLinkSchema = v.object({
 	readSecret: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{32,128}$/)),
 	addedAt: timestamp,
 	/** When the collective left the federation: its copies are withdrawn and its directory entry says so. Absent while it belongs. */
-	leftAt: v.optional(v.nullable(timestamp))
+	leftAt: v.optional(v.nullable(timestamp)),
+	/** The federation's charter as first seen (admission.ts): who founded it, and how it admits. */
+	charter: v.optional(
+		v.object({
+			founder: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/)),
+			nonce: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/)),
+			admission: v.picklist(['open', 'decision'])
+		})
+	)
 });
 export type FederationLink = v.InferOutput<typeof FederationLinkSchema>;
 
@@ -44,9 +52,19 @@ export function keepFederation(doc: Y.Doc, input: FederationLinkInput, now = Dat
 	const before = v.safeParse(FederationLinkSchema, plainValue(map.get(checked.value.id)));
 	const addedAt = before.success ? before.output.addedAt : now;
 	const link: FederationLink = { ...checked.value, addedAt };
+	// A charter pinned before stays: opening the invite again must not unpin it.
+	if (before.success && before.output.charter) link.charter = before.output.charter;
 	if (before.success && JSON.stringify(before.output) === JSON.stringify(link)) return { ok: true, changed: false };
 	doc.transact(() => map.set(link.id, link), LOCAL_ORIGIN);
 	return { ok: true, changed: true };
+}
+
+/** Keeps the charter the collective first saw for this federation; one already kept is never replaced. */
+export function pinCharter(doc: Y.Doc, id: string, charter: { founder: string; nonce: string; admission: 'open' | 'decision' }): boolean {
+	const link = readFederations(doc).items.find((item) => item.id === id);
+	if (!link || link.charter) return false;
+	doc.transact(() => federationsMap(doc).set(id, { ...link, charter: { founder: charter.founder, nonce: charter.nonce, admission: charter.admission } }), LOCAL_ORIGIN);
+	return true;
 }
 
 export type LeaveResult = { ok: true } | { ok: false; reason: 'not_found' | 'already_left' | 'not_left' };

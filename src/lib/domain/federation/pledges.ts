@@ -36,7 +36,7 @@ import { covers, itemsOf, revisionOf } from './bridge';
 import { canonicalJson, contentHash } from './canonical';
 import { signRecord, type CollectiveId, type CollectiveIdentity } from './identity';
 import { noteUnverified } from './alerts';
-import { ANSWERS, ResponseRecordSchema, answerIsNewer, flag, nameOf, parsed, responseKey, responsesMap, trustedKeys, type Answer, type ResponseBody, type ResponseRecord } from './requests';
+import { ANSWERS, ResponseRecordSchema, admittedSet, answerIsNewer, flag, pinnedCharter, nameOf, parsed, responseKey, responsesMap, trustedKeys, type Answer, type ResponseBody, type ResponseRecord } from './requests';
 import { RECORD_VERSION, type Revision } from './schema';
 import { VerdictCache } from './signatures';
 
@@ -346,6 +346,7 @@ export function planPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federati
 /** Checks the pledge records planning reads: to this collective's needs, answers to its pledges, and its own. */
 export async function checkPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: Pick<CollectiveIdentity, 'collective' | 'publicKey'>, cache: VerdictCache): Promise<PledgesChecked> {
 	const keys = await trustedKeys(federationDoc, cache);
+	const allowed = await admittedSet(federationDoc, federation, keys, cache, pinnedCharter(collectiveDoc, federation));
 	const checked: PledgesChecked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0, unverifiedKeys: [] };
 	const jobs: Promise<void>[] = [];
 	const prefix = `${own.collective}.need.`;
@@ -365,6 +366,7 @@ export async function checkPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, f
 			flag(checked, key);
 			continue;
 		}
+		if (allowed && !allowed.has(record.collective)) continue;
 		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void flag(checked, key))));
 	}
 	for (const pledge of readPledgesOut(collectiveDoc, federation).items) {

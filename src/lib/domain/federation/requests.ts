@@ -36,6 +36,8 @@ import { collectiveIdOf, signRecord, type CollectiveId, type CollectiveIdentity 
 import { ProfileRecordSchema, RECORD_VERSION, directoryMap, type Revision } from './schema';
 import { VerdictCache } from './signatures';
 import { noteUnverified } from './alerts';
+import { admitted, resolveCharter, verifiedPositions, type CharterTerms } from './admission';
+import { readFederations } from './memberships';
 import { localDate } from '../core/dates';
 
 export function outboxMap(doc: Y.Doc): Y.Map<unknown> {
@@ -345,9 +347,27 @@ export async function trustedKeys(federationDoc: Y.Doc, cache: VerdictCache): Pr
 	return keys;
 }
 
+/**
+ * The collectives whose records count in this federation: those whose
+ * directory entry verifies and, where the federation admits by decision, who
+ * are admitted. Null: every collective whose entry verifies counts.
+ */
+export async function admittedSet(federationDoc: Y.Doc, federation: string, keys: ReadonlyMap<CollectiveId, string>, cache: VerdictCache, pinned?: CharterTerms | null): Promise<ReadonlySet<CollectiveId> | null> {
+	const charter = await resolveCharter(federationDoc, federation, cache, pinned);
+	if (!charter) return null;
+	return admitted(charter, new Set(keys.keys()), await verifiedPositions(federationDoc, keys, cache)).admitted;
+}
+
+/** The charter this collective pinned for the federation, if any. */
+export function pinnedCharter(collectiveDoc: Y.Doc, federation: string): CharterTerms | null {
+	const charter = readFederations(collectiveDoc).items.find((link) => link.id === federation)?.charter;
+	return charter ? { founder: charter.founder as CollectiveId, nonce: charter.nonce, admission: charter.admission } : null;
+}
+
 /** Checks the records planning reads: requests to this collective, answers to it, and what stands under its name. */
 export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: Pick<CollectiveIdentity, 'collective' | 'publicKey'>, cache: VerdictCache): Promise<Checked> {
 	const keys = await trustedKeys(federationDoc, cache);
+	const allowed = await admittedSet(federationDoc, federation, keys, cache, pinnedCharter(collectiveDoc, federation));
 	const checked: Checked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0, unverifiedKeys: [] };
 	const jobs: Promise<void>[] = [];
 	const prefix = `${own.collective}.offer.`;
@@ -369,6 +389,8 @@ export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc,
 			flag(checked, key);
 			continue;
 		}
+		// From a collective still waiting for admission: left until it is admitted.
+		if (allowed && !allowed.has(record.collective)) continue;
 		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.incoming.set(key, record) : void flag(checked, key))));
 	}
 	for (const ask of readOutbox(collectiveDoc, federation).items) {

@@ -11,8 +11,13 @@ import { plainValue } from '../core/schema';
 import { collectiveIdOf, type CollectiveId } from './identity';
 import { ProfileRecordSchema, copiesMap, copyKey, directoryMap } from './schema';
 import { VerdictCache } from './signatures';
+import { admitted, resolveCharter, verifiedPositions, type Admission, type CharterTerms } from './admission';
 
 export interface Verdicts {
+	/** Who is admitted, when the federation admits by decision (admission.ts); absent before it is known. */
+	readonly admission?: Admission;
+	/** The charter gone by, for a member's device to pin when its collective has none yet. */
+	readonly charter?: CharterTerms | null;
 	/** Collectives whose directory entry is signed by the key its id is the hash of. */
 	readonly collectives: ReadonlySet<CollectiveId>;
 	/** Copy keys whose record is signed by its collective's verified key. */
@@ -36,7 +41,15 @@ export const NO_VERDICTS: Verdicts = { collectives: new Set(), copies: new Set()
  * verified key. `directoryChecked` hears the verdicts on the directory as soon
  * as they are known (a few dozen signatures), before the copies' (thousands).
  */
-export async function verifyFederation(federationDoc: Y.Doc, cache = new VerdictCache(), directoryChecked?: (verdicts: Verdicts) => void): Promise<Verdicts> {
+export async function verifyFederation(
+	federationDoc: Y.Doc,
+	cache = new VerdictCache(),
+	directoryChecked?: (verdicts: Verdicts) => void,
+	/** The federation's space id: its charter is read only when its id commits to its founder. */
+	federationId?: string,
+	/** The charter the reading collective pinned, if any (admission.ts). */
+	pinned?: CharterTerms | null
+): Promise<Verdicts> {
 	const keys = new Map<CollectiveId, string>();
 	const collectives = new Set<CollectiveId>();
 	const profiles: Promise<void>[] = [];
@@ -55,7 +68,9 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		);
 	}
 	await Promise.all(profiles);
-	directoryChecked?.({ collectives, copies: new Set(), copiesChecked: false });
+	const charter = federationId ? await resolveCharter(federationDoc, federationId, cache, pinned) : null;
+	const admission = admitted(charter, collectives, charter ? await verifiedPositions(federationDoc, keys, cache) : []);
+	directoryChecked?.({ collectives, copies: new Set(), copiesChecked: false, admission, charter });
 	const copies = new Set<string>();
 	const pending: [string, string, object][] = [];
 	for (const [key, raw] of copiesMap(federationDoc).entries()) {
@@ -75,5 +90,5 @@ export async function verifyFederation(federationDoc: Y.Doc, cache = new Verdict
 		// Started together within a slice: WebCrypto verifies them side by side rather than one after another.
 		await Promise.all(pending.slice(start, start + COPY_SLICE).map(([key, publicKey, raw]) => cache.valid(publicKey, raw).then((valid) => void (valid && copies.add(key)))));
 	}
-	return { collectives, copies, copiesChecked: true };
+	return { collectives, copies, copiesChecked: true, admission, charter };
 }

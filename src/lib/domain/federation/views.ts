@@ -28,6 +28,8 @@ export interface DirectoryEntry {
 	verified: boolean;
 	/** The collective left the federation (said by its own signed entry). */
 	left: boolean;
+	/** In a federation that admits by decision: admitted, or pending with the admitted collectives' positions; null otherwise. */
+	admission: { status: 'admitted' } | { status: 'pending'; yes: number; no: number; of: number } | null;
 }
 
 /** null: its signature is still being checked; it is neither verified nor counted unverified yet. */
@@ -136,7 +138,7 @@ function sortedView(federationDoc: Y.Doc, verdicts: Verdicts): Sorted {
 		const verified = verdicts.collectives.has(record.collective);
 		if (!verified) unverified++;
 		else names.set(record.collective, record.profile.name);
-		directory.push({ collective: record.collective, profile: record.profile, verified, left: record.left === true });
+		directory.push({ collective: record.collective, profile: record.profile, verified, left: record.left === true, admission: admissionOf(verdicts, record.collective) });
 	}
 	directory.sort((a, b) => Number(b.verified) - Number(a.verified) || collator.compare(a.profile.name, b.profile.name) || compareIds(a.collective, b.collective));
 
@@ -150,6 +152,8 @@ function sortedView(federationDoc: Y.Doc, verdicts: Verdicts): Sorted {
 			continue;
 		}
 		if (record.withdrawn) continue;
+		// A collective not admitted yet publishes nothing the federation lists.
+		if (verdicts.admission?.admitted && !verdicts.admission.admitted.has(record.collective)) continue;
 		const verified = verdicts.copiesChecked ? verdicts.copies.has(key) : null;
 		if (verified === false) unverified++;
 		const listing = {
@@ -168,6 +172,14 @@ function sortedView(federationDoc: Y.Doc, verdicts: Verdicts): Sorted {
 	const sorted = { generation: current, verdicts, directory, listings, unverified, unreadable };
 	sortedViews.set(federationDoc, sorted);
 	return sorted;
+}
+
+function admissionOf(verdicts: Verdicts, collective: CollectiveId): DirectoryEntry['admission'] {
+	const admitted = verdicts.admission?.admitted;
+	if (!admitted) return null;
+	if (admitted.has(collective)) return { status: 'admitted' };
+	const tally = verdicts.admission?.tallies.get(collective);
+	return { status: 'pending', yes: tally?.yes.length ?? 0, no: tally?.no.length ?? 0, of: admitted.size };
 }
 
 export function federationView(federationDoc: Y.Doc, verdicts: Verdicts, filter: ListingFilter = {}): FederationView {
