@@ -91,6 +91,19 @@ describe('creating a federation from the app', () => {
 				.toEqual([expect.stringContaining('Cantine du Panier'), expect.stringContaining('Vélos solidaires')]);
 		}
 		expect(await horizontalOverflow(secondPage)).toBe(0);
+
+		// Admission by decision, as chosen by default at creation: the newcomer waits for the founder's yes.
+		const newcomer = firstPage.getByTestId('federation-collective').filter({ hasText: 'Vélos solidaires' });
+		await newcomer.getByText("En attente d'admission").waitFor({ timeout: 20_000 });
+		await newcomer.getByText('0 oui, 0 non, sur 1 collectifs admis', { exact: false }).waitFor();
+		await secondPage.getByTestId('federation-collective').filter({ hasText: 'Vélos solidaires' }).getByText('In attesa di ammissione').waitFor({ timeout: 20_000 });
+		// The newcomer cannot vote on itself, nor anyone while it is not admitted.
+		expect(await secondPage.getByRole('button', { name: /^Ammettere/ }).count()).toBe(0);
+		await newcomer.getByRole('button', { name: 'Admettre « Vélos solidaires »', exact: true }).click();
+		await newcomer.getByText('Votre collectif a dit oui.').waitFor();
+		await newcomer.getByText("En attente d'admission").waitFor({ state: 'detached', timeout: 20_000 });
+		await secondPage.getByText('In attesa di ammissione').waitFor({ state: 'detached', timeout: 20_000 });
+		expect(await seriousViolations(firstPage)).toEqual([]);
 	});
 
 	it('a read-only device of the collective reads the federation and can create or join nothing', async () => {

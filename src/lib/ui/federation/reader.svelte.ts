@@ -11,14 +11,19 @@ import {
 	deriveIdentity,
 	federationView,
 	NO_VERDICTS,
+	pinCharter,
+	pinnedCharter,
 	planPublication,
 	readFederations,
+	repairCharter,
+	runAdmissions,
 	runExchanges,
 	runPledges,
 	runPublication,
 	VerdictCache,
 	verifyFederation,
 	type BridgeRun,
+	type CharterTerms,
 	type CollectiveId,
 	type CollectiveIdentity,
 	type ExchangeRun,
@@ -72,9 +77,12 @@ export class FederationReader {
 	#lastExchange = $state.raw<ExchangeRun | null>(null);
 	readonly #member: Identity;
 
+	readonly #link: FederationLink;
+
 	constructor(link: FederationLink, identity: Identity, delegate: Delegate | null = null) {
 		this.#delegate = delegate;
 		this.#member = identity;
+		this.#link = link;
 		this.session = new SpaceSession(
 			delegate?.memberSecret
 				? { id: link.id as SpaceId, secret: delegate.memberSecret, access: 'member', relayUrl: link.relayUrl, name: link.name, addedAt: link.addedAt }
@@ -208,11 +216,28 @@ export class FederationReader {
 				const requests = await runExchanges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
 				if (this.session.doc.isDestroyed || delegate.collective.doc.isDestroyed) return;
 				const pledges = await runPledges(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#member.memberId, this.#cache);
+				await runAdmissions(delegate.collective.doc, this.session.doc, this.session.entry.id, identity, this.#cache);
+				const terms = this.#pinned();
+				if (terms && terms.founder === identity.collective) await repairCharter(this.session.doc, this.session.entry.id, identity, terms, this.#cache);
 				this.#lastExchange = { written: requests.written + pledges.written, applied: requests.applied + pledges.applied, unverified: requests.unverified + pledges.unverified };
 			} while (this.#bridgeAgain);
 		} finally {
 			this.#bridging = false;
 		}
+	}
+
+	/** The charter the collective pinned for this federation, if any. */
+	#pinned(): CharterTerms | null {
+		const doc = this.#delegate?.collective.doc;
+		if (doc && !doc.isDestroyed) return pinnedCharter(doc, this.session.entry.id);
+		const charter = this.#link.charter;
+		return charter ? { founder: charter.founder as CharterTerms['founder'], nonce: charter.nonce, admission: charter.admission } : null;
+	}
+
+	/** Who is admitted and how each candidate stands, once verified; absent in a federation that admits every collective. */
+	get admission() {
+		void this.#version;
+		return this.#verdicts.admission ?? null;
 	}
 
 	/** Whether the collective left this federation, as its own document says. */
@@ -239,12 +264,21 @@ export class FederationReader {
 				this.#again = false;
 				if (this.session.doc.isDestroyed) return;
 				// The directory's verdicts come first: the list shows at once, its copies marked as being checked.
-				this.#verdicts = await verifyFederation(this.session.doc, this.#cache, (early) => {
-					if (this.#loaded) return;
-					this.#verdicts = early;
-					if (this.#sessionLoaded) this.#loaded = true;
-					this.#version++;
-				});
+				this.#verdicts = await verifyFederation(
+					this.session.doc,
+					this.#cache,
+					(early) => {
+						if (this.#loaded) return;
+						this.#verdicts = early;
+						if (this.#sessionLoaded) this.#loaded = true;
+						this.#version++;
+					},
+					this.session.entry.id,
+					this.#pinned()
+				);
+				// The first genuine charter seen is kept in the collective (on a device that may write there).
+				const seen = this.#verdicts.charter;
+				if (seen && this.#delegate && !this.#pinned() && !this.#delegate.collective.doc.isDestroyed) pinCharter(this.#delegate.collective.doc, this.session.entry.id, seen);
 				if (this.#sessionLoaded) this.#loaded = true;
 				if (this.#delegate && !this.#delegate.memberSecret && this.#identity) {
 					this.#waiting = planPublication(this.#delegate.collective.doc, this.session.doc, this.#identity, this.#leaving(this.#delegate.collective.doc)).writes.length;
