@@ -42,7 +42,7 @@ describe('read-only access and key rotation', () => {
 		await a.addResource({ kind: 'Véhicule', name: 'Vélo cargo' });
 		const memberLink = await a.inviteLink();
 		await a.page.getByLabel('Lecture seule').check();
-		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		expect(readLink).toContain('a=r');
 		expect(readLink).not.toBe(memberLink);
 

@@ -47,7 +47,7 @@ describe('a read-only device before any member', () => {
 		await a.addResource({ kind: 'Nourriture', name: 'Pâtes' });
 		await a.page.getByRole('link', { name: 'Membres' }).click();
 		await a.page.getByLabel('Lecture seule').check();
-		const readLink = new URL(await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue());
+		const readLink = new URL(await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue());
 		// The wall screen reaches the relay by another way than the phone.
 		const fragment = new URLSearchParams(readLink.hash.slice(1));
 		fragment.set('r', `ws://127.0.0.1:${relay.port}/sync`);
@@ -101,7 +101,7 @@ describe('a site relay that asks a key for new collectives', () => {
 		// A read-only screen does not hold the key and could not open the space with it: it waits for a member.
 		await a.page.getByRole('link', { name: 'Membres' }).click();
 		await a.page.getByLabel('Lecture seule').check();
-		const earlyReadLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const earlyReadLink = await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		const screen = await (await newDevice(browser, 'fr-FR')).newPage();
 		await join(screen, earlyReadLink, 'Écran');
 		await screen.locator('[data-problem="unclaimed"]').waitFor();
@@ -119,10 +119,10 @@ describe('a site relay that asks a key for new collectives', () => {
 		await screen.getByRole('article', { name: 'Riz' }).waitFor();
 
 		await a.page.getByLabel('Membre', { exact: true }).check();
-		const memberLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const memberLink = await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		expect(new URLSearchParams(new URL(memberLink).hash.slice(1)).get('ck')).toBe(CLAIM_KEY);
 		await a.page.getByLabel('Lecture seule').check();
-		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		expect(readLink).not.toContain(CLAIM_KEY);
 
 		const bob = await (await newDevice(browser, 'fr-FR')).newPage();

@@ -228,7 +228,7 @@ describe('every page', () => {
 
 		await follow(page, `/s/${spaceId}/members`);
 		await page.getByRole('radio', { name: 'Lecture seule' }).check();
-		const readLink = await page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const readLink = await page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		await page.goto(`${base}/`);
 		await check('home');
 		await page.goto(`${base}/recover`);

@@ -109,7 +109,7 @@ describe('creating a federation from the app', () => {
 	it('a read-only device of the collective reads the federation and can create or join nothing', async () => {
 		await firstPage.getByRole('link', { name: 'Membres' }).click();
 		await firstPage.getByRole('radio', { name: 'Lecture seule' }).check();
-		const readInvite = await firstPage.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const readInvite = await firstPage.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		const page = await reader.newPage();
 		watchConsole(page, errors);
 		await page.goto(readInvite);

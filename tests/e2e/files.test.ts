@@ -212,7 +212,7 @@ describe('sync by file, with no relay in reach', () => {
 	it('a read-only phone reads a member’s file, and a member refuses the read-only phone’s', async () => {
 		await b.page.getByRole('link', { name: 'Membres' }).click();
 		await b.page.getByRole('radio', { name: 'Lecture seule' }).check();
-		const readInvite = await b.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const readInvite = await b.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		await b.page.getByRole('link', { name: 'Fichiers' }).click();
 		const fromMember = await exportFile(b.page);
 

@@ -66,7 +66,7 @@ describe('a new collective’s first month', () => {
 	/** Writes into the space what an older version of the app could, as any member's device can. */
 	async function asAnOlderVersion(write: (doc: Y.Doc, member: string) => void): Promise<void> {
 		await page.goto(`${base}/s/${spaceId}/members`);
-		const invite = await page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const invite = await page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		const parsed = parseInvite(invite);
 		if (!parsed.ok) throw new Error('invite did not parse');
 		const doc = new Y.Doc();

@@ -81,7 +81,7 @@ describe('recovery after a lost phone changed the key', () => {
 		expect(member.get('c')).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		expect(member.get('v')).toMatch(/^[0-9a-f]{64}$/);
 		await a.page.getByLabel('Lecture seule').check();
-		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const readLink = await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		const read = new URLSearchParams(new URL(readLink).hash.slice(1));
 		expect(read.get('c')).toBeNull();
 		expect(read.get('v')).toBeNull();
@@ -110,7 +110,7 @@ describe('recovery after a lost phone changed the key', () => {
 		expect(await horizontalOverflow(a.page)).toBe(0);
 		await a.page.getByRole('button', { name: "Récupérer l'accès" }).click();
 		await a.page.locator('[data-recovery="done"]').waitFor();
-		const newLink = await a.page.getByRole('textbox', { name: "Lien d'invitation" }).inputValue();
+		const newLink = await a.page.getByRole('textbox', { name: "Lien d'invitation", exact: true }).inputValue();
 		expect(newLink).toContain(spaceId);
 
 		await thief.locator('[data-problem="refused"]').waitFor();
