@@ -276,3 +276,25 @@ test('three relays chained in a circle carry a change around once and fall silen
 	await new Promise((done) => setTimeout(done, 1500));
 	expect([await stored(), await sent()]).toEqual([storedBefore, sentBefore]);
 });
+
+test('with more rooms chained than links allowed, idle links make way and every room reaches the upstream', async () => {
+	const upstream = await startTestRelay();
+	const site = await startTestRelay({ upstream: { url: `ws://127.0.0.1:${upstream.port}`, maxLinks: 1 } });
+	const rooms = [randomRoomId(), randomRoomId(), randomRoomId()];
+	const token = randomToken();
+	for (const [n, room] of rooms.entries()) {
+		const phone = makeClient(site.syncUrl, room, token);
+		await waitForSynced(phone);
+		phone.doc.getMap('space').set('name', `Espace ${n}`);
+		expect((await chain(site, room, token)).status).toBe(200);
+		// The phone leaves: the room is idle on the site once its changes are up.
+		await new Promise((done) => setTimeout(done, 200));
+		phone.destroy();
+	}
+	for (const [n, room] of rooms.entries()) {
+		const town = makeClient(upstream.syncUrl, room, token);
+		await waitFor(() => town.doc.getMap('space').get('name') === `Espace ${n}`, `room ${n} to reach the upstream`, 30_000);
+	}
+	expect((await health(site)) as unknown).toMatchObject({ upstream: { rooms: 3 } });
+	expect(metric(await metricsText(site), 'relay_upstream_links', { state: 'connected' })).toBeLessThanOrEqual(1);
+});

@@ -1,7 +1,8 @@
 // A site relay's links to its upstream: one per room chained (POST /rooms/<id>/upstream),
-// kept across restarts, at most `maxLinks` open at once. A room chained beyond the cap
-// waits for a free place; its changes stay queued in its own log meanwhile, since what
-// the site holds beyond what the upstream has is exactly what the next sync sends.
+// kept across restarts, at most `maxLinks` open at once. Beyond the cap, idle links close
+// and waiting rooms take their places in turn (#rotate); a room waiting keeps its changes
+// in its own log meanwhile, since what the site holds beyond what the upstream has is
+// exactly what the next sync sends.
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../protocol/messages.js';
 import type { RelayMetrics } from '../metrics.js';
@@ -12,6 +13,8 @@ import { SealedBox } from './sealed.js';
 
 /** A key change the upstream could not take yet is offered again this often. */
 const ROTATION_RETRY_MS = 5000;
+/** How often links are looked over: idle ones closed, waiting rooms given the places freed. */
+const ROUND_MS = 2000;
 
 export interface UpstreamOptions {
 	/** The upstream relay's sync URL: ws(s)://host[:port][/sync]. */
@@ -38,6 +41,11 @@ export class UpstreamLinks {
 	readonly #url: string;
 	readonly #httpBase: string;
 	readonly #replays = new Map<string, NodeJS.Timeout>();
+	/** When each room's link last closed idle (everything acknowledged, nobody here): the longest waiting goes first. */
+	readonly #rested = new Map<string, number>();
+	/** Links found idle at the last round: closed if still idle at this one. */
+	#idle = new Set<string>();
+	#round: NodeJS.Timeout | null = null;
 
 	constructor(
 		dataDir: string,
@@ -55,6 +63,8 @@ export class UpstreamLinks {
 		// Key changes made while the upstream could not be reached, before a restart.
 		for (const room of this.#store.rooms()) if (this.#store.pending(room) !== null) void this.#replay(room);
 		for (const room of this.#store.rooms()) this.#open(room);
+		this.#round = setInterval(() => this.#rotate(), ROUND_MS);
+		this.#round.unref();
 		this.deps.logger.info({ upstream: this.#url, rooms: this.#store.rooms().length, open: this.#links.size }, 'upstream links started');
 	}
 
@@ -183,11 +193,46 @@ export class UpstreamLinks {
 	}
 
 	stopAll(): void {
+		if (this.#round !== null) clearInterval(this.#round);
+		this.#round = null;
 		this.deps.registry.joined = null;
 		for (const timer of this.#replays.values()) clearTimeout(timer);
 		this.#replays.clear();
 		for (const link of this.#links.values()) link.stop();
 		this.#links.clear();
+	}
+
+	/**
+	 * With more rooms chained than places for links: a link whose room has nobody here and
+	 * whose every change the upstream has acknowledged closes (after two rounds idle), and
+	 * the places go to the rooms waiting, those with devices connected here first, then
+	 * those that have waited longest. A room left waiting keeps its changes in its log;
+	 * the next link sends them. With places for every room, links stay open.
+	 */
+	#rotate(): void {
+		const chained = this.#store.rooms();
+		const waiting = chained.filter((room) => !this.#links.has(room));
+		if (waiting.length === 0) {
+			this.#idle.clear();
+			return;
+		}
+		const idleNow = new Set<string>();
+		for (const [room, link] of this.#links) {
+			const report = link.report();
+			const present = this.deps.registry.get(room)?.connections.size ?? 0;
+			// The link's own connection is one of the room's.
+			if (report.state === 'connected' && report.behind === 0 && present <= 1) idleNow.add(room);
+		}
+		for (const room of idleNow) {
+			if (!this.#idle.has(room)) continue;
+			this.#links.get(room)?.stop();
+			this.#links.delete(room);
+			this.#rested.set(room, Date.now());
+		}
+		this.#idle = idleNow;
+		const busy = (room: string) => (this.deps.registry.get(room)?.connections.size ?? 0) > 0;
+		waiting.sort((a, b) => Number(busy(b)) - Number(busy(a)) || (this.#rested.get(a) ?? 0) - (this.#rested.get(b) ?? 0) || (a < b ? -1 : 1));
+		for (const room of waiting) this.#open(room);
 	}
 
 	#open(room: string): void {
