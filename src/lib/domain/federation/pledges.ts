@@ -28,7 +28,7 @@ import { localDate } from '../core/dates';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { LOCAL_ORIGIN, idString, isoDate, ledgerMap, pledgesMap, plainValue, recordedFields, setRecorded, text, timestamp } from '../core/schema';
 import { recordActivity } from '../core/activity';
-import { checkTarget, derivedEntryId, entryActivity, writeEntry, type LedgerRefusal, type NewEntry } from '../money/ledger';
+import { checkTarget, derivedEntryId, entryActivity, getEntry, writeEntry, type LedgerRefusal, type NewEntry } from '../money/ledger';
 import { NEED_KINDS, getNeed } from '../needs/needs';
 import { getPledge, receivePledge } from '../needs/pledges';
 import type { Pledge } from '../needs/pledge';
@@ -266,6 +266,8 @@ export interface PledgePlan {
 	receive: Array<{ id: PledgeId; record: PledgeRecord; name: string }>;
 	withdraw: PledgeId[];
 	sent: Array<{ id: PledgeId; sentOn: string }>;
+	/** Deliveries to mark again: their money is in the ledger, but the mark was lost in a merge (see below). */
+	delivered: Array<{ id: PledgeId; on: string; at: number; by: MemberId }>;
 	answers: Array<{ id: string; answer: Answer; from: [number, number] }>;
 }
 
@@ -279,7 +281,7 @@ export function pledgeAnswerOf(record: PledgeRecord, pledge: Pledge | undefined,
 
 /** What to write, each way, for the pledges between this collective and a federation. Pure. */
 export function planPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: CollectiveId, checked: PledgesChecked): PledgePlan {
-	const plan: PledgePlan = { writes: [], receive: [], withdraw: [], sent: [], answers: [] };
+	const plan: PledgePlan = { writes: [], receive: [], withdraw: [], sent: [], delivered: [], answers: [] };
 	const records = federationPledgesMap(federationDoc);
 	const responses = responsesMap(federationDoc);
 
@@ -324,6 +326,14 @@ export function planPledges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federati
 		}
 		if (pledge && record.withdrawn && pledge.withdrawnOn === null && pledge.deliveredOn === null) {
 			plan.withdraw.push(id);
+			continue;
+		}
+		// Two delegates' devices that both wrote the pledge offline: one of the two maps wins
+		// the merge whole, and a delivery marked on the other is lost while its money stays in
+		// the ledger, under the id derived from the pledge. The entry says it was delivered.
+		const money = pledge && pledge.deliveredOn === null ? getEntry(collectiveDoc, derivedEntryId('pledge', id)) : undefined;
+		if (pledge && money && money.pledgeId === id && money.reversedBy === null) {
+			plan.delivered.push({ id, on: money.date, at: money.createdAt, by: money.createdBy });
 			continue;
 		}
 		if (pledge && record.sentOn && pledge.federationSentOn == null) {
@@ -417,7 +427,7 @@ export async function runPledges(
 	let checked = await checkPledges(collectiveDoc, federationDoc, federation, identity, cache);
 	let plan = planPledges(collectiveDoc, federationDoc, federation, identity.collective, checked);
 	let applied = 0;
-	if (plan.receive.length + plan.withdraw.length + plan.sent.length + plan.answers.length > 0) {
+	if (plan.receive.length + plan.withdraw.length + plan.sent.length + plan.delivered.length + plan.answers.length > 0) {
 		collectiveDoc.transact(() => {
 			for (const { id, record, name } of plan.receive) {
 				const target = needOf(record.copy)!;
@@ -430,6 +440,14 @@ export async function runPledges(
 				entry.set('withdrawnOn', today);
 				entry.set('withdrawnAt', now);
 				entry.set('withdrawnBy', by);
+				applied++;
+			}
+			for (const { id, on, at, by: who } of plan.delivered) {
+				const entry = pledgesMap(collectiveDoc).get(id);
+				if (!(entry instanceof Y.Map) || entry.get('deliveredOn') != null) continue;
+				entry.set('deliveredOn', on);
+				entry.set('deliveredAt', at);
+				entry.set('deliveredBy', who);
 				applied++;
 			}
 			for (const { id, sentOn } of plan.sent) {
