@@ -10,19 +10,13 @@
  *   directory     Y.Map   CollectiveId → signed profile record
  *   copies        Y.Map   '<collective>.<offer|need>.<source id>' → signed copy record
  *
- * Next, and shaped by the same rules (one writer collective per record,
- * signed, keys derived so that two devices write the same one):
- *   outbox        Y.Map   in the collective's document: a request or pledge a
- *                         member made offline, under a fresh id, until a
- *                         delegate's device carries it
- *   requests      Y.Map   '<borrower>.request.<outbox id>' → signed by the
- *                         borrower, naming the copy key it asks for
- *   responses     Y.Map   '<owner>.response.<request key>' → signed by the
- *                         owner: requested, accepted, declined, cancelled,
- *                         returned, each state carrying the revision it answers
- * The owner's bridge turns a request into a *requested* booking or pledge in
- * its own space under an id derived from the request key, so that two of its
- * delegates write one; the borrower's bridge reads the response back.
+ * Exchanges between collectives, shaped by the same rules (one writer
+ * collective per record, signed, keys derived so that two devices write the
+ * same one), live in their own modules: requests to borrow and their
+ * responses (requests.ts), pledges (pledges.ts), admission positions and the
+ * federation's charter (admission.ts). A collective's own document keeps its
+ * outbox of requests and pledges made offline until a delegate's device
+ * carries them, and what it was answered.
  *
  * Every value here is a plain record, never a Y.Map: a record has exactly one
  * writer collective and is signed as a whole, so two edits must never merge
