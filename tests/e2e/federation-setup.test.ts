@@ -95,7 +95,7 @@ describe('creating a federation from the app', () => {
 		// Admission by decision, as chosen by default at creation: the newcomer waits for the founder's yes.
 		const newcomer = firstPage.getByTestId('federation-collective').filter({ hasText: 'Vélos solidaires' });
 		await newcomer.getByText("En attente d'admission").waitFor({ timeout: 20_000 });
-		await newcomer.getByText('0 oui, 0 non, sur 1 collectifs admis', { exact: false }).waitFor();
+		await newcomer.getByText('Oui : 0, non : 0 ; collectifs déjà admis : 1.', { exact: false }).waitFor();
 		await secondPage.getByTestId('federation-collective').filter({ hasText: 'Vélos solidaires' }).getByText('In attesa di ammissione').waitFor({ timeout: 20_000 });
 		// The newcomer cannot vote on itself, nor anyone while it is not admitted.
 		expect(await secondPage.getByRole('button', { name: /^Ammettere/ }).count()).toBe(0);
