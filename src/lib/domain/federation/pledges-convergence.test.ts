@@ -20,8 +20,9 @@ import { createNetwork, type Network } from '../../testing/network';
 import { bool, int, iterations, pick, replayAsync, seeds } from '../../testing/random';
 import { runPublication } from './bridge';
 import { publishNeed } from './publish';
-import { federationPledgesMap, markPledgeSent, needOf, pledgeAnswerOf, pledgeIdFor, pledgeKey, pledgeToCollective, readPledgesOut, runPledges, withdrawPledgeOut, type PledgeRecord } from './pledges';
-import { responseKey, responsesMap } from './requests';
+import { federationPledgesMap, pledgeAnswerOf, pledgeIdFor, runPledges, type PledgeRecord } from './pledges';
+import { markPledgeSent, needOf, pledgeKey, pledgeToCollective, readPledgesOut, withdrawPledgeOut } from './pledges-out';
+import { responseKey, responsesMap } from './exchange';
 import { copyKey } from './schema';
 import { newCollective, newFederationDoc, updatesDuring, type TestCollective } from './testing';
 

@@ -9,19 +9,10 @@ import { transparencyReport } from '../reports/transparency';
 import { runPublication } from './bridge';
 import { signRecord } from './identity';
 import { publishNeed } from './publish';
-import {
-	federationPledgesMap,
-	markPledgeSent,
-	pledgeIdFor,
-	pledgeKey,
-	pledgeToCollective,
-	pledgesOutView,
-	readPledgesOut,
-	runPledges,
-	unconfirmedDeliveries,
-	withdrawPledgeOut
-} from './pledges';
-import { responseKey, responsesMap } from './requests';
+import { federationPledgesMap, pledgeIdFor, pledgesOutView, runPledges } from './pledges';
+import { markPledgeSent, pledgeKey, pledgeToCollective, readPledgesOut, withdrawPledgeOut } from './pledges-out';
+import { unconfirmedDeliveries } from './deliveries';
+import { responseKey, responsesMap } from './exchange';
 import { copyKey } from './schema';
 import { readAlerts } from './alerts';
 import { newCollective, newFederationDoc, replica, updatesDuring, type TestCollective } from './testing';

@@ -16,7 +16,8 @@ import { bool, int, iterations, pick, replayAsync, seeds } from '../../testing/r
 import { runPublication } from './bridge';
 import { signRecord } from './identity';
 import { publishResource } from './publish';
-import { answerOf, askToBorrow, bookingIdFor, cancelAsk, offerOf, readOutbox, requestKey, requestsMap, responseKey, responsesMap, runExchanges, type RequestRecord } from './requests';
+import { answerOf, askToBorrow, bookingIdFor, cancelAsk, offerOf, readOutbox, requestKey, requestsMap, runExchanges, type RequestRecord } from './requests';
+import { responseKey, responsesMap } from './exchange';
 import { copyKey } from './schema';
 import { addVan, newCollective, newFederationDoc, updatesDuring, type TestCollective } from './testing';
 

@@ -16,11 +16,10 @@ import {
 	receivedRequests,
 	requestKey,
 	requestsMap,
-	responseKey,
-	responsesMap,
 	runExchanges,
 	sentRequests
 } from './requests';
+import { responseKey, responsesMap } from './exchange';
 import { copyKey } from './schema';
 import { readAlerts } from './alerts';
 import { bookingsMap } from '../core/schema';

@@ -28,17 +28,37 @@ import { newId, type BookingId, type MemberId, type ResourceId } from '../core/i
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { LOCAL_ORIGIN, bookingsMap, idString, plainValue, recordedFields, setRecorded, text, timestamp } from '../core/schema';
 import { opened } from '../core/derived';
+import { localDate } from '../core/dates';
 import { getBooking, receiveBooking, type Booking } from '../bookings/bookings';
 import { getResource } from '../inventory/resources';
-import { covers, itemsOf, revisionOf } from './bridge';
-import { canonicalJson, contentHash } from './canonical';
-import { collectiveIdOf, signRecord, type CollectiveId, type CollectiveIdentity } from './identity';
-import { ProfileRecordSchema, RECORD_VERSION, directoryMap, type Revision } from './schema';
-import { VerdictCache } from './signatures';
 import { noteUnverified } from './alerts';
-import { admitted, resolveCharter, verifiedPositions, type CharterTerms } from './admission';
-import { readFederations } from './memberships';
-import { localDate } from '../core/dates';
+import { itemsOf, revisionOf } from './bridge';
+import { contentHash } from './canonical';
+import {
+	ANSWERS,
+	answerIsNewer,
+	checkAnswer,
+	checkOwnResponses,
+	collectiveIdSchema,
+	distrust,
+	flag,
+	nameOf,
+	noChecks,
+	parsed,
+	responsesMap,
+	responseToWrite,
+	setAnswer,
+	signAndWrite,
+	signatureSchema,
+	storedResponse,
+	trusted,
+	writeIdSchema,
+	type Answer,
+	type Checks
+} from './exchange';
+import type { CollectiveId, CollectiveIdentity } from './identity';
+import { RECORD_VERSION, type Revision } from './schema';
+import { VerdictCache } from './signatures';
 
 export function outboxMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('outbox'));
@@ -46,19 +66,7 @@ export function outboxMap(doc: Y.Doc): Y.Map<unknown> {
 export function requestsMap(doc: Y.Doc): Y.Map<unknown> {
 	return opened(doc.getMap('requests'));
 }
-export function responsesMap(doc: Y.Doc): Y.Map<unknown> {
-	return opened(doc.getMap('responses'));
-}
 
-/**
- * How the owner answers, as B reads it. 'received': A has the request (or the
- * pledge) and has not answered yet; 'delivered' and 'withdrawn' answer pledges.
- */
-export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled', 'delivered', 'withdrawn'] as const;
-export type Answer = (typeof ANSWERS)[number];
-
-
-const COLLECTIVE = /^[A-Za-z0-9_-]{43}$/;
 const OFFER_KEY = /^([A-Za-z0-9_-]{43})\.offer\.([A-Za-z0-9_-]{16,64})$/;
 
 /** The collective and the resource an offer's copy key names, or null for anything else. */
@@ -69,10 +77,6 @@ export function offerOf(copy: string): { owner: CollectiveId; resource: Resource
 
 export function requestKey(borrower: CollectiveId, id: string): string {
 	return `${borrower}.request.${id}`;
-}
-
-export function responseKey(owner: CollectiveId, request: string): string {
-	return `${owner}.response.${request}`;
 }
 
 /** The booking a request becomes in the owner's space: the same id on every device that carries it. */
@@ -112,7 +116,7 @@ const OutboxObject = v.object({
 	cancelledAt: v.optional(v.nullable(timestamp), null),
 	answer: v.optional(v.nullable(v.picklist(ANSWERS)), null),
 	/** The federation write the answer was copied from (Yjs client and clock). */
-	answerFrom: v.optional(v.nullable(v.tuple([v.pipe(v.number(), v.safeInteger(), v.minValue(0)), v.pipe(v.number(), v.safeInteger(), v.minValue(0))])), null)
+	answerFrom: v.optional(v.nullable(writeIdSchema), null)
 });
 const OutboxSchema = v.pipe(v.unknown(), recordedFields, OutboxObject);
 export type OutboxRequest = v.InferOutput<typeof OutboxObject>;
@@ -168,62 +172,27 @@ export function readOutbox(doc: Y.Doc, federation?: string): { items: OutboxRequ
 
 // ---- Records in the federation ----
 
-const signature = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{86}$/));
-const collectiveId = v.custom<CollectiveId>((value) => typeof value === 'string' && COLLECTIVE.test(value), 'not a collective id');
-
 export const RequestRecordSchema = v.object({
 	v: v.literal(RECORD_VERSION),
-	collective: collectiveId,
+	collective: collectiveIdSchema,
 	id: idString,
 	copy: copyKeyText,
 	start: timestamp,
 	end: timestamp,
 	note: text(1000),
 	cancelled: v.boolean(),
-	sig: signature
+	sig: signatureSchema
 });
 export type RequestRecord = v.InferOutput<typeof RequestRecordSchema>;
 export type RequestBody = Omit<RequestRecord, 'sig'>;
 
-const revision = v.pipe(
-	v.array(v.tuple([v.pipe(v.number(), v.safeInteger(), v.minValue(0)), v.pipe(v.number(), v.safeInteger(), v.minValue(0))])),
-	v.maxLength(256)
-);
-
-export const ResponseRecordSchema = v.object({
-	v: v.literal(RECORD_VERSION),
-	collective: collectiveId,
-	request: v.pipe(v.string(), v.maxLength(200)),
-	state: v.picklist(ANSWERS),
-	/** The writes behind the booking's state: a device that has not seen them leaves the response alone. */
-	rev: revision,
-	sig: signature
-});
-export type ResponseRecord = v.InferOutput<typeof ResponseRecordSchema>;
-export type ResponseBody = Omit<ResponseRecord, 'sig'>;
-
-export function parsed<S extends v.GenericSchema>(schema: S, raw: unknown): v.InferOutput<S> | null {
-	const result = v.safeParse(schema, plainValue(raw));
-	return result.success ? result.output : null;
-}
-
 /** What planning knows of the federation: the records already checked against their writer's key. */
-export interface Checked {
+export interface Checked extends Checks {
 	/** Requests naming this collective's offers, signed by the collective they name as asking, by key. */
 	incoming: Map<string, RequestRecord>;
-	/** Responses to this collective's requests, signed by the owner of the offer asked for, by request key, with the write that holds each. */
-	answers: Map<string, { record: ResponseRecord; from: [number, number] }>;
-	/** Keys under this collective's name whose stored record it did not sign: replaced at the next write. */
-	distrusted: Set<string>;
-	/** Requests naming this collective's offers, and responses to its requests, that fail their check. */
-	unverified: number;
-	/** Their keys, and those of records under this collective's name it did not sign. */
-	unverifiedKeys: string[];
 }
 
-export type ExchangeWrite =
-	| { map: 'requests'; key: string; body: RequestBody; replaces: unknown }
-	| { map: 'responses'; key: string; body: ResponseBody; replaces: unknown };
+export type ExchangeWrite = { map: 'requests' | 'responses'; key: string; body: object; replaces: unknown };
 
 export interface ExchangePlan {
 	/** Into the federation, signed by this collective. */
@@ -245,12 +214,6 @@ export function answerOf(request: RequestRecord, booking: Booking | undefined, r
 	return request.cancelled || booking.confirmedAt !== null ? 'cancelled' : 'declined';
 }
 
-/** Counts a record that fails its check, and keeps its key for the collective's conflicts. */
-export function flag(checked: { unverified: number; unverifiedKeys: string[] }, key: string): void {
-	checked.unverified++;
-	checked.unverifiedKeys.push(key);
-}
-
 /**
  * What to write, each way, for the requests between this collective and a
  * federation. Pure: reads both documents, writes neither. Bookings to receive
@@ -260,7 +223,6 @@ export function flag(checked: { unverified: number; unverifiedKeys: string[] }, 
 export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: CollectiveId, checked: Checked): ExchangePlan {
 	const plan: ExchangePlan = { writes: [], receive: [], cancel: [], answers: [] };
 	const requests = requestsMap(federationDoc);
-	const responses = responsesMap(federationDoc);
 
 	// Out: this collective's requests, carried from its outbox.
 	for (const ask of readOutbox(collectiveDoc, federation).items) {
@@ -284,10 +246,7 @@ export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federa
 		const booking = getBooking(collectiveDoc, id);
 		const resource = getResource(collectiveDoc, offer.resource);
 		const usable = Boolean(resource && resource.removedAt === null);
-		const rkey = responseKey(own, key);
-		const raw = responses.get(rkey);
-		const stored = checked.distrusted.has(rkey) ? null : parsed(ResponseRecordSchema, raw);
-		const current = stored && stored.collective === own && stored.request === key ? stored : null;
+		const { key: rkey, raw, current } = storedResponse(federationDoc, own, key, checked);
 		// Declined for want of the resource: final, even if the resource comes back later.
 		const refused = current?.state === 'declined' && current.rev.length === 0;
 		if (!booking && !bookings.has(id) && !request.cancelled && usable && !refused) {
@@ -301,86 +260,28 @@ export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federa
 		}
 		const state = answerOf(request, booking, usable);
 		const rev: Revision = revisionOf(itemsOf(bookings, id));
-		const body: ResponseBody = { v: RECORD_VERSION, collective: own, request: key, state, rev };
-		if (current) {
-			if (current.state === state) continue;
-			// A device that has not seen what the stored answer was made from leaves it alone.
-			if (!covers(collectiveDoc, current.rev)) continue;
-			// The same booking, seen alike: only the asker's cancellation, which only ever arrives, changes the answer.
-			if (canonicalJson(current.rev) === canonicalJson(rev) && !(request.cancelled && state === 'cancelled')) continue;
-		}
-		plan.writes.push({ map: 'responses', key: rkey, body, replaces: raw });
+		const body = responseToWrite(collectiveDoc, own, key, current, state, rev, request.cancelled && state === 'cancelled');
+		if (body) plan.writes.push({ map: 'responses', key: rkey, body, replaces: raw });
 	}
 	return plan;
 }
 
-/**
- * Whether the response held now, written as `from`, should replace the answer
- * the outbox has. Only a device whose copy of the federation holds the write
- * the outbox's answer came from may replace it: the response it sees then won
- * over that one (later, or first among concurrent writes), so a device that is
- * behind never takes the answer back to an older one.
- */
-export function answerIsNewer(federationDoc: Y.Doc, ask: Pick<OutboxRequest, 'answer' | 'answerFrom'>, from: [number, number]): boolean {
-	if (ask.answerFrom === null || ask.answer === null) return true;
-	const [client, clock] = ask.answerFrom;
-	if (client === from[0] && clock === from[1]) return false;
-	return Y.getState(federationDoc.store, client) > clock;
-}
-
-export function nameOf(federationDoc: Y.Doc, collective: CollectiveId): string {
-	const profile = parsed(ProfileRecordSchema, directoryMap(federationDoc).get(collective));
-	return profile?.profile.name || collective.slice(0, 8);
-}
-
-/** The directory's keys whose entry is signed by the key its collective id is the hash of. */
-export async function trustedKeys(federationDoc: Y.Doc, cache: VerdictCache): Promise<Map<CollectiveId, string>> {
-	const keys = new Map<CollectiveId, string>();
-	await Promise.all(
-		[...directoryMap(federationDoc).entries()].map(async ([key, raw]) => {
-			const record = parsed(ProfileRecordSchema, raw);
-			if (!record || record.collective !== key) return;
-			if ((await collectiveIdOf(record.publicKey)) !== record.collective) return;
-			if (await cache.valid(record.publicKey, raw)) keys.set(record.collective, record.publicKey);
-		})
-	);
-	return keys;
-}
-
-/**
- * The collectives whose records count in this federation: those whose
- * directory entry verifies and, where the federation admits by decision, who
- * are admitted. Null: every collective whose entry verifies counts.
- */
-export async function admittedSet(federationDoc: Y.Doc, federation: string, keys: ReadonlyMap<CollectiveId, string>, cache: VerdictCache, pinned?: CharterTerms | null): Promise<ReadonlySet<CollectiveId> | null> {
-	const charter = await resolveCharter(federationDoc, federation, cache, pinned);
-	if (!charter) return null;
-	return admitted(charter, new Set(keys.keys()), await verifiedPositions(federationDoc, keys, cache)).admitted;
-}
-
-/** The charter this collective pinned for the federation, if any. */
-export function pinnedCharter(collectiveDoc: Y.Doc, federation: string): CharterTerms | null {
-	const charter = readFederations(collectiveDoc).items.find((link) => link.id === federation)?.charter;
-	return charter ? { founder: charter.founder as CollectiveId, nonce: charter.nonce, admission: charter.admission } : null;
-}
-
 /** Checks the records planning reads: requests to this collective, answers to it, and what stands under its name. */
 export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: Pick<CollectiveIdentity, 'collective' | 'publicKey'>, cache: VerdictCache): Promise<Checked> {
-	const keys = await trustedKeys(federationDoc, cache);
-	const allowed = await admittedSet(federationDoc, federation, keys, cache, pinnedCharter(collectiveDoc, federation));
-	const checked: Checked = { incoming: new Map(), answers: new Map(), distrusted: new Set(), unverified: 0, unverifiedKeys: [] };
+	const { keys, allowed } = await trusted(collectiveDoc, federationDoc, federation, cache);
+	const checked: Checked = { ...noChecks(), incoming: new Map() };
 	const jobs: Promise<void>[] = [];
 	const prefix = `${own.collective}.offer.`;
 	for (const [key, raw] of requestsMap(federationDoc).entries()) {
 		const record = parsed(RequestRecordSchema, raw);
 		if (!record || key !== requestKey(record.collective, record.id)) {
 			// Unreadable or under the wrong key: ours to replace if it stands under our name, else not ours at all.
-			if (key.startsWith(`${own.collective}.`)) (checked.distrusted.add(key), checked.unverifiedKeys.push(key));
+			if (key.startsWith(`${own.collective}.`)) distrust(checked, key);
 			else if (typeof raw === 'object' && raw !== null && JSON.stringify(plainValue(raw)).includes(prefix)) flag(checked, key);
 			continue;
 		}
 		if (record.collective === own.collective) {
-			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || (checked.distrusted.add(key), checked.unverifiedKeys.push(key)))));
+			jobs.push(cache.valid(own.publicKey, raw).then((valid) => void (valid || distrust(checked, key))));
 			continue;
 		}
 		if (!record.copy.startsWith(prefix)) continue;
@@ -395,31 +296,12 @@ export async function checkExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc,
 	}
 	for (const ask of readOutbox(collectiveDoc, federation).items) {
 		const offer = offerOf(ask.copy);
-		if (!offer) continue;
-		const request = requestKey(own.collective, ask.id);
-		const rkey = responseKey(offer.owner, request);
-		const raw = responsesMap(federationDoc).get(rkey);
-		if (raw === undefined) continue;
-		const record = parsed(ResponseRecordSchema, raw);
-		const publicKey = keys.get(offer.owner);
-		if (!record || record.collective !== offer.owner || record.request !== request || !publicKey) {
-			flag(checked, rkey);
-			continue;
-		}
-		const item = responsesMap(federationDoc)._map.get(rkey);
-		if (!item) continue;
-		const from: [number, number] = [item.id.client, item.id.clock];
-		jobs.push(cache.valid(publicKey, raw).then((valid) => (valid ? void checked.answers.set(request, { record, from }) : void flag(checked, rkey))));
+		const job = offer && checkAnswer(federationDoc, keys, cache, checked, offer.owner, requestKey(own.collective, ask.id));
+		if (job) jobs.push(job);
 	}
 	await Promise.all(jobs);
 	// Our responses to the requests we hold: replaced if someone else wrote them.
-	await Promise.all(
-		[...checked.incoming.keys()].map(async (request) => {
-			const rkey = responseKey(own.collective, request);
-			const raw = responsesMap(federationDoc).get(rkey);
-			if (raw !== undefined && !(await cache.valid(own.publicKey, raw))) (checked.distrusted.add(rkey), checked.unverifiedKeys.push(rkey));
-		})
-	);
+	await checkOwnResponses(federationDoc, own, cache, checked, checked.incoming.keys());
 	return checked;
 }
 
@@ -463,33 +345,14 @@ export async function runExchanges(
 				entry.set('cancelledBy', by);
 				applied++;
 			}
-			for (const { id, answer, from } of plan.answers) {
-				const entry = outboxMap(collectiveDoc).get(id);
-				if (!(entry instanceof Y.Map)) continue;
-				if (entry.get('answer') !== answer) entry.set('answer', answer);
-				entry.set('answerFrom', from);
-				applied++;
-			}
+			for (const { id, answer, from } of plan.answers) if (setAnswer(outboxMap(collectiveDoc).get(id), answer, from)) applied++;
 		}, LOCAL_ORIGIN);
 		checked = await checkExchanges(collectiveDoc, federationDoc, federation, identity, cache);
 		plan = planExchanges(collectiveDoc, federationDoc, federation, identity.collective, checked);
 	}
 	applied += noteUnverified(collectiveDoc, federation, checked.unverifiedKeys, localDate(new Date(now)));
-	const signed = await Promise.all(plan.writes.map(async (write) => ({ write, sig: await signRecord(identity, write.body) })));
-	let written = 0;
-	if (signed.length > 0) {
-		federationDoc.transact(() => {
-			for (const { write, sig } of signed) {
-				const map = write.map === 'requests' ? requestsMap(federationDoc) : responsesMap(federationDoc);
-				// Changed while signing: left for the next run.
-				if (map.get(write.key) !== write.replaces) continue;
-				const record = { ...write.body, sig };
-				map.set(write.key, record);
-				cache.signed(identity.publicKey, record);
-				written++;
-			}
-		}, LOCAL_ORIGIN);
-	}
+	const maps = { requests: requestsMap(federationDoc), responses: responsesMap(federationDoc) };
+	const written = await signAndWrite(federationDoc, identity, cache, plan.writes.map((write) => ({ ...write, map: maps[write.map] })));
 	return { written, applied, unverified: checked.unverified };
 }
 
@@ -530,9 +393,4 @@ export function receivedRequests(collectiveDoc: Y.Doc, federation: string): Rece
 	}
 	out.sort((a, b) => a.booking.start - b.booking.start || (a.booking.id < b.booking.id ? -1 : 1));
 	return out;
-}
-
-/** Whether `text` could be a collective id (for keys read from a document). */
-export function isCollectiveId(text: unknown): text is CollectiveId {
-	return typeof text === 'string' && COLLECTIVE.test(text);
 }

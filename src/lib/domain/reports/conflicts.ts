@@ -29,7 +29,7 @@ import { listResources } from '../inventory/resources';
 import { editConflicts, type ConflictingValue } from '../core/revisions';
 import { isSettleable, type EditedField } from './edit-conflicts';
 import { entityId, LOCAL_ORIGIN, plainValue, resolutionsMap, text, timestamp } from '../core/schema';
-import { unconfirmedDeliveries, type UnconfirmedDelivery } from '../federation/pledges';
+import { unconfirmedDeliveries, type UnconfirmedDelivery } from '../federation/deliveries';
 import { readAlerts } from '../federation/alerts';
 
 export const CONFLICT_KINDS = [
