@@ -191,9 +191,10 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	const limits = limitsOf(options);
 	let closing = false;
 	// The gauges are read only when /metrics is asked, after everything below exists.
-	let upstreamGauge: UpstreamLinks | null = null;
+	// Made once the rooms exist, below; the gauge reads it only when /metrics is asked.
+	let upstream: UpstreamLinks | null = null;
 	const metrics: RelayMetrics = new RelayMetrics(
-		{ rooms: () => rooms.size, connections: (access) => sync.count(access), upstreamLinks: (state) => upstreamGauge?.count(state) ?? 0 },
+		{ rooms: () => rooms.size, connections: (access) => sync.count(access), upstreamLinks: (state) => upstream?.count(state) ?? 0 },
 		{ processMetrics: options.processMetrics }
 	);
 	const diskSpace = new DiskSpace(options.dataDir, {
@@ -301,34 +302,15 @@ export async function startRelay(options: RelayOptions): Promise<RunningRelay> {
 	// This relay's id for this run: a link that comes back to it (a loop onto itself) is refused.
 	const relayId = randomBytes(16).toString('base64url');
 	const trustedProxies = parseTrustedProxies((options.trustedProxies ?? []).join(','));
+	// What a socket is held to, a client's or an upstream link's alike.
+	const ackDelayMs = options.ackDelayMs ?? 50;
+	const maxBufferedBytes = options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes;
 	const sync: SyncEndpoint = new SyncEndpoint(
 		{ storage, registry: rooms, metrics, logger, isClosing: () => closing, storageLow: () => storageLow() },
-		{
-			limits,
-			ackDelayMs: options.ackDelayMs ?? 50,
-			trustedProxies,
-			maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
-			pingIntervalMs: options.pingIntervalMs ?? 30_000,
-			claimKey: options.claimKey || null,
-			relayId
-		}
+		{ limits, ackDelayMs, trustedProxies, maxBufferedBytes, pingIntervalMs: options.pingIntervalMs ?? 30_000, claimKey: options.claimKey || null, relayId }
 	);
-	const upstream: UpstreamLinks | null = options.upstream
-		? new UpstreamLinks(options.dataDir, options.upstream, {
-				registry: rooms,
-				metrics,
-				logger,
-				relayId,
-				connection: {
-					ackDelayMs: options.ackDelayMs ?? 50,
-					synced: () => storage.synced(),
-					maxBufferedBytes: options.maxBufferedBytes ?? limits.maxRoomBytes + limits.maxPayloadBytes,
-					messagesPerSecond: limits.messagesPerSecond,
-					messageBurst: limits.messageBurst
-				}
-			})
-		: null;
-	upstreamGauge = upstream;
+	const connection = { ackDelayMs, synced: () => storage.synced(), maxBufferedBytes, messagesPerSecond: limits.messagesPerSecond, messageBurst: limits.messageBurst };
+	upstream = options.upstream ? new UpstreamLinks(options.dataDir, options.upstream, { registry: rooms, metrics, logger, relayId, connection }) : null;
 
 	const headersTimeout = options.headersTimeoutMs ?? 10_000;
 	const server = http.createServer(
