@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { DocState, MERGE_AFTER_PARTS } from './doc-state.js';
+import { DocState, FOLD_AFTER_DELETED_CLOCKS, MERGE_AFTER_PARTS } from './doc-state.js';
 import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
 import { inspectUpdate, InvalidUpdateError } from '../protocol/update-info.js';
 import { bool, clientId, int, pick, replayAsync, seeds, shuffle } from '../../../src/lib/testing/random.js';
@@ -294,6 +294,86 @@ describe('DocState', () => {
 		first.forEach((frame, n) => expect(fourth[n]).toBe(frame));
 		expect(fourth.length).toBeLessThan(first.length + 5);
 		expect(rebuilt(fourth).getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
+	});
+
+	test('answers a new device without the content that later parts deleted, once they delete much', async () => {
+		const space = new Y.Doc();
+		const history = space.getArray<Y.Map<unknown>>('activity');
+		space.transact(() => {
+			for (let i = 0; i < 3000; i++) {
+				const record = new Y.Map<unknown>();
+				record.set('summary', `Record ${i}, written long enough to weigh something`);
+				record.set('at', i);
+				history.push([record]);
+			}
+		});
+		const merger = countingMerger();
+		const state = await DocState.load([Y.encodeStateAsUpdate(space)], merger);
+		const whole = (await state.freshAnswer(4096)).reduce((sum, frame) => sum + frame.byteLength, 0);
+		const rebuilt = (frames: Uint8Array[]): Y.Doc => {
+			const doc = new Y.Doc();
+			for (const frame of frames) {
+				const decoder = decoding.createDecoder(frame);
+				decoding.readVarUint(decoder);
+				decoding.readVarUint(decoder);
+				Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+			}
+			return doc;
+		};
+		const summaries = (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('activity').map((record) => record.get('summary'));
+
+		// A few removals: answered from the parts as they are, with no merge.
+		const later = recorder(space);
+		history.delete(0, 2);
+		await add(state, later[0]!);
+		const merges = merger.merges;
+		expect(state.deletedAfterFirst).toBeGreaterThan(0);
+		expect(state.deletedAfterFirst).toBeLessThan(FOLD_AFTER_DELETED_CLOCKS);
+		const few = await state.freshAnswer(4096);
+		expect(merger.merges).toBe(merges);
+		expect(summaries(rebuilt(few))).toEqual(summaries(space));
+
+		// Most of the history moved away: the room is merged through a document first, and
+		// the answer no longer carries what was removed.
+		history.delete(0, 2500);
+		await add(state, later[1]!);
+		const lighter = await state.freshAnswer(4096);
+		expect(merger.merges).toBe(merges + 1);
+		expect(state.deletedAfterFirst).toBe(0);
+		const lighterBytes = lighter.reduce((sum, frame) => sum + frame.byteLength, 0);
+		expect(lighterBytes).toBeLessThan(whole * 0.3);
+		expect(summaries(rebuilt(lighter))).toEqual(summaries(space));
+		expect(summaries(space)).toHaveLength(498);
+
+		// A device that held the space before asks for what it lacks: the same folded room.
+		const before = new Y.Doc();
+		Y.applyUpdate(before, Y.encodeStateAsUpdate(space));
+		const frames = await state.answerFor(Y.encodeStateVector(before), 4096);
+		for (const frame of frames) {
+			const decoder = decoding.createDecoder(frame);
+			decoding.readVarUint(decoder);
+			decoding.readVarUint(decoder);
+			Y.applyUpdate(before, decoding.readVarUint8Array(decoder));
+		}
+		expect(summaries(before)).toEqual(summaries(space));
+	});
+
+	test('counts the deletions of a stored log read back, and folds them before answering', async () => {
+		const space = new Y.Doc();
+		const history = space.getArray<string>('activity');
+		history.push(Array.from({ length: 20_000 }, (_, i) => `entry ${i}`));
+		const snapshot = Y.encodeStateAsUpdate(space);
+		const stateVector = Y.encodeStateVector(space);
+		const later = recorder(space);
+		history.delete(0, 19_000);
+		const state = await DocState.fromStored({
+			snapshot: { data: snapshot, seqUpto: 1, stateVector },
+			updates: [{ seq: 2, data: later[0]! }]
+		});
+		expect(state.deletedAfterFirst).toBe(19_000);
+		const answer = await state.freshAnswer(64 * 1024);
+		const bytes = answer.reduce((sum, frame) => sum + frame.byteLength, 0);
+		expect(bytes).toBeLessThan(snapshot.byteLength / 4);
 	});
 
 	test('does not claim structs past a hole until the hole is filled', async () => {

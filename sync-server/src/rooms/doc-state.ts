@@ -33,6 +33,15 @@ export const INSPECT_LOG_BELOW_BYTES = 1024 * 1024;
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 /** A new device gets the parts after the first as they are, up to this many; past it, merged. */
 const ANSWER_UNMERGED_PARTS = 16;
+/**
+ * When the parts after the first delete an eighth of every clock the room has written
+ * (and at least this many), the room is merged through a document before it answers a
+ * device: the first part still holds the content they delete (a collective's archived
+ * history), which every joining device would otherwise download, store and decode. A
+ * value overwritten deletes one clock, a removed record one per field and one more.
+ */
+export const FOLD_AFTER_DELETED_CLOCKS = 1_000;
+const FOLD_AFTER_DELETED_SHARE = 8;
 
 export class DocState {
 	/** Encoded updates not yet merged into one; together they are the whole document. */
@@ -74,6 +83,8 @@ export class DocState {
 	 * frame for it, without a diff of the part. Null for a part the reader does not follow.
 	 */
 	readonly #summaries = new WeakMap<Uint8Array, { ends: Map<number, number>; deletions: Uint8Array | null } | null>();
+	/** Per held part that deletes anything, the clocks it deletes (counted on the way in). */
+	readonly #deletedClocks = new WeakMap<Uint8Array, number>();
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
@@ -119,7 +130,11 @@ export class DocState {
 		state.#stateVector = stateVector;
 		state.#highest = new Map(stateVector);
 		let holes = false;
-		for (const update of updates) holes = state.#extend(inspectUpdate(update.data)) || holes;
+		for (const update of updates) {
+			const info = inspectUpdate(update.data);
+			holes = state.#extend(info) || holes;
+			if (info.hasDeletions) state.#deletedClocks.set(update.data, clocksOf(info.deletions));
+		}
 		if (holes) await state.#recompute();
 		state.#leftOut = leftOut;
 		return state;
@@ -190,7 +205,10 @@ export class DocState {
 		this.#seq = seq;
 		this.#parts.push(update);
 		this.#byteLength += update.byteLength;
-		if (info.hasDeletions) this.#deleted?.addAll(info.deletions);
+		if (info.hasDeletions) {
+			this.#deleted?.addAll(info.deletions);
+			this.#deletedClocks.set(update, clocksOf(info.deletions));
+		}
 		const holes = this.#extend(info) || this.#hasHoles();
 		if (holes) {
 			await this.#recompute();
@@ -249,7 +267,7 @@ export class DocState {
 	 */
 	freshAnswer(chunkBytes: number): Promise<Uint8Array[]> {
 		return this.#alone(async () => {
-			await this.#mergeManyAfterFirst();
+			await this.#foldOrMergeAfterFirst();
 			const frames: Uint8Array[] = [];
 			for (const part of this.#parts) {
 				let cut = this.#answerFrames.get(part);
@@ -279,7 +297,7 @@ export class DocState {
 	 */
 	answerFor(encodedStateVector: Uint8Array, chunkBytes: number): Promise<Uint8Array[]> {
 		return this.#alone(async () => {
-			await this.#mergeManyAfterFirst();
+			await this.#foldOrMergeAfterFirst();
 			const held = Y.decodeStateVector(encodedStateVector);
 			const frames: Uint8Array[] = [];
 			for (const part of [...this.#parts]) {
@@ -321,12 +339,29 @@ export class DocState {
 		return summary;
 	}
 
-	/** Merges the parts after the first among themselves when they are many (held by #alone). */
-	async #mergeManyAfterFirst(): Promise<void> {
+	/**
+	 * Before answering a device (held by #alone): merges everything through a document
+	 * when the parts after the first delete much of it, or else merges the parts after
+	 * the first among themselves when they are many.
+	 */
+	async #foldOrMergeAfterFirst(): Promise<void> {
 		const count = this.#parts.length;
-		if (count > 1 + ANSWER_UNMERGED_PARTS) {
+		if (count < 2) return;
+		let written = 0;
+		for (const clock of this.#highest.values()) written += clock;
+		const deleted = this.deletedAfterFirst;
+		if (deleted >= FOLD_AFTER_DELETED_CLOCKS && deleted * FOLD_AFTER_DELETED_SHARE >= written) {
+			this.#replacePrefix(count, await this.merger.merge(this.#parts.slice(0, count)));
+		} else if (count > 1 + ANSWER_UNMERGED_PARTS) {
 			this.#replaceRange(1, count, await this.merger.merge(this.#parts.slice(1, count), { part: true }));
 		}
+	}
+
+	/** Clocks deleted by the parts after the first, whose content the first part may still hold. */
+	get deletedAfterFirst(): number {
+		let clocks = 0;
+		for (const part of this.#parts.slice(1)) clocks += this.#deletedClocks.get(part) ?? 0;
+		return clocks;
 	}
 
 	/** What a client with the given encoded state vector is missing (sync step 2). */
@@ -428,6 +463,13 @@ export class DocState {
 
 	/** Parts [from, to) are replaced by their merge; parts added meanwhile stay behind it. */
 	#replaceRange(from: number, to: number, merged: Uint8Array): void {
+		// A merge from the first part goes through a document, which drops deleted content;
+		// one of later parts only (struct by struct) still deletes what they deleted.
+		if (from > 0) {
+			let clocks = 0;
+			for (const part of this.#parts.slice(from, to)) clocks += this.#deletedClocks.get(part) ?? 0;
+			if (clocks > 0) this.#deletedClocks.set(merged, clocks);
+		}
 		this.#parts = [...this.#parts.slice(0, from), merged, ...this.#parts.slice(to)];
 		this.#byteLength = this.#parts.reduce((sum, part) => sum + part.byteLength, 0);
 	}
@@ -438,6 +480,13 @@ export class DocState {
 		this.#exclusive = result.catch(() => undefined);
 		return result;
 	}
+}
+
+/** How many clocks a set of deletions covers. */
+function clocksOf(deletions: DeleteSet): number {
+	let clocks = 0;
+	for (const [, from, to] of deletions.entries()) clocks += to - from;
+	return clocks;
 }
 
 /** No struct and no deletion (two zero counts). */
