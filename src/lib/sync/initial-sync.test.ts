@@ -4,7 +4,7 @@ import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { encodeSyncStep2, encodeSyncUpdate } from '../../../sync-server/src/protocol/messages.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, waitFor, waitForSynced } from '../../../tests/relay/helpers';
-import { applyFirstAnswerAtOnce } from './initial-sync';
+import { applyAsReceived, applyFirstAnswerAtOnce } from './initial-sync';
 
 const FIRST = 1;
 const SECOND = 2 ** 30;
@@ -147,5 +147,65 @@ describe('the first answer of the relay', () => {
 		expect(stock.doc.getArray<string>('activity').toArray()).toEqual(content);
 		expect(pendingSeen).toBe(true);
 		expect(transactions).toBe(3);
+	});
+});
+
+describe('a piece handed over as received', () => {
+	function pieceOfAnotherDevice(): Uint8Array {
+		const other = new Y.Doc();
+		const list = other.getArray<string>('activity');
+		for (let i = 0; i < 50; i++) list.push([`entry ${i}`]);
+		return Y.encodeStateAsUpdate(other);
+	}
+
+	it('reaches the listeners as the very bytes received, without encoding it again', () => {
+		const doc = new Y.Doc();
+		const piece = pieceOfAnotherDevice();
+		const handed: Array<{ update: Uint8Array; origin: unknown }> = [];
+		doc.on('update', (update: Uint8Array, origin: unknown) => handed.push({ update, origin }));
+		applyAsReceived(doc, piece, 'relay');
+		expect(handed).toHaveLength(1);
+		expect(handed[0]?.update).toBe(piece);
+		expect(handed[0]?.origin).toBe('relay');
+		expect(doc.getArray('activity').length).toBe(50);
+		// The listeners are still there for what comes next.
+		doc.getArray<string>('activity').push(['a local write']);
+		expect(handed).toHaveLength(2);
+	});
+
+	it('copies a piece that is a view into a larger message, so the copy keeps only the piece', () => {
+		const doc = new Y.Doc();
+		const piece = pieceOfAnotherDevice();
+		const message = new Uint8Array(piece.length + 10);
+		message.set(piece, 5);
+		const handed: Uint8Array[] = [];
+		doc.on('update', (update: Uint8Array) => handed.push(update));
+		applyAsReceived(doc, message.subarray(5, 5 + piece.length), 'relay');
+		expect(handed[0]?.buffer.byteLength).toBe(piece.length);
+		expect(handed[0]).toEqual(piece);
+	});
+
+	it('hands over an encoded update that holds a write made while the piece applied', () => {
+		const doc = new Y.Doc();
+		const notes = doc.getArray<string>('notes');
+		// A write of this device made from an observer, in the middle of the piece's application.
+		doc.getArray('activity').observe(() => {
+			if (notes.length === 0) notes.push(['written while the piece applied']);
+		});
+		const handed: Uint8Array[] = [];
+		doc.on('update', (update: Uint8Array) => handed.push(update));
+		applyAsReceived(doc, pieceOfAnotherDevice(), 'relay');
+		const copy = new Y.Doc();
+		for (const update of handed) Y.applyUpdate(copy, update);
+		expect(copy.getArray('notes').toArray()).toEqual(['written while the piece applied']);
+		expect(copy.getArray('activity').length).toBe(50);
+	});
+
+	it('applies as usual with nobody listening', () => {
+		const doc = new Y.Doc();
+		applyAsReceived(doc, pieceOfAnotherDevice(), 'relay');
+		expect(doc.getArray('activity').length).toBe(50);
+		doc.on('update', () => {});
+		expect(() => doc.getArray<string>('activity').push(['next'])).not.toThrow();
 	});
 });

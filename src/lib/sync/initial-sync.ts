@@ -30,7 +30,7 @@ export function applyFirstAnswerAtOnce(provider: WebsocketProvider): void {
 	});
 	const apply = (update: Uint8Array): void => {
 		try {
-			Y.applyUpdate(provider.doc, update, provider);
+			applyAsReceived(provider.doc, update, provider);
 		} catch (error) {
 			// As the stock client does with an update it cannot apply: say so, and stay connected.
 			console.error('Caught error while handling a Yjs update', error);
@@ -50,10 +50,11 @@ export function applyFirstAnswerAtOnce(provider: WebsocketProvider): void {
 			if (provider.doc.store.pendingStructs !== null) held = [];
 			return;
 		}
-		if (kind === SYNC_STEP2 && held !== null && held.length > 0) {
-			const pieces = [...held, decoding.readVarUint8Array(decoder)];
+		if (kind === SYNC_STEP2) {
+			const last = decoding.readVarUint8Array(decoder);
+			const pieces = held !== null && held.length > 0 ? [...held, last] : null;
 			held = null;
-			apply(Y.mergeUpdates(pieces));
+			apply(pieces ? Y.mergeUpdates(pieces) : last);
 			if (emitSynced) provider.synced = true;
 			return;
 		}
@@ -61,4 +62,46 @@ export function applyFirstAnswerAtOnce(provider: WebsocketProvider): void {
 		decoder.pos = start;
 		return stock(encoder, decoder, provider, emitSynced, messageType);
 	};
+}
+
+type Listener = (update: Uint8Array, origin: unknown, doc: Y.Doc, transaction: Y.Transaction | null) => void;
+
+/**
+ * Applies a piece of the first answer and hands the document's `update` listeners
+ * (the device's copy, other tabs, the report worker) the piece as received. Yjs
+ * would otherwise encode every applied piece again for them: for a space two years
+ * old, seconds of a slow phone's join spent writing out what just came in. The
+ * relay's answer leaves out what the space has deleted (it folds a room's document
+ * before answering when deletions weigh), so the piece holds what the encoding would.
+ *
+ * Should anything else change the document while the piece applies (a write made
+ * from an observer), the listeners get what changed since before instead, encoded:
+ * a write of this device is never left out of its copy.
+ */
+export function applyAsReceived(doc: Y.Doc, piece: Uint8Array, origin: unknown): void {
+	const observers = (doc as unknown as { _observers: Map<string, Set<Listener>> })._observers;
+	const listeners = observers.get('update');
+	if (listeners === undefined || listeners.size === 0) {
+		Y.applyUpdate(doc, piece, origin);
+		return;
+	}
+	const before = Y.encodeStateVector(doc);
+	let transactions = 0;
+	const count = (): void => {
+		transactions++;
+	};
+	observers.delete('update');
+	doc.on('beforeTransaction', count);
+	try {
+		Y.applyUpdate(doc, piece, origin);
+	} finally {
+		doc.off('beforeTransaction', count);
+		// A listener added while the piece applied joins the others.
+		const added = observers.get('update');
+		if (added !== undefined) for (const listener of added) listeners.add(listener);
+		observers.set('update', listeners);
+	}
+	// A view into the socket's message would be stored with all of the message's bytes.
+	const update = transactions > 1 ? Y.encodeStateAsUpdate(doc, before) : piece.byteLength === piece.buffer.byteLength ? piece : piece.slice();
+	for (const listener of [...listeners]) listener(update, origin, doc, null);
 }
