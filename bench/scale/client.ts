@@ -140,6 +140,21 @@ export async function relayHolds(origin: string, invite: string, doc: Y.Doc, tim
 	}
 }
 
+/**
+ * Syncs the whole space into a throwaway document, as a new device would, and resolves
+ * once the relay has answered: the relay then holds the room loaded and its answer cut.
+ */
+export async function fetchWhole(origin: string, invite: string, timeoutMs: number): Promise<void> {
+	const copy = new Y.Doc();
+	const { provider } = await connect(origin, invite, copy);
+	try {
+		await synced(provider, timeoutMs);
+	} finally {
+		provider.destroy();
+		copy.destroy();
+	}
+}
+
 /** Size of the document in the relay's format (update v1) and in update v2. */
 export function documentBytes(doc: Y.Doc): { v1: number; v2: number } {
 	return { v1: Y.encodeStateAsUpdate(doc).length, v2: Y.encodeStateAsUpdateV2(doc).length };
