@@ -8,6 +8,7 @@ const ACTIONS: Record<string, () => string> = {
 	'booking.granted': m.act_booking_granted,
 	'booking.requested': m.act_booking_requested,
 	'booking.restored': m.act_booking_restored,
+	'booking.returned': m.act_booking_returned,
 	'conflict.acknowledged': m.act_conflict_acknowledged,
 	'conflict.resolved': m.act_conflict_resolved,
 	'decision.allocation_added': m.act_decision_allocation_added,

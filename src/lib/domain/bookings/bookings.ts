@@ -73,7 +73,12 @@ const BookingObject = v.object({
 	cancelledAt: v.optional(v.nullable(timestamp), null),
 	cancelledBy: v.optional(v.nullable(entityId<'member'>()), null),
 	/** The decision that granted this booking, if one did. */
-	decisionId: v.optional(v.nullable(entityId<'decision'>()), null)
+	decisionId: v.optional(v.nullable(entityId<'decision'>()), null),
+	/** A member of this collective saw what was lent come back. */
+	returnedAt: v.optional(v.nullable(timestamp), null),
+	returnedBy: v.optional(v.nullable(entityId<'member'>()), null),
+	/** The borrowing collective says it gave it back (through a federation): for a member here to confirm. */
+	returnReportedAt: v.optional(v.nullable(timestamp), null)
 });
 const BookingSchema = v.pipe(v.unknown(), recordedFields, BookingObject, endAfterStart<v.InferOutput<typeof BookingObject>>());
 
@@ -189,6 +194,46 @@ export function cancelBooking(doc: Y.Doc, id: BookingId, by: MemberId, now = Dat
 		});
 	}, LOCAL_ORIGIN);
 	return { ok: true, status: 'cancelled' };
+}
+
+export type ReturnResult = { ok: true } | Refusal<'not_confirmed'> | Refusal<'already_returned'> | BookingNotFound;
+
+/**
+ * Records that what was lent came back. Only a confirmed booking is returned; a
+ * cancellation arriving from another device still wins over it, as over the confirmation.
+ */
+export function markReturned(doc: Y.Doc, id: BookingId, by: MemberId, now = Date.now()): ReturnResult {
+	const entry = entryOf(doc, id);
+	const booking = getBooking(doc, id);
+	if (!entry || !booking) return { ok: false, reason: 'not_found' };
+	if (booking.status !== 'confirmed') return { ok: false, reason: 'not_confirmed' };
+	if (booking.returnedAt !== null) return { ok: false, reason: 'already_returned' };
+	doc.transact(() => {
+		entry.set('returnedAt', now);
+		entry.set('returnedBy', by);
+		recordActivity(doc, {
+			at: now,
+			by,
+			action: 'booking.returned',
+			subjectKind: 'booking',
+			subjectId: id,
+			summary: resourceName(doc, booking.resourceId)
+		});
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+/**
+ * Notes that the borrowing collective says it gave back what it borrowed, as the
+ * bridge reads it from the federation. Written once; the return itself waits for a
+ * member here to confirm it. Returns whether anything was written.
+ */
+export function noteReturnReported(doc: Y.Doc, id: BookingId, now: number): boolean {
+	const entry = entryOf(doc, id);
+	const booking = getBooking(doc, id);
+	if (!entry || !booking || booking.returnReportedAt !== null || booking.returnedAt !== null) return false;
+	doc.transact(() => entry.set('returnReportedAt', now), LOCAL_ORIGIN);
+	return true;
 }
 
 export type RestoreResult = { ok: true; status: BookingStatus } | Refusal<'not_cancelled'> | BookingNotFound;

@@ -45,7 +45,7 @@ export function responseKey(owner: CollectiveId, request: string): string {
  * owner has the request (or the pledge) and has not answered yet; 'delivered'
  * and 'withdrawn' answer pledges.
  */
-export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled', 'delivered', 'withdrawn'] as const;
+export const ANSWERS = ['received', 'accepted', 'declined', 'cancelled', 'delivered', 'withdrawn', 'returned'] as const;
 export type Answer = (typeof ANSWERS)[number];
 
 export const ResponseRecordSchema = v.object({

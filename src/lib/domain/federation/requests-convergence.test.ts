@@ -9,14 +9,14 @@
  */
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { cancelBooking, confirmBooking, getBooking, listBookings } from '../bookings/bookings';
+import { cancelBooking, confirmBooking, getBooking, listBookings, markReturned } from '../bookings/bookings';
 import type { BookingId, ResourceId } from '../core/ids';
 import { createNetwork, type Network } from '../../testing/network';
 import { bool, int, iterations, pick, replayAsync, seeds } from '../../testing/random';
 import { runPublication } from './bridge';
 import { signRecord } from './identity';
 import { publishResource } from './publish';
-import { answerOf, askToBorrow, bookingIdFor, cancelAsk, offerOf, readOutbox, requestKey, requestsMap, runExchanges, type RequestRecord } from './requests';
+import { answerOf, askToBorrow, bookingIdFor, cancelAsk, giveBack, offerOf, readOutbox, requestKey, requestsMap, runExchanges, type RequestRecord } from './requests';
 import { responseKey, responsesMap } from './exchange';
 import { copyKey } from './schema';
 import { addVan, newCollective, newFederationDoc, updatesDuring, type TestCollective } from './testing';
@@ -30,7 +30,7 @@ const START = Date.UTC(2026, 11, 12, 8);
 interface World {
 	collectives: Array<{ c: TestCollective; network: Network; offers: string[] }>;
 	federation: Network;
-	stats: { asked: number; written: number; applied: number; confirmed: number; declined: number; cancelled: number; forged: number };
+	stats: { asked: number; written: number; applied: number; confirmed: number; declined: number; cancelled: number; forged: number; givenBack: number; returned: number };
 }
 
 type Gen = Parameters<typeof pick>[0];
@@ -49,7 +49,7 @@ async function world(gen: Gen): Promise<World> {
 	}
 	const federation = createNetwork(COLLECTIVES * DEVICES, int(gen, 0, 2 ** 31));
 	federation.startFrom(fed);
-	return { collectives, federation, stats: { asked: 0, written: 0, applied: 0, confirmed: 0, declined: 0, cancelled: 0, forged: 0 } };
+	return { collectives, federation, stats: { asked: 0, written: 0, applied: 0, confirmed: 0, declined: 0, cancelled: 0, forged: 0, givenBack: 0, returned: 0 } };
 }
 
 const fedDoc = (w: World, collective: number, device: number): Y.Doc => w.federation.docs[collective * DEVICES + device]!;
@@ -81,11 +81,19 @@ async function step(w: World, gen: Gen): Promise<void> {
 		}
 		case 2: {
 			const open = readOutbox(doc).items.filter((ask) => ask.cancelledAt === null);
-			if (open.length > 0 && bool(gen, 0.5) && cancelAsk(doc, pick(gen, open).id, c.by).ok) w.stats.cancelled++;
+			const lent = open.filter((ask) => ask.answer === 'accepted' && ask.returnedAt === null);
+			if (lent.length > 0 && bool(gen, 0.8)) {
+				if (giveBack(doc, pick(gen, lent).id, c.by).ok) w.stats.givenBack++;
+			} else if (open.length > 0 && bool(gen, 0.5) && cancelAsk(doc, pick(gen, open).id, c.by).ok) w.stats.cancelled++;
 			break;
 		}
 		case 3:
 		case 4: {
+			const out = federationBookings(doc).filter((b) => b.status === 'confirmed' && b.returnedAt === null);
+			if (out.length > 0 && bool(gen, 0.2)) {
+				if (markReturned(doc, pick(gen, out).id, c.by).ok) w.stats.returned++;
+				break;
+			}
 			const waiting = federationBookings(doc).filter((b) => b.status === 'requested');
 			// Nothing to answer yet on this device: carry what has arrived, so that answers happen often.
 			if (waiting.length === 0) {
@@ -178,6 +186,9 @@ async function check(w: World): Promise<void> {
 			const record = requestsMap(reference).get(key) as RequestRecord;
 			expect(record.cancelled).toBe(ask.cancelledAt !== null);
 			if (ask.cancelledAt !== null && booking) expect(booking.status).toBe('cancelled');
+			// A return said by the borrower reaches the owner's booking, to confirm there.
+			expect(record.returned ?? false).toBe(ask.returnedAt !== null);
+			if (ask.returnedAt !== null && booking?.status === 'confirmed') expect(booking.returnedAt ?? booking.returnReportedAt).not.toBeNull();
 			const response = responsesMap(reference).get(responseKey(offer.owner, key)) as { state: string } | undefined;
 			expect(response?.state).toBe(answerOf(record, booking, true));
 			// The asker's record follows the owner's answer.
@@ -190,11 +201,19 @@ async function check(w: World): Promise<void> {
 }
 
 for (const seed of seeds([11, 12, 13, 14, 15])) {
-	test(`seed ${seed}: requests asked, answered and cancelled on 3 collectives × 2 devices agree everywhere`, async () => {
+	test(`seed ${seed}: requests asked, answered, cancelled and given back on 3 collectives × 2 devices agree everywhere`, async () => {
 		await replayAsync(seed, async (gen) => {
 			const w = await world(gen);
 			const steps = iterations(200);
-			for (let i = 0; i < steps; i++) await step(w, gen);
+			for (let i = 0; i < steps / 2; i++) await step(w, gen);
+			// A meeting where every device syncs, then more offline work: loans accepted so far can
+			// be given back and their return recorded.
+			syncAll(w);
+			for (let round = 0; round < 3; round++) {
+				for (let i = 0; i < COLLECTIVES; i++) await run(w, i, round % DEVICES);
+				syncAll(w);
+			}
+			for (let i = 0; i < steps / 2; i++) await step(w, gen);
 			expect(w.stats.asked).toBeGreaterThan(0);
 			await check(w);
 			return w.stats;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { cancelBooking, confirmBooking, getBooking } from '../bookings/bookings';
+import { cancelBooking, confirmBooking, getBooking, markReturned } from '../bookings/bookings';
 import { overlappingBookings } from '../bookings/conflicts';
 import { removeResource } from '../inventory/resources';
 import { syncDocs } from '../space/testing';
@@ -11,6 +11,7 @@ import {
 	askToBorrow,
 	bookingIdFor,
 	cancelAsk,
+	giveBack,
 	outboxMap,
 	readOutbox,
 	receivedRequests,
@@ -85,6 +86,58 @@ describe('requests between collectives', () => {
 		expect(await updatesDuring(fed, () => run(b, fed))).toBe(0);
 		expect(await updatesDuring(a.doc, () => run(a, fed))).toBe(0);
 		expect(await updatesDuring(b.doc, () => run(b, fed))).toBe(0);
+	});
+
+	test('the borrower says it gave the van back, the owner confirms, and both read it as returned', async () => {
+		const { a, b, fed, offer } = await twoCollectives();
+		const id = ask(b, offer);
+		const key = requestKey(b.identity.collective, id);
+		const booking = bookingIdFor(key);
+		// Not before it was lent.
+		expect(giveBack(b.doc, id, b.by)).toEqual({ ok: false, reason: 'not_accepted' });
+		await run(b, fed);
+		await run(a, fed);
+		expect(markReturned(a.doc, booking, a.by)).toEqual({ ok: false, reason: 'not_confirmed' });
+		confirmBooking(a.doc, booking, a.by);
+		await run(a, fed);
+		await run(b, fed);
+
+		expect(giveBack(b.doc, id, b.by)).toEqual({ ok: true });
+		expect(giveBack(b.doc, id, b.by)).toEqual({ ok: false, reason: 'already_returned' });
+		expect(sentRequests(b.doc, fed, FEDERATION, b.identity.collective)[0]!.state).toBe('given_back');
+		// The signed request now says so; the owner's booking notes it, and waits for a member there.
+		expect((await run(b, fed)).written).toBe(1);
+		expect(requestsMap(fed).get(key)).toMatchObject({ returned: true, cancelled: false });
+		expect((await run(a, fed)).applied).toBe(1);
+		expect(getBooking(a.doc, booking)).toMatchObject({ status: 'confirmed', returnedAt: null, returnReportedAt: 1_700_000_200_000 });
+		expect(await updatesDuring(a.doc, () => run(a, fed))).toBe(0);
+		await run(b, fed);
+		expect(sentRequests(b.doc, fed, FEDERATION, b.identity.collective)[0]!.state).toBe('given_back');
+
+		expect(markReturned(a.doc, booking, a.by, 1_700_000_300_000)).toEqual({ ok: true });
+		expect(markReturned(a.doc, booking, a.by)).toEqual({ ok: false, reason: 'already_returned' });
+		expect(getBooking(a.doc, booking)).toMatchObject({ status: 'confirmed', returnedAt: 1_700_000_300_000 });
+		await run(a, fed);
+		expect(responsesMap(fed).get(responseKey(a.identity.collective, key))).toMatchObject({ state: 'returned' });
+		await run(b, fed);
+		expect(sentRequests(b.doc, fed, FEDERATION, b.identity.collective)[0]!.state).toBe('returned');
+		expect(await updatesDuring(fed, () => run(a, fed))).toBe(0);
+		expect(await updatesDuring(fed, () => run(b, fed))).toBe(0);
+	});
+
+	test('the owner may record the return without the borrower saying anything', async () => {
+		const { a, b, fed, offer } = await twoCollectives();
+		const id = ask(b, offer);
+		const booking = bookingIdFor(requestKey(b.identity.collective, id));
+		await run(b, fed);
+		await run(a, fed);
+		confirmBooking(a.doc, booking, a.by);
+		markReturned(a.doc, booking, a.by);
+		await run(a, fed);
+		await run(b, fed);
+		expect(sentRequests(b.doc, fed, FEDERATION, b.identity.collective)[0]!.state).toBe('returned');
+		// Already back: nothing left to give back.
+		expect(giveBack(b.doc, id, b.by)).toEqual({ ok: false, reason: 'already_returned' });
 	});
 
 	test('declining in the owner reads as declined in the borrower', async () => {

@@ -29,7 +29,7 @@ import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { LOCAL_ORIGIN, bookingsMap, idString, plainValue, recordedFields, setRecorded, text, timestamp } from '../core/schema';
 import { opened } from '../core/derived';
 import { localDate } from '../core/dates';
-import { getBooking, receiveBooking, type Booking } from '../bookings/bookings';
+import { getBooking, noteReturnReported, receiveBooking, type Booking } from '../bookings/bookings';
 import { getResource } from '../inventory/resources';
 import { noteUnverified } from './alerts';
 import { itemsOf, revisionOf } from './bridge';
@@ -114,6 +114,8 @@ const OutboxObject = v.object({
 	createdAt: timestamp,
 	createdBy: idString,
 	cancelledAt: v.optional(v.nullable(timestamp), null),
+	/** This collective gave back what it borrowed: the owner confirms it on its side. */
+	returnedAt: v.optional(v.nullable(timestamp), null),
 	answer: v.optional(v.nullable(v.picklist(ANSWERS)), null),
 	/** The federation write the answer was copied from (Yjs client and clock). */
 	answerFrom: v.optional(v.nullable(writeIdSchema), null)
@@ -145,6 +147,25 @@ export function cancelAsk(doc: Y.Doc, id: string, by: MemberId, now = Date.now()
 	doc.transact(() => {
 		entry.set('cancelledAt', now);
 		entry.set('cancelledBy', by);
+	}, LOCAL_ORIGIN);
+	return { ok: true };
+}
+
+export type GiveBackResult = { ok: true } | Refusal<'not_found'> | Refusal<'not_accepted'> | Refusal<'already_returned'>;
+
+/**
+ * Says that what was borrowed went back to its owner. It reaches the owner with the
+ * next delegate's device, where a member confirms it came back.
+ */
+export function giveBack(doc: Y.Doc, id: string, by: MemberId, now = Date.now()): GiveBackResult {
+	const entry = outboxMap(doc).get(id);
+	const ask = readAsk(id, entry);
+	if (!(entry instanceof Y.Map) || !ask) return { ok: false, reason: 'not_found' };
+	if (ask.returnedAt !== null || ask.answer === 'returned') return { ok: false, reason: 'already_returned' };
+	if (ask.cancelledAt !== null || ask.answer !== 'accepted') return { ok: false, reason: 'not_accepted' };
+	doc.transact(() => {
+		entry.set('returnedAt', now);
+		entry.set('returnedBy', by);
 	}, LOCAL_ORIGIN);
 	return { ok: true };
 }
@@ -181,6 +202,8 @@ export const RequestRecordSchema = v.object({
 	end: timestamp,
 	note: text(1000),
 	cancelled: v.boolean(),
+	/** Written only once true, so that a request signed before returns existed reads the same. */
+	returned: v.optional(v.boolean(), false),
 	sig: signatureSchema
 });
 export type RequestRecord = v.InferOutput<typeof RequestRecordSchema>;
@@ -201,6 +224,8 @@ export interface ExchangePlan {
 	receive: Array<{ id: BookingId; request: RequestRecord; name: string }>;
 	/** Bookings to cancel because the asking collective took its request back. */
 	cancel: BookingId[];
+	/** Bookings whose borrower says it gave back what it borrowed. */
+	reported: BookingId[];
 	/** Outbox entries whose answer follows a newer response. */
 	answers: Array<{ id: string; answer: Answer; from: [number, number] }>;
 }
@@ -209,7 +234,7 @@ export interface ExchangePlan {
 export function answerOf(request: RequestRecord, booking: Booking | undefined, resourceUsable: boolean): Answer {
 	if (!booking) return request.cancelled ? 'cancelled' : resourceUsable ? 'received' : 'declined';
 	if (booking.status === 'requested') return 'received';
-	if (booking.status === 'confirmed') return 'accepted';
+	if (booking.status === 'confirmed') return booking.returnedAt !== null ? 'returned' : 'accepted';
 	// Taken back by the borrower, or by the owner after saying yes: cancelled; refused before any yes: declined.
 	return request.cancelled || booking.confirmedAt !== null ? 'cancelled' : 'declined';
 }
@@ -221,17 +246,18 @@ export function answerOf(request: RequestRecord, booking: Booking | undefined, r
  * runner plans again after writing them.
  */
 export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federation: string, own: CollectiveId, checked: Checked): ExchangePlan {
-	const plan: ExchangePlan = { writes: [], receive: [], cancel: [], answers: [] };
+	const plan: ExchangePlan = { writes: [], receive: [], cancel: [], reported: [], answers: [] };
 	const requests = requestsMap(federationDoc);
 
 	// Out: this collective's requests, carried from its outbox.
 	for (const ask of readOutbox(collectiveDoc, federation).items) {
 		const key = requestKey(own, ask.id);
-		const body: RequestBody = { v: RECORD_VERSION, collective: own, id: ask.id, copy: ask.copy, start: ask.start, end: ask.end, note: ask.note, cancelled: ask.cancelledAt !== null };
+		const returned = ask.returnedAt !== null;
+		const body: Omit<RequestBody, 'returned'> & { returned?: true } = { v: RECORD_VERSION, collective: own, id: ask.id, copy: ask.copy, start: ask.start, end: ask.end, note: ask.note, cancelled: ask.cancelledAt !== null, ...(returned ? { returned: true as const } : {}) };
 		const raw = requests.get(key);
 		const stored = checked.distrusted.has(key) ? null : parsed(RequestRecordSchema, raw);
-		// Only a cancellation changes a request: a device that has not seen it never writes the request back.
-		const write = !stored || (body.cancelled && !stored.cancelled);
+		// Only a cancellation or a return changes a request: a device that has not seen it never writes the request back.
+		const write = !stored || (body.cancelled && !stored.cancelled) || (returned && !stored.returned);
 		if (write) plan.writes.push({ map: 'requests', key, body, replaces: raw });
 		const answer = checked.answers.get(key);
 		if (answer && answerIsNewer(federationDoc, ask, answer.from)) plan.answers.push({ id: ask.id, answer: answer.record.state, from: answer.from });
@@ -257,6 +283,9 @@ export function planExchanges(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federa
 		if (booking && request.cancelled && booking.status !== 'cancelled') {
 			plan.cancel.push(id);
 			continue;
+		}
+		if (booking && request.returned && booking.status === 'confirmed' && booking.returnedAt === null && booking.returnReportedAt === null) {
+			plan.reported.push(id);
 		}
 		const state = answerOf(request, booking, usable);
 		const rev: Revision = revisionOf(itemsOf(bookings, id));
@@ -331,7 +360,7 @@ export async function runExchanges(
 	let checked = await checkExchanges(collectiveDoc, federationDoc, federation, identity, cache);
 	let plan = planExchanges(collectiveDoc, federationDoc, federation, identity.collective, checked);
 	let applied = 0;
-	if (plan.receive.length > 0 || plan.cancel.length > 0 || plan.answers.length > 0) {
+	if (plan.receive.length > 0 || plan.cancel.length > 0 || plan.reported.length > 0 || plan.answers.length > 0) {
 		collectiveDoc.transact(() => {
 			for (const { id, request, name } of plan.receive) {
 				const offer = offerOf(request.copy)!;
@@ -345,6 +374,7 @@ export async function runExchanges(
 				entry.set('cancelledBy', by);
 				applied++;
 			}
+			for (const id of plan.reported) if (noteReturnReported(collectiveDoc, id, now)) applied++;
 			for (const { id, answer, from } of plan.answers) if (setAnswer(outboxMap(collectiveDoc).get(id), answer, from)) applied++;
 		}, LOCAL_ORIGIN);
 		checked = await checkExchanges(collectiveDoc, federationDoc, federation, identity, cache);
@@ -357,7 +387,7 @@ export async function runExchanges(
 }
 
 /** Where a request made by this collective stands, as its members read it. */
-export type SentState = 'waiting_delegate' | 'waiting_answer' | Answer;
+export type SentState = 'waiting_delegate' | 'waiting_answer' | 'given_back' | Answer;
 
 export interface SentRequest extends OutboxRequest {
 	state: SentState;
@@ -372,6 +402,7 @@ export function sentRequests(collectiveDoc: Y.Doc, federationDoc: Y.Doc, federat
 		let state: SentState;
 		const carried = own ? parsed(RequestRecordSchema, requests.get(requestKey(own, ask.id))) : null;
 		if (ask.cancelledAt !== null) state = carried?.cancelled ? 'cancelled' : 'waiting_delegate';
+		else if (ask.returnedAt !== null && ask.answer !== 'returned' && ask.answer !== 'cancelled') state = 'given_back';
 		else if (ask.answer) state = ask.answer === 'received' ? 'waiting_answer' : ask.answer;
 		else state = carried ? 'waiting_answer' : 'waiting_delegate';
 		return { ...ask, state, owner };

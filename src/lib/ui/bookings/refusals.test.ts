@@ -5,7 +5,7 @@ import { addResource } from '$lib/domain/inventory';
 import { created, newSpace } from '$lib/domain/space/testing';
 import { expectEveryLanguage, type Sample } from '../refusals.testing';
 import { refusalText, saveRefusal, type RefusalMessages } from '../refusals';
-import { BOOKING_FIELDS, bookingMarkRefusals, requestRefusals, restoreRefusals } from './refusals';
+import { BOOKING_FIELDS, bookingMarkRefusals, requestRefusals, restoreRefusals, returnRefusals } from './refusals';
 
 const field = (name: string, problem: InvalidField['problem'] = 'required'): InvalidField => ({
 	ok: false,
@@ -33,6 +33,11 @@ describe('booking refusals', () => {
 				{ ok: false, reason: 'not_requested', status: 'cancelled' },
 				{ ok: false, reason: 'resource_removed' },
 				{ ok: false, reason: 'already_cancelled' },
+				{ ok: false, reason: 'not_found' }
+			]),
+			...samplesOf('return', returnRefusals, [
+				{ ok: false, reason: 'not_confirmed' },
+				{ ok: false, reason: 'already_returned' },
 				{ ok: false, reason: 'not_found' }
 			]),
 			...samplesOf('restore', restoreRefusals, [

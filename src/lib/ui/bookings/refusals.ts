@@ -2,7 +2,7 @@
  * Why a booking write was refused, in the person's language, and the names of
  * the fields the booking form shows.
  */
-import type { CancelResult, ConfirmResult, RequestResult, RestoreResult } from '$lib/domain/bookings';
+import type { CancelResult, ConfirmResult, RequestResult, RestoreResult, ReturnResult } from '$lib/domain/bookings';
 import * as m from '$lib/paraglide/messages';
 import { invalidFieldText, type Failure, type FieldLabels, type RefusalMessages } from '../refusals';
 
@@ -31,6 +31,13 @@ export const bookingMarkRefusals: RefusalMessages<Failure<ConfirmResult | Cancel
 	not_requested: () => m.error_booking_state(),
 	resource_removed: () => m.error_booking_removed(),
 	already_cancelled: () => m.error_booking_already_cancelled(),
+	not_found: () => m.error_booking_gone()
+};
+
+/** Recording that what was lent came back. */
+export const returnRefusals: RefusalMessages<Failure<ReturnResult>> = {
+	not_confirmed: () => m.error_booking_not_confirmed(),
+	already_returned: () => m.error_booking_already_returned(),
 	not_found: () => m.error_booking_gone()
 };
 
