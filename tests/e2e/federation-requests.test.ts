@@ -170,4 +170,24 @@ describe('asking another collective to borrow its van', () => {
 		expect(JSON.stringify(fedProvider!.doc.toJSON())).not.toContain('Carla');
 		expect(errors).toEqual([]);
 	});
+
+	it('the borrower says it gave the van back; the owner sees it, records the return, and both read it as returned', async () => {
+		const sent = memberPage.getByTestId('federation-sent');
+		await memberPage.getByRole('button', { name: "L'abbiamo restituito" }).click();
+		await sent.getByText('Restituito, in attesa della conferma di Garage solidaire').waitFor();
+		expect(await memberPage.getByRole('button', { name: 'Annullare la richiesta' }).count()).toBe(0);
+
+		// The delegate's device carries it; the owner's booking says so, for a member there to confirm.
+		const received = ownerPage.getByTestId('federation-received');
+		await ownerPage.getByRole('link', { name: 'Fédérations' }).click();
+		await received.getByText("Cantine du Panier dit l'avoir rendu : à confirmer à son retour").waitFor({ timeout: 30_000 });
+		expect(await horizontalOverflow(ownerPage)).toBe(0);
+		await received.getByRole('button', { name: 'Noter le retour' }).click();
+		await received.getByText('Rendue').waitFor();
+		expect(await received.getByRole('button', { name: 'Noter le retour' }).count()).toBe(0);
+
+		await sent.getByText('Restituito, rientro confermato').waitFor({ timeout: 30_000 });
+		expect(await horizontalOverflow(memberPage)).toBe(0);
+		expect(errors).toEqual([]);
+	});
 });
