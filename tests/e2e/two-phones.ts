@@ -33,6 +33,11 @@ export class TwoPhones {
 		return new TwoPhones(relay, browser, links, contexts, a, b);
 	}
 
+	/** The relay's own port, for a device that goes around the phones' links. */
+	get relayPort(): number {
+		return this.relay.port;
+	}
+
 	/** Phone `i` loses its link to the relay and the network. */
 	async cutOff(i: number): Promise<void> {
 		await this.links[i]!.cut();
