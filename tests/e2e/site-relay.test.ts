@@ -4,7 +4,8 @@
  * the site links its collective from the app; a laptop in town works on the
  * upstream relay; the internet goes down and both edit; it comes back and both
  * see everything, the phone's panel going from « waiting for the internet » to
- * « saved on the site and on the internet ».
+ * « saved on the site and on the internet ». Then a key changed in town reaches the
+ * site relay when a phone there is given the new invite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { inviteUrl, parseInvite } from '../../src/lib/sync/invite';
+import { relayParams } from '../../src/lib/sync/keys';
 import { AppModel } from './app-model';
 
 async function resourceNames(page: Page): Promise<string[]> {
@@ -101,6 +103,54 @@ describe('a site relay chained to one on the internet', () => {
 		await expect.poll(() => resourceNames(phone), { timeout: 20_000 }).toEqual(['Martello', 'Perceuse', 'Scie']);
 		await expect.poll(() => resourceNames(laptop), { timeout: 20_000 }).toEqual(['Martello', 'Perceuse', 'Scie']);
 		await phone.locator('.sync [data-upstream="waiting"]').waitFor({ state: 'detached', timeout: 30_000 });
+		expect(errors).toEqual([]);
+	});
+
+	it('a key changed in town reaches the site relay with the new invite, and the old key opens neither relay', async () => {
+		const a = new AppModel(phone);
+		const before = parseInvite(await a.inviteLink());
+		if (!before.ok) throw new Error('invite did not parse');
+		const oldToken = (await relayParams(before.invite.secret, before.invite.spaceId, 'member')).token;
+
+		// A phone was lost: the laptop in town changes the key on the relay on the internet.
+		await laptop.getByRole('link', { name: 'Membri' }).click();
+		await laptop.getByRole('button', { name: 'Cambia la chiave' }).click();
+		await laptop.getByRole('button', { name: 'Cambia la chiave' }).click();
+		await laptop.getByText('Chiave cambiata', { exact: false }).waitFor({ timeout: 20_000 });
+		const field = laptop.getByRole('textbox', { name: 'Link di invito', exact: true });
+		await expect.poll(() => field.inputValue()).not.toContain(before.invite.secret);
+		const fresh = await field.inputValue();
+
+		// The site's link to the internet is refused now. The phone, which still has the old key,
+		// is given the new invite, made in town, and pastes it into the app it uses on the site:
+		// it stays on the site relay and changes its key there.
+		await phone.goto(`http://127.0.0.1:${site.port}/`);
+		await phone.getByRole('textbox', { name: "Lien d'invitation", exact: true }).fill(fresh);
+		await phone.getByRole('button', { name: 'Rejoindre' }).click();
+		await phone.waitForURL(/\/s\//);
+		await a.waitSynced();
+		const after = parseInvite(await a.inviteLink());
+		if (!after.ok) throw new Error('invite did not parse');
+		expect(after.invite.relayUrl).toBe(`ws://127.0.0.1:${site.port}/sync`);
+		expect(after.invite.secret).not.toBe(before.invite.secret);
+
+		// The site relay replays the change upstream and links again: work flows both ways.
+		await laptop.getByRole('link', { name: 'Inventario' }).click();
+		await laptop.getByRole('button', { name: 'Aggiungi una risorsa' }).click();
+		const form = laptop.getByRole('form', { name: 'Aggiungi una risorsa' });
+		await form.getByLabel('Nome', { exact: true }).fill('Trapano');
+		await form.getByRole('button', { name: 'Salva' }).click();
+		await phone.getByRole('link', { name: 'Inventaire' }).click();
+		await expect.poll(() => resourceNames(phone), { timeout: 30_000 }).toContain('Trapano');
+		await phone.getByRole('link', { name: 'Fichiers' }).click();
+		await phone.getByTestId('upstream-panel').getByText('Enregistré sur le site et sur internet.').waitFor({ timeout: 30_000 });
+
+		// The lost phone's key opens neither relay.
+		for (const relay of [site, upstream]) {
+			const response = await fetch(`http://127.0.0.1:${relay.port}/sync/${encodeURIComponent(before.invite.spaceId)}`, { headers: { Authorization: `Bearer ${oldToken}` } });
+			await response.body?.cancel();
+			expect(response.status).toBe(403);
+		}
 		expect(errors).toEqual([]);
 	});
 });

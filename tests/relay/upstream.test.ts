@@ -81,6 +81,9 @@ test('1,000 changes made on the site while the internet is down reach the upstre
 
 	town.doc.getMap('space').set('town', 'written in town');
 	await waitFor(() => phone.doc.getMap('space').get('town') === 'written in town', 'a change made in town to come down');
+	// What came down from the upstream is held there: nothing waits for the internet.
+	await new Promise((done) => setTimeout(done, 300));
+	expect((await linkReport(site, room, token)).behind).toBe(0);
 
 	const state = (await health(site)) as unknown as { upstream?: { rooms: number; connected: number } };
 	expect(state.upstream).toMatchObject({ rooms: 1, connected: 1 });

@@ -10,7 +10,7 @@ import { readIdentity, readSpaces, saveIdentityName, saveSpace, type Identity, t
 import { defaultRelayUrl, newSpaceSecret, type Invite, type RecoveryLink } from '../sync/invite';
 import { committedSpaceId, deriveRecoveryToken, newSpaceKeys, recoveryHash, relayParams } from '../sync/keys';
 import { probeAccess, rotateTokens } from '../sync/relay-access';
-import { answerIsFinal, settleRotation, type RotationState } from '../sync/rotation';
+import { answerIsFinal, settleCarriedKey, settleRotation, type RotationState } from '../sync/rotation';
 import { SpaceSession } from '../sync/session';
 import { archiveWhenDue } from '../sync/archive';
 import { carryPublications } from '../ui/federation/carry';
@@ -34,6 +34,8 @@ class DeviceState {
 	private lastSettle = new Map<SpaceId, number>();
 	private settleLater = new Map<SpaceId, ReturnType<typeof setTimeout>>();
 	private settleDelay = new Map<SpaceId, number>();
+	private carrying = new Set<SpaceId>();
+	private lastCarry = new Map<SpaceId, number>();
 
 	constructor() {
 		if (typeof localStorage === 'undefined') return;
@@ -89,8 +91,16 @@ class DeviceState {
 			// A key change left unsettled is settled with the connection's next attempts,
 			// a refusal included: the refused key may be the old one. The pending secret
 			// is read from the device's memory: the session only learns the secret in use.
+			const opened = session;
 			session.onStatus(() => {
-				if (this.entry(entry.id)?.pendingSecret) void this.settle(entry.id, true);
+				const latest = this.entry(entry.id);
+				if (latest?.pendingSecret) void this.settle(entry.id, true);
+				if (latest?.previousSecret) {
+					const { synced, problem } = opened.current;
+					// Synced with the new key: the relay knows it, nothing to carry.
+					if (synced) this.remember(settleCarriedKey(latest, 'rotated', { next: null, current: null }).entry);
+					else if (problem === 'refused') void this.carryKey(entry.id);
+				}
 			});
 			if (entry.pendingSecret) void this.settle(entry.id);
 		}
@@ -128,11 +138,17 @@ class DeviceState {
 		const claim = member ? (invite.claim ?? known?.claim) : undefined;
 		const hash = member ? (invite.recoveryHash ?? known?.recoveryHash) : undefined;
 		const claimKey = invite.claimKey ?? known?.claimKey;
+		// A member's fresh invite with another key: the key was changed elsewhere (in town, while
+		// this device syncs with a site relay). The device stays on its relay and, should that
+		// relay refuse the new key, changes it there with the one it replaces.
+		const changedElsewhere = known?.access === 'member' && member && known.secret !== invite.secret;
+		const previousSecret = changedElsewhere ? (known.previousSecret ?? known.secret) : undefined;
 		const entry: SpaceEntry = {
 			id: invite.spaceId,
 			secret: invite.secret,
 			access: invite.access,
-			relayUrl: invite.relayUrl,
+			relayUrl: changedElsewhere ? known.relayUrl : invite.relayUrl,
+			...(previousSecret ? { previousSecret } : {}),
 			name: known?.name || invite.name,
 			addedAt: known?.addedAt ?? Date.now(),
 			...(claim && hash ? { claim, recoveryHash: hash } : {}),
@@ -214,6 +230,37 @@ class DeviceState {
 		this.remember(step.entry);
 		if (step.entry.secret !== latest.secret) this.sessions.get(id)?.replaceEntry(step.entry);
 		return step.state;
+	}
+
+	/**
+	 * Changes the key on this device's relay to the one a fresh invite brought, with the
+	 * key it replaces (see SpaceEntry.previousSecret); the relay, if it is a site relay,
+	 * replays the change on the internet's. At most one attempt at a time, and one a
+	 * settle interval.
+	 */
+	private async carryKey(id: SpaceId): Promise<void> {
+		if (this.carrying.has(id) || Date.now() - (this.lastCarry.get(id) ?? 0) < SETTLE_INTERVAL_MS) return;
+		this.carrying.add(id);
+		this.lastCarry.set(id, Date.now());
+		try {
+			const entry = this.entry(id);
+			if (!entry?.previousSecret || entry.access !== 'member') return;
+			const previous = await relayParams(entry.previousSecret, id, 'member');
+			const next = await relayParams(entry.secret, id, 'member');
+			const answer = await rotateTokens(entry.relayUrl, id, previous.token, next);
+			const probes = answerIsFinal(answer)
+				? { next: null, current: null }
+				: { next: await probeAccess(entry.relayUrl, id, next.token), current: await probeAccess(entry.relayUrl, id, previous.token) };
+			const latest = this.entry(id);
+			if (!latest || latest.previousSecret !== entry.previousSecret || latest.secret !== entry.secret) return;
+			const step = settleCarriedKey(latest, answer, probes);
+			this.remember(step.entry);
+			// The relay knows the new key now: connect again with it at once.
+			if (step.state === 'done') this.sessions.get(id)?.replaceEntry(step.entry);
+			else if (step.state === 'waiting') setTimeout(() => void this.carryKey(id), SETTLE_INTERVAL_MS);
+		} finally {
+			this.carrying.delete(id);
+		}
 	}
 
 	/**

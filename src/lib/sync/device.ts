@@ -39,6 +39,7 @@ const SpaceEntrySchema = v.object({
 	claim: v.optional(secretText),
 	recoveryHash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
 	pendingSecret: v.optional(secretText),
+	previousSecret: v.optional(secretText),
 	claimKey: v.optional(claimKeyText)
 });
 export interface SpaceEntry {
@@ -56,6 +57,12 @@ export interface SpaceEntry {
 	recoveryHash?: string;
 	/** A new secret sent to the relay whose answer has not been settled yet (see rotation.ts). */
 	pendingSecret?: string;
+	/**
+	 * The secret this device used before a fresh invite brought a key changed elsewhere:
+	 * a relay that refuses the new key (a site relay while the change was made in town)
+	 * is changed with it, until the relay knows the new one.
+	 */
+	previousSecret?: string;
 	/** The key a site relay asks before it opens a new space. */
 	claimKey?: string;
 }
@@ -80,7 +87,7 @@ export function readSpaces(store: KeyValueStore): SpaceEntry[] {
 	for (const item of raw) {
 		const parsed = v.safeParse(SpaceEntrySchema, item);
 		if (!parsed.success) continue;
-		const { claim, recoveryHash, pendingSecret, claimKey, ...rest } = parsed.output;
+		const { claim, recoveryHash, pendingSecret, previousSecret, claimKey, ...rest } = parsed.output;
 		// Optional fields are left out rather than set to undefined, so entries compare and serialise alike.
 		entries.push({
 			...rest,
@@ -88,6 +95,7 @@ export function readSpaces(store: KeyValueStore): SpaceEntry[] {
 			...(claim ? { claim } : {}),
 			...(recoveryHash ? { recoveryHash } : {}),
 			...(pendingSecret ? { pendingSecret } : {}),
+			...(previousSecret ? { previousSecret } : {}),
 			...(claimKey ? { claimKey } : {})
 		});
 	}

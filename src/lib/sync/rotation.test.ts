@@ -3,7 +3,7 @@ import { newId } from '../domain/core';
 import type { SpaceEntry } from './device';
 import { newSpaceSecret } from './invite';
 import type { AccessProbe, RotationAnswer } from './relay-access';
-import { settleRotation } from './rotation';
+import { settleCarriedKey, settleRotation } from './rotation';
 
 describe('settling a key change', () => {
 	const old = newSpaceSecret();
@@ -68,5 +68,29 @@ describe('settling a key change', () => {
 
 	it('leaves an entry with nothing pending as it is', () => {
 		expect(settleRotation(withoutPending, 'offline', probes(null, null))).toEqual({ entry: withoutPending, state: 'done' });
+	});
+});
+
+describe('carrying a key changed elsewhere to this device relay', () => {
+	const previous = newSpaceSecret();
+	const entry: SpaceEntry = { id: newId<'space'>(), secret: newSpaceSecret(), previousSecret: previous, access: 'member', relayUrl: 'ws://site/sync', name: 'A', addedAt: 1 };
+	const { previousSecret: _, ...carried } = entry;
+	const probes = (next: AccessProbe | null, current: AccessProbe | null) => ({ next, current });
+
+	it('is done once the relay took the change, or already knew the new key, or forgot the space', () => {
+		expect(settleCarriedKey(entry, 'rotated', probes(null, null))).toEqual({ entry: carried, state: 'done' });
+		expect(settleCarriedKey(entry, 'refused', probes('member', 'refused'))).toEqual({ entry: carried, state: 'done' });
+		expect(settleCarriedKey(entry, 'failed', probes('unclaimed', 'unclaimed'))).toEqual({ entry: carried, state: 'done' });
+	});
+
+	it('keeps the old key for another attempt while the relay cannot be asked, or still holds the old key', () => {
+		for (const answer of ['offline', 'failed'] as RotationAnswer[]) {
+			expect(settleCarriedKey(entry, answer, probes('unreachable', 'unreachable'))).toEqual({ entry, state: 'waiting' });
+		}
+		expect(settleCarriedKey(entry, 'refused', probes('refused', 'member'))).toEqual({ entry, state: 'waiting' });
+	});
+
+	it('gives up when the relay knows neither key: the new key is kept, the old one forgotten', () => {
+		expect(settleCarriedKey(entry, 'refused', probes('refused', 'refused'))).toEqual({ entry: carried, state: 'refused' });
 	});
 });

@@ -49,3 +49,19 @@ export function settleRotation(entry: SpaceEntry, answer: RotationAnswer, probes
 	// Neither key is a member's: someone else changed it. Keeping ours would change nothing.
 	return { entry: rest, state: 'refused' };
 }
+
+/**
+ * The entry after carrying a key changed elsewhere (`previousSecret` → `secret`) to a
+ * relay that refused the new key: done once the relay knows the new key (changed now or
+ * before, or it has forgotten the space), given up when it knows neither key, and
+ * kept for another attempt when the relay could not be asked.
+ */
+export function settleCarriedKey(entry: SpaceEntry, answer: RotationAnswer, probes: RotationProbes): RotationStep {
+	if (!entry.previousSecret) return { entry, state: 'done' };
+	const { previousSecret: _, ...rest } = entry;
+	if (answerIsFinal(answer) || probes.next === 'member' || probes.next === 'unclaimed') return { entry: rest, state: 'done' };
+	if (probes.next === 'unreachable' || probes.current === 'unreachable' || !probes.next || !probes.current) return { entry, state: 'waiting' };
+	// The old key still opens the space there, yet the change was refused: ask again later.
+	if (probes.current === 'member') return { entry, state: 'waiting' };
+	return { entry: rest, state: 'refused' };
+}

@@ -13,7 +13,7 @@ import { hashToken } from '../access/token.js';
 import type { Logger } from '../logger.js';
 import type { RelayMetrics } from '../metrics.js';
 import { errorMessage } from '../protocol/messages.js';
-import { CLOSE_CLAIM_KEY_REQUIRED, CLOSE_CLAIM_REFUSED, CLOSE_TOKEN_ROTATED, CREDENTIAL_PREFIX, MESSAGE_STORED, SYNC_PROTOCOL } from '../protocol/wire.js';
+import { CLOSE_CLAIM_KEY_REQUIRED, CLOSE_CLAIM_REFUSED, CLOSE_TOKEN_ROTATED, CREDENTIAL_PREFIX, MESSAGE_STORED, MESSAGE_SYNC, SYNC_PROTOCOL, SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE } from '../protocol/wire.js';
 import { Connection, type ConnectionOptions } from '../rooms/connection.js';
 import type { Room } from '../rooms/room.js';
 import type { RoomRegistry } from '../rooms/rooms.js';
@@ -101,6 +101,23 @@ export class UpstreamLink {
 		};
 	}
 
+	#acknowledge(vector: Map<number, number>): void {
+		for (const [client, clock] of vector) if (clock > (this.#acknowledged.get(client) ?? 0)) this.#acknowledged.set(client, clock);
+	}
+
+	#acknowledgeSent(frame: Uint8Array): void {
+		const update = updateOf(frame);
+		if (update === null) return;
+		try {
+			const { from, to } = Y.parseUpdateMeta(update);
+			for (const [client, end] of to) {
+				if ((from.get(client) ?? 0) <= (this.#acknowledged.get(client) ?? 0)) this.#acknowledge(new Map([[client, end]]));
+			}
+		} catch {
+			// Not an update this reader follows: the room says so when it takes it in.
+		}
+	}
+
 	#behind(): number | null {
 		const vector = this.deps.registry.get(this.room)?.stateVector();
 		if (!vector) return null;
@@ -161,9 +178,15 @@ export class UpstreamLink {
 			const frame = toBytes(data);
 			const stored = storedVector(frame);
 			if (stored !== null) {
-				for (const [client, clock] of stored) if (clock > (this.#acknowledged.get(client) ?? 0)) this.#acknowledged.set(client, clock);
+				this.#acknowledge(stored);
 				return;
 			}
+			// The upstream's sync step 1 claims only what it holds stored: as good as an acknowledgement,
+			// and what tells a new link (after a key change, a restart) that nothing waits.
+			const held = stepOneVector(frame);
+			if (held !== null) this.#acknowledge(held);
+			// What the upstream sends down, it holds: a change made in town waits for nothing.
+			else this.#acknowledgeSent(frame);
 			this.#room.receive(this.#connection, frame);
 		});
 		socket.on('error', (error) => {
@@ -261,6 +284,30 @@ function storedVector(frame: Uint8Array): Map<number, number> | null {
 		const decoder = decoding.createDecoder(frame);
 		if (decoding.readVarUint(decoder) !== MESSAGE_STORED) return null;
 		return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+	} catch {
+		return null;
+	}
+}
+
+/** The state vector of a sync step 1, or null for any other frame. */
+function stepOneVector(frame: Uint8Array): Map<number, number> | null {
+	try {
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== MESSAGE_SYNC || decoding.readVarUint(decoder) !== SYNC_STEP1) return null;
+		return Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+	} catch {
+		return null;
+	}
+}
+
+/** The update a sync step 2 or sync update frame carries, or null for any other frame. */
+function updateOf(frame: Uint8Array): Uint8Array | null {
+	try {
+		const decoder = decoding.createDecoder(frame);
+		if (decoding.readVarUint(decoder) !== MESSAGE_SYNC) return null;
+		const kind = decoding.readVarUint(decoder);
+		if (kind !== SYNC_STEP2 && kind !== SYNC_UPDATE) return null;
+		return decoding.readVarUint8Array(decoder);
 	} catch {
 		return null;
 	}
