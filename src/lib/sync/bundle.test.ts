@@ -277,3 +277,42 @@ describe('bundles', () => {
 	});
 });
 
+
+describe('what an import hands on to the device copy and the relay', () => {
+	function spaceOf(entries: number): Y.Doc {
+		const doc = new Y.Doc();
+		doc.transact(() => {
+			for (let i = 0; i < entries; i++) doc.getMap<string>('entities').set(`entry-${i}`, `written ${i}`);
+		});
+		return doc;
+	}
+
+	it('hands on a file new to the device as it is, and one mostly known as only what it adds', async () => {
+		const { member } = await keysFor();
+		const source = spaceOf(500);
+		const file = await exportBundle(source, member);
+		const opened = await openBundle(file, member);
+		if (!opened.ok) throw new Error(opened.reason);
+
+		const fresh = new Y.Doc();
+		const handed: Uint8Array[] = [];
+		fresh.on('update', (update: Uint8Array) => handed.push(update));
+		expect(await importBundle(fresh, file, member, ORIGIN)).toMatchObject({ ok: true, added: 500 });
+		expect(handed).toEqual([opened.update]);
+
+		// A device holding all but one entry gets the file's content again, and hands on only the new one.
+		const known = new Y.Doc();
+		Y.applyUpdate(known, Y.encodeStateAsUpdate(source));
+		source.getMap<string>('entities').set('entry-new', 'one more');
+		const later = await exportBundle(source, member);
+		const seen: Uint8Array[] = [];
+		known.on('update', (update: Uint8Array) => seen.push(update));
+		expect(await importBundle(known, later, member, ORIGIN)).toMatchObject({ ok: true, added: 1 });
+		expect(seen).toHaveLength(1);
+		expect(seen[0]!.byteLength).toBeLessThan(100);
+		// What was handed on makes the space again, as the device's copy will on the next opening.
+		const reopened = new Y.Doc();
+		for (const update of handed) Y.applyUpdate(reopened, update);
+		expect(reopened.getMap('entities').toJSON()).toEqual(fresh.getMap('entities').toJSON());
+	});
+});

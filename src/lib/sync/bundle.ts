@@ -26,6 +26,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { applyAsReceived } from './apply-as-received';
 import type { Access } from './invite';
 import { deriveReadSecret } from './keys';
 
@@ -309,13 +310,30 @@ export async function importBundle(doc: Y.Doc, bytes: Uint8Array, keys: BundleKe
 	};
 	doc.on('afterTransaction', count);
 	try {
-		Y.applyUpdate(doc, opened.update, origin);
+		// A file mostly new to this device is kept and sent on as it is; one holding much the
+		// device has already is applied as usual, so that only what it adds is stored and sent.
+		if (mostlyNew(opened.header, before)) applyAsReceived(doc, opened.update, origin);
+		else Y.applyUpdate(doc, opened.update, origin);
 	} catch {
 		return { ok: false, reason: 'damaged' };
 	} finally {
 		doc.off('afterTransaction', count);
 	}
 	return { ok: true, added: clockUnits(Y.decodeStateVector(Y.encodeStateVector(doc)), before) + deleted, waiting: pendingUnits(doc) };
+}
+
+/** Whether at least nine tenths of what a file holds (by its header's vectors) is new to a device at `held`. */
+function mostlyNew(header: BundleHeader, held: Map<number, number>): boolean {
+	const sender = Y.decodeStateVector(header.senderVector);
+	const base = Y.decodeStateVector(header.baseVector);
+	let carried = 0;
+	let fresh = 0;
+	for (const [client, clock] of sender) {
+		const from = base.get(client) ?? 0;
+		carried += Math.max(0, clock - from);
+		fresh += Math.max(0, clock - Math.max(from, held.get(client) ?? 0));
+	}
+	return fresh * 10 >= carried * 9;
 }
 
 /** A device's state vector as a short text it can show (and another device paste): base64url. */

@@ -4,7 +4,8 @@ import { WebSocketServer } from 'ws';
 import * as Y from 'yjs';
 import { encodeSyncStep2, encodeSyncUpdate } from '../../../sync-server/src/protocol/messages.js';
 import { makeClient, randomRoomId, randomToken, startTestRelay, waitFor, waitForSynced } from '../../../tests/relay/helpers';
-import { applyAsReceived, applyFirstAnswerAtOnce } from './initial-sync';
+import { applyAsReceived } from './apply-as-received';
+import { applyFirstAnswerAtOnce } from './initial-sync';
 
 const FIRST = 1;
 const SECOND = 2 ** 30;

@@ -18,6 +18,7 @@ import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from '$wire';
 import * as decoding from 'lib0/decoding';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { applyAsReceived } from './apply-as-received';
 
 export function applyFirstAnswerAtOnce(provider: WebsocketProvider): void {
 	const stock = provider.messageHandlers[MESSAGE_SYNC];
@@ -62,46 +63,4 @@ export function applyFirstAnswerAtOnce(provider: WebsocketProvider): void {
 		decoder.pos = start;
 		return stock(encoder, decoder, provider, emitSynced, messageType);
 	};
-}
-
-type Listener = (update: Uint8Array, origin: unknown, doc: Y.Doc, transaction: Y.Transaction | null) => void;
-
-/**
- * Applies a piece of the first answer and hands the document's `update` listeners
- * (the device's copy, other tabs, the report worker) the piece as received. Yjs
- * would otherwise encode every applied piece again for them: for a space two years
- * old, seconds of a slow phone's join spent writing out what just came in. The
- * relay's answer leaves out what the space has deleted (it folds a room's document
- * before answering when deletions weigh), so the piece holds what the encoding would.
- *
- * Should anything else change the document while the piece applies (a write made
- * from an observer), the listeners get what changed since before instead, encoded:
- * a write of this device is never left out of its copy.
- */
-export function applyAsReceived(doc: Y.Doc, piece: Uint8Array, origin: unknown): void {
-	const observers = (doc as unknown as { _observers: Map<string, Set<Listener>> })._observers;
-	const listeners = observers.get('update');
-	if (listeners === undefined || listeners.size === 0) {
-		Y.applyUpdate(doc, piece, origin);
-		return;
-	}
-	const before = Y.encodeStateVector(doc);
-	let transactions = 0;
-	const count = (): void => {
-		transactions++;
-	};
-	observers.delete('update');
-	doc.on('beforeTransaction', count);
-	try {
-		Y.applyUpdate(doc, piece, origin);
-	} finally {
-		doc.off('beforeTransaction', count);
-		// A listener added while the piece applied joins the others.
-		const added = observers.get('update');
-		if (added !== undefined) for (const listener of added) listeners.add(listener);
-		observers.set('update', listeners);
-	}
-	// A view into the socket's message would be stored with all of the message's bytes.
-	const update = transactions > 1 ? Y.encodeStateAsUpdate(doc, before) : piece.byteLength === piece.buffer.byteLength ? piece : piece.slice();
-	for (const listener of [...listeners]) listener(update, origin, doc, null);
 }
