@@ -93,6 +93,8 @@ async function stampInPage(page, startSelector, startEvent, doneTestId) {
 const stamped = (page) => page.evaluate(() => window.__stamps.end - window.__stamps.start);
 
 async function importFile(page, name, bytes) {
+	// The files page draws its panels once the space has loaded.
+	await page.locator('input[name="bundle-file"]').waitFor({ state: 'attached' });
 	await stampInPage(page, 'input[name="bundle-file"]', 'change', 'bundle-report');
 	await page.getByLabel('Choisir un fichier .passerelle').setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
 	await page.getByTestId('bundle-report').waitFor();
