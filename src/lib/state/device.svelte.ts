@@ -97,8 +97,11 @@ class DeviceState {
 				if (latest?.pendingSecret) void this.settle(entry.id, true);
 				if (latest?.previousSecret) {
 					const { synced, problem } = opened.current;
-					// Synced with the new key: the relay knows it, nothing to carry.
-					if (synced) this.remember(settleCarriedKey(latest, 'rotated', { next: null, current: null }).entry);
+					if (synced) {
+						// Synced with the new key: the relay knows it, nothing to carry.
+						const { previousSecret: _, ...carried } = latest;
+						this.remember(carried);
+					}
 					else if (problem === 'refused') void this.carryKey(entry.id);
 				}
 			});

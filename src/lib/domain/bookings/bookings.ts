@@ -21,6 +21,7 @@ import { newId, type BookingId, type DecisionId, type MemberId, type ResourceId 
 import { compareIds } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { getResource } from '../inventory/resources';
+import { entryOf, resourceName } from './entries';
 import {
 	bookingsMap,
 	entityId,
@@ -30,7 +31,6 @@ import {
 	readEntity,
 	recordedField,
 	recordedFields,
-	resourcesMap,
 	setRecorded,
 	text,
 	timestamp,
@@ -196,46 +196,6 @@ export function cancelBooking(doc: Y.Doc, id: BookingId, by: MemberId, now = Dat
 	return { ok: true, status: 'cancelled' };
 }
 
-export type ReturnResult = { ok: true } | Refusal<'not_confirmed'> | Refusal<'already_returned'> | BookingNotFound;
-
-/**
- * Records that what was lent came back. Only a confirmed booking is returned; a
- * cancellation arriving from another device still wins over it, as over the confirmation.
- */
-export function markReturned(doc: Y.Doc, id: BookingId, by: MemberId, now = Date.now()): ReturnResult {
-	const entry = entryOf(doc, id);
-	const booking = getBooking(doc, id);
-	if (!entry || !booking) return { ok: false, reason: 'not_found' };
-	if (booking.status !== 'confirmed') return { ok: false, reason: 'not_confirmed' };
-	if (booking.returnedAt !== null) return { ok: false, reason: 'already_returned' };
-	doc.transact(() => {
-		entry.set('returnedAt', now);
-		entry.set('returnedBy', by);
-		recordActivity(doc, {
-			at: now,
-			by,
-			action: 'booking.returned',
-			subjectKind: 'booking',
-			subjectId: id,
-			summary: resourceName(doc, booking.resourceId)
-		});
-	}, LOCAL_ORIGIN);
-	return { ok: true };
-}
-
-/**
- * Notes that the borrowing collective says it gave back what it borrowed, as the
- * bridge reads it from the federation. Written once; the return itself waits for a
- * member here to confirm it. Returns whether anything was written.
- */
-export function noteReturnReported(doc: Y.Doc, id: BookingId, now: number): boolean {
-	const entry = entryOf(doc, id);
-	const booking = getBooking(doc, id);
-	if (!entry || !booking || booking.returnReportedAt !== null || booking.returnedAt !== null) return false;
-	doc.transact(() => entry.set('returnReportedAt', now), LOCAL_ORIGIN);
-	return true;
-}
-
 export type RestoreResult = { ok: true; status: BookingStatus } | Refusal<'not_cancelled'> | BookingNotFound;
 
 /**
@@ -388,15 +348,4 @@ function toBooking(stored: v.InferOutput<typeof BookingSchema>): Booking {
 
 function byStart(a: Booking, b: Booking): number {
 	return a.start - b.start || a.end - b.end || compareIds(a.id, b.id);
-}
-
-function entryOf(doc: Y.Doc, id: BookingId): Y.Map<unknown> | null {
-	const entry = bookingsMap(doc).get(id);
-	return entry instanceof Y.Map ? entry : null;
-}
-
-function resourceName(doc: Y.Doc, id: string): string {
-	const entry = resourcesMap(doc).get(id);
-	const name = entry instanceof Y.Map ? recordedField(entry, 'name') : undefined;
-	return typeof name === 'string' ? name : '';
 }

@@ -3,5 +3,6 @@
  * view the bookings page shows.
  */
 export * from './bookings';
+export * from './returns';
 export * from './conflicts';
 export * from './views';

@@ -11,6 +11,7 @@ export * from './publish';
 export * from './memberships';
 export * from './bridge';
 export * from './exchange';
+export * from './outbox';
 export * from './requests';
 export * from './pledges-out';
 export * from './pledges';

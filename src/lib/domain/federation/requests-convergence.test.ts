@@ -9,14 +9,16 @@
  */
 import { expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { cancelBooking, confirmBooking, getBooking, listBookings, markReturned } from '../bookings/bookings';
+import { cancelBooking, confirmBooking, getBooking, listBookings } from '../bookings/bookings';
+import { markReturned } from '../bookings/returns';
 import type { BookingId, ResourceId } from '../core/ids';
 import { createNetwork, type Network } from '../../testing/network';
 import { bool, int, iterations, pick, replayAsync, seeds } from '../../testing/random';
 import { runPublication } from './bridge';
 import { signRecord } from './identity';
 import { publishResource } from './publish';
-import { answerOf, askToBorrow, bookingIdFor, cancelAsk, giveBack, offerOf, readOutbox, requestKey, requestsMap, runExchanges, type RequestRecord } from './requests';
+import { askToBorrow, cancelAsk, giveBack, offerOf, readOutbox } from './outbox';
+import { answerOf, bookingIdFor, requestKey, requestsMap, runExchanges, type RequestRecord } from './requests';
 import { responseKey, responsesMap } from './exchange';
 import { copyKey } from './schema';
 import { addVan, newCollective, newFederationDoc, updatesDuring, type TestCollective } from './testing';

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { cancelBooking, confirmBooking, getBooking, markReturned } from '../bookings/bookings';
+import { cancelBooking, confirmBooking, getBooking } from '../bookings/bookings';
+import { markReturned } from '../bookings/returns';
 import { overlappingBookings } from '../bookings/conflicts';
 import { removeResource } from '../inventory/resources';
 import { syncDocs } from '../space/testing';
@@ -9,11 +10,13 @@ import { signRecord } from './identity';
 import { publishResource } from './publish';
 import {
 	askToBorrow,
-	bookingIdFor,
 	cancelAsk,
 	giveBack,
 	outboxMap,
-	readOutbox,
+	readOutbox
+} from './outbox';
+import {
+	bookingIdFor,
 	receivedRequests,
 	requestKey,
 	requestsMap,
