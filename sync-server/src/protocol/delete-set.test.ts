@@ -60,4 +60,13 @@ describe('DeleteSet', () => {
 		expect([...sliced.entries()]).toEqual([...whole.entries()]);
 		expect([...whole.entries()].length).toBeGreaterThan(100);
 	});
+
+	test('counts the clocks it covers, overlaps once', () => {
+		const set = new DeleteSet();
+		set.add(1, 0, 10);
+		set.add(1, 5, 15);
+		set.add(2, 100, 103);
+		expect(set.clocks).toBe(18);
+		expect(new DeleteSet().clocks).toBe(0);
+	});
 });

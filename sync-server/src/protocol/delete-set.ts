@@ -77,6 +77,15 @@ export class DeleteSet {
 		return this.#ranges.size === 0;
 	}
 
+	/** How many clocks the set covers, over every client. */
+	get clocks(): number {
+		let clocks = 0;
+		for (const ranges of this.#ranges.values()) {
+			for (let i = 0; i < ranges.length; i += 2) clocks += (ranges[i + 1] as number) - (ranges[i] as number);
+		}
+		return clocks;
+	}
+
 	/** Every range, as (client, from, to). */
 	*entries(): Generator<[number, number, number], void, undefined> {
 		for (const [client, ranges] of this.#ranges) {

@@ -133,7 +133,7 @@ export class DocState {
 		for (const update of updates) {
 			const info = inspectUpdate(update.data);
 			holes = state.#extend(info) || holes;
-			if (info.hasDeletions) state.#deletedClocks.set(update.data, clocksOf(info.deletions));
+			if (info.hasDeletions) state.#deletedClocks.set(update.data, info.deletions.clocks);
 		}
 		if (holes) await state.#recompute();
 		state.#leftOut = leftOut;
@@ -207,7 +207,7 @@ export class DocState {
 		this.#byteLength += update.byteLength;
 		if (info.hasDeletions) {
 			this.#deleted?.addAll(info.deletions);
-			this.#deletedClocks.set(update, clocksOf(info.deletions));
+			this.#deletedClocks.set(update, info.deletions.clocks);
 		}
 		const holes = this.#extend(info) || this.#hasHoles();
 		if (holes) {
@@ -480,13 +480,6 @@ export class DocState {
 		this.#exclusive = result.catch(() => undefined);
 		return result;
 	}
-}
-
-/** How many clocks a set of deletions covers. */
-function clocksOf(deletions: DeleteSet): number {
-	let clocks = 0;
-	for (const [, from, to] of deletions.entries()) clocks += to - from;
-	return clocks;
 }
 
 /** No struct and no deletion (two zero counts). */
