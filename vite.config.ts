@@ -29,6 +29,14 @@ export default defineConfig({
 				display: 'standalone',
 				background_color: '#f7f4ee',
 				theme_color: '#1f5f5b',
+				// A .passerelle file sent from another app (a messenger, the file manager) opens here:
+				// the service worker keeps it (static/share-target.js) and the app imports it.
+				share_target: {
+					action: '/share-file',
+					method: 'POST',
+					enctype: 'multipart/form-data',
+					params: { files: [{ name: 'file', accept: ['.passerelle', 'application/octet-stream'] }] }
+				},
 				icons: [
 					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
 					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
@@ -42,6 +50,7 @@ export default defineConfig({
 			},
 			workbox: {
 				clientsClaim: true,
+				importScripts: ['share-target.js'],
 				// Nothing is prerendered in a single-page app: with its own patterns (and the
 				// client/ prefix dropped here) the plugin adds no prerendered/ pattern that
 				// matches nothing and warns on every build. The fallback page is added by the plugin.

@@ -194,7 +194,7 @@ describe('every page', () => {
 		}
 	});
 
-	it('passes axe in French at 360 px, on every route of a space with data and on home, join and recover', async () => {
+	it('passes axe in French at 360 px, on every route of a space with data and on home, join, recover and a shared file', async () => {
 		const page = app.page;
 		const failures: string[] = [];
 		const check = async (what: string) => {
@@ -235,6 +235,9 @@ describe('every page', () => {
 		await check('recover');
 		await page.goto(`${base}/join`);
 		await check('join without an invite');
+		await page.goto(`${base}/shared`);
+		await page.getByRole('heading', { name: 'Fichier reçu' }).waitFor();
+		await check('shared with no file waiting');
 		const other = await newDevice(browser, 'fr-FR');
 		const visitor = await other.newPage();
 		await visitor.goto(readLink);

@@ -44,6 +44,22 @@ async function importByDrop(page: Page, file: { name: string; bytes: Buffer }): 
 	await page.getByTestId('bundle-drop').dispatchEvent('drop', { dataTransfer });
 }
 
+/**
+ * What the system's share sheet does when a file is sent to the installed app: it opens the
+ * manifest's share target with the file in a multipart POST, which the service worker takes.
+ */
+async function sendToApp(page: Page, file: { name: string; bytes: Buffer }): Promise<void> {
+	await page.evaluate(() => {
+		const form = document.createElement('form');
+		Object.assign(form, { id: 'share-sheet', method: 'post', action: '/share-file', enctype: 'multipart/form-data' });
+		const input = Object.assign(document.createElement('input'), { id: 'share-sheet-file', type: 'file', name: 'file' });
+		form.append(input);
+		document.body.append(form);
+	});
+	await page.locator('#share-sheet-file').setInputFiles({ name: file.name, mimeType: 'application/octet-stream', buffer: file.bytes });
+	await page.evaluate(() => (document.getElementById('share-sheet') as HTMLFormElement).submit());
+}
+
 async function deviceCode(page: Page): Promise<string> {
 	const box = page.getByRole('textbox', { name: 'Le code de cet appareil' });
 	await expect.poll(() => box.inputValue()).not.toBe('');
@@ -76,6 +92,8 @@ describe('sync by file, with no relay in reach', () => {
 	let r: AppModel;
 	let spaceId = '';
 	let invite = '';
+	/** A file of a second collective, which B does not follow. */
+	let otherCollectiveFile: { name: string; bytes: Buffer } | undefined;
 	const consoleErrors: string[] = [];
 
 	beforeAll(async () => {
@@ -192,6 +210,7 @@ describe('sync by file, with no relay in reach', () => {
 		await a.addResource({ kind: 'Nourriture', name: 'Riz', quantity: '5', unit: 'kg' });
 		await a.page.getByRole('link', { name: 'Fichiers' }).click();
 		const other = await exportFile(a.page);
+		otherCollectiveFile = other;
 		await importByPicker(b.page, other);
 		await expect
 			.poll(() => b.page.getByTestId('bundle-refusal').textContent())
@@ -239,6 +258,44 @@ describe('sync by file, with no relay in reach', () => {
 		} finally {
 			await contextR.close();
 		}
+	});
+
+	it('a file sent to the installed app from another app is imported into its own collective', async () => {
+		// The manifest offers the app to the system as a place to send .passerelle files.
+		const manifest = await b.page.evaluate(async () => ((await fetch('/manifest.webmanifest')).json()) as Promise<{ share_target?: unknown }>);
+		expect(manifest.share_target).toMatchObject({ action: '/share-file', method: 'POST', enctype: 'multipart/form-data' });
+
+		await a.page.goto(`${link.origin}/s/${spaceId}`);
+		await a.addResource({ kind: 'Matériel', name: 'Scie' });
+		await a.page.getByRole('link', { name: 'Fichiers' }).click();
+		const whole = await exportFile(a.page);
+
+		// B is on another page of the app, still with no network, when the file arrives.
+		await b.page.getByRole('link', { name: 'Inventaire' }).click();
+		await sendToApp(b.page, whole);
+		await b.page.waitForURL(`${link.origin}/s/${spaceId}/files`);
+		await expect.poll(() => b.page.getByTestId('bundle-report').textContent()).toMatch(/\d+ changements ajoutés, 0 en attente\./);
+		expect(await b.page.getByTestId('bundle-shared').textContent()).toBe(`Fichier reçu par partage : ${whole.name}`);
+		await b.page.getByRole('link', { name: 'Inventaire' }).click();
+		await b.resource('Scie').waitFor();
+
+		// A file of a collective B does not follow is refused with what to do, and can be forgotten.
+		await b.page.getByRole('link', { name: 'Fichiers' }).click();
+		const before = await deviceCode(b.page);
+		await sendToApp(b.page, otherCollectiveFile!);
+		await b.page.waitForURL(/\/shared\?received$/);
+		await expect
+			.poll(() => b.page.getByTestId('shared-refusal').textContent())
+			.toBe(
+				"Ce fichier est celui d'un collectif que cet appareil ne suit pas : rien n'a été importé. Ouvrez d'abord sur cet appareil une invitation de ce collectif, puis envoyez-lui le fichier à nouveau."
+			);
+		expect(await horizontalOverflow(b.page)).toBe(0);
+		await b.page.getByRole('button', { name: 'Oublier ce fichier' }).click();
+		await b.page.waitForURL(`${link.origin}/`);
+		await b.page.goto(`${link.origin}/shared`);
+		await b.page.getByText("Aucun fichier n'attend d'être importé.", { exact: false }).waitFor();
+		await b.page.goto(`${link.origin}/s/${spaceId}/files`);
+		expect(await deviceCode(b.page)).toBe(before);
 	});
 
 	it('what came by file reaches the relay once the phone can reach it', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { expectEveryLanguage } from '../refusals.testing';
 import { parseVectorCode } from '$lib/sync/bundle';
-import { bundleFileName, mergeFile, refusalSentence, reportSentences, watchDeviceCode, writeBundle, type FileRefusal } from './transfer';
+import { bundleFileName, mergeFile, spaceOfFile, refusalSentence, reportSentences, watchDeviceCode, writeBundle, type FileRefusal } from './transfer';
 
 const ALL_REFUSALS: FileRefusal[] = [
 	'not_a_bundle',
@@ -42,6 +42,21 @@ describe('files on a device', () => {
 		expect(await mergeFile(target, here, file, [])).toEqual({ ok: false, reason: 'other_space' });
 		expect(target.getMap('entities').size).toBe(0);
 		expect(await mergeFile(target, there, file, [])).toEqual({ ok: true, added: 1, waiting: 0 });
+	});
+
+	it('finds which collective of this device a shared file belongs to, from its header alone', async () => {
+		const doc = new Y.Doc();
+		doc.getMap('entities').set('a', 1);
+		const file = await writeBundle(doc, there);
+		const spaces = [
+			{ id: here.id, name: 'Cuisine' },
+			{ id: there.id, name: 'Atelier vélo' }
+		];
+		const found = await spaceOfFile(file, spaces);
+		expect(found.ok && found.space.name).toBe('Atelier vélo');
+		expect(await spaceOfFile(file, [spaces[0]!])).toEqual({ ok: false, reason: 'not_held' });
+		expect(await spaceOfFile(new TextEncoder().encode('JFIF'), spaces)).toEqual({ ok: false, reason: 'not_a_bundle' });
+		expect(await spaceOfFile(file.subarray(0, 20), spaces)).toMatchObject({ ok: false });
 	});
 
 	it('names files after the collective and the day', () => {

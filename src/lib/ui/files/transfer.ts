@@ -68,13 +68,26 @@ export async function mergeFile(
 	if (bytes.length > MAX_FILE_BYTES) return { ok: false, reason: 'too_big' };
 	const result = await importBundle(doc, bytes, await keysOf(holder), FILE_ORIGIN);
 	if (result.ok || result.reason !== 'other_space') return result;
+	const found = await spaceOfFile(bytes, otherSpaces);
+	return found.ok ? { ...result, otherSpace: found.space.name } : result;
+}
+
+/**
+ * Which of `spaces` a file belongs to, from the tag in its header (which names a space only
+ * to a device that knows the space's id). Nothing is decrypted or checked beyond the header.
+ */
+export async function spaceOfFile<S extends { id: string }>(
+	bytes: Uint8Array,
+	spaces: readonly S[]
+): Promise<{ ok: true; space: S } | { ok: false; reason: FileRefusal | 'not_held' }> {
+	if (bytes.length > MAX_FILE_BYTES) return { ok: false, reason: 'too_big' };
 	const header = readBundleHeader(bytes);
-	if (!header.ok) return result;
-	for (const space of otherSpaces) {
+	if (!header.ok) return { ok: false, reason: header.reason };
+	for (const space of spaces) {
 		const tag = await spaceTag(space.id);
-		if (tag.every((byte, i) => byte === header.header.spaceTag[i])) return { ...result, otherSpace: space.name };
+		if (tag.every((byte, i) => byte === header.header.spaceTag[i])) return { ok: true, space };
 	}
-	return result;
+	return { ok: false, reason: 'not_held' };
 }
 
 /** The sentence for a refused file. */
