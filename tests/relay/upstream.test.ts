@@ -301,3 +301,31 @@ test('with more rooms chained than links allowed, idle links make way and every 
 	expect((await health(site)) as unknown).toMatchObject({ upstream: { rooms: 3 } });
 	expect(metric(await metricsText(site), 'relay_upstream_links', { state: 'connected' })).toBeLessThanOrEqual(1);
 });
+
+test('with more rooms than links and phones staying on the site, the rooms take turns and each one’s changes reach the upstream', async () => {
+	const upstream = await startTestRelay();
+	// A short turn, so that several turns pass within the test.
+	const site = await startTestRelay({ upstream: { url: `ws://127.0.0.1:${upstream.port}`, maxLinks: 1, turnMs: 1000 } });
+	const rooms = [randomRoomId(), randomRoomId()];
+	const token = randomToken();
+	const phones = [];
+	for (const room of rooms) {
+		const phone = makeClient(site.syncUrl, room, token);
+		await waitForSynced(phone);
+		expect((await chain(site, room, token)).status).toBe(200);
+		phones.push(phone);
+	}
+	const towns = rooms.map((room) => makeClient(upstream.syncUrl, room, token));
+	try {
+		// The phones never leave, so neither room is ever idle: each still gets its turn, twice.
+		for (const round of [1, 2]) {
+			for (const [n, phone] of phones.entries()) phone.doc.getMap('space').set('round', `${n}:${round}`);
+			for (const [n, town] of towns.entries()) {
+				await waitFor(() => town.doc.getMap('space').get('round') === `${n}:${round}`, `room ${n}, round ${round}, to reach the upstream`, 30_000);
+			}
+		}
+		expect(metric(await metricsText(site), 'relay_upstream_links', { state: 'connected' })).toBeLessThanOrEqual(1);
+	} finally {
+		for (const client of [...phones, ...towns]) client.destroy();
+	}
+});

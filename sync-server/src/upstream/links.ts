@@ -1,8 +1,9 @@
 // A site relay's links to its upstream: one per room chained (POST /rooms/<id>/upstream),
-// kept across restarts, at most `maxLinks` open at once. Beyond the cap, idle links close
-// and waiting rooms take their places in turn (#rotate); a room waiting keeps its changes
-// in its own log meanwhile, since what the site holds beyond what the upstream has is
-// exactly what the next sync sends.
+// kept across restarts, at most `maxLinks` open at once. Beyond the cap, rooms take the
+// places in turn (#rotate): idle links close, and a link that has had its turn gives its
+// place once caught up, even to phones still connected here; a room waiting keeps its
+// changes in its own log meanwhile, since what the site holds beyond what the upstream has
+// is exactly what the next sync sends.
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../protocol/messages.js';
 import type { RelayMetrics } from '../metrics.js';
@@ -15,11 +16,15 @@ import { SealedBox } from './sealed.js';
 const ROTATION_RETRY_MS = 5000;
 /** How often links are looked over: idle ones closed, waiting rooms given the places freed. */
 const ROUND_MS = 2000;
+/** How long a link keeps its place while other rooms wait, once caught up with the upstream. */
+const TURN_MS = 20_000;
 
 export interface UpstreamOptions {
 	/** The upstream relay's sync URL: ws(s)://host[:port][/sync]. */
 	url: string;
 	maxLinks: number;
+	/** A link's turn when rooms wait for a place; TURN_MS unless given. */
+	turnMs?: number;
 }
 
 /** `UPSTREAM` as an operator writes it, made the base of the rooms' sync URLs. */
@@ -43,6 +48,8 @@ export class UpstreamLinks {
 	readonly #replays = new Map<string, NodeJS.Timeout>();
 	/** When each room's link last closed idle (everything acknowledged, nobody here): the longest waiting goes first. */
 	readonly #rested = new Map<string, number>();
+	/** When each open link opened: a link gives its place to a waiting room after its turn. */
+	readonly #opened = new Map<string, number>();
 	/** Links found idle at the last round: closed if still idle at this one. */
 	#idle = new Set<string>();
 	#round: NodeJS.Timeout | null = null;
@@ -158,6 +165,7 @@ export class UpstreamLinks {
 		const link = this.#links.get(room);
 		link?.stop();
 		this.#links.delete(room);
+		this.#opened.delete(room);
 		const removed = this.#store.delete(room);
 		for (const part of this.#store.rooms()) {
 			if (!part.startsWith(`${room}.`)) continue;
@@ -203,11 +211,13 @@ export class UpstreamLinks {
 	}
 
 	/**
-	 * With more rooms chained than places for links: a link whose room has nobody here and
-	 * whose every change the upstream has acknowledged closes (after two rounds idle), and
-	 * the places go to the rooms waiting, those with devices connected here first, then
-	 * those that have waited longest. A room left waiting keeps its changes in its log;
-	 * the next link sends them. With places for every room, links stay open.
+	 * With more rooms chained than places for links, rooms take turns. A link whose room has
+	 * nobody here and whose every change the upstream has acknowledged closes after two
+	 * rounds idle. A link open for a whole turn gives its place too, once caught up (every
+	 * change sent acknowledged), or at once if it cannot reach the upstream or is refused
+	 * there: phones connected here keep working on the site, and their changes go up at the
+	 * room's next turn. The places go to the rooms waiting, those with devices connected here
+	 * first, then those that have waited longest. With places for every room, links stay open.
 	 */
 	#rotate(): void {
 		const chained = this.#store.rooms();
@@ -216,18 +226,27 @@ export class UpstreamLinks {
 			this.#idle.clear();
 			return;
 		}
+		const now = Date.now();
+		const turn = this.options.turnMs ?? TURN_MS;
 		const idleNow = new Set<string>();
+		const turnOver: string[] = [];
 		for (const [room, link] of this.#links) {
 			const report = link.report();
+			const caughtUp = report.state === 'connected' && report.behind === 0;
 			const present = this.deps.registry.get(room)?.connections.size ?? 0;
 			// The link's own connection is one of the room's.
-			if (report.state === 'connected' && report.behind === 0 && present <= 1) idleNow.add(room);
+			if (caughtUp && present <= 1) idleNow.add(room);
+			else if (now - (this.#opened.get(room) ?? now) >= turn && (caughtUp || report.state !== 'connected')) turnOver.push(room);
 		}
-		for (const room of idleNow) {
-			if (!this.#idle.has(room)) continue;
+		const closing = [...idleNow].filter((room) => this.#idle.has(room));
+		// As many turns end as rooms wait, the longest open first.
+		turnOver.sort((a, b) => (this.#opened.get(a) ?? 0) - (this.#opened.get(b) ?? 0));
+		closing.push(...turnOver.slice(0, Math.max(0, waiting.length - closing.length)));
+		for (const room of closing) {
 			this.#links.get(room)?.stop();
 			this.#links.delete(room);
-			this.#rested.set(room, Date.now());
+			this.#opened.delete(room);
+			this.#rested.set(room, now);
 		}
 		this.#idle = idleNow;
 		const busy = (room: string) => (this.deps.registry.get(room)?.connections.size ?? 0) > 0;
@@ -244,6 +263,7 @@ export class UpstreamLinks {
 		}
 		const link = new UpstreamLink(room, this.#url, credentials, this.deps);
 		this.#links.set(room, link);
+		this.#opened.set(room, Date.now());
 		link.start();
 	}
 }
