@@ -79,6 +79,7 @@ export async function startRelay(
 	const staticDir = mkdtempSync(join(tmpdir(), 'relay-bench-static-'));
 	const memoryFile = `${staticDir}.memory.json`;
 	const loopFile = `${staticDir}.loop.txt`;
+	const cpuFile = `${staticDir}.cpu.txt`;
 	const nodeArgs = ['--expose-gc', '--import', gcHook];
 	const profileDir = profile ? mkdtempSync(join(tmpdir(), 'relay-bench-profile-')) : null;
 	if (profileDir !== null) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
@@ -98,6 +99,7 @@ export async function startRelay(
 			BENCH_IDLE_UNLOAD_MS: String(idleUnloadMs),
 			BENCH_MEMORY_FILE: memoryFile,
 			BENCH_LOOP_FILE: loopFile,
+			BENCH_CPU_FILE: cpuFile,
 			...(relayDist === null ? {} : { BENCH_RELAY_DIST: relayDist }),
 			...(diskSync === null ? {} : { BENCH_DISK_SYNC: diskSync }),
 			// The load generator stands for many sites' devices behind one address: the
@@ -112,7 +114,7 @@ export async function startRelay(
 		stderr = (stderr + chunk).slice(-4000);
 	});
 	const removeFiles = () => {
-		for (const path of [dataDir, staticDir, memoryFile, loopFile]) rmSync(path, { recursive: true, force: true });
+		for (const path of [dataDir, staticDir, memoryFile, loopFile, cpuFile]) rmSync(path, { recursive: true, force: true });
 	};
 	let exited = false;
 	const exit = new Promise((resolve) => child.once('exit', () => {
@@ -146,11 +148,29 @@ export async function startRelay(
 			const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
 			return Number(/^VmRSS:\s+(\d+)/m.exec(status)[1]);
 		},
-		/** CPU time used so far, in ms (user + system). */
+		/** CPU time used so far, in ms (user + system), in ticks of 10 ms. */
 		cpuMs() {
 			const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+		},
+		/**
+		 * CPU time used so far, in ms, to the microsecond, as the relay reads it of itself
+		 * (see gc-on-signal.mjs); the ticks of cpuMs() if it does not answer in time.
+		 */
+		async preciseCpuMs() {
+			rmSync(cpuFile, { force: true });
+			child.kill('SIGWINCH');
+			for (let waited = 0; waited < 500; waited += 2) {
+				await sleep(2);
+				try {
+					const text = readFileSync(cpuFile, 'utf8');
+					if (text !== '') return Number(text) / 1000;
+				} catch {
+					// Not written yet.
+				}
+			}
+			return this.cpuMs();
 		},
 		/** The relay's longest event-loop stall (ms) between two times (epoch ms). */
 		longestStallMs(from, to) {

@@ -286,8 +286,8 @@ async function joinOnce(relay, room, token, entries, copy = null) {
 
 /**
  * Phones coming back to rooms freshly written: the relay's CPU time per fresh sync (read
- * from /proc around the joins, so it counts everything the relay did for them, merges on
- * worker threads included) and the time until each client holds the room. First one
+ * by the relay of itself around the joins, to the microsecond, so it counts everything
+ * the relay did for them, merges on worker threads included) and the time until each client holds the room. First one
  * phone at a time, the rooms taken in turn (each room's first join finds it just
  * written); then, after one more edit in each room, fifty phones at once.
  */
@@ -324,13 +324,13 @@ async function rejoin(kind) {
 	await relay.whenIdle();
 
 	const entries = CONFIG.syncEntries + 100;
-	let cpu = relay.cpuMs();
+	let cpu = await relay.preciseCpuMs();
 	const one = [];
 	for (let i = 0; i < CONFIG.rejoinOneByOne; i++) {
 		const { room, token } = rooms[i % rooms.length];
 		one.push(await joinOnce(relay, room, token, entries));
 	}
-	const oneCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinOneByOne;
+	const oneCpu = (await relay.preciseCpuMs() - cpu) / CONFIG.rejoinOneByOne;
 	await relay.whenIdle();
 
 	// One more edit in every room, then everyone at once.
@@ -345,7 +345,7 @@ async function rejoin(kind) {
 		})
 	);
 	await relay.whenIdle();
-	cpu = relay.cpuMs();
+	cpu = await relay.preciseCpuMs();
 	const started = performance.now();
 	const burst = await Promise.all(
 		Array.from({ length: CONFIG.rejoinBurst }, (_, i) => {
@@ -354,7 +354,7 @@ async function rejoin(kind) {
 		})
 	);
 	const burstWall = performance.now() - started;
-	const burstCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinBurst;
+	const burstCpu = (await relay.preciseCpuMs() - cpu) / CONFIG.rejoinBurst;
 	await relay.whenIdle();
 
 	// Phones that hold the room as it was, back after one more edit per room: each asks
@@ -372,14 +372,14 @@ async function rejoin(kind) {
 		})
 	);
 	await relay.whenIdle();
-	cpu = relay.cpuMs();
+	cpu = await relay.preciseCpuMs();
 	const back = await Promise.all(
 		Array.from({ length: CONFIG.rejoinBurst }, (_, i) => {
 			const { room, token } = rooms[i % rooms.length];
 			return joinOnce(relay, room, token, entries + 1, copies[i % rooms.length]);
 		})
 	);
-	const backCpu = (relay.cpuMs() - cpu) / CONFIG.rejoinBurst;
+	const backCpu = (await relay.preciseCpuMs() - cpu) / CONFIG.rejoinBurst;
 	await stop(relay);
 	const sorted = (values) => [...values].sort((a, b) => a - b);
 	log(

@@ -2,9 +2,10 @@ import { describe, expect, test } from 'vitest';
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
 import { DocState, FOLD_AFTER_DELETED_CLOCKS, MERGE_AFTER_PARTS } from './doc-state.js';
-import { inlineMerger, WorkerMerger, type UpdateMerger } from './merger.js';
+import { inlineMerger, summaryOfMerged, WorkerMerger, type UpdateMerger } from './merger.js';
+import { readSummaryInSlices } from '../protocol/delete-set.js';
 import { inspectUpdate, InvalidUpdateError } from '../protocol/update-info.js';
-import { bool, clientId, int, pick, replayAsync, seeds, shuffle } from '../../../src/lib/testing/random.js';
+import { bool, clientId, generator, int, pick, replayAsync, seeds, shuffle } from '../../../src/lib/testing/random.js';
 
 /** Collects every update a doc emits, one per transaction. */
 function recorder(doc: Y.Doc): Uint8Array[] {
@@ -142,6 +143,50 @@ describe('WorkerMerger', () => {
 	});
 });
 
+describe('a merge through a document', () => {
+	const sorted = (entries: Iterable<[number, number, number]>) => [...entries].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+
+	test('knows what a walk over its bytes would read: the ends of every writer and every deletion', async () => {
+		const worker = new WorkerMerger({ inlineBelowBytes: 0, backgroundInlineBelowBytes: 0 });
+		try {
+			for (const seed of seeds(Array.from({ length: 20 }, (_, i) => i + 1))) {
+				const rng = generator(seed);
+				const docs = Array.from({ length: int(rng, 1, 3) }, () => new Y.Doc());
+				const updates: Uint8Array[] = [];
+				for (const doc of docs) doc.clientID = clientId(rng);
+				for (const doc of docs) doc.on('update', (update: Uint8Array) => updates.push(update));
+				const steps = int(rng, 2, 200);
+				for (let n = 0; n < steps; n++) {
+					const doc = pick(rng, docs);
+					if (bool(rng, 0.5)) doc.getMap('m').set(`k${int(rng, 0, 20)}`, `v${n}`);
+					else if (bool(rng, 0.5)) doc.getArray<number>('a').insert(0, [n]);
+					else if (doc.getArray('a').length > 0) doc.getArray('a').delete(0, 1);
+					if (bool(rng, 0.2)) for (const other of docs) Y.applyUpdate(other, Y.encodeStateAsUpdate(doc));
+				}
+				for (const merger of [inlineMerger, worker]) {
+					const merged = await merger.merge(shuffle(rng, [...updates]));
+					const known = summaryOfMerged(merged);
+					const walked = await readSummaryInSlices(merged);
+					expect(known, `seed ${seed}`).toBeDefined();
+					expect(new Map(known!.ends)).toEqual(walked.ends);
+					const deletions = known!.deletions === null ? [] : sorted((await readSummaryInSlices(known!.deletions)).deletions.entries());
+					expect(deletions).toEqual(sorted(walked.deletions.entries()));
+				}
+			}
+		} finally {
+			await worker.close();
+		}
+	});
+
+	test('of updates that wait for a missing one, or of a part merged struct by struct, claims nothing', async () => {
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		for (let n = 0; n < 5; n++) doc.getArray<number>('a').insert(0, [n]);
+		expect(summaryOfMerged(await inlineMerger.merge([updates[0]!, updates[2]!]))).toBeUndefined();
+		expect(summaryOfMerged(await inlineMerger.merge(updates.slice(2), { part: true }))).toBeUndefined();
+	});
+});
+
 describe('DocState', () => {
 	test('keeps the same state vector as the document, one update at a time', async () => {
 		const doc = new Y.Doc();
@@ -242,6 +287,60 @@ describe('DocState', () => {
 			Y.applyUpdate(undeleted, decoding.readVarUint8Array(decoder));
 		}
 		expect(undeleted.getArray('log').toJSON()).toEqual(space.getArray('log').toJSON());
+	});
+
+	test.each(seeds([21, 22, 23]))('a device left behind at any point catches up exactly, whatever merges the room made meanwhile (seed %i)', async (seed) => {
+		const rng = generator(seed);
+		const writers = [new Y.Doc(), new Y.Doc()];
+		writers.forEach((writer) => (writer.clientID = clientId(rng)));
+		const written = writers.map(recorder);
+		const state = await DocState.load([]);
+		const left: Y.Doc[] = [];
+		const catchUp = async (device: Y.Doc) => {
+			for (const frame of await state.answerFor(Y.encodeStateVector(device), 256)) {
+				const decoder = decoding.createDecoder(frame);
+				decoding.readVarUint(decoder);
+				decoding.readVarUint(decoder);
+				Y.applyUpdate(device, decoding.readVarUint8Array(decoder));
+			}
+		};
+		for (let step = 0; step < 600; step++) {
+			const n = int(rng, 0, 1);
+			const writer = writers[n]!;
+			const list = writer.getArray<number>('list');
+			if (bool(rng, 0.4) && list.length > 0) list.delete(int(rng, 0, list.length - 1), 1);
+			else if (bool(rng, 0.5)) writer.getMap('m').set(`k${int(rng, 0, 9)}`, step);
+			else list.insert(0, [step]);
+			for (const update of written[n]!.splice(0)) await add(state, update);
+			const other = writers[1 - n]!;
+			Y.applyUpdate(other, Y.encodeStateAsUpdate(writer, Y.encodeStateVector(other)));
+			written[1 - n]!.length = 0;
+			if (bool(rng, 0.05)) {
+				const copy = new Y.Doc();
+				Y.applyUpdate(copy, Y.encodeStateAsUpdate(writer));
+				left.push(copy);
+			}
+			// The room merges as it does between messages: all through a document, or (when a
+			// device catches up) the parts after the first among themselves.
+			if (bool(rng, 0.01)) await state.compact();
+			if (bool(rng, 0.03) && left.length > 0) await catchUp(pick(rng, left));
+		}
+		const whole = writers[0]!;
+		// A device holding every struct and missing only deletions spread over more parts than
+		// the room keeps apart: it gets them from the merge of those parts, without a diff.
+		whole.getArray<number>('list').push(Array.from({ length: 20 }, (_, i) => i));
+		for (const update of written[0]!.splice(0)) await add(state, update);
+		const holder = new Y.Doc();
+		Y.applyUpdate(holder, Y.encodeStateAsUpdate(whole));
+		left.push(holder);
+		for (let i = 0; i < 20; i++) whole.getArray('list').delete(whole.getArray('list').length - 1, 1);
+		for (const update of written[0]!.splice(0)) await add(state, update);
+		for (const device of left) {
+			await catchUp(device);
+			expect(device.getArray('list').toJSON(), `seed ${seed}`).toEqual(whole.getArray('list').toJSON());
+			expect(device.getMap('m').toJSON()).toEqual(whole.getMap('m').toJSON());
+			expect(svOf(device)).toEqual(svOf(whole));
+		}
 	});
 
 	test('answers every new device from one cut of the document, extended by what came since', async () => {
@@ -587,28 +686,5 @@ describe('DocState', () => {
 		const upToThird = new Y.Doc();
 		for (const update of updates.slice(0, 3)) Y.applyUpdate(upToThird, update);
 		expect(holed.encodedStateVector()).toEqual(Y.encodeStateVector(upToThird));
-	});
-});
-
-describe('WorkerMerger', () => {
-	test('merges, diffs and reads state vectors on a worker thread like on this one', async () => {
-		const merger = new WorkerMerger({ inlineBelowBytes: 0 });
-		const doc = new Y.Doc();
-		const updates = recorder(doc);
-		for (let n = 0; n < 50; n++) doc.getText('t').insert(0, `line ${n}\n`);
-		const behind = Y.encodeStateVector(new Y.Doc());
-		try {
-			expect(await merger.merge(updates)).toEqual(await inlineMerger.merge(updates));
-			expect((await merger.diff(updates, behind)).diff).toEqual((await inlineMerger.diff(updates, behind)).diff);
-			const inspected = await merger.inspect(updates);
-			expect(inspected.stateVector).toEqual(svOf(doc));
-			expect(inspected.highest).toEqual(svOf(doc));
-			// A job that fails in the worker fails alone; the next one works.
-			await expect(merger.merge([new Uint8Array([9, 9, 9]), new Uint8Array([1])])).rejects.toThrow();
-			expect(await merger.merge(updates.slice(0, 2))).toEqual(Y.mergeUpdates(updates.slice(0, 2)));
-		} finally {
-			await merger.close();
-		}
-		await expect(merger.merge(updates)).rejects.toThrow(/closed/);
 	});
 });

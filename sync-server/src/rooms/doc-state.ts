@@ -14,11 +14,11 @@
 // added once stored, in sequence order. That is what lets a snapshot be written from
 // memory instead of being read back and merged again.
 import * as Y from 'yjs';
-import { inlineMerger, type UpdateMerger } from './merger.js';
+import { inlineMerger, summaryOfMerged, type UpdateMerger } from './merger.js';
 import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
-import { deletionsOfParts, deletionsOfPartsInSlices, encodeDeletions, holdsDeletions, readSummaryInSlices, type DeleteSet } from '../protocol/delete-set.js';
+import { deletionsOfParts, deletionsOfPartsInSlices, encodeDeletions, holdsDeletions, readSummaryInSlices, DeleteSet } from '../protocol/delete-set.js';
 import { encodeSyncUpdate } from '../protocol/messages.js';
 import { splitUpdateInSlices } from '../protocol/split-update.js';
 
@@ -85,6 +85,11 @@ export class DocState {
 	readonly #summaries = new WeakMap<Uint8Array, { ends: Map<number, number>; deletions: Uint8Array | null } | null>();
 	/** Per held part that deletes anything, the clocks it deletes (counted on the way in). */
 	readonly #deletedClocks = new WeakMap<Uint8Array, number>();
+	/**
+	 * What is known of a part without reading it: for an update, from its inspection on the
+	 * way in; for a merge of such parts, from theirs. Turned into its summary when first needed.
+	 */
+	readonly #facts = new WeakMap<Uint8Array, { ends: Map<number, number>; deletions: DeleteSet | null }>();
 
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
@@ -205,6 +210,7 @@ export class DocState {
 		this.#seq = seq;
 		this.#parts.push(update);
 		this.#byteLength += update.byteLength;
+		this.#noteFacts(update, info);
 		if (info.hasDeletions) {
 			this.#deleted?.addAll(info.deletions);
 			this.#deletedClocks.set(update, info.deletions.clocks);
@@ -321,9 +327,42 @@ export class DocState {
 		});
 	}
 
+	#noteFacts(update: Uint8Array, info: UpdateInfo): void {
+		const ends = new Map<number, number>();
+		for (const [client, range] of info.clients) {
+			// Skipped clocks: the walk tells where the structs really end.
+			if (!range.contiguous) return;
+			ends.set(client, range.to);
+		}
+		this.#facts.set(update, { ends, deletions: info.hasDeletions ? info.deletions : null });
+	}
+
+	/** The facts of a merge of parts, when each part's are known. */
+	#mergedFacts(parts: readonly Uint8Array[]): { ends: Map<number, number>; deletions: DeleteSet | null } | null {
+		const ends = new Map<number, number>();
+		let deletions: DeleteSet | null = null;
+		for (const part of parts) {
+			const facts = this.#facts.get(part);
+			if (facts === undefined) return null;
+			for (const [client, end] of facts.ends) if (end > (ends.get(client) ?? 0)) ends.set(client, end);
+			if (facts.deletions !== null) (deletions ??= new DeleteSet()).addAll(facts.deletions);
+		}
+		return { ends, deletions };
+	}
+
 	async #summaryOf(part: Uint8Array): Promise<{ ends: Map<number, number>; deletions: Uint8Array | null } | null> {
 		let summary = this.#summaries.get(part);
-		if (summary === undefined) {
+		if (summary !== undefined) return summary;
+		// Known from the merge that made this part, or from the updates it holds: no walk over its bytes.
+		const merged = summaryOfMerged(part);
+		const facts = this.#facts.get(part);
+		if (merged !== undefined) {
+			summary = { ends: new Map(merged.ends), deletions: merged.deletions === null ? null : encodeSyncUpdate(merged.deletions) };
+			this.#summaries.set(part, summary);
+		} else if (facts !== undefined) {
+			summary = { ends: facts.ends, deletions: facts.deletions === null ? null : encodeSyncUpdate(encodeDeletions(facts.deletions)) };
+			this.#summaries.set(part, summary);
+		} else {
 			try {
 				const read = await readSummaryInSlices(part);
 				summary = {
@@ -469,6 +508,8 @@ export class DocState {
 			let clocks = 0;
 			for (const part of this.#parts.slice(from, to)) clocks += this.#deletedClocks.get(part) ?? 0;
 			if (clocks > 0) this.#deletedClocks.set(merged, clocks);
+			const facts = this.#mergedFacts(this.#parts.slice(from, to));
+			if (facts !== null) this.#facts.set(merged, facts);
 		}
 		this.#parts = [...this.#parts.slice(0, from), merged, ...this.#parts.slice(to)];
 		this.#byteLength = this.#parts.reduce((sum, part) => sum + part.byteLength, 0);

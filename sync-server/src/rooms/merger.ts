@@ -51,22 +51,72 @@ export interface UpdateMerger {
  */
 const MERGE_ALL_SOURCE = `
 function mergeAll(updates, part) {
-	if (updates.length === 1) return updates[0];
-	if (part) return Y.mergeUpdates(updates);
+	if (updates.length === 1) return { merged: updates[0], summary: null };
+	if (part) return { merged: Y.mergeUpdates(updates), summary: null };
 	const doc = new Y.Doc();
 	doc.transact(() => {
 		for (const update of updates) Y.applyUpdate(doc, update);
 	});
 	const merged = Y.encodeStateAsUpdate(doc);
+	const summary = summaryOf(doc);
 	doc.destroy();
-	return merged;
+	return { merged, summary };
+}
+
+function summaryOf(doc) {
+	const store = doc.store;
+	if (store.pendingStructs !== null || store.pendingDs !== null) return null;
+	const ends = [...Y.decodeStateVector(Y.encodeStateVector(doc))];
+	const out = [];
+	const uint = (n) => {
+		while (n > 127) {
+			out.push(128 | n % 128);
+			n = Math.floor(n / 128);
+		}
+		out.push(n);
+	};
+	const clients = [...Y.createDeleteSetFromStructStore(store).clients].filter(([, items]) => items.length > 0);
+	if (clients.length === 0) return { ends, deletions: null };
+	uint(0);
+	uint(clients.length);
+	for (const [client, items] of clients) {
+		uint(client);
+		uint(items.length);
+		for (const item of items) {
+			uint(item.clock);
+			uint(item.len);
+		}
+	}
+	return { ends, deletions: new Uint8Array(out) };
 }
 `;
+
+/**
+ * What a merge through a document knows of its result for free: per writer, the clock
+ * past its last struct, and its deletions as an update with no struct. The relay would
+ * otherwise walk the merged bytes to learn them the first time a device catches up.
+ */
+export interface MergedSummary {
+	ends: Array<[number, number]>;
+	deletions: Uint8Array | null;
+}
 
 const mergeAll = new Function('Y', `${MERGE_ALL_SOURCE}\nreturn mergeAll;`)(Y) as (
 	updates: Uint8Array[],
 	part?: boolean
-) => Uint8Array;
+) => { merged: Uint8Array; summary: MergedSummary | null };
+
+const summaries = new WeakMap<Uint8Array, MergedSummary>();
+
+/** The summary of a part this process merged through a document, if it did. */
+export function summaryOfMerged(part: Uint8Array): MergedSummary | undefined {
+	return summaries.get(part);
+}
+
+function remembered(merged: Uint8Array, summary: MergedSummary | null | undefined): Uint8Array {
+	if (summary) summaries.set(merged, summary);
+	return merged;
+}
 
 function inspectMerged(merged: Uint8Array): Inspected {
 	return {
@@ -77,13 +127,18 @@ function inspectMerged(merged: Uint8Array): Inspected {
 }
 
 /** Everything on the calling thread: for tests, and for inputs too small to ship. */
+function mergedHere(updates: Uint8Array[], part?: boolean): Uint8Array {
+	const { merged, summary } = mergeAll(updates, part);
+	return remembered(merged, summary);
+}
+
 export const inlineMerger: UpdateMerger = {
-	merge: async (updates, options) => mergeAll(updates, options?.part),
+	merge: async (updates, options) => mergedHere(updates, options?.part),
 	diff: async (updates, stateVector) => {
-		const merged = mergeAll(updates);
+		const merged = mergedHere(updates);
 		return { merged, diff: Y.diffUpdate(merged, stateVector) };
 	},
-	inspect: async (updates) => inspectMerged(mergeAll(updates)),
+	inspect: async (updates) => inspectMerged(mergedHere(updates)),
 	close: async () => {}
 };
 
@@ -97,12 +152,13 @@ const Y = require(workerData.yjs);
 ${MERGE_ALL_SOURCE}
 parentPort.on('message', ({ id, op, updates, stateVector, part }) => {
 	try {
-		const merged = mergeAll(updates, part);
+		const { merged, summary } = mergeAll(updates, part);
 		let result;
-		if (op === 'merge') result = { merged };
-		else if (op === 'diff') result = { merged, diff: Y.diffUpdate(merged, stateVector) };
+		if (op === 'merge') result = { merged, summary };
+		else if (op === 'diff') result = { merged, summary, diff: Y.diffUpdate(merged, stateVector) };
 		else result = {
 			merged,
+			summary,
 			stateVector: Y.encodeStateVectorFromUpdate(merged),
 			highest: [...Y.parseUpdateMeta(merged).to]
 		};
@@ -119,7 +175,13 @@ parentPort.on('message', ({ id, op, updates, stateVector, part }) => {
 interface WorkerReply {
 	id: number;
 	error?: string;
-	result?: { merged: Uint8Array; diff?: Uint8Array; stateVector?: Uint8Array; highest?: Array<[number, number]> };
+	result?: {
+		merged: Uint8Array;
+		summary?: MergedSummary | null;
+		diff?: Uint8Array;
+		stateVector?: Uint8Array;
+		highest?: Array<[number, number]>;
+	};
 }
 
 interface Pending {
@@ -244,7 +306,10 @@ export class WorkerMerger implements UpdateMerger {
 			this.#pending.delete(reply.id);
 			clearTimeout(pending.timer);
 			if (this.#pending.size === 0) worker.unref();
-			if (reply.result !== undefined) pending.resolve(reply.result);
+			if (reply.result !== undefined) {
+				remembered(reply.result.merged, reply.result.summary);
+				pending.resolve(reply.result);
+			}
 			else pending.reject(new Error(reply.error ?? 'merge worker failed'));
 		});
 		worker.on('error', (error) => this.#replaceWorker(error));
