@@ -6,3 +6,4 @@ export * from './conflicts';
 export * from './edit-conflicts';
 export * from './transparency';
 export * from './views';
+export * from './attention';
