@@ -51,7 +51,9 @@ await page.getByLabel('Votre nom').fill('Bench');
 await page.getByRole('button', { name: 'Continuer' }).click();
 await page.getByLabel('Nom du collectif').fill('Banc d’essai');
 await page.getByRole('button', { name: 'Créer', exact: true }).click();
-await page.waitForURL(/\/s\//);
+await page.waitForURL(/\/s\/[^/]+\/home$/);
+await page.getByRole('link', { name: 'Inventaire', exact: true }).click();
+await page.waitForURL(/\/s\/[^/]+$/);
 for (let i = 0; i < RESOURCES; i++) {
 	await page.getByRole('button', { name: 'Ajouter une ressource' }).click();
 	const form = page.getByRole('form', { name: 'Ajouter une ressource' });

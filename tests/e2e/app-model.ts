@@ -16,6 +16,10 @@ export class AppModel {
 		await this.page.getByLabel('Nom du collectif').fill(name);
 		await this.page.getByLabel('Description').fill(description);
 		await this.page.getByRole('button', { name: 'Créer', exact: true }).click();
+		// A new collective opens on its home page, with its first steps; the tests go on from the inventory.
+		await this.page.waitForURL(/\/s\/[A-Za-z0-9_-]+\/home$/);
+		await this.page.getByTestId('first-steps').waitFor();
+		await this.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await this.page.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
 		return new URL(this.page.url()).pathname.split('/')[2] ?? '';
 	}

@@ -18,6 +18,7 @@ import { MoneyModel } from './money-model';
 /** Every page of a space, as its route; an id in the path stands for any one. */
 const SPACE_ROUTES = [
 	'',
+	'/home',
 	'/needs',
 	'/needs/:id',
 	'/money',

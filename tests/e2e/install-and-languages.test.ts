@@ -64,9 +64,9 @@ describe('installable, multilingual, accessible', () => {
 	});
 
 	const languages = [
-		{ browserLocale: 'fr-FR', lang: 'fr', welcome: 'Bienvenue', name: 'Votre nom', go: 'Continuer', create: 'Créer un collectif', inventory: 'Inventaire' },
-		{ browserLocale: 'it-IT', lang: 'it', welcome: 'Benvenuto', name: 'Il tuo nome', go: 'Continua', create: 'Crea un collettivo', inventory: 'Inventario' },
-		{ browserLocale: 'en-GB', lang: 'en', welcome: 'Welcome', name: 'Your name', go: 'Continue', create: 'Create a collective', inventory: 'Inventory' }
+		{ browserLocale: 'fr-FR', lang: 'fr', welcome: 'Bienvenue', name: 'Votre nom', go: 'Continuer', create: 'Créer un collectif', inventory: 'Inventaire', home: 'Ce qui demande votre attention', first: 'Premiers pas' },
+		{ browserLocale: 'it-IT', lang: 'it', welcome: 'Benvenuto', name: 'Il tuo nome', go: 'Continua', create: 'Crea un collettivo', inventory: 'Inventario', home: 'Ciò che richiede la vostra attenzione', first: 'Primi passi' },
+		{ browserLocale: 'en-GB', lang: 'en', welcome: 'Welcome', name: 'Your name', go: 'Continue', create: 'Create a collective', inventory: 'Inventory', home: 'What needs your attention', first: 'First steps' }
 	];
 
 	for (const l of languages) {
@@ -85,6 +85,9 @@ describe('installable, multilingual, accessible', () => {
 				await page.locator('input[name="space-name"]').fill('Cantine');
 				await page.locator('form', { has: page.locator('input[name="space-name"]') }).getByRole('button').click();
 				await page.getByRole('link', { name: l.inventory }).waitFor();
+				// A new collective opens on its home page, which guides its first steps.
+				await page.getByRole('heading', { name: l.home }).waitFor();
+				await page.getByRole('heading', { name: l.first }).waitFor();
 				expect(await seriousViolations(page)).toEqual([]);
 				const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
 				expect(overflow).toBeLessThanOrEqual(360);

@@ -17,6 +17,7 @@ import { listBookings } from '../bookings/bookings';
 import { bookingRows, type BookingWho } from '../bookings/views';
 import { duesStatus } from '../money/dues';
 import { expiryStatus, listResources } from '../inventory/resources';
+import { readNeeds } from '../needs/needs';
 import { needsListView } from '../needs/views';
 import { listMembers, memberName } from '../space/space';
 
@@ -239,4 +240,13 @@ function localMidnight(date: string, days: number): number {
 
 function daysBetween(from: string, to: string): number {
 	return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** The first steps of a new collective, and which are done: someone invited, something held, a need recorded. */
+export function firstSteps(doc: Y.Doc): { invited: boolean; holds: boolean; needs: boolean } {
+	return {
+		invited: listMembers(doc).items.length > 1,
+		holds: listResources(doc).items.length > 0,
+		needs: readNeeds(doc).items.length > 0
+	};
 }
