@@ -153,7 +153,7 @@ describe('every page', () => {
 				const nav = page.getByRole('navigation', { name: 'Rubriques du collectif' });
 				await nav.waitFor();
 				const links = nav.getByRole('link');
-				expect(await links.count()).toBe(11);
+				expect(await links.count()).toBe(12);
 				for (const link of await links.all()) {
 					const name = await link.textContent();
 					const box = await link.boundingBox();

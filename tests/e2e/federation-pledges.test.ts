@@ -112,7 +112,7 @@ describe('pledging money to another collective’s need', () => {
 		await giverPage.getByRole('button', { name: 'Continua' }).click();
 		await giverPage.getByLabel('Nome del collettivo').fill('Vélos solidaires');
 		await giverPage.getByRole('button', { name: 'Crea', exact: true }).click();
-		await giverPage.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+		await giverPage.waitForURL(/\/s\/[A-Za-z0-9_-]+\/home$/);
 		void b;
 		await giverPage.getByRole('navigation', { name: 'Sezioni del collettivo' }).getByRole('link', { name: 'Denaro' }).click();
 		await giverPage.getByRole('button', { name: 'Nuovo fondo' }).click();

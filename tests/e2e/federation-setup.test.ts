@@ -77,7 +77,7 @@ describe('creating a federation from the app', () => {
 		await secondPage.getByRole('button', { name: 'Continua' }).click();
 		await secondPage.getByLabel('Nome del collettivo').fill('Vélos solidaires');
 		await secondPage.getByRole('button', { name: 'Crea', exact: true }).click();
-		await secondPage.waitForURL(/\/s\/[A-Za-z0-9_-]+$/);
+		await secondPage.waitForURL(/\/s\/[A-Za-z0-9_-]+\/home$/);
 		await secondPage.getByRole('link', { name: 'Federazioni' }).click();
 		await secondPage.getByLabel("Link d'invito della federazione").fill(invite);
 		await secondPage.getByRole('button', { name: 'Leggi questa federazione' }).click();
