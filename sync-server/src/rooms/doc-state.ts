@@ -14,13 +14,13 @@
 // added once stored, in sequence order. That is what lets a snapshot be written from
 // memory instead of being read back and merged again.
 import * as Y from 'yjs';
-import { inlineMerger, summaryOfMerged, type UpdateMerger } from './merger.js';
+import { inlineMerger, type UpdateMerger } from './merger.js';
+import { holdsStructs, PartSummaries } from './part-summaries.js';
 import { storedUpdates, type StoredRoom } from '../storage/storage.js';
 import { inspectUpdate, type UpdateInfo } from '../protocol/update-info.js';
 import { checkUpdateNesting, TooDeepError } from '../protocol/update-nesting.js';
-import { deletionsOfParts, deletionsOfPartsInSlices, encodeDeletions, holdsDeletions, readSummaryInSlices, DeleteSet } from '../protocol/delete-set.js';
-import { encodeSyncUpdate } from '../protocol/messages.js';
-import { splitUpdateInSlices } from '../protocol/split-update.js';
+import { deletionsOfParts, deletionsOfPartsInSlices, holdsDeletions, type DeleteSet } from '../protocol/delete-set.js';
+import { cutIntoFrames } from './sync-answer.js';
 
 /** Past this many parts not yet merged, they are merged in the background… */
 export const MERGE_AFTER_PARTS = 1024;
@@ -77,20 +77,10 @@ export class DocState {
 	 * merges. A part replaced by a merge takes its frames with it.
 	 */
 	readonly #answerFrames = new WeakMap<Uint8Array, Uint8Array[]>();
-	/**
-	 * Per held part, where each writer's structs end in it and the frame of its deletions
-	 * alone (null without any): a device holding all of a part's structs gets only that
-	 * frame for it, without a diff of the part. Null for a part the reader does not follow.
-	 */
-	readonly #summaries = new WeakMap<Uint8Array, { ends: Map<number, number>; deletions: Uint8Array | null } | null>();
+	/** What a device catching up needs to know of each held part (part-summaries.ts). */
+	readonly #summaries = new PartSummaries();
 	/** Per held part that deletes anything, the clocks it deletes (counted on the way in). */
 	readonly #deletedClocks = new WeakMap<Uint8Array, number>();
-	/**
-	 * What is known of a part without reading it: for an update, from its inspection on the
-	 * way in; for a merge of such parts, from theirs. Turned into its summary when first needed.
-	 */
-	readonly #facts = new WeakMap<Uint8Array, { ends: Map<number, number>; deletions: DeleteSet | null }>();
-
 	constructor(private readonly merger: UpdateMerger = inlineMerger) {}
 
 	/** Updates (oldest first) that end at sequence number `seq`. */
@@ -210,7 +200,7 @@ export class DocState {
 		this.#seq = seq;
 		this.#parts.push(update);
 		this.#byteLength += update.byteLength;
-		this.#noteFacts(update, info);
+		this.#summaries.noteUpdate(update, info);
 		if (info.hasDeletions) {
 			this.#deleted?.addAll(info.deletions);
 			this.#deletedClocks.set(update, info.deletions.clocks);
@@ -278,14 +268,7 @@ export class DocState {
 			for (const part of this.#parts) {
 				let cut = this.#answerFrames.get(part);
 				if (cut === undefined) {
-					let pieces = [part];
-					try {
-						if (part.byteLength > chunkBytes) pieces = await splitUpdateInSlices(part, chunkBytes);
-					} catch {
-						// Bytes the cutter does not read (they did decode when stored): sent whole,
-						// as one message, which a client on a fast enough link takes all the same.
-					}
-					cut = pieces.map(encodeSyncUpdate);
+					cut = await cutIntoFrames(part, chunkBytes);
 					this.#answerFrames.set(part, cut);
 				}
 				for (const frame of cut) frames.push(frame);
@@ -307,75 +290,18 @@ export class DocState {
 			const held = Y.decodeStateVector(encodedStateVector);
 			const frames: Uint8Array[] = [];
 			for (const part of [...this.#parts]) {
-				const summary = await this.#summaryOf(part);
-				if (summary !== null && [...summary.ends].every(([client, end]) => (held.get(client) ?? 0) >= end)) {
+				const summary = await this.#summaries.of(part);
+				if (summary !== null && holdsStructs(summary, held)) {
 					// The device holds every struct of this part: only its deletions may be news.
 					if (summary.deletions !== null) frames.push(summary.deletions);
 					continue;
 				}
 				const { diff } = await this.merger.diff([part], encodedStateVector);
 				if (isEmptyUpdate(diff)) continue;
-				let pieces = [diff];
-				try {
-					if (diff.byteLength > chunkBytes) pieces = await splitUpdateInSlices(diff, chunkBytes);
-				} catch {
-					// Sent whole, as in freshAnswer.
-				}
-				for (const piece of pieces) frames.push(encodeSyncUpdate(piece));
+				for (const frame of await cutIntoFrames(diff, chunkBytes)) frames.push(frame);
 			}
 			return frames;
 		});
-	}
-
-	#noteFacts(update: Uint8Array, info: UpdateInfo): void {
-		const ends = new Map<number, number>();
-		for (const [client, range] of info.clients) {
-			// Skipped clocks: the walk tells where the structs really end.
-			if (!range.contiguous) return;
-			ends.set(client, range.to);
-		}
-		this.#facts.set(update, { ends, deletions: info.hasDeletions ? info.deletions : null });
-	}
-
-	/** The facts of a merge of parts, when each part's are known. */
-	#mergedFacts(parts: readonly Uint8Array[]): { ends: Map<number, number>; deletions: DeleteSet | null } | null {
-		const ends = new Map<number, number>();
-		let deletions: DeleteSet | null = null;
-		for (const part of parts) {
-			const facts = this.#facts.get(part);
-			if (facts === undefined) return null;
-			for (const [client, end] of facts.ends) if (end > (ends.get(client) ?? 0)) ends.set(client, end);
-			if (facts.deletions !== null) (deletions ??= new DeleteSet()).addAll(facts.deletions);
-		}
-		return { ends, deletions };
-	}
-
-	async #summaryOf(part: Uint8Array): Promise<{ ends: Map<number, number>; deletions: Uint8Array | null } | null> {
-		let summary = this.#summaries.get(part);
-		if (summary !== undefined) return summary;
-		// Known from the merge that made this part, or from the updates it holds: no walk over its bytes.
-		const merged = summaryOfMerged(part);
-		const facts = this.#facts.get(part);
-		if (merged !== undefined) {
-			summary = { ends: new Map(merged.ends), deletions: merged.deletions === null ? null : encodeSyncUpdate(merged.deletions) };
-			this.#summaries.set(part, summary);
-		} else if (facts !== undefined) {
-			summary = { ends: facts.ends, deletions: facts.deletions === null ? null : encodeSyncUpdate(encodeDeletions(facts.deletions)) };
-			this.#summaries.set(part, summary);
-		} else {
-			try {
-				const read = await readSummaryInSlices(part);
-				summary = {
-					ends: read.ends,
-					deletions: read.deletions.isEmpty ? null : encodeSyncUpdate(encodeDeletions(read.deletions))
-				};
-			} catch {
-				// Diffed as a whole instead.
-				summary = null;
-			}
-			this.#summaries.set(part, summary);
-		}
-		return summary;
 	}
 
 	/**
@@ -508,8 +434,7 @@ export class DocState {
 			let clocks = 0;
 			for (const part of this.#parts.slice(from, to)) clocks += this.#deletedClocks.get(part) ?? 0;
 			if (clocks > 0) this.#deletedClocks.set(merged, clocks);
-			const facts = this.#mergedFacts(this.#parts.slice(from, to));
-			if (facts !== null) this.#facts.set(merged, facts);
+			this.#summaries.noteMerge(merged, this.#parts.slice(from, to));
 		}
 		this.#parts = [...this.#parts.slice(0, from), merged, ...this.#parts.slice(to)];
 		this.#byteLength = this.#parts.reduce((sum, part) => sum + part.byteLength, 0);

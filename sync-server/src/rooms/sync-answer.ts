@@ -4,11 +4,24 @@
 // slow link. The pieces go out in an order where each applies alone (split-update.ts), and
 // the event loop runs between them, so other rooms do not wait while a big room is sent.
 import type { Connection } from './connection.js';
-import { encodeSyncStep2 } from '../protocol/messages.js';
+import { encodeSyncStep2, encodeSyncUpdate } from '../protocol/messages.js';
+import { splitUpdateInSlices } from '../protocol/split-update.js';
 import { SYNC_STEP2 } from '../protocol/wire.js';
 
 /** The encoding of an update with nothing in it. */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
+/** An update as sync update frames of about `chunkBytes` each, in an order where each applies alone. */
+export async function cutIntoFrames(update: Uint8Array, chunkBytes: number): Promise<Uint8Array[]> {
+	let pieces = [update];
+	try {
+		if (update.byteLength > chunkBytes) pieces = await splitUpdateInSlices(update, chunkBytes);
+	} catch {
+		// Bytes the cutter does not read (they did decode when stored): sent whole, as one
+		// message, which a client on a fast enough link takes all the same.
+	}
+	return pieces.map(encodeSyncUpdate);
+}
 
 /**
  * Sends an answer encoded as sync update frames (those of a new device's answer are
