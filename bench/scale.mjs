@@ -16,6 +16,7 @@ import { chromium } from 'playwright-core';
 import { runnerImport } from 'vite';
 import { median, mib, printTable, seconds, show as showIn } from './scale/report.mjs';
 import { freePort, relayQuiet, startRelay } from './scale/relay.mjs';
+import { drawnAfter, stored, timed, waitFor } from './scale/measure.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -56,25 +57,12 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 	'--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const log = (message) => console.log(`  ${message}`);
 const show = (ms) => showIn(ms, opts.timeout);
-const pause = (ms) => new Promise((done) => setTimeout(done, ms));
 
 const [{ module: client }, { module: appModel }] = await Promise.all([
 	runnerImport(join(ROOT, 'bench/scale/client.ts'), { configFile: false, logLevel: 'error' }),
 	runnerImport(join(ROOT, 'tests/e2e/app-model.ts'), { configFile: false, logLevel: 'error' })
 ]);
 const { AppModel } = appModel;
-
-/** Milliseconds `step` took, or Infinity when one of its waits ran out of time. */
-async function timed(step) {
-	const started = performance.now();
-	try {
-		await step();
-		return performance.now() - started;
-	} catch (error) {
-		if (error?.name === 'TimeoutError') return Infinity;
-		throw error;
-	}
-}
 
 async function newDevice(browser) {
 	return browser.newContext({ locale: 'fr-FR', viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
@@ -96,85 +84,15 @@ async function shownCount(page) {
 	return digits(await count.first().textContent());
 }
 
-async function waitFor(what, check, timeoutMs, every = 250) {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		if (await check()) return;
-		if (Date.now() > deadline) {
-			const error = new Error(`${what}: not within ${seconds(timeoutMs)}`);
-			error.name = 'TimeoutError';
-			throw error;
-		}
-		await pause(every);
-	}
-}
-
-/**
- * What this origin keeps once it stops growing: total (IndexedDB, caches) and IndexedDB alone,
- * with the moment the last change was seen (unchanged for a second after it).
- */
-async function stored(page, timeoutMs) {
-	const read = () =>
-		page.evaluate(async () => {
-			const estimate = await navigator.storage.estimate();
-			const details = /** @type {{ indexedDB?: number } | undefined} */ (estimate.usageDetails);
-			return { usage: estimate.usage ?? 0, indexedDB: details?.indexedDB ?? NaN };
-		});
-	let last = await read();
-	let since = performance.now();
-	await waitFor('storage to settle', async () => {
-		const now = await read();
-		if (now.usage !== last.usage || !Object.is(now.indexedDB, last.indexedDB)) {
-			last = now;
-			since = performance.now();
-		}
-		return last.usage > 0 && performance.now() - since >= 1000;
-	}, timeoutMs, 200);
-	return { ...last, settledAt: since };
-}
-
 const section = (page, label) => page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: label, exact: true });
 const inventoryShown = async (page) => {
 	await page.getByTestId('resource-count').waitFor({ timeout: TIMEOUT });
 	await page.getByRole('article').first().waitFor({ timeout: TIMEOUT });
 };
 
-/**
- * Clicks and waits for `row`, timed in the page: from the click to the first frame drawn with
- * the row in it. A check from outside also pays for its own queries, slow on a slowed CPU, and
- * runs only between the page's tasks; its time goes to the log, as the `outside` figures.
- */
-async function drawnAfter(page, row, click) {
-	await page.evaluate((selector) => {
-		window.__drawnAfterClick = undefined;
-		document.addEventListener('click', () => {
-			const clicked = performance.now();
-			const done = () => requestAnimationFrame(() => (window.__drawnAfterClick = performance.now() - clicked));
-			// The row of the page being left may match too: wait for one the click brought.
-			const before = new Set(document.querySelectorAll(selector));
-			const fresh = () => [...document.querySelectorAll(selector)].some((element) => !before.has(element));
-			new MutationObserver((_changes, observer) => {
-				if (!fresh()) return;
-				observer.disconnect();
-				done();
-			}).observe(document.body, { childList: true, subtree: true });
-		}, { once: true, capture: true });
-	}, row);
-	const outside = await timed(async () => {
-		await click();
-		await page.locator(row).first().waitFor({ timeout: TIMEOUT });
-	});
-	if (outside === Infinity) return { drawn: Infinity, outside };
-	const drawn = await page.evaluate(() => new Promise((resolve) => {
-		const check = () => (window.__drawnAfterClick !== undefined ? resolve(window.__drawnAfterClick) : requestAnimationFrame(check));
-		check();
-	}));
-	return { drawn, outside };
-}
-
 /** Opens a section by its link and waits for its first row. */
 async function open(page, label, row) {
-	const { drawn, outside } = await drawnAfter(page, row, () => section(page, label).click({ timeout: TIMEOUT }));
+	const { drawn, outside } = await drawnAfter(page, row, () => section(page, label).click({ timeout: TIMEOUT }), TIMEOUT);
 	outsideTimes.push(`${label} ${show(outside)}`);
 	return drawn;
 }
@@ -340,7 +258,7 @@ async function benchSize(browser, size) {
 			await section(page, 'Argent').click();
 			await page.getByRole('navigation', { name: "Rubriques de l'argent" }).waitFor().catch(() => {});
 			const ledger = await drawnAfter(page, 'section[aria-labelledby="ledger-title"] ul.plain > li', () =>
-				page.getByRole('navigation', { name: "Rubriques de l'argent" }).getByRole('link', { name: 'Écritures' }).click({ timeout: TIMEOUT }));
+				page.getByRole('navigation', { name: "Rubriques de l'argent" }).getByRole('link', { name: 'Écritures' }).click({ timeout: TIMEOUT }), TIMEOUT);
 			figures.ledger.push(ledger.drawn);
 			outsideTimes.push(`ledger ${show(ledger.outside)}`);
 			const metrics = await cdp.send('Performance.getMetrics');
