@@ -6,9 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
-import * as Y from 'yjs';
 import { localDate, newId, type MemberId } from '../../src/lib/domain/core';
 import { confirmBooking, requestBooking } from '../../src/lib/domain/bookings/bookings';
 import { createDecision } from '../../src/lib/domain/decisions/decisions';
@@ -16,10 +13,9 @@ import { addResource } from '../../src/lib/domain/inventory/resources';
 import { setDues } from '../../src/lib/domain/money/dues';
 import { createNeed } from '../../src/lib/domain/needs/needs';
 import { joinSpace, listMembers } from '../../src/lib/domain/space/space';
-import { parseInvite } from '../../src/lib/sync/invite';
-import { deriveRelayToken } from '../../src/lib/sync/keys';
 import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { launchBrowser, newDevice } from '../support/browser';
+import { openInNode } from '../support/node-device';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 
@@ -61,19 +57,10 @@ describe('a collective’s home page', () => {
 		// createCollective sees the first steps on the new collective's home, then goes to the inventory.
 		await a.createCollective('Cantine', '');
 		await a.waitSynced();
-		const parsed = parseInvite(await a.inviteLink());
-		if (!parsed.ok) throw new Error('invite did not parse');
-		const { spaceId, secret } = parsed.invite;
-
 		// Another member, on a device of their own, writes what needs attention.
-		const doc = new Y.Doc();
-		const provider = new WebsocketProvider(`ws://127.0.0.1:${relay.port}/sync`, spaceId, doc, {
-			params: { token: await deriveRelayToken(secret, spaceId) },
-			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true
-		});
+		const device = await openInNode(await a.inviteLink(), relay.port);
+		const { doc, spaceId } = device;
 		try {
-			await new Promise<void>((done) => provider.once('sync', () => done()));
 			const bruno = newId() as MemberId;
 			const now = Date.now();
 			const today = localDate();
@@ -136,7 +123,7 @@ describe('a collective’s home page', () => {
 			await a.page.reload();
 			await a.page.getByTestId('since-last-visit').getByText("Personne d'autre n'a rien changé depuis votre dernière visite.").waitFor();
 		} finally {
-			provider.destroy();
+			device.close();
 		}
 	});
 });

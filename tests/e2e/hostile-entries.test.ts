@@ -10,13 +10,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { newId } from '../../src/lib/domain/core';
-import { parseInvite } from '../../src/lib/sync/invite';
-import { deriveRelayToken } from '../../src/lib/sync/keys';
 import { launchBrowser, newDevice } from '../support/browser';
+import { openInNode } from '../support/node-device';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 
@@ -71,17 +68,9 @@ describe('entries no form would write', () => {
 		await app.waitSynced();
 
 		const invite = await app.inviteLink();
-		const parsed = parseInvite(invite);
-		if (!parsed.ok) throw new Error('invite did not parse');
-		const { spaceId, secret } = parsed.invite;
-		const doc = new Y.Doc();
-		const rogue = new WebsocketProvider(`ws://127.0.0.1:${relay.port}/sync`, spaceId, doc, {
-			params: { token: await deriveRelayToken(secret, spaceId) },
-			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true
-		});
+		const rogue = await openInNode(invite, relay.port);
+		const { doc, spaceId } = rogue;
 		try {
-			await new Promise<void>((done) => rogue.once('sync', () => done()));
 			const eve = newId();
 			const long = newId();
 			doc.transact(() => {
@@ -137,7 +126,7 @@ describe('entries no form would write', () => {
 			await pageB.getByText('1 voce non è leggibile ed è ignorata.').waitFor();
 			await pageB.getByRole('heading', { name: 'Atelier GKN', level: 1 }).waitFor();
 		} finally {
-			rogue.destroy();
+			rogue.close();
 		}
 	});
 });

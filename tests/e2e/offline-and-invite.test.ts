@@ -8,11 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, newDevice } from '../support/browser';
 import { CuttableLink } from '../support/cuttable-link';
 import { freePort, requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
-import { WebSocket } from 'ws';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { parseInvite } from '../../src/lib/sync/invite';
-import { deriveRelayToken } from '../../src/lib/sync/keys';
+import { openInNode } from '../support/node-device';
 import { AppModel } from './app-model';
 
 const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
@@ -113,17 +110,9 @@ describe('offline-first collective, shared by invite', () => {
 	});
 
 	it('skips and counts garbage written into the space by a buggy client, without breaking the page', async () => {
-		const parsed = parseInvite(await a.inviteLink());
-		if (!parsed.ok) throw new Error('invite did not parse');
-		const { spaceId, secret } = parsed.invite;
-		const doc = new Y.Doc();
-		const rogue = new WebsocketProvider(`ws://127.0.0.1:${relay.port}/sync`, spaceId, doc, {
-			params: { token: await deriveRelayToken(secret, spaceId) },
-			WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-			disableBc: true
-		});
+		const rogue = await openInNode(await a.inviteLink(), relay.port);
+		const { doc } = rogue;
 		try {
-			await new Promise<void>((done) => rogue.once('sync', () => done()));
 			const resources = doc.getMap('resources');
 			resources.set('garbage-string-xxxxxxxx', 'not an entity');
 			const bad = new Y.Map<unknown>();
@@ -136,7 +125,7 @@ describe('offline-first collective, shared by invite', () => {
 			await pageA.getByText("2 entrées n'ont pas pu être lues et sont ignorées.").waitFor();
 			await expect.poll(() => a.resources().count()).toBe(3);
 		} finally {
-			rogue.destroy();
+			rogue.close();
 		}
 	});
 });
