@@ -7,7 +7,8 @@ import type * as Y from 'yjs';
 import type { MemberId, ResourceId } from '../core/ids';
 import type { Member, Resource } from '../core/schema';
 import { getResource, listResources } from '../inventory/resources';
-import { listMembers, memberName } from '../space/space';
+import { memberName } from '../space/space';
+import { currentMembers } from '../space/without-device';
 import { listBookings, type Booking } from './bookings';
 
 /** Rooms, tools, vehicles…: what has a time slot. Food is given and money is counted, neither is booked. */
@@ -70,7 +71,7 @@ export function bookingsView(doc: Y.Doc, filter: BookingsFilter): BookingsView {
 	const kept = endedBy === null ? items : items.filter((b) => b.end <= endedBy).reverse();
 	return {
 		bookable: listResources(doc).items.filter(isBookable),
-		members: listMembers(doc).items,
+		members: currentMembers(doc).items,
 		rows: bookingRows(doc, kept),
 		unreadable
 	};

@@ -116,7 +116,18 @@ export const MemberSchema = v.object({
 	/** When the device first joined: the day the app was installed, not the day the person became a member. */
 	joinedAt: timestamp,
 	/** The day the person became a member, as someone set it (space.ts setMemberSince); dues run from it. */
-	memberSince: v.optional(v.nullable(isoDate), null)
+	memberSince: v.optional(v.nullable(isoDate), null),
+	/**
+	 * Set when someone added this person by hand, without a device: who did.
+	 * Such a person owes dues, can be named in a show of hands and can pledge
+	 * through another member (space/without-device.ts).
+	 */
+	addedBy: v.optional(v.nullable(entityId<'member'>()), null),
+	/** How to reach a person without the app (a phone number, a workshop); free text. */
+	contact: v.optional(text(200), ''),
+	/** The device member who said "this is me" for a person added by hand: that member stands for them from then on. */
+	claimedBy: v.optional(v.nullable(entityId<'member'>()), null),
+	claimedAt: v.optional(v.nullable(timestamp), null)
 });
 export type Member = v.InferOutput<typeof MemberSchema>;
 

@@ -16,7 +16,7 @@ import { choicesOf } from './process';
 import type { Allocation, Closing, Decision } from './schema';
 import { getDecision } from './decisions';
 import type { DecisionId, MemberId } from '../core/ids';
-import { listMembers } from '../space/space';
+import { claimsOf, currentMembers } from '../space/without-device';
 import { countAnswers, type CountedAnswer, type SupersededHand } from './tallies';
 
 export type OutcomeSuggestion =
@@ -72,14 +72,24 @@ export function decisionResults(doc: Y.Doc, id: DecisionId, today: string): Deci
 	if (!decision) return undefined;
 	return resultsOf(
 		decision,
-		listMembers(doc).items.map((m) => m.id),
-		today
+		currentMembers(doc).items.map((m) => m.id),
+		today,
+		claimsOf(doc)
 	);
 }
 
-/** The results of a decision already read; `members` are the current members in the order they joined. */
-export function resultsOf(decision: Decision, members: readonly MemberId[], today: string): DecisionResults {
-	const { answers, superseded, anonymous, anonymousTotal } = countAnswers(decision);
+/**
+ * The results of a decision already read; `members` are the current members
+ * in the order they joined, `claims` the entries added by hand that a member
+ * has claimed since (their hands count as that member's).
+ */
+export function resultsOf(
+	decision: Decision,
+	members: readonly MemberId[],
+	today: string,
+	claims: ReadonlyMap<MemberId, MemberId> = new Map()
+): DecisionResults {
+	const { answers, superseded, anonymous, anonymousTotal } = countAnswers(decision, claims);
 	const counts: Record<string, number> = {};
 	for (const choice of choicesOf(decision.process)) counts[choice] = anonymous[choice] ?? 0;
 	for (const answer of answers) {

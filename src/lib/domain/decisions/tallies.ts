@@ -167,8 +167,12 @@ export interface Count {
 	anonymousTotal: number;
 }
 
-/** Merges positions and tallies into one answer per member, following the rules above. */
-export function countAnswers(decision: Pick<Decision, 'positions' | 'tallies'>): Count {
+/**
+ * Merges positions and tallies into one answer per member, following the
+ * rules above. A hand raised for an entry someone has since claimed
+ * (`claims`, space/without-device.ts) counts as the claimant's.
+ */
+export function countAnswers(decision: Pick<Decision, 'positions' | 'tallies'>, claims: ReadonlyMap<MemberId, MemberId> = new Map()): Count {
 	const answers = new Map<MemberId, CountedAnswer>();
 	// Positions come sorted by time then id: the last one of each member is their position.
 	for (const p of decision.positions) {
@@ -192,7 +196,9 @@ export function countAnswers(decision: Pick<Decision, 'positions' | 'tallies'>):
 			anonymous[key] = (anonymous[key] ?? 0) + count;
 			anonymousTotal += count;
 		}
-		for (const hand of tally.hands) {
+		for (const raised of tally.hands) {
+			const claimant = claims.get(raised.memberId);
+			const hand = claimant ? { ...raised, memberId: claimant } : raised;
 			const previous = answers.get(hand.memberId);
 			const drop = { tallyId: tally.id, memberId: hand.memberId, choices: hand.choices };
 			if (previous?.source === 'own') {

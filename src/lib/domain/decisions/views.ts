@@ -19,7 +19,8 @@ import { balancesOf, shortfallsOf, type Shortfall } from '../money/balances';
 import { readLedger } from '../money/ledger';
 import { getNeed, readNeeds } from '../needs/needs';
 import { getResource, listResources } from '../inventory/resources';
-import { listMembers, memberName } from '../space/space';
+import { memberName } from '../space/space';
+import { claimsOf, currentMembers } from '../space/without-device';
 
 /** The names behind the ids a decision shows, as this device knows them; null for one it does not know. */
 export interface DecisionNames {
@@ -84,12 +85,13 @@ export interface DecisionsListView {
 /** The decisions through a filter: open ones first, soonest closing first; then closed ones, latest first. */
 export function decisionsListView(doc: Y.Doc, filter: DecisionFilter, today: string): DecisionsListView {
 	const read = listDecisions(doc, filter);
-	const members = listMembers(doc).items.map((m) => m.id);
+	const members = currentMembers(doc).items.map((m) => m.id);
+	const claims = claimsOf(doc);
 	return {
 		unreadable: read.unreadable,
 		memberCount: members.length,
 		items: read.items.map((decision) => {
-			const results = resultsOf(decision, members, today);
+			const results = resultsOf(decision, members, today, claims);
 			return {
 				id: decision.id,
 				title: decision.title,
@@ -138,11 +140,12 @@ export interface DecisionPageView {
 export function decisionPageView(doc: Y.Doc, decisionId: DecisionId, today: string, me: MemberId | null): DecisionPageView | null {
 	const decision = getDecision(doc, decisionId);
 	if (!decision) return null;
-	const members = listMembers(doc).items;
+	const members = currentMembers(doc).items;
 	const results = resultsOf(
 		decision,
 		members.map((m) => m.id),
-		today
+		today,
+		claimsOf(doc)
 	);
 	const blocked = new Map<AllocationId, EffectRefusal | null>();
 	for (const a of results.pendingAllocations) blocked.set(a.id, checkEffect(doc, a.effect));
@@ -201,6 +204,6 @@ export function allocationChoices(doc: Y.Doc): AllocationChoices {
 		resources: listResources(doc)
 			.items.map((r) => ({ id: r.id, name: r.name }))
 			.sort((a, b) => compareNames(a.name, b.name)),
-		members: listMembers(doc).items.map((m) => ({ id: m.id, name: m.name }))
+		members: currentMembers(doc).items.map((m) => ({ id: m.id, name: m.name }))
 	};
 }

@@ -27,7 +27,8 @@ import { checkTarget, entryActivity, noteText, positiveAmount, readLedger, signe
 import { MAX_AMOUNT } from '../core/money';
 import { compareIds, compareNames } from '../core/order';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
-import { listMembers, memberName, membershipStart } from '../space/space';
+import { listMembers, memberName } from '../space/space';
+import { claimsAmong, startsWithClaims } from '../space/without-device';
 import { DomainError, LOCAL_ORIGIN, currencyCode, duesMap, entityId, isoDate, minorUnits, plainValue, timestamp, type ReadResult } from '../core/schema';
 
 export const DUES_PERIODS = ['monthly', 'quarterly', 'yearly'] as const;
@@ -183,19 +184,29 @@ export function duesStatus(doc: Y.Doc, today: string): ReadResult<DuesStatus> {
 	const settings = listDues(doc);
 	const byTarget = new Map<DuesTarget, DuesSetting>(settings.items.map((s) => [s.target, s]));
 	const fallback = byTarget.get('default');
-	const joined = new Map(listMembers(doc).items.map((m) => [m.id, membershipStart(m)]));
+	const members = listMembers(doc).items;
+	// An entry added by hand and claimed since is its claimant's: one person, one line.
+	const claims = claimsAmong(members);
+	const person = (id: MemberId) => claims.get(id) ?? id;
+	const joined = startsWithClaims(members, claims);
 	const who = new Set<MemberId>(joined.keys());
-	for (const s of settings.items) if (s.target !== 'default') who.add(s.target);
+	for (const s of settings.items) if (s.target !== 'default') who.add(person(s.target));
 	// What each member paid, by currency: dues entries up to today, net of reversals and refunds.
 	const paidBy = new Map<MemberId, Map<string, number>>();
 	for (const e of readLedger(doc).items) {
 		if (e.category !== 'dues' || e.counterparty?.kind !== 'member' || e.date > today) continue;
-		const sums = paidBy.get(e.counterparty.memberId) ?? new Map<string, number>();
+		const payer = person(e.counterparty.memberId);
+		const sums = paidBy.get(payer) ?? new Map<string, number>();
 		sums.set(e.currency, (sums.get(e.currency) ?? 0) + signed(e));
-		paidBy.set(e.counterparty.memberId, sums);
+		paidBy.set(payer, sums);
 	}
 
 	const items: DuesStatus[] = [];
+	// A setting made for an entry before it was claimed goes on for its claimant, unless they have their own.
+	for (const [entry, claimant] of claims) {
+		const kept = byTarget.get(entry);
+		if (kept && !byTarget.has(claimant)) byTarget.set(claimant, kept);
+	}
 	for (const memberId of who) {
 		const own = byTarget.get(memberId);
 		const setting = own ?? fallback;

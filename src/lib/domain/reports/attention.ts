@@ -20,6 +20,7 @@ import { expiryStatus, listResources } from '../inventory/resources';
 import { readNeeds } from '../needs/needs';
 import { needsListView } from '../needs/views';
 import { listMembers, memberName } from '../space/space';
+import { claimsOf, currentMembers } from '../space/without-device';
 
 /** How soon an item asks for something: 0 today, 1 within days, 2 worth knowing. */
 export type Urgency = 0 | 1 | 2;
@@ -116,10 +117,11 @@ export function attentionView(doc: Y.Doc, input: AttentionInput): AttentionView 
 
 /** Open decisions; closing within a day with the reader's position missing is for today. */
 function decisionItems(doc: Y.Doc, { me, now, today }: AttentionInput): AttentionItem[] {
-	const members = listMembers(doc).items.map((m) => m.id);
+	const members = currentMembers(doc).items.map((m) => m.id);
+	const claims = claimsOf(doc);
 	const out: AttentionItem[] = [];
 	for (const decision of listDecisions(doc, { status: 'open' }).items) {
-		const results = resultsOf(decision, members, today);
+		const results = resultsOf(decision, members, today, claims);
 		const mineMissing = me !== null && !results.answers.some((a) => a.memberId === me);
 		const closesSoon = decision.closesAt - now <= DAY_MS;
 		out.push({
@@ -245,7 +247,8 @@ function daysBetween(from: string, to: string): number {
 /** The first steps of a new collective, and which are done: someone invited, something held, a need recorded. */
 export function firstSteps(doc: Y.Doc): { invited: boolean; holds: boolean; needs: boolean } {
 	return {
-		invited: listMembers(doc).items.length > 1,
+		// Only a device joins by invite: people added by hand do not say anyone was invited.
+		invited: listMembers(doc).items.filter((m) => m.addedBy === null).length > 1,
 		holds: listResources(doc).items.length > 0,
 		needs: readNeeds(doc).items.length > 0
 	};

@@ -4,3 +4,4 @@
  */
 export * from './space';
 export * from './views';
+export * from './without-device';
