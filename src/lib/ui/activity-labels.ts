@@ -41,6 +41,8 @@ const ACTIONS: Record<string, () => string> = {
 	'ledger.transferred': m.act_ledger_transferred,
 	'member.joined': m.act_member_joined,
 	'member.since_set': m.act_member_since_set,
+	'member.added': m.act_member_added,
+	'member.claimed': m.act_member_claimed,
 	'need.closed': m.act_need_closed,
 	'need.created': m.act_need_created,
 	'need.met': m.act_need_met,

@@ -11,6 +11,7 @@ import { ledgerMap } from '../core/schema';
 import { derivedEntryId } from '../money/ledger';
 import { listResources } from '../inventory/resources';
 import { memberName } from '../space/space';
+import { currentMembers } from '../space/without-device';
 import { listFunds } from '../money/funds';
 import { allocatedByNeed, fundingByNeed } from './need-funding';
 import { getNeed, type NeedKind, type NeedStatus } from './needs';
@@ -57,6 +58,8 @@ export type NeedsListView = ReturnType<typeof needsListView>;
  */
 export type PledgeRow = PledgeView & {
 	pledgerName: string | null;
+	/** Who wrote a pledge made for another member (a person without a phone); null when they wrote it themselves. */
+	notedBy: string | null;
 	/** The ledger entry its delivery recorded, when there is one. */
 	entryId: LedgerEntryId | null;
 };
@@ -80,12 +83,16 @@ export function needPageView(doc: Y.Doc, needId: NeedId, today: string) {
 				(pledge): PledgeRow => ({
 					...pledge,
 					pledgerName: pledge.memberId === null ? pledge.supporterName : memberName(doc, pledge.memberId),
+					// A pledge made through someone else (for a person without a phone) says who wrote it.
+					notedBy: pledge.memberId !== null && pledge.memberId !== pledge.createdBy && !pledge.federation ? memberName(doc, pledge.createdBy) : null,
 					entryId: recordedEntry(doc, pledge.id)
 				})
 			)
 		},
 		/** What a pledge in kind may point at in the inventory. */
-		resources: listResources(doc).items.map((r) => ({ id: r.id, name: r.name }))
+		resources: listResources(doc).items.map((r) => ({ id: r.id, name: r.name })),
+		/** People without a phone, for whom a member may pledge. */
+		withoutDevice: currentMembers(doc).items.filter((m) => m.addedBy !== null).map((m) => ({ id: m.id, name: m.name }))
 	};
 }
 

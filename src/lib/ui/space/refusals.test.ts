@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FIELD_PROBLEMS, type InvalidField } from '$lib/domain/core';
-import { checkMemberName, editSpace, setMemberSince } from '$lib/domain/space';
+import { addMemberWithoutDevice, checkMemberName, claimMember, editSpace, joinSpace, setMemberSince } from '$lib/domain/space';
 import { newId } from '$lib/domain/core';
 import { newSpace } from '$lib/domain/space/testing';
 import { expectEveryLanguage, type Sample } from '../refusals.testing';
 import { refusalText, saveRefusal } from '../refusals';
-import { MEMBER_FIELDS, memberRefusals, memberSinceRefusals, SPACE_FIELDS, spaceRefusals } from './refusals';
+import { claimRefusals, MEMBER_FIELDS, memberRefusals, memberSinceRefusals, SPACE_FIELDS, spaceRefusals, WITHOUT_DEVICE_FIELDS, withoutDeviceRefusals } from './refusals';
 
 const field = (name: string, problem: InvalidField['problem'] = 'required'): InvalidField => ({
 	ok: false,
@@ -36,6 +36,33 @@ describe('space and member refusals', () => {
 			{ name: 'not a date', text: () => saveRefusal(() => setMemberSince(doc, by, '1er janvier', by), memberSinceRefusals) ?? '' }
 		]);
 		expect(saveRefusal(() => setMemberSince(doc, by, '1er janvier', by), memberSinceRefusals)).toBe("« Date d'adhésion » doit être une date.");
+	});
+
+	it('say why a person without a phone could not be added or claimed, in every language', () => {
+		const { doc, by } = newSpace();
+		const samples: Sample[] = [];
+		for (const name of Object.keys(WITHOUT_DEVICE_FIELDS)) {
+			samples.push({ name: `without device ${name}`, text: () => refusalText(field(name, 'too_long'), withoutDeviceRefusals) });
+		}
+		samples.push({ name: 'no name', text: () => saveRefusal(() => addMemberWithoutDevice(doc, { name: ' ', memberSince: null }, by), withoutDeviceRefusals) ?? '' });
+		const maria = addMemberWithoutDevice(doc, { name: 'Maria', memberSince: null }, by);
+		const luca = addMemberWithoutDevice(doc, { name: 'Luca', memberSince: null }, by);
+		if (!maria.ok || !luca.ok) throw new Error('not added');
+		const phone = newId<'member'>();
+		joinSpace(doc, phone, 'Maria R.');
+		const other = newId<'member'>();
+		joinSpace(doc, other, 'Bruno');
+		claimMember(doc, maria.id, phone);
+		const names = claimRefusals((id) => (id === phone ? 'Maria R.' : 'Maria'));
+		expect(Object.keys(names).sort()).toEqual(['already_claimed', 'claims_another', 'has_device', 'member_not_found']);
+		samples.push(
+			{ name: 'not found', text: () => saveRefusal(() => claimMember(doc, newId<'member'>(), other), names) ?? '' },
+			{ name: 'has device', text: () => saveRefusal(() => claimMember(doc, by, other), names) ?? '' },
+			{ name: 'already', text: () => saveRefusal(() => claimMember(doc, maria.id, other), names) ?? '' },
+			{ name: 'another', text: () => saveRefusal(() => claimMember(doc, luca.id, phone), names) ?? '' }
+		);
+		expectEveryLanguage(samples);
+		expect(saveRefusal(() => claimMember(doc, maria.id, other), names)).toBe('Maria R. a déjà repris cette fiche.');
 	});
 
 	it('turn what the domain answers into the sentence the form shows', () => {
