@@ -32,6 +32,7 @@ const SPACE_ROUTES = [
 	'/conflicts',
 	'/history',
 	'/transparency',
+	'/assembly',
 	'/members',
 	'/files',
 	'/federation'

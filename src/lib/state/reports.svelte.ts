@@ -1,5 +1,5 @@
 /** The conflicts, history and transparency pages' views, kept until something they read changes. */
-import { conflictsView, historyView, itemsInConflict, openConflictCount, transparencyView, type HistoryFilter } from '../domain/reports';
+import { assemblyPack, conflictsView, historyView, itemsInConflict, openConflictCount, transparencyView, type HistoryFilter } from '../domain/reports';
 import type { EditKind } from '../domain/core';
 import type * as Y from 'yjs';
 import type { SpaceView } from './space.svelte';
@@ -30,4 +30,9 @@ export function historyPage(view: SpaceView, filter: HistoryFilter) {
 
 export function transparencyPage(view: SpaceView, from: string, to: string) {
 	return view.derive(transparencyView, from, to);
+}
+
+/** The general assembly pack for a period, made again when something it reads changes. */
+export function assemblyPage(view: SpaceView, from: string, to: string) {
+	return view.derive(assemblyPack, from, to);
 }

@@ -26,6 +26,11 @@ export function formatDateTime(ms: number): string {
 	return dateTimeFormat('date-time', { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 }
 
+/** A month given as YYYY-MM: "janv. 2026". */
+export function formatMonth(month: string): string {
+	return dateTimeFormat('month', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T00:00:00Z`));
+}
+
 export function formatDate(isoDate: string): string {
 	return dateTimeFormat('date', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${isoDate}T00:00:00Z`));
 }

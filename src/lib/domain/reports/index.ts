@@ -7,3 +7,4 @@ export * from './edit-conflicts';
 export * from './transparency';
 export * from './views';
 export * from './attention';
+export * from './assembly';

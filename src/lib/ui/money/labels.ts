@@ -1,5 +1,5 @@
 /** Words for the money codes, in the current language; refusals have their own tables (refusals.ts). */
-import type { FundKind, DuesPeriod, DuesChange, Direction, LedgerCategory, PartyView } from '$lib/domain/money';
+import type { FundKind, DuesPeriod, DuesChange, DuesStatus, Direction, LedgerCategory, PartyView } from '$lib/domain/money';
 import * as m from '$lib/paraglide/messages';
 import { formatDate } from '../format';
 import { money } from './amounts';
@@ -41,4 +41,13 @@ export function duesChangeLine(change: DuesChange, currency: string, period: Due
 export function partyText(party: PartyView): string {
 	if (party === null) return m.money_party_none();
 	return party.name ?? m.someone();
+}
+
+/** Where a member's dues stand, as one phrase: late by how much and for how many periods, or up to date. */
+export function duesStateText(s: DuesStatus): string {
+	if (s.amount === 0) return m.money_dues_exempt();
+	if (s.state === 'not_started') return m.money_dues_not_started();
+	if (s.state === 'due') return m.money_dues_due({ amount: money(-s.balance, s.currency) });
+	if (s.state === 'late') return `${m.money_dues_late({ amount: money(-s.balance, s.currency) })} (${m.money_dues_periods_late({ count: s.periodsLate })})`;
+	return s.periodsAhead > 0 ? `${m.money_dues_up_to_date()} · ${m.money_dues_ahead({ count: s.periodsAhead })}` : m.money_dues_up_to_date();
 }
