@@ -8,3 +8,4 @@ export * from './transparency';
 export * from './views';
 export * from './attention';
 export * from './assembly';
+export * from './reminders';
