@@ -50,7 +50,8 @@ export default defineConfig({
 			},
 			workbox: {
 				clientsClaim: true,
-				importScripts: ['share-target.js'],
+				// A tap on a reminder's notification opens its page (static/notifications.js).
+				importScripts: ['share-target.js', 'notifications.js'],
 				// Nothing is prerendered in a single-page app: with its own patterns (and the
 				// client/ prefix dropped here) the plugin adds no prerendered/ pattern that
 				// matches nothing and warns on every build. The fallback page is added by the plugin.

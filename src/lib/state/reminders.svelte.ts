@@ -1,0 +1,72 @@
+/**
+ * Keeps a collective's reminders current while one of its pages is open: on
+ * opening, when the document changes, every minute (a decision comes within
+ * its last day as time passes), when the app comes back to the screen and
+ * when the person changes their switches. The reminders shown are counted
+ * next to the home page's link, and the new ones go to the phone's
+ * notifications if the person asked for them.
+ */
+import { localDate, type MemberId } from '../domain/core';
+import { remindersFor, type Reminder } from '../domain/reports';
+import { readLastVisit } from '../ui/home/last-visit';
+import { notifyNew, readReminderSettings } from '../ui/home/reminders';
+import type { SpaceView } from './space.svelte';
+
+/** Sent on `window` when a collective's switches change, with its id as detail. */
+export const REMINDERS_CHANGED = 'passerelle:reminders-changed';
+const TICK_MS = 60_000;
+/** A burst of changes (a sync) makes one check. */
+const AFTER_CHANGE_MS = 2_000;
+
+export class ReminderWatch {
+	list = $state.raw<Reminder[]>([]);
+
+	constructor(
+		private readonly view: SpaceView,
+		private readonly me: MemberId,
+		private readonly collective: () => string
+	) {}
+
+	/** Starts watching; answers the function that stops. */
+	start(): () => void {
+		const doc = this.view.doc;
+		const spaceId = this.view.session.entry.id;
+		let later: ReturnType<typeof setTimeout> | undefined;
+		const soon = (delay: number) => {
+			clearTimeout(later);
+			later = setTimeout(() => this.check(), delay);
+		};
+		const onUpdate = () => soon(AFTER_CHANGE_MS);
+		const onVisible = () => document.visibilityState === 'visible' && soon(0);
+		const onSettings = (event: Event) => (event as CustomEvent<string>).detail === spaceId && soon(0);
+		// Not before the page's first screen: a check reads decisions, dues, food and bookings.
+		soon(500);
+		const timer = setInterval(() => this.check(), TICK_MS);
+		doc.on('update', onUpdate);
+		document.addEventListener('visibilitychange', onVisible);
+		addEventListener(REMINDERS_CHANGED, onSettings);
+		return () => {
+			clearTimeout(later);
+			clearInterval(timer);
+			doc.off('update', onUpdate);
+			document.removeEventListener('visibilitychange', onVisible);
+			removeEventListener(REMINDERS_CHANGED, onSettings);
+		};
+	}
+
+	private check(): void {
+		if (this.view.loading || this.view.doc.isDestroyed) return;
+		const spaceId = this.view.session.entry.id;
+		const now = Date.now();
+		// Pledges are news until the home page, which lists them, is seen again.
+		const all = remindersFor(this.view.doc, { me: this.me, today: localDate(new Date(now)), now, since: readLastVisit(spaceId) });
+		const { kinds } = readReminderSettings(spaceId);
+		const shown = all.filter((r) => kinds[r.kind]);
+		this.list = shown;
+		// The installed app's icon shows the count too, where the system offers it.
+		if ('setAppBadge' in navigator) void navigator.setAppBadge(shown.length).catch(() => {});
+		void notifyNew(spaceId, this.collective(), shown, `/s/${spaceId}`).catch(() => {
+			// A notification the browser would not show: the reminder is still on the home page and in the count.
+		});
+	}
+}
