@@ -15,3 +15,5 @@ export * from './balances';
 export * from './flows';
 export * from './csv';
 export * from './views';
+export * from './series';
+export * from './dues-series';

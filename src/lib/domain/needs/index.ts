@@ -10,3 +10,4 @@ export * from './pledge-corrections';
 export * from './need-funding';
 export * from './progress';
 export * from './views';
+export * from './progress-series';

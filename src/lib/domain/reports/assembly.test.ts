@@ -10,7 +10,8 @@ import { transferFunds } from '../money/transfers';
 import { moneyNeed, pledge } from '../needs/testing';
 import { joinSpace } from '../space/space';
 import { memberId, newSpace } from '../space/testing';
-import { assemblyPack, monthsOf } from './assembly';
+import { monthsOf } from '../money/series';
+import { assemblyPack } from './assembly';
 
 function collective() {
 	const { doc, by } = newSpace();
@@ -57,9 +58,10 @@ describe('the general assembly pack', () => {
 			{
 				currency: 'EUR',
 				months: [
-					{ month: '2026-01', received: 3_000, spent: 2_500 },
-					{ month: '2026-02', received: 0, spent: 0 },
-					{ month: '2026-03', received: 0, spent: 1_000 }
+					{ month: '2026-01', received: 3_000, spent: 2_500, byCategory: { dues: { received: 3_000, spent: 0 }, purchase: { received: 0, spent: 2_500 } } },
+					// The purchase and its reversal cancel out in its category.
+					{ month: '2026-02', received: 0, spent: 0, byCategory: { purchase: { received: 0, spent: 0 } } },
+					{ month: '2026-03', received: 0, spent: 1_000, byCategory: { other: { received: 0, spent: 1_000 } } }
 				]
 			}
 		]);

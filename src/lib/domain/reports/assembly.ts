@@ -20,8 +20,9 @@ import type { Effect, Outcome } from '../decisions/schema';
 import { budgetReportOf, type BudgetReport } from '../money/balances';
 import { duesStatus, type DuesStatus } from '../money/dues';
 import { flowOf } from '../money/flows';
+import { monthEndBalances, monthlyFlows, type BalancePoint, type MonthFlow } from '../money/series';
 import { budgetLines, listFunds, type FundKind } from '../money/funds';
-import { readLedger, signed, type LedgerCategory, type LedgerEntry } from '../money/ledger';
+import { readLedger, type LedgerCategory, type LedgerEntry } from '../money/ledger';
 import { needsListView } from '../needs/views';
 import type { NeedKind } from '../needs/needs';
 import { listNeeds } from '../needs/progress';
@@ -32,12 +33,6 @@ export interface CategoryLine {
 	category: LedgerCategory;
 	received: number;
 	spent: number;
-}
-
-/** One month's balance at its end (or at the period's end, for the last month). */
-export interface BalancePoint {
-	month: string;
-	balance: number;
 }
 
 export interface FundAccount {
@@ -58,13 +53,6 @@ export interface FundAccount {
 	/** The balance at the period's end: opening + received − spent + transferredIn − transferredOut. */
 	closing: number;
 	balances: BalancePoint[];
-}
-
-/** Money in and out from outside in one month, in one currency (transfers left out). */
-export interface MonthFlow {
-	month: string;
-	received: number;
-	spent: number;
 }
 
 export interface DuesSummary {
@@ -115,53 +103,28 @@ export interface AssemblyPack {
 	unreadable: number;
 }
 
-/** The months that `from`..`to` touch, as YYYY-MM. */
-export function monthsOf(from: string, to: string): string[] {
-	const months: string[] = [];
-	let year = Number(from.slice(0, 4));
-	let month = Number(from.slice(5, 7));
-	const last = to.slice(0, 7);
-	for (;;) {
-		const key = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
-		if (key > last) break;
-		months.push(key);
-		month++;
-		if (month > 12) {
-			month = 1;
-			year++;
-		}
-	}
-	return months;
-}
-
 function fundAccounts(entries: readonly LedgerEntry[], from: string, to: string, doc: Y.Doc): FundAccount[] {
-	const months = monthsOf(from, to);
 	return listFunds(doc, { archived: 'all' }).items.map((fund) => {
-		const own = entries.filter((e) => e.fundId === fund.id && e.currency === fund.currency && e.date <= to);
+		const own = entries.filter((e) => e.fundId === fund.id && e.currency === fund.currency);
+		const { opening, points } = monthEndBalances(own, fund.currency, from, to);
 		const account: FundAccount = {
 			fundId: fund.id,
 			name: fund.name,
 			kind: fund.kind,
 			currency: fund.currency,
 			archived: fund.archived,
-			opening: 0,
+			opening,
 			categories: [],
 			received: 0,
 			spent: 0,
 			transferredIn: 0,
 			transferredOut: 0,
-			closing: 0,
-			balances: []
+			closing: points.at(-1)?.balance ?? opening,
+			balances: points
 		};
 		const byCategory = new Map<LedgerCategory, CategoryLine>();
-		const byMonth = new Map<string, number>();
 		for (const entry of own) {
-			if (entry.date < from) {
-				account.opening += signed(entry);
-				continue;
-			}
-			const month = entry.date.slice(0, 7);
-			byMonth.set(month, (byMonth.get(month) ?? 0) + signed(entry));
+			if (entry.date < from || entry.date > to) continue;
 			const flow = flowOf(entry);
 			account[flow.side] += flow.amount;
 			if (flow.side === 'received' || flow.side === 'spent') {
@@ -171,31 +134,8 @@ function fundAccounts(entries: readonly LedgerEntry[], from: string, to: string,
 			}
 		}
 		account.categories = [...byCategory.values()].sort((a, b) => b.received + b.spent - (a.received + a.spent) || a.category.localeCompare(b.category));
-		let running = account.opening;
-		for (const month of months) {
-			running += byMonth.get(month) ?? 0;
-			account.balances.push({ month, balance: running });
-		}
-		account.closing = running;
 		return account;
 	});
-}
-
-function monthlyFlows(entries: readonly LedgerEntry[], from: string, to: string): AssemblyPack['months'] {
-	const months = monthsOf(from, to);
-	const byCurrency = new Map<string, Map<string, MonthFlow>>();
-	for (const entry of entries) {
-		if (entry.date < from || entry.date > to) continue;
-		const flow = flowOf(entry);
-		if (flow.side !== 'received' && flow.side !== 'spent') continue;
-		let perMonth = byCurrency.get(entry.currency);
-		if (!perMonth) {
-			perMonth = new Map(months.map((month) => [month, { month, received: 0, spent: 0 }]));
-			byCurrency.set(entry.currency, perMonth);
-		}
-		perMonth.get(entry.date.slice(0, 7))![flow.side] += flow.amount;
-	}
-	return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, perMonth]) => ({ currency, months: [...perMonth.values()] }));
 }
 
 function duesSummary(rows: readonly DuesStatus[]): DuesSummary[] {
