@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { localDate, newId, type MemberId } from '../../src/lib/domain/core';
+import { localDate, newId, type MemberId, type NeedId } from '../../src/lib/domain/core';
 import { confirmBooking, requestBooking } from '../../src/lib/domain/bookings/bookings';
 import { closeDecision } from '../../src/lib/domain/decisions/closings';
 import { createDecision, takePosition } from '../../src/lib/domain/decisions/decisions';
@@ -65,6 +65,7 @@ describe('the general assembly pack', () => {
 		await a.waitSynced();
 
 		const treasurer = await openInNode(await a.inviteLink(), relay.port);
+		let need: NeedId | undefined;
 		try {
 			const { doc } = treasurer;
 			const tom = newId() as MemberId;
@@ -72,15 +73,15 @@ describe('the general assembly pack', () => {
 			const box = created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'EUR' }, tom));
 			const bank = created(createFund(doc, { name: 'Banque', kind: 'bank', currency: 'EUR' }, tom));
 			ok(recordEntry(doc, { fundId: box, date: daysAgo(100), amount: 50_000, direction: 'in', category: 'donation' }, tom));
-			ok(recordEntry(doc, { fundId: box, date: daysAgo(40), amount: 12_000, direction: 'out', category: 'purchase', note: 'Perceuse' }, tom));
 			ok(transferFunds(doc, { fromFundId: box, toFundId: bank, amount: 20_000, date: daysAgo(30), note: '' }, tom));
 			setDues(doc, 'default', { amount: 1_000, currency: 'EUR', period: 'monthly', start: daysAgo(60) }, tom);
 			ok(recordDuesPayment(doc, { memberId: tom, amount: 2_000, fundId: box, date: daysAgo(20), note: '' }, tom));
 			const decision = created(createDecision(doc, { title: 'Acheter une perceuse', proposal: 'Pour l’atelier', process: 'vote', closesAt: Date.now() + DAY }, tom));
 			ok(takePosition(doc, decision, { choice: 'yes' }, tom));
 			ok(closeDecision(doc, decision, { outcome: 'adopted', statement: 'Adoptée à l’unanimité.' }, tom));
-			const need = createNeed(doc, { kind: 'money', title: 'Loyer', unit: 'EUR', target: 60_000 }, tom);
-			ok(addPledge(doc, { needId: need, amount: 15_000, memberId: tom }, tom));
+			ok(recordEntry(doc, { fundId: box, date: daysAgo(40), amount: 12_000, direction: 'out', category: 'purchase', note: 'Perceuse', decisionId: decision }, tom));
+			need = createNeed(doc, { kind: 'money', title: 'Loyer', unit: 'EUR', target: 60_000 }, tom, Date.now() - 20 * DAY);
+			ok(addPledge(doc, { needId: need, amount: 15_000, memberId: tom }, tom, Date.now() - 10 * DAY));
 			const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, tom));
 			const loan = created(requestBooking(doc, { resourceId: van, start: Date.now() - 10 * DAY, end: Date.now() - 9 * DAY, to: { kind: 'collective', name: 'Cantine populaire' } }, tom));
 			ok(confirmBooking(doc, loan, tom));
@@ -139,5 +140,26 @@ describe('the general assembly pack', () => {
 		const data = JSON.parse((await readFile(await json.path())).toString('utf8'));
 		expect(data).toMatchObject({ format: 'passerelle-assembly', version: 1, collective: 'Atelier', from: daysAgo(60), to: localDate() });
 		expect(data.funds.find((f: { name: string }) => f.name === 'Caisse')).toMatchObject({ opening: 50_000, spent: 12_000, transferredOut: 20_000, closing: 20_000 });
+
+		// The other pages draw their own charts, with their figures a tap away.
+		const base = `http://127.0.0.1:${relay.port}/s/${spaceId}`;
+		await a.page.goto(`${base}/transparency`);
+		await a.page.getByRole('textbox', { name: 'Du', exact: true }).fill(daysAgo(60));
+		await a.page.getByRole('textbox', { name: 'Au', exact: true }).fill(localDate());
+		await a.page.getByRole('img', { name: 'Entrées et sorties par mois et par catégorie (EUR)' }).waitFor();
+		await a.page.getByRole('img', { name: 'Dépensé par décision (EUR)' }).waitFor();
+		await a.page.goto(`${base}/money/dues`);
+		await a.page.getByRole('img', { name: 'Cotisations demandées et payées par mois (EUR)' }).waitFor();
+		await a.page.goto(`${base}/needs/${need}`);
+		const progress = a.page.getByRole('img', { name: 'Progression au fil des semaines' });
+		await progress.waitFor();
+		await a.page.getByText('Voir les chiffres').click();
+		expect(await a.page.getByRole('table', { name: 'Progression au fil des semaines' }).getByRole('row').count()).toBeGreaterThan(2);
+		expect(await seriousViolations(a.page)).toEqual([]);
+		await a.page.goto(`${base}/money`);
+		await a.page.getByRole('link', { name: 'Caisse' }).first().click();
+		await a.page.getByRole('img', { name: 'Solde en fin de mois, sur douze mois' }).waitFor();
+		expect(await horizontalOverflow(a.page)).toBe(0);
+		expect(await seriousViolations(a.page)).toEqual([]);
 	});
 });

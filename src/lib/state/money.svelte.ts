@@ -8,7 +8,10 @@ import type * as Y from 'yjs';
 import { entityId, type FundId, type LedgerEntryId } from '../domain/core';
 import { listDecisions } from '../domain/decisions';
 import {
+	duesCollection,
 	duesView,
+	fundBalanceSeries,
+	lastMonths,
 	entryPageView,
 	fundPageView,
 	ledgerView,
@@ -59,4 +62,16 @@ export function fundPage(view: SpaceView, fundId: string) {
 
 export function duesPage(view: SpaceView, today: string) {
 	return view.derive(duesView, today);
+}
+
+/** A fund's month-end balances over the last twelve months, made when the device is idle. */
+export function fundBalanceChart(view: SpaceView, fundId: string, today: string) {
+	const { from, to } = lastMonths(today, 12);
+	return v.is(isFundId, fundId) ? view.whenIdle(fundBalanceSeries, fundId as FundId, from, to) : undefined;
+}
+
+/** Dues asked and paid in each of the last twelve months, made when the device is idle: it reads the dues thirteen times. */
+export function duesChart(view: SpaceView, today: string) {
+	const { from, to } = lastMonths(today, 12);
+	return view.whenIdle(duesCollection, from, to);
 }

@@ -1,6 +1,7 @@
 /** The conflicts, history and transparency pages' views, kept until something they read changes. */
 import { assemblyPack, conflictsView, historyView, itemsInConflict, openConflictCount, transparencyView, type HistoryFilter } from '../domain/reports';
 import type { EditKind } from '../domain/core';
+import { ledgerMonthlyFlows } from '../domain/money';
 import type * as Y from 'yjs';
 import type { SpaceView } from './space.svelte';
 
@@ -35,4 +36,9 @@ export function transparencyPage(view: SpaceView, from: string, to: string) {
 /** The general assembly pack for a period, made again when something it reads changes. */
 export function assemblyPage(view: SpaceView, from: string, to: string) {
 	return view.derive(assemblyPack, from, to);
+}
+
+/** Money in and out by month and category over a period, for the transparency page's chart; made when the device is idle. */
+export function monthlyFlowsChart(view: SpaceView, from: string, to: string) {
+	return view.whenIdle(ledgerMonthlyFlows, from, to);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newSpace } from '../space/testing';
 import { readLedger } from './ledger';
-import { lastMonths, monthEndBalances, monthsOf } from './series';
+import { lastMonths, ledgerMonthlyFlows, monthEndBalances, monthsOf } from './series';
 import { entry, fund } from './testing';
 import { transferFunds } from './transfers';
 
@@ -30,5 +30,23 @@ describe('money over time', () => {
 			]
 		});
 		expect(monthEndBalances(own, 'CHF', '2026-01-01', '2026-01-31')).toEqual({ opening: 0, points: [{ month: '2026-01', balance: 0 }] });
+	});
+});
+
+describe('monthly flows', () => {
+	it('start with the first entry when the period is open, and are empty without entries', () => {
+		const { doc, by } = newSpace();
+		expect(ledgerMonthlyFlows(doc, '0001-01-01', '2026-03-31')).toEqual([]);
+		const box = fund(doc, by);
+		entry(doc, by, box, { date: '2026-02-10', amount: 700, category: 'dues' });
+		expect(ledgerMonthlyFlows(doc, '0001-01-01', '2026-03-31')).toEqual([
+			{
+				currency: 'EUR',
+				months: [
+					{ month: '2026-02', received: 700, spent: 0, byCategory: { dues: { received: 700, spent: 0 } } },
+					{ month: '2026-03', received: 0, spent: 0, byCategory: {} }
+				]
+			}
+		]);
 	});
 });

@@ -73,7 +73,10 @@ export interface MonthFlow {
 
 /** Per currency, what came in and went out from outside each month of `from`..`to`. */
 export function monthlyFlows(entries: readonly LedgerEntry[], from: string, to: string): { currency: string; months: MonthFlow[] }[] {
-	const months = monthsOf(from, to);
+	// An open start ("since the beginning") begins with the first entry, not in year one.
+	const first = entries.reduce<string | null>((min, e) => (min === null || e.date < min ? e.date : min), null);
+	if (first === null) return [];
+	const months = monthsOf(first > from ? first : from, to);
 	const byCurrency = new Map<string, Map<string, MonthFlow>>();
 	for (const entry of entries) {
 		if (entry.date < from || entry.date > to) continue;
