@@ -85,4 +85,40 @@ describe('a removal', () => {
 		await expect.poll(() => status.textContent()).toBe('Ouvert');
 		await notice.waitFor({ state: 'detached' });
 	});
+
+	it('of a form’s last write, an item added or changed, is taken back on both phones', async () => {
+		const page = a.page;
+		const invite = await a.inviteLink();
+		const b = new AppModel(await (await newDevice(browser, 'it-IT')).newPage());
+		await b.page.goto(invite);
+		await b.page.getByLabel('Il tuo nome').fill('Bruno');
+		await b.page.getByRole('button', { name: 'Unisciti' }).click();
+		await b.resource('Atelier').waitFor();
+		const notice = page.locator('.undo[role="status"]');
+
+		// Added, then taken back: gone on both phones, and kept among the removed items.
+		await page.getByRole('link', { name: 'Inventaire' }).click();
+		await a.addResource({ kind: 'Matériel', name: 'Perceuse' });
+		await b.resource('Perceuse').waitFor();
+		expect(plain(await notice.textContent())).toContain("« Perceuse » a été ajouté à l'inventaire.");
+		await notice.getByRole('button', { name: 'Annuler' }).click();
+		await a.resource('Perceuse').waitFor({ state: 'detached' });
+		await b.resource('Perceuse').waitFor({ state: 'detached' });
+		await page.getByLabel('Voir les ressources retirées').check();
+		await a.resource('Perceuse').waitFor();
+		await page.getByLabel('Voir les ressources retirées').uncheck();
+
+		// Changed, then taken back: the earlier place comes back on both phones.
+		await a.resource('Atelier').getByRole('button', { name: 'Modifier' }).click();
+		const form = page.getByRole('form', { name: 'Modifier la ressource' });
+		await form.getByLabel('Emplacement').fill('Sous-sol');
+		await form.getByRole('button', { name: 'Enregistrer' }).click();
+		await b.resource('Atelier').getByText('📍 Sous-sol').waitFor();
+		expect(plain(await notice.textContent())).toContain('« Atelier » a été modifié.');
+		expect(await horizontalOverflow(page)).toBe(0);
+		await notice.getByRole('button', { name: 'Annuler' }).click();
+		await notice.waitFor({ state: 'detached' });
+		await a.resource('Atelier').getByText('📍 Sous-sol').waitFor({ state: 'detached' });
+		await b.resource('Atelier').getByText('📍 Sous-sol').waitFor({ state: 'detached' });
+	});
 });
