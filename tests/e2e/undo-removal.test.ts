@@ -10,6 +10,7 @@ import { horizontalOverflow, seriousViolations } from '../support/axe';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
 import { plain } from './decisions-model';
+import { MoneyModel } from './money-model';
 
 function tomorrowAt(hour: number): string {
 	const today = new Date();
@@ -86,7 +87,7 @@ describe('a removal', () => {
 		await notice.waitFor({ state: 'detached' });
 	});
 
-	it('of a form’s last write, an item added or changed, is taken back on both phones', async () => {
+	it('of a form’s last write, an item added or changed or a ledger entry, is taken back on both phones', async () => {
 		const page = a.page;
 		const invite = await a.inviteLink();
 		const b = new AppModel(await (await newDevice(browser, 'it-IT')).newPage());
@@ -120,5 +121,20 @@ describe('a removal', () => {
 		await notice.waitFor({ state: 'detached' });
 		await a.resource('Atelier').getByText('📍 Sous-sol').waitFor({ state: 'detached' });
 		await b.resource('Atelier').getByText('📍 Sous-sol').waitFor({ state: 'detached' });
+
+		// A ledger entry, taken back: reversed, so the fund is back to nothing on both phones.
+		const money = new MoneyModel(page);
+		await money.open();
+		await money.createFund({ name: 'Caisse', kind: 'Caisse' });
+		await money.open('Écritures');
+		await money.addEntry({ fund: 'Caisse (Caisse, EUR)', direction: 'Entrée', amount: '12', category: 'Don', outside: 'Voisins' });
+		expect(plain(await notice.textContent())).toContain('« Caisse » : +12,00 €, à annuler si c\'est une erreur.');
+		await notice.getByRole('button', { name: 'Annuler' }).click();
+		await notice.waitFor({ state: 'detached' });
+		await money.open('Fonds');
+		expect(await money.fundBalance('Caisse')).toBe('0,00 €');
+		await b.page.getByRole('navigation').getByRole('link', { name: 'Denaro' }).click();
+		await b.page.getByRole('article', { name: 'Caisse', exact: true }).waitFor();
+		await expect.poll(async () => plain(await b.page.getByRole('article', { name: 'Caisse', exact: true }).locator('.amount').first().textContent())).toBe('0,00 €');
 	});
 });
