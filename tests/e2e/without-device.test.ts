@@ -70,6 +70,8 @@ describe('a member without a phone', () => {
 		await maria.getByText('sans téléphone').waitFor();
 		expect(await maria.textContent()).toContain('fiche créée par Alice');
 		expect(await maria.textContent()).toContain('Contact : Atelier 2, équipe du matin');
+		// Alice added her for someone else: she is not offered to take the entry over.
+		expect(await maria.getByRole('button', { name: "C'est moi" }).count()).toBe(0);
 		expect(await horizontalOverflow(a.page)).toBe(0);
 		expect(await seriousViolations(a.page)).toEqual([]);
 		await a.waitSynced();
