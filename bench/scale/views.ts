@@ -10,10 +10,10 @@ import * as Y from 'yjs';
 import { derivedViews, localDate, newId } from '../../src/lib/domain/core';
 import { createSpace, joinSpace } from '../../src/lib/domain/space';
 import { addResource, inventoryView, type ResourceInput } from '../../src/lib/domain/inventory';
-import { ledgerView, type Linked } from '../../src/lib/domain/money';
+import { duesCollection, ledgerMonthlyFlows, ledgerView, type Linked } from '../../src/lib/domain/money';
 import { needsListView, readNeeds } from '../../src/lib/domain/needs';
 import { listDecisions } from '../../src/lib/domain/decisions';
-import { historyView, openConflictCount, transparencyView } from '../../src/lib/domain/reports';
+import { assemblyPack, attentionView, historyView, openConflictCount, remindersFor, transparencyView } from '../../src/lib/domain/reports';
 import { readingAhead } from '../../src/lib/state/read-ahead';
 import { generateSpace, SIZES } from './generate';
 
@@ -51,13 +51,19 @@ export function measure(root: string, size: 'small' | 'large', log: (m: string) 
 		log(`read ahead in ${slices} slices, ${(performance.now() - started).toFixed(0)} ms in all`);
 	}
 	const today = localDate();
+	const me = newId<'member'>();
 	const views: [string, () => unknown][] = [
 		['inventory', () => inventoryView(doc, {}, today)],
 		['needs', () => needsListView(doc, today, { status: null, kind: null, search: '' })],
 		['ledger', () => ledgerView(doc, {}, linked(doc))],
 		['history', () => historyView(doc, { subjectKind: null, by: null, from: null, to: null })],
 		['transparency', () => transparencyView(doc, '2025-01-01', '2025-12-31')],
-		['conflicts badge', () => openConflictCount(doc, today)]
+		['conflicts badge', () => openConflictCount(doc, today)],
+		['home', () => attentionView(doc, { me, today, now: Date.now(), lastVisit: Date.now() - 7 * 86_400_000 })],
+		['reminders', () => remindersFor(doc, { me, today, now: Date.now(), since: Date.now() - 7 * 86_400_000 })],
+		['assembly pack', () => assemblyPack(doc, '2025-01-01', '2025-12-31')],
+		['monthly flows', () => ledgerMonthlyFlows(doc, '2025-01-01', '2025-12-31')],
+		['dues by month', () => duesCollection(doc, '2025-01-01', '2025-12-31')]
 	];
 	const kept = derivedViews(doc);
 	const time = (f: () => unknown) => {

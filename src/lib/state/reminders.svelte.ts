@@ -7,7 +7,7 @@
  * notifications if the person asked for them.
  */
 import { localDate, type MemberId } from '../domain/core';
-import { remindersFor, type Reminder } from '../domain/reports';
+import { reminderSchedule, type Reminder } from '../domain/reports';
 import { readLastVisit } from '../ui/home/last-visit';
 import { notifyNew, readReminderSettings } from '../ui/home/reminders';
 import type { SpaceView } from './space.svelte';
@@ -20,6 +20,9 @@ const AFTER_CHANGE_MS = 2_000;
 
 export class ReminderWatch {
 	list = $state.raw<Reminder[]>([]);
+	/** Until the document changes, the reminders stay as they are until then (reminderSchedule). */
+	private recheckAt = 0;
+	private changed = true;
 
 	constructor(
 		private readonly view: SpaceView,
@@ -36,12 +39,16 @@ export class ReminderWatch {
 			clearTimeout(later);
 			later = setTimeout(() => this.check(), delay);
 		};
-		const onUpdate = () => soon(AFTER_CHANGE_MS);
-		const onVisible = () => document.visibilityState === 'visible' && soon(0);
+		const onUpdate = () => {
+			this.changed = true;
+			soon(AFTER_CHANGE_MS);
+		};
+		const onVisible = () => document.visibilityState === 'visible' && (this.changed || Date.now() >= this.recheckAt) && soon(0);
 		const onSettings = (event: Event) => (event as CustomEvent<string>).detail === spaceId && soon(0);
 		// Not before the page's first screen: a check reads decisions, dues, food and bookings.
 		soon(500);
-		const timer = setInterval(() => this.check(), TICK_MS);
+		// Each minute, but a check only when time may have changed something: a large collective's takes a while.
+		const timer = setInterval(() => (this.changed || Date.now() >= this.recheckAt) && this.check(), TICK_MS);
 		doc.on('update', onUpdate);
 		document.addEventListener('visibilitychange', onVisible);
 		addEventListener(REMINDERS_CHANGED, onSettings);
@@ -59,7 +66,9 @@ export class ReminderWatch {
 		const spaceId = this.view.session.entry.id;
 		const now = Date.now();
 		// Pledges are news until the home page, which lists them, is seen again.
-		const all = remindersFor(this.view.doc, { me: this.me, today: localDate(new Date(now)), now, since: readLastVisit(spaceId) });
+		const { reminders: all, recheckAt } = reminderSchedule(this.view.doc, { me: this.me, today: localDate(new Date(now)), now, since: readLastVisit(spaceId) });
+		this.recheckAt = recheckAt;
+		this.changed = false;
 		const { kinds } = readReminderSettings(spaceId);
 		const shown = all.filter((r) => kinds[r.kind]);
 		this.list = shown;

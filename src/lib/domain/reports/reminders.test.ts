@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { localDate } from '../core/dates';
 import { confirmBooking, requestBooking } from '../bookings/bookings';
 import { takePosition } from '../decisions/decisions';
 import { propose, T0, WEEK } from '../decisions/testing';
@@ -7,10 +8,10 @@ import { setDues } from '../money/dues';
 import { moneyNeed, pledge } from '../needs/testing';
 import { joinSpace } from '../space/space';
 import { created, memberId, newSpace } from '../space/testing';
-import { remindersFor } from './reminders';
+import { reminderSchedule, remindersFor } from './reminders';
 
 const H = 3_600_000;
-const today = (at: number) => new Date(at).toISOString().slice(0, 10);
+const today = (at: number) => localDate(new Date(at));
 
 describe('reminders', () => {
 	it('remind of a decision closing within a day, only while my position is missing', () => {
@@ -68,4 +69,21 @@ describe('reminders', () => {
 		expect(remindersFor(doc, { me: by, today: '2026-03-03', now: Date.UTC(2026, 2, 3), since: null }).filter((r) => r.kind === 'pledge')).toEqual([]);
 		expect(remindersFor(doc, { me: by, today: '2026-03-03', now: Date.UTC(2026, 2, 3), since: Date.UTC(2026, 2, 3) }).filter((r) => r.kind === 'pledge')).toEqual([]);
 	});
+
+	it('say when time alone may change them: a decision entering its last day, a booking coming within hours, the next day', () => {
+		const { doc, by } = newSpace();
+		const id = propose(doc, by); // closes at T0 + WEEK
+		const now = T0 + WEEK - 30 * H;
+		expect(reminderSchedule(doc, { me: by, today: today(now), now, since: null }).recheckAt).toBe(Math.min(T0 + WEEK - 24 * H, nextMidnight(now)));
+		takePosition(doc, id, { choice: 'agree' }, by, now);
+		expect(reminderSchedule(doc, { me: by, today: today(now), now, since: null }).recheckAt).toBe(nextMidnight(now));
+		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, now));
+		created(requestBooking(doc, { resourceId: van, start: now + 4 * H, end: now + 5 * H, to: { kind: 'member', memberId: by } }, by, now));
+		expect(reminderSchedule(doc, { me: by, today: today(now), now, since: null }).recheckAt).toBe(Math.min(now + H, nextMidnight(now)));
+	});
 });
+
+function nextMidnight(at: number): number {
+	const d = new Date(at);
+	return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+}

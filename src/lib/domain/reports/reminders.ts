@@ -25,6 +25,7 @@ export type ReminderKind = (typeof REMINDER_KINDS)[number];
 export const DECISION_WARNING_MS = 24 * 3_600_000;
 /** A booking is reminded this long before it starts. */
 export const BOOKING_WARNING_MS = 3 * 3_600_000;
+const DAY_MS = 86_400_000;
 
 export type Reminder = { key: string } & (
 	| { kind: 'decision'; decisionId: DecisionId; title: string; closesAt: number }
@@ -46,9 +47,34 @@ export interface ReminderInput {
 
 /** What to remind `me` of now, in the order the kinds are listed above. */
 export function remindersFor(doc: Y.Doc, input: ReminderInput): Reminder[] {
+	return reminderSchedule(doc, input).reminders;
+}
+
+export interface ReminderSchedule {
+	reminders: Reminder[];
+	/**
+	 * The next moment the reminders may change with time alone (a decision
+	 * entering its last day or closing, a booking coming within hours or
+	 * starting, the next day): until then, or until the document changes,
+	 * checking again would find the same.
+	 */
+	recheckAt: number;
+}
+
+/** The reminders, and when time alone may change them. */
+export function reminderSchedule(doc: Y.Doc, input: ReminderInput): ReminderSchedule {
 	const { me, today, now, since } = input;
 	const out: Reminder[] = [];
+	const tomorrow = new Date(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)) + 1).getTime();
+	let recheckAt = tomorrow > now ? tomorrow : now + DAY_MS;
+	const later = (at: number) => {
+		if (at > now && at < recheckAt) recheckAt = at;
+	};
 	for (const item of attentionView(doc, { me, today, now, lastVisit: null }).items) {
+		if (item.kind === 'decision' && item.mineMissing) {
+			later(item.closesAt - DECISION_WARNING_MS);
+			later(item.closesAt);
+		}
 		if (item.kind === 'decision' && item.mineMissing && item.closesAt > now && item.closesAt - now <= DECISION_WARNING_MS) {
 			out.push({ kind: 'decision', key: `decision:${item.decisionId}`, decisionId: item.decisionId, title: item.title, closesAt: item.closesAt });
 		} else if (item.kind === 'dues_late' && item.mine) {
@@ -57,14 +83,17 @@ export function remindersFor(doc: Y.Doc, input: ReminderInput): Reminder[] {
 			out.push({ kind: 'food', key: `food:${item.resourceId}:${item.expiresOn}`, resourceId: item.resourceId, name: item.name, expiresOn: item.expiresOn, expired: item.expired });
 		}
 	}
-	for (const booking of listBookings(doc, { from: now, to: now + BOOKING_WARNING_MS }).items) {
+	for (const booking of listBookings(doc, { from: now }).items) {
 		const mine = (booking.to.kind === 'member' && booking.to.memberId === me) || booking.createdBy === me;
 		if (!mine || booking.status === 'cancelled' || booking.start < now) continue;
+		later(booking.start - BOOKING_WARNING_MS);
+		later(booking.start);
+		if (booking.start > now + BOOKING_WARNING_MS) continue;
 		const resourceName = getResource(doc, booking.resourceId)?.name ?? null;
 		out.push({ kind: 'booking', key: `booking:${booking.id}:${booking.start}`, bookingId: booking.id, resourceName, start: booking.start, end: booking.end });
 	}
 	if (since !== null) out.push(...pledgeNews(doc, me, since));
-	return out;
+	return { reminders: out, recheckAt };
 }
 
 /** Pledges others made since `since` to the needs `me` recorded or pledged to. */
