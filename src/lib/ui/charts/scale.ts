@@ -20,3 +20,9 @@ export function valueRange(values: readonly number[]): { min: number; max: numbe
 export function heightOf(value: number, range: { min: number; max: number }, height: number): number {
 	return ((value - range.min) / (range.max - range.min)) * height;
 }
+
+/** Every chart's drawing box: its width, the room above for the highest value, the plot, and the room below for labels. */
+export const WIDTH = 320;
+export const TOP = 16;
+export const PLOT = 120;
+export const BOTTOM = 22;
