@@ -26,17 +26,9 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { openInNode } from '../support/node-device';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
+import { created, ok } from '../support/written';
 
 const DAY = 86_400_000;
-
-function created<T>(result: { ok: true; id: T } | { ok: false; reason: string }): T {
-	if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
-	return result.id;
-}
-
-function ok(result: { ok: boolean }): void {
-	if (!result.ok) throw new Error(`refused: ${JSON.stringify(result)}`);
-}
 
 const daysAgo = (days: number) => localDate(new Date(Date.now() - days * DAY));
 

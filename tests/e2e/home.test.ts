@@ -18,19 +18,9 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { openInNode } from '../support/node-device';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
+import { created, monthsAgo } from '../support/written';
 
 const H = 3_600_000;
-
-function created<T>(result: { ok: true; id: T } | { ok: false; reason: string }): T {
-	if (!result.ok) throw new Error(`refused: ${result.reason}`);
-	return result.id;
-}
-
-/** A date `months` months before today's, on the first of its month. */
-function monthsAgo(months: number): string {
-	const now = new Date();
-	return localDate(new Date(now.getFullYear(), now.getMonth() - months, 1));
-}
 
 describe('a collective’s home page', () => {
 	let relay: RelayProcess;

@@ -18,17 +18,7 @@ import { launchBrowser, newDevice } from '../support/browser';
 import { openInNode } from '../support/node-device';
 import { requireAppBuild, startRelayProcess, type RelayProcess } from '../support/relay-process';
 import { AppModel } from './app-model';
-
-function created<T>(result: { ok: true; id: T } | { ok: false; reason: string }): T {
-	if (!result.ok) throw new Error(`refused: ${result.reason}`);
-	return result.id;
-}
-
-/** The first of the month `months` months before this one. */
-function monthsAgo(months: number): string {
-	const now = new Date();
-	return localDate(new Date(now.getFullYear(), now.getMonth() - months, 1));
-}
+import { created, monthsAgo } from '../support/written';
 
 describe('a member without a phone', () => {
 	let relay: RelayProcess;
