@@ -5,8 +5,8 @@
  */
 import { version } from '$app/environment';
 import type { SpaceId } from '../domain/core';
-import { createSpace, joinSpace, readSpaceMeta, type SpaceInput } from '../domain/space';
-import { readIdentity, readSpaces, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
+import { createSpace, joinSpace, readSpaceMeta, seedSample, type SampleWords, type SpaceInput } from '../domain/space';
+import { readIdentity, readSpaces, removeSpace, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
 import { defaultRelayUrl, newSpaceSecret, type Invite, type RecoveryLink } from '../sync/invite';
 import { committedSpaceId, deriveRecoveryToken, newSpaceKeys, recoveryHash, relayParams } from '../sync/keys';
 import { probeAccess, rotateTokens } from '../sync/relay-access';
@@ -79,9 +79,12 @@ class DeviceState {
 			// A read-only device cannot write, so it does not list itself.
 			if (entry.access === 'member') {
 				void session.loaded.then(() => joinSpace(doc, identity.memberId, identity.name));
-				// Old history moves to the space's archive; a read-only device never writes it.
+			}
+			// Old history moves to the space's archive, kept by a relay; a read-only device never writes it.
+			// A delegate's device carries the collective's publications into its federations.
+			// A sample has neither a relay nor federations.
+			if (entry.access === 'member' && !entry.sample) {
 				archiveWhenDue(session);
-				// A delegate's device carries the collective's publications into its federations.
 				carryPublications(session, identity);
 			}
 			// Only after a change: a reading may run a transaction while a view is derived, where no state may move.
@@ -130,6 +133,37 @@ class DeviceState {
 		await session.loaded;
 		createSpace(session.doc, input, identity.memberId);
 		return id;
+	}
+
+	/**
+	 * Opens a sample collective to look around in, filled with a little of
+	 * everything: kept on this device only, never sent to a relay, and
+	 * deleted with `forgetSample`.
+	 */
+	async openSample(words: SampleWords): Promise<SpaceId> {
+		const identity = this.requireIdentity();
+		const id = `sample-${newSpaceSecret()}` as SpaceId;
+		this.remember({ id, secret: newSpaceSecret(), access: 'member', relayUrl: '', name: words.collective, addedAt: Date.now(), sample: true });
+		const session = this.session(id);
+		if (!session) throw new Error('sample could not be opened');
+		await session.loaded;
+		seedSample(session.doc, identity.memberId, identity.name, words);
+		return id;
+	}
+
+	/** Deletes a sample collective from this device: its entry, its open session and its local copy. */
+	async forgetSample(id: SpaceId): Promise<void> {
+		if (!this.entry(id)?.sample) return;
+		const session = this.sessions.get(id);
+		this.sessions.delete(id);
+		session?.destroy();
+		this.spaces = removeSpace(localStorage, id).sort((a, b) => a.name.localeCompare(b.name));
+		localStorage.removeItem(`passerelle:pending:${id}`);
+		await new Promise<void>((done) => {
+			const request = indexedDB.deleteDatabase(`passerelle:${id}`);
+			// Blocked or refused, the copy is left behind unlisted: it is a sample, nothing is lost.
+			request.onsuccess = request.onerror = request.onblocked = () => done();
+		});
 	}
 
 	join(invite: Invite): SpaceId {

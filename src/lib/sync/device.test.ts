@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newId } from '../domain/core';
-import { readIdentity, readSpaces, saveIdentityName, saveSpace, type KeyValueStore } from './device';
+import { newId, type SpaceId } from '../domain/core';
+import { readIdentity, readSpaces, removeSpace, saveIdentityName, saveSpace, type KeyValueStore, type SpaceEntry } from './device';
 import { newSpaceSecret } from './invite';
 
 function memoryStore(initial: Record<string, string> = {}): KeyValueStore {
@@ -51,5 +51,17 @@ describe('device memory', () => {
 		expect(readSpaces(bad)).toEqual([base]);
 		const badKey = memoryStore({ 'passerelle:spaces': JSON.stringify([{ ...full, claimKey: 'a b' }]) });
 		expect(readSpaces(badKey)).toEqual([]);
+	});
+
+	it('keeps a sample collective marked as one, and forgets a space on its own', () => {
+		const store = memoryStore();
+		const sample: SpaceEntry = { id: `sample-${newSpaceSecret()}` as SpaceId, secret: newSpaceSecret(), access: 'member', relayUrl: '', name: 'Exemple', addedAt: 1, sample: true };
+		const own: SpaceEntry = { id: newSpaceSecret() as SpaceId, secret: newSpaceSecret(), access: 'member', relayUrl: 'ws://relay', name: 'Atelier', addedAt: 2 };
+		saveSpace(store, sample);
+		saveSpace(store, own);
+		expect(readSpaces(store).find((s) => s.id === sample.id)?.sample).toBe(true);
+		expect('sample' in readSpaces(store).find((s) => s.id === own.id)!).toBe(false);
+		expect(removeSpace(store, sample.id).map((s) => s.id)).toEqual([own.id]);
+		expect(readSpaces(store).map((s) => s.id)).toEqual([own.id]);
 	});
 });

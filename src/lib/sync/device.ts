@@ -40,7 +40,8 @@ const SpaceEntrySchema = v.object({
 	recoveryHash: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
 	pendingSecret: v.optional(secretText),
 	previousSecret: v.optional(secretText),
-	claimKey: v.optional(claimKeyText)
+	claimKey: v.optional(claimKeyText),
+	sample: v.optional(v.literal(true))
 });
 export interface SpaceEntry {
 	id: SpaceId;
@@ -65,6 +66,8 @@ export interface SpaceEntry {
 	previousSecret?: string;
 	/** The key a site relay asks before it opens a new space. */
 	claimKey?: string;
+	/** A sample collective to look around in: kept on this device only, never sent to a relay. */
+	sample?: true;
 }
 
 export function readIdentity(store: KeyValueStore): Identity | null {
@@ -87,7 +90,7 @@ export function readSpaces(store: KeyValueStore): SpaceEntry[] {
 	for (const item of raw) {
 		const parsed = v.safeParse(SpaceEntrySchema, item);
 		if (!parsed.success) continue;
-		const { claim, recoveryHash, pendingSecret, previousSecret, claimKey, ...rest } = parsed.output;
+		const { claim, recoveryHash, pendingSecret, previousSecret, claimKey, sample, ...rest } = parsed.output;
 		// Optional fields are left out rather than set to undefined, so entries compare and serialise alike.
 		entries.push({
 			...rest,
@@ -96,10 +99,18 @@ export function readSpaces(store: KeyValueStore): SpaceEntry[] {
 			...(recoveryHash ? { recoveryHash } : {}),
 			...(pendingSecret ? { pendingSecret } : {}),
 			...(previousSecret ? { previousSecret } : {}),
-			...(claimKey ? { claimKey } : {})
+			...(claimKey ? { claimKey } : {}),
+			...(sample ? { sample } : {})
 		});
 	}
 	return entries;
+}
+
+/** Forgets a space: it is no longer listed on this device. */
+export function removeSpace(store: KeyValueStore, id: string): SpaceEntry[] {
+	const next = readSpaces(store).filter((s) => s.id !== id);
+	store.setItem(SPACES_KEY, JSON.stringify(next));
+	return next;
 }
 
 /** Adds a space, or updates the one with the same id (a second invite to it, a rename). */

@@ -185,6 +185,8 @@ export class SpaceSession {
 
 	private async connect(): Promise<void> {
 		const entry = this._entry;
+		// A sample collective stays on the device: no relay ever hears of it.
+		if (entry.sample) return;
 		// Before the local copy has loaded, the relay would be told this device holds nothing and
 		// send the whole space, which the device then decodes a second time.
 		await this.loaded;

@@ -5,3 +5,4 @@
 export * from './space';
 export * from './views';
 export * from './without-device';
+export * from './sample';
