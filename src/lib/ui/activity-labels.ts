@@ -43,6 +43,8 @@ const ACTIONS: Record<string, () => string> = {
 	'member.since_set': m.act_member_since_set,
 	'member.added': m.act_member_added,
 	'member.claimed': m.act_member_claimed,
+	'member.role_granted': m.act_member_role_granted,
+	'member.role_revoked': m.act_member_role_revoked,
 	'need.closed': m.act_need_closed,
 	'need.created': m.act_need_created,
 	'need.met': m.act_need_met,
@@ -58,6 +60,8 @@ const ACTIONS: Record<string, () => string> = {
 	'resource.removed': m.act_resource_removed,
 	'resource.restored': m.act_resource_restored,
 	'resource.updated': m.act_resource_updated,
+	'space.invite_shared': m.act_space_invite_shared,
+	'space.key_changed': m.act_space_key_changed,
 	'space.created': m.act_space_created,
 	'space.edited': m.act_space_edited,
 };

@@ -46,7 +46,9 @@ const ActivityDataSchema = {
 	/** A code the page words: a dues period. */
 	period: v.optional(v.pipe(v.string(), v.maxLength(32))),
 	/** An ISO date the record is about: from when a dues amount applies. */
-	since: v.optional(v.pipe(v.string(), v.maxLength(10)))
+	since: v.optional(v.pipe(v.string(), v.maxLength(10))),
+	/** A role given or taken back: 'treasurer', 'closer', 'keeper'. */
+	role: v.optional(v.pipe(v.string(), v.maxLength(32)))
 };
 export type ActivityData = { [K in keyof typeof ActivityDataSchema]?: v.InferOutput<(typeof ActivityDataSchema)[K]> };
 

@@ -22,11 +22,12 @@ import { checkTarget, type LedgerEntry, type LedgerRefusal } from '../money/ledg
 import { allocateMoney, findAllocation } from '../money/allocations';
 import { closeNeed, getNeed } from '../needs/needs';
 import { localDate } from '../core/dates';
+import { memberName } from '../space/space';
 import { getResource } from '../inventory/resources';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
-import { entityId, LOCAL_ORIGIN } from '../core/schema';
+import { entityId, LOCAL_ORIGIN, membersMap } from '../core/schema';
 
-export type EffectRefusal = LedgerRefusal | 'need_not_found' | 'resource_not_found' | 'resource_removed' | 'key_taken';
+export type EffectRefusal = LedgerRefusal | 'need_not_found' | 'resource_not_found' | 'resource_removed' | 'key_taken' | 'member_not_found';
 
 /** The key under which the ledger records this allocation's money. */
 export function allocationKey(decisionId: DecisionId, allocationId: AllocationId): string {
@@ -56,6 +57,8 @@ export function checkEffect(doc: Y.Doc, effect: Effect): EffectRefusal | null {
 		}
 		case 'close_need':
 			return getNeed(doc, effect.needId) ? null : 'need_not_found';
+		case 'role':
+			return membersMap(doc).has(effect.memberId) ? null : 'member_not_found';
 	}
 }
 
@@ -195,8 +198,23 @@ function execute(doc: Y.Doc, decision: Decision, allocation: Allocation, by: Mem
 			by,
 			now
 		);
-	} else {
+	} else if (effect.kind === 'close_need') {
 		created = closeNeed(doc, effect.needId, by, now, decision.id).ok;
+	} else {
+		// The holders are read from the adopted decision itself (roles.ts): only the history line is written here.
+		created = !decision.executions.has(allocationId);
+		if (created) {
+			recordActivity(doc, {
+				at: now,
+				by,
+				action: effect.change === 'grant' ? 'member.role_granted' : 'member.role_revoked',
+				subjectKind: 'member',
+				subjectId: effect.memberId,
+				decisionId: decision.id,
+				summary: decision.title,
+				data: { role: effect.role, to: memberName(doc, effect.memberId) ?? undefined }
+			});
+		}
 	}
 	return { allocationId, status: created ? 'done' : 'already_done' };
 }

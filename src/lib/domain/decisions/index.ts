@@ -12,3 +12,4 @@ export * from './allocations';
 export * from './closings';
 export * from './results';
 export * from './views';
+export * from './roles';

@@ -36,6 +36,12 @@ export type Outcome = (typeof OUTCOMES)[number];
 
 const member = entityId<'member'>();
 
+/** What a collective can ask some of its members to do for it (see roles.ts). */
+export const ROLES = ['treasurer', 'closer', 'keeper'] as const;
+export type Role = (typeof ROLES)[number];
+export const ROLE_CHANGES = ['grant', 'revoke'] as const;
+export type RoleChange = (typeof ROLE_CHANGES)[number];
+
 /** A decision's own fields, set once or edited field by field. */
 export const CoreSchema = v.object({
 	id: entityId<'decision'>(),
@@ -116,7 +122,9 @@ export const EffectSchema = v.variant('kind', [
 			['end']
 		)
 	),
-	v.object({ kind: v.literal('close_need'), needId: entityId<'need'>() })
+	v.object({ kind: v.literal('close_need'), needId: entityId<'need'>() }),
+	/** Gives a member a role, or takes it back, once adopted: the only way roles change. */
+	v.object({ kind: v.literal('role'), role: v.picklist(ROLES), memberId: member, change: v.picklist(ROLE_CHANGES) })
 ]);
 export type Effect = v.InferOutput<typeof EffectSchema>;
 /** An effect as a form declares it: optional fields may be left out. */

@@ -12,7 +12,9 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { recordActivity } from '../core/activity';
+import { recordActivity, type Activity } from '../core/activity';
+import { actionsOutsideRole } from '../decisions/roles';
+import type { Role } from '../decisions/schema';
 import { derivedViews } from '../core/derived';
 import { negativeFunds } from '../money/balances';
 import { bookingsOfRemovedResources, overlappingBookings } from '../bookings/conflicts';
@@ -42,7 +44,8 @@ export const CONFLICT_KINDS = [
 	'contested_pledge',
 	'edit_conflict',
 	'delivery_unconfirmed',
-	'unverified_record'
+	'unverified_record',
+	'outside_role'
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
@@ -73,7 +76,9 @@ export type ConflictSubject =
 	/** A pledge between collectives sent 14 days ago or more and not confirmed; `side`: whether this collective sent it or is said to have received it. */
 	| { kind: 'delivery_unconfirmed'; subjectId: string; delivery: UnconfirmedDelivery }
 	/** A federation record concerning this collective whose signature fails: where it was seen, never what it says. */
-	| { kind: 'unverified_record'; subjectId: string; federation: string; seenOn: string };
+	| { kind: 'unverified_record'; subjectId: string; federation: string; seenOn: string }
+	/** Subject: a history record of an action a role usually takes, by someone else (decisions/roles.ts). */
+	| { kind: 'outside_role'; subjectId: string; activity: Activity; role: Role; holders: MemberId[] };
 
 export type Conflict = ConflictBase & ConflictSubject;
 /** A conflict of one kind. */
@@ -189,6 +194,15 @@ const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay
 				bookings: []
 			}))
 		]
+	},
+	{
+		name: 'roles',
+		find: (doc) =>
+			actionsOutsideRole(doc).map(({ activity, role, holders }) => ({
+				subject: { kind: 'outside_role', subjectId: activity.id, activity, role, holders },
+				involved: [activity.id],
+				bookings: []
+			}))
 	},
 	{
 		// Reads the revisions through their index, and only the entities in conflict: no collection is read whole.

@@ -4,6 +4,8 @@
  * the history a filter keeps with who did each thing, and the transparency
  * report with its bookings named.
  */
+import { actionsOutsideRole } from '../decisions/roles';
+import type { Role } from '../decisions/schema';
 import type * as Y from 'yjs';
 import { listActivity, type Activity, type SubjectKind } from '../core/activity';
 import type { DecisionId, LedgerEntryId, MemberId, NeedId, PledgeId, ResourceId } from '../core/ids';
@@ -52,6 +54,8 @@ export interface ConflictRow {
 	edit: EditRow | null;
 	/** For a negative balance: the money out that took the fund below zero, in ledger order. */
 	culprits?: CulpritEntry[];
+	/** For an action outside a role: who took it, and whom the role was entrusted to then. */
+	outsideRole?: { byName: string | null; holderNames: string[] };
 }
 
 /** An entry behind a negative balance, with the decision that authorised it, if any. */
@@ -157,6 +161,20 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 		}
 		case 'unverified_record':
 			return { ...row, subject: { name: null, link: null } };
+		case 'outside_role': {
+			const { activity, holders } = conflict;
+			const link: ConflictLink | null =
+				activity.subjectKind === 'decision'
+					? { to: 'decision', id: activity.subjectId as DecisionId }
+					: ['ledger', 'dues', 'fund'].includes(activity.subjectKind)
+						? { to: 'money' }
+						: null;
+			return {
+				...row,
+				subject: { name: activity.summary || null, link },
+				outsideRole: { byName: memberName(doc, activity.by), holderNames: holders.map((id) => memberName(doc, id) ?? '?') }
+			};
+		}
 		case 'edit_conflict': {
 			const { name, context } = editedEntity(doc, conflict.edited);
 			const shown = storedValue(doc, conflict.edited);
@@ -204,6 +222,8 @@ export interface HistoryRow {
 	record: Activity;
 	/** Null when that member's entry does not read. */
 	byName: string | null;
+	/** The role this action is usually left to, when the one who took it did not hold it. */
+	outsideRole: Role | null;
 }
 
 export interface HistoryView {
@@ -231,7 +251,8 @@ export function historyView(doc: Y.Doc, filter: HistoryFilter, archive: Y.Doc | 
 		if (!names.has(id)) names.set(id, memberName(doc, id));
 		return names.get(id) ?? null;
 	};
-	return { rows: items.map((record) => ({ record, byName: nameOf(record.by) })), unreadable, members };
+	const outside = new Map(actionsOutsideRole(doc).map((o) => [o.activity.id, o.role]));
+	return { rows: items.map((record) => ({ record, byName: nameOf(record.by), outsideRole: outside.get(record.id) ?? null })), unreadable, members };
 }
 
 export interface TransparencyView extends Omit<TransparencyReport, 'bookings'> {

@@ -6,3 +6,4 @@ export * from './space';
 export * from './views';
 export * from './without-device';
 export * from './sample';
+export * from './access';

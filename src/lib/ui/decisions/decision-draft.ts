@@ -4,12 +4,12 @@
  * stops at the first problem and names it, so the form can say what to fix;
  * the domain still checks everything again.
  */
-import type { DecisionInput, EffectInput } from '../../domain/decisions';
+import { ROLES, type DecisionInput, type EffectInput } from '../../domain/decisions';
 import * as v from 'valibot';
 import { entityId } from '../../domain/core';
 import { readMoney } from '../amount-input';
 
-export const ALLOCATION_KINDS = ['money', 'booking', 'close_need'] as const;
+export const ALLOCATION_KINDS = ['money', 'booking', 'close_need', 'role'] as const;
 export type AllocationKind = (typeof ALLOCATION_KINDS)[number];
 
 export interface AllocationDraft {
@@ -25,6 +25,9 @@ export interface AllocationDraft {
 	toKind: 'member' | 'collective';
 	toMember: string;
 	toName: string;
+	/** For a role: which one, and whether it is given or taken back; the member is `toMember`. */
+	role: string;
+	roleChange: 'grant' | 'revoke';
 }
 
 export interface DecisionDraft {
@@ -40,7 +43,7 @@ export interface DecisionDraft {
 	allocations: AllocationDraft[];
 }
 
-export type AllocationProblem = 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need';
+export type AllocationProblem = 'fund' | 'amount' | 'resource' | 'slot' | 'recipient' | 'need' | 'role';
 
 export type DraftProblem =
 	| { field: 'title' | 'closesAt' | 'quorum' | 'options' | 'options_twice' | 'reviewOn' }
@@ -97,7 +100,9 @@ export function blankAllocation(kind: AllocationKind = 'money'): AllocationDraft
 		end: '',
 		toKind: 'collective',
 		toMember: '',
-		toName: ''
+		toName: '',
+		role: '',
+		roleChange: 'grant'
 	};
 }
 
@@ -148,6 +153,12 @@ export function readAllocation(
 		}
 		if (name === '') return fail('recipient');
 		return { ok: true, effect: { kind: 'booking', resourceId, start, end, to: { kind: 'collective', name } } };
+	}
+	if (draft.kind === 'role') {
+		const memberId = picked(ids.member, draft.toMember);
+		const role = ROLES.find((r) => r === draft.role);
+		if (!memberId || !role) return fail('role');
+		return { ok: true, effect: { kind: 'role', role, memberId, change: draft.roleChange === 'revoke' ? 'revoke' : 'grant' } };
 	}
 	const needId = picked(ids.need, draft.needId);
 	if (!needId) return fail('need');

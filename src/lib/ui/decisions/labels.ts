@@ -7,6 +7,7 @@ import { getLocale } from '$lib/paraglide/runtime';
 import * as m from '$lib/paraglide/messages';
 import { formatDateTime } from '../format';
 import { elision } from '../elision';
+import { roleLabel } from '../space/roles';
 
 export function outcomeLabel(outcome: Outcome): string {
 	return { adopted: m.decision_outcome_adopted, rejected: m.decision_outcome_rejected, withdrawn: m.decision_outcome_withdrawn }[outcome]();
@@ -108,6 +109,10 @@ export function effectText(effect: Effect, names: Names): string {
 			to
 		});
 	}
+	if (effect.kind === 'role') {
+		const words = { member: names.member(effect.memberId), role: roleLabel(effect.role) };
+		return effect.change === 'grant' ? m.decision_effect_role_grant(words) : m.decision_effect_role_revoke(words);
+	}
 	return m.decision_effect_close_need({ need: names.need(effect.needId) });
 }
 
@@ -119,6 +124,7 @@ export function allocationProblemText(problem: AllocationProblem, number: number
 		resource: m.decision_error_allocation_resource,
 		slot: m.decision_error_allocation_slot,
 		recipient: m.decision_error_allocation_recipient,
-		need: m.decision_error_allocation_need
+		need: m.decision_error_allocation_need,
+		role: m.decision_error_allocation_role
 	}[problem]({ number });
 }

@@ -69,7 +69,8 @@ export function effectRefusalText(refusal: EffectRefusal): string {
 		need_not_found: m.decision_refusal_need_not_found,
 		resource_not_found: m.decision_refusal_resource_not_found,
 		resource_removed: m.decision_refusal_resource_removed,
-		key_taken: m.decision_refusal_key_taken
+		key_taken: m.decision_refusal_key_taken,
+		member_not_found: m.decision_refusal_member_not_found
 	}[refusal]();
 }
 

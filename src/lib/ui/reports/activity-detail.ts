@@ -11,6 +11,7 @@ import { getLocale } from '$lib/paraglide/runtime';
 import * as m from '$lib/paraglide/messages';
 import { formatDate, formatQuantity } from '../format';
 import { perPeriodLabel } from '../money/labels';
+import { isRole, roleLabel } from '../space/roles';
 
 export interface ActivityDetail {
 	/** What a person typed (a title, a name, a reason), shown as a quotation; '' when none. */
@@ -34,6 +35,7 @@ export function activityDetail(record: Activity): ActivityDetail {
 		if (record.period !== undefined && isPeriod(record.period)) money = `${money} ${perPeriodLabel(record.period)}`;
 		facts.push(money);
 	}
+	if (record.role !== undefined && isRole(record.role)) facts.push(roleLabel(record.role));
 	if (record.quantity !== undefined) facts.push(formatQuantity(record.quantity, record.unit ?? ''));
 	if (record.since !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(record.since)) facts.push(m.history_since({ date: formatDate(record.since) }));
 	return { quoted, facts: facts.join(' · ') };
