@@ -11,3 +11,8 @@ export function provideSpace(get: () => SpaceView): void {
 export function useSpace(): () => SpaceView {
 	return getContext<() => SpaceView>(KEY);
 }
+
+/** The same, for components also used outside a space (a form on the first screen): undefined there. */
+export function useSpaceIfAny(): (() => SpaceView) | undefined {
+	return getContext<(() => SpaceView) | undefined>(KEY);
+}

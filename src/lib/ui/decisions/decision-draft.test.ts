@@ -102,6 +102,19 @@ describe('reading the proposal form', () => {
 		});
 	});
 
+	it('reads a role given or taken back, and asks for both the role and the member', () => {
+		const role = { ...blankAllocation('role'), role: 'treasurer', toMember: 'member-000000000001' };
+		const read = readDecisionDraft(draft({ allocations: [role, { ...role, roleChange: 'revoke' as const }] }), euros, NOW);
+		expect(read.ok && read.input.allocations).toEqual([
+			{ kind: 'role', role: 'treasurer', memberId: 'member-000000000001', change: 'grant' },
+			{ kind: 'role', role: 'treasurer', memberId: 'member-000000000001', change: 'revoke' }
+		]);
+		for (const wrong of [{ ...role, role: '' }, { ...role, role: 'king' }, { ...role, toMember: '' }]) {
+			const refused = readDecisionDraft(draft({ allocations: [wrong] }), euros, NOW);
+			expect(refused.ok ? null : refused.problem).toEqual({ field: 'allocation', index: 0, problem: 'role' });
+		}
+	});
+
 	it('reads a real fund: a proposal with money from it opens', () => {
 		const { doc, by } = newSpace();
 		const fund = created(createFund(doc, { name: 'Caisse', kind: 'cash', currency: 'JPY' }, by));
