@@ -8,11 +8,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { derivedViews, localDate, newId } from '../../src/lib/domain/core';
-import { createSpace, joinSpace } from '../../src/lib/domain/space';
+import { createSpace, joinSpace, listMembers } from '../../src/lib/domain/space';
 import { addResource, inventoryView, type ResourceInput } from '../../src/lib/domain/inventory';
 import { duesCollection, ledgerMonthlyFlows, ledgerView, type Linked } from '../../src/lib/domain/money';
 import { needsListView, readNeeds } from '../../src/lib/domain/needs';
-import { listDecisions } from '../../src/lib/domain/decisions';
+import { actionsOutsideRole, adoptDecision, createDecision, listDecisions } from '../../src/lib/domain/decisions';
 import { assemblyPack, attentionView, historyView, openConflictCount, remindersFor, transparencyView } from '../../src/lib/domain/reports';
 import { readingAhead } from '../../src/lib/state/read-ahead';
 import { generateSpace, SIZES } from './generate';
@@ -38,6 +38,24 @@ export function cachedSpace(root: string, size: 'small' | 'large', seed = 14, lo
 	return doc;
 }
 
+/**
+ * A treasurer named a year before the generated history ends, so that the
+ * actions outside that role are looked for in a year of history. Done once
+ * per document: the cached one is loaded afresh each run.
+ */
+function entrustTreasury(doc: Y.Doc): void {
+	const treasurer = listMembers(doc).items[0];
+	if (!treasurer) return;
+	const at = Date.UTC(2025, 0, 1);
+	const decision = createDecision(
+		doc,
+		{ title: 'Trésorerie', process: 'consent', closesAt: at + 86_400_000, allocations: [{ kind: 'role', role: 'treasurer', memberId: treasurer.id, change: 'grant' }] },
+		treasurer.id,
+		at - 86_400_000
+	);
+	if (!decision.ok || !adoptDecision(doc, decision.id, {}, treasurer.id, at).ok) throw new Error('the treasurer was not named');
+}
+
 function linked(doc: Y.Doc): Linked {
 	return { needs: () => readNeeds(doc).items, decisions: () => listDecisions(doc).items };
 }
@@ -52,12 +70,14 @@ export function measure(root: string, size: 'small' | 'large', log: (m: string) 
 	}
 	const today = localDate();
 	const me = newId<'member'>();
+	entrustTreasury(doc);
 	const views: [string, () => unknown][] = [
 		['inventory', () => inventoryView(doc, {}, today)],
 		['needs', () => needsListView(doc, today, { status: null, kind: null, search: '' })],
 		['ledger', () => ledgerView(doc, {}, linked(doc))],
 		['history', () => historyView(doc, { subjectKind: null, by: null, from: null, to: null })],
 		['transparency', () => transparencyView(doc, '2025-01-01', '2025-12-31')],
+		['outside roles', () => actionsOutsideRole(doc)],
 		['conflicts badge', () => openConflictCount(doc, today)],
 		['home', () => attentionView(doc, { me, today, now: Date.now(), lastVisit: Date.now() - 7 * 86_400_000 })],
 		['reminders', () => remindersFor(doc, { me, today, now: Date.now(), since: Date.now() - 7 * 86_400_000 })],

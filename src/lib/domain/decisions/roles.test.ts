@@ -7,7 +7,7 @@ import { joinSpace } from '../space/space';
 import { entry, fund, replica } from '../money/testing';
 import { adoptDecision, closeDecision, resolveClosing } from './closings';
 import { addAllocation } from './allocations';
-import { actionsOutsideRole, roleAssignments, roleHolders, roleOf, rolesView, usualHolderNames, usualHolders } from './roles';
+import { actionsOutsideRole, outsideRoleGroups, roleAssignments, roleHolders, roleOf, rolesView, usualHolderNames, usualHolders } from './roles';
 import { recordInviteShared, recordKeyChanged } from '../space/access';
 import { assembly, propose, T0, WEEK } from './testing';
 import type { MemberId } from '../core/ids';
@@ -139,21 +139,27 @@ describe('roles', () => {
 		});
 	});
 
-	it('lists each action outside a role on the conflicts page until someone acknowledges it', () => {
+	it('lists the actions outside a role per member on the conflicts page, reopened by a new one after review', () => {
 		const { doc, by, members } = assembly(2);
 		const [alice, bob] = [members[1]!, members[2]!];
 		const cash = fund(doc, alice, {}, T0);
 		decideRole(doc, by, 'treasurer', alice, T0 + WEEK);
-		entry(doc, bob, cash, {}, T0 + WEEK + 1);
+		const first = entry(doc, bob, cash, {}, T0 + WEEK + 1);
+		const second = entry(doc, bob, cash, {}, T0 + WEEK + 2);
 		const today = '2027-01-20';
-		const found = listConflicts(doc, today).filter((c) => c.kind === 'outside_role');
-		expect(found).toHaveLength(1);
-		expect(found[0]).toMatchObject({ role: 'treasurer', holders: [alice] });
-		expect(acknowledgeConflict(doc, found[0]!, 'Alice était malade', alice, T0 + WEEK + 100)).toEqual({ ok: true });
-		expect(listConflicts(doc, today).find((c) => c.kind === 'outside_role')?.acknowledgement).toMatchObject({ by: alice });
+		const outside = () => listConflicts(doc, today).filter((c) => c.kind === 'outside_role');
+		expect(outside()).toHaveLength(1);
+		const [group] = outside();
+		expect(group).toMatchObject({ role: 'treasurer', by: bob, holders: [alice] });
+		expect(group?.kind === 'outside_role' && group.actions.map((a) => a.subjectId)).toEqual([second, first]);
+		expect(acknowledgeConflict(doc, group!, 'Alice était malade', alice, T0 + WEEK + 100)).toEqual({ ok: true });
+		expect(outside()[0]?.acknowledgement).toMatchObject({ by: alice, note: 'Alice était malade' });
+		// Bob records again: the review opens again, with all three.
+		entry(doc, bob, cash, {}, T0 + WEEK + 200);
+		expect(outside()[0]?.acknowledgement).toBeNull();
+		expect(outsideRoleGroups(doc)[0]?.actions).toHaveLength(3);
 	});
 });
-
 
 describe('the keeper’s role', () => {
 	it('marks a member invite or a key change by someone else than the keepers', () => {

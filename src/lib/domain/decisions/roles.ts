@@ -161,6 +161,30 @@ export function actionsOutsideRole(doc: Y.Doc): OutsideRole[] {
 	});
 }
 
+/** What one member did in a role they did not hold: the collective reviews it together. */
+export interface OutsideRoleGroup {
+	role: Role;
+	by: MemberId;
+	/** Newest first. */
+	actions: Activity[];
+	/** Who held the role at the newest of them. */
+	holders: MemberId[];
+}
+
+/** The actions outside a role, one group per member and role, in the order of their newest action. */
+export function outsideRoleGroups(doc: Y.Doc): OutsideRoleGroup[] {
+	return derivedViews(doc).get('roles:groups', () => {
+		const groups = new Map<string, OutsideRoleGroup>();
+		for (const { activity, role, holders } of actionsOutsideRole(doc)) {
+			const key = `${role}:${activity.by}`;
+			const group = groups.get(key);
+			if (group) group.actions.push(activity);
+			else groups.set(key, { role, by: activity.by, actions: [activity], holders });
+		}
+		return [...groups.values()];
+	});
+}
+
 /** The ids of the history records taken outside their role, for the history page to mark. */
 export function outsideRoleIds(doc: Y.Doc): Set<string> {
 	return derivedViews(doc).get('roles:outside-ids', () => new Set(actionsOutsideRole(doc).map((o) => o.activity.id)));

@@ -13,7 +13,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity, type Activity } from '../core/activity';
-import { actionsOutsideRole } from '../decisions/roles';
+import { outsideRoleGroups } from '../decisions/roles';
 import type { Role } from '../decisions/schema';
 import { derivedViews } from '../core/derived';
 import { negativeFunds } from '../money/balances';
@@ -77,8 +77,11 @@ export type ConflictSubject =
 	| { kind: 'delivery_unconfirmed'; subjectId: string; delivery: UnconfirmedDelivery }
 	/** A federation record concerning this collective whose signature fails: where it was seen, never what it says. */
 	| { kind: 'unverified_record'; subjectId: string; federation: string; seenOn: string }
-	/** Subject: a history record of an action a role usually takes, by someone else (decisions/roles.ts). */
-	| { kind: 'outside_role'; subjectId: string; activity: Activity; role: Role; holders: MemberId[] };
+	/**
+	 * Subject: `<role>:<member>`, the actions a role usually takes that this member took without it
+	 * (decisions/roles.ts), newest first; a new one reopens the review.
+	 */
+	| { kind: 'outside_role'; subjectId: string; role: Role; by: MemberId; actions: Activity[]; holders: MemberId[] };
 
 export type Conflict = ConflictBase & ConflictSubject;
 /** A conflict of one kind. */
@@ -198,9 +201,9 @@ const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay
 	{
 		name: 'roles',
 		find: (doc) =>
-			actionsOutsideRole(doc).map(({ activity, role, holders }) => ({
-				subject: { kind: 'outside_role', subjectId: activity.id, activity, role, holders },
-				involved: [activity.id],
+			outsideRoleGroups(doc).map(({ role, by, actions, holders }) => ({
+				subject: { kind: 'outside_role', subjectId: `${role}:${by}`, role, by, actions, holders },
+				involved: actions.map((a) => a.id),
 				bookings: []
 			}))
 	},

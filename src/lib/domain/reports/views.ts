@@ -161,20 +161,12 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 		}
 		case 'unverified_record':
 			return { ...row, subject: { name: null, link: null } };
-		case 'outside_role': {
-			const { activity, holders } = conflict;
-			const link: ConflictLink | null =
-				activity.subjectKind === 'decision'
-					? { to: 'decision', id: activity.subjectId as DecisionId }
-					: ['ledger', 'dues', 'fund'].includes(activity.subjectKind)
-						? { to: 'money' }
-						: null;
+		case 'outside_role':
 			return {
 				...row,
-				subject: { name: activity.summary || null, link },
-				outsideRole: { byName: memberName(doc, activity.by), holderNames: holders.map((id) => memberName(doc, id) ?? '?') }
+				subject: { name: null, link: null },
+				outsideRole: { byName: memberName(doc, conflict.by), holderNames: conflict.holders.map((id) => memberName(doc, id) ?? '?') }
 			};
-		}
 		case 'edit_conflict': {
 			const { name, context } = editedEntity(doc, conflict.edited);
 			const shown = storedValue(doc, conflict.edited);
