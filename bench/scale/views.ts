@@ -75,9 +75,10 @@ export function measure(root: string, size: 'small' | 'large', log: (m: string) 
 		['inventory', () => inventoryView(doc, {}, today)],
 		['needs', () => needsListView(doc, today, { status: null, kind: null, search: '' })],
 		['ledger', () => ledgerView(doc, {}, linked(doc))],
+		// Before the history, which marks what it finds.
+		['outside roles', () => actionsOutsideRole(doc)],
 		['history', () => historyView(doc, { subjectKind: null, by: null, from: null, to: null })],
 		['transparency', () => transparencyView(doc, '2025-01-01', '2025-12-31')],
-		['outside roles', () => actionsOutsideRole(doc)],
 		['conflicts badge', () => openConflictCount(doc, today)],
 		['home', () => attentionView(doc, { me, today, now: Date.now(), lastVisit: Date.now() - 7 * 86_400_000 })],
 		['reminders', () => remindersFor(doc, { me, today, now: Date.now(), since: Date.now() - 7 * 86_400_000 })],
