@@ -86,6 +86,7 @@ describe('read-only access and key rotation', () => {
 		await bob.goto(newLink);
 		await bob.getByRole('button', { name: 'Rejoindre' }).click();
 		await bob.waitForURL(/\/s\//);
+		await bob.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await bob.getByRole('article', { name: 'Scie circulaire' }).waitFor();
 		expect(await bob.locator('[data-problem]').count()).toBe(0);
 	});

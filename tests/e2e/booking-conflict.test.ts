@@ -53,6 +53,7 @@ describe('a room booked twice offline', () => {
 		await b.page.goto(invite);
 		await b.page.getByLabel('Votre nom').fill('Bachir');
 		await b.page.getByRole('button', { name: 'Rejoindre' }).click();
+		await b.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await b.resource('Grande salle').waitFor();
 		for (const app of [a, b]) {
 			await app.waitSynced();

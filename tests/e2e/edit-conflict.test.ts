@@ -49,6 +49,7 @@ describe('the same field edited on two phones offline', () => {
 		await b.page.goto(invite);
 		await b.page.getByLabel('Votre nom').fill('Bachir');
 		await b.page.getByRole('button', { name: 'Rejoindre' }).click();
+		await b.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await b.resource('Camionnette').waitFor();
 		for (const app of [a, b]) {
 			await app.waitSynced();

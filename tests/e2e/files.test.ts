@@ -144,6 +144,7 @@ describe('sync by file, with no relay in reach', () => {
 		await b.page.getByLabel('Votre nom').fill('Bruno');
 		await b.page.getByRole('button', { name: 'Rejoindre' }).click();
 		await b.page.waitForURL(/\/s\//);
+		await b.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		expect(await b.resources().count()).toBe(0);
 
 		await a.page.getByRole('link', { name: 'Fichiers' }).click();
@@ -312,8 +313,9 @@ describe('sync by file, with no relay in reach', () => {
 			await c.page.getByLabel('Votre nom').fill('Chiara');
 			await c.page.getByRole('button', { name: 'Rejoindre' }).click();
 			await c.page.waitForURL(/\/s\//);
+			expect(new URL(c.page.url()).pathname).toBe(`/s/${spaceId}/home`);
+			await c.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 			for (const name of ['Pompe', 'Pain', 'Clé de 10']) await c.resource(name).waitFor();
-			expect(new URL(c.page.url()).pathname).toBe(`/s/${spaceId}`);
 		} finally {
 			await contextC.close();
 		}

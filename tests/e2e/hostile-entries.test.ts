@@ -122,6 +122,7 @@ describe('entries no form would write', () => {
 			await pageB.getByLabel('Il tuo nome').fill('Bruno');
 			await pageB.getByRole('button', { name: 'Unisciti' }).click();
 			await pageB.waitForURL(/\/s\//);
+			await pageB.getByRole('link', { name: 'Inventario', exact: true }).click();
 			await pageB.getByRole('article', { name: 'Perceuse', exact: true }).waitFor();
 			await pageB.getByText('1 voce non è leggibile ed è ignorata.').waitFor();
 			await pageB.getByRole('heading', { name: 'Atelier GKN', level: 1 }).waitFor();

@@ -54,6 +54,7 @@ describe('a key change whose answer is lost', () => {
 		await bob.goto(memberLink);
 		await bob.getByLabel('Votre nom').fill('Bob');
 		await bob.getByRole('button', { name: 'Rejoindre' }).click();
+		await bob.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await bob.getByRole('article', { name: 'Perceuse' }).waitFor();
 		const before = await storedEntry(a.page, id);
 
@@ -93,6 +94,7 @@ describe('a key change whose answer is lost', () => {
 		await bob.goto(newLink);
 		await bob.getByRole('button', { name: 'Rejoindre' }).click();
 		await bob.waitForURL(/\/s\//);
+		await bob.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await bob.getByRole('article', { name: 'Scie circulaire' }).waitFor();
 	});
 

@@ -87,6 +87,7 @@ describe('offline-first collective, shared by invite', () => {
 		await pageB.getByLabel('Il tuo nome').fill('Bruno');
 		await pageB.getByRole('button', { name: 'Unisciti' }).click();
 		await pageB.waitForURL(/\/s\//);
+		await pageB.getByRole('link', { name: 'Inventario', exact: true }).click();
 		for (const name of ['Perceuse', 'Légumes', 'Camionnette']) {
 			await pageB.getByRole('article', { name, exact: true }).waitFor();
 		}

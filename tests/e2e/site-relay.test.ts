@@ -80,6 +80,7 @@ describe('a site relay chained to one on the internet', () => {
 		await laptop.getByLabel('Il tuo nome').fill('Bruno');
 		await laptop.getByRole('button', { name: 'Unisciti' }).click();
 		await laptop.waitForURL(/\/s\//);
+		await laptop.getByRole('link', { name: 'Inventario', exact: true }).click();
 		await expect.poll(() => resourceNames(laptop), { timeout: 20_000 }).toEqual(['Perceuse']);
 
 		// The site loses the internet; both sides go on working.

@@ -54,6 +54,7 @@ describe('a relay short of disk space', () => {
 		await giulia.getByLabel('Il tuo nome').fill('Giulia');
 		await giulia.getByRole('button', { name: 'Unisciti' }).click();
 		await giulia.waitForURL(/\/s\//);
+		await giulia.getByRole('link', { name: 'Inventario', exact: true }).click();
 		await giulia.getByRole('article', { name: 'Perceuse' }).waitFor();
 
 		// The relay comes back on the same port and data, its disk now below the floor.

@@ -94,6 +94,7 @@ describe('a removal', () => {
 		await b.page.goto(invite);
 		await b.page.getByLabel('Il tuo nome').fill('Bruno');
 		await b.page.getByRole('button', { name: 'Unisciti' }).click();
+		await b.page.getByRole('link', { name: 'Inventario', exact: true }).click();
 		await b.resource('Atelier').waitFor();
 		const notice = page.locator('.undo[role="status"]');
 

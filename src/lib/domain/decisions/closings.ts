@@ -157,8 +157,9 @@ export function resolveClosing(
 			summary: decision.title
 		});
 	}, LOCAL_ORIGIN);
+	// A role change follows the outcome kept by itself (roles.ts): only the other effects are left to undo.
 	const executedWithoutAdoption =
-		kept.outcome === 'adopted' ? [] : decision.allocations.filter((a) => decision.executions.has(a.id));
+		kept.outcome === 'adopted' ? [] : decision.allocations.filter((a) => decision.executions.has(a.id) && a.effect.kind !== 'role');
 	return { ok: true, executedWithoutAdoption };
 }
 

@@ -90,6 +90,10 @@ describe('roles', () => {
 		const other = propose(doc, alice, { title: 'Repeindre' });
 		closeDecision(doc, other, { outcome: 'rejected' }, bob, T0 + WEEK + 10);
 		expect(actionsOutsideRole(doc).map((o) => o.activity.by)).toEqual([bob]);
+		// Bob takes back his own proposal: that is not the closer's task.
+		const own = propose(doc, bob, { title: 'Ma proposition' });
+		closeDecision(doc, own, { outcome: 'withdrawn' }, bob, T0 + WEEK + 20);
+		expect(actionsOutsideRole(doc)).toHaveLength(1);
 		// Alice closes the decision that takes the role back from her: from then on anyone closes.
 		const back = propose(doc, alice, { title: 'Plus de rôle', allocations: [{ kind: 'role', role: 'closer', memberId: alice, change: 'revoke' }] });
 		adoptDecision(doc, back, {}, alice, T0 + 2 * WEEK);
@@ -110,7 +114,8 @@ describe('roles', () => {
 		expect(roleHolders(doc).keeper).toEqual([alice]);
 		expect(rejected.ok).toBe(true);
 		if (!rejected.ok) return;
-		resolveClosing(doc, id, rejected.closingId, by, T0 + WEEK + 60);
+		// Nothing is left to undo by hand: the role follows the outcome kept.
+		expect(resolveClosing(doc, id, rejected.closingId, by, T0 + WEEK + 60)).toEqual({ ok: true, executedWithoutAdoption: [] });
 		expect(roleHolders(doc).keeper).toEqual([]);
 	});
 

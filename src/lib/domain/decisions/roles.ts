@@ -24,7 +24,7 @@ import { compareIds } from '../core/order';
 import { activityArray, decisionsMap } from '../core/schema';
 import { memberName } from '../space/space';
 import { claimsOf } from '../space/without-device';
-import { listDecisions } from './decisions';
+import { getDecision, listDecisions } from './decisions';
 import { shownClosing } from './read';
 import { ROLES, type Role, type RoleChange } from './schema';
 
@@ -152,6 +152,7 @@ export function actionsOutsideRole(doc: Y.Doc): OutsideRole[] {
 			const role = roleOf(activity.action);
 			// An action carried out under an adopted decision was the collective's (a decision's own records name it too).
 			if (!role || (activity.decisionId && activity.subjectKind !== 'decision')) continue;
+			if (activity.action === 'decision.closed' && withdrawnByProposer(doc, activity)) continue;
 			// Strictly before: the closing that names the first closer is not taken outside that role.
 			const holders = holdersAmong(assignments, claims, activity.at - 1)[role];
 			const by = claims.get(activity.by) ?? activity.by;
@@ -183,6 +184,13 @@ export function outsideRoleGroups(doc: Y.Doc): OutsideRoleGroup[] {
 		}
 		return [...groups.values()];
 	});
+}
+
+/** A proposer may take back their own proposal: withdrawing it is not the closer's task. */
+function withdrawnByProposer(doc: Y.Doc, activity: Activity): boolean {
+	const decision = getDecision(doc, activity.subjectId as DecisionId);
+	if (!decision || decision.proposedBy !== activity.by) return false;
+	return decision.closings.some((c) => c.by === activity.by && c.at === activity.at && c.outcome === 'withdrawn');
 }
 
 /** The ids of the history records taken outside their role, for the history page to mark. */
