@@ -71,7 +71,7 @@ export class AppModel {
 	}
 
 	async inviteLink(): Promise<string> {
-		await this.page.getByRole('link', { name: 'Membres' }).click();
+		await this.page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Membres' }).click();
 		const field = this.page.getByRole('textbox', { name: "Lien d'invitation", exact: true });
 		// The link is filled in once the space's keys are derived: an empty field is not yet the link.
 		for (let tries = 0; ; tries++) {

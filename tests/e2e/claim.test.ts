@@ -16,6 +16,8 @@ async function join(page: Page, link: string, name: string): Promise<void> {
 	await page.getByLabel('Votre nom').fill(name);
 	await page.getByRole('button', { name: 'Rejoindre' }).click();
 	await page.waitForURL(/\/s\//);
+	// A join lands on « À traiter »; these tests read the inventory.
+	await page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 }
 
 describe('a read-only device before any member', () => {

@@ -15,6 +15,8 @@ async function join(page: Page, link: string, name: string): Promise<void> {
 	await page.getByLabel('Votre nom').fill(name);
 	await page.getByRole('button', { name: 'Rejoindre' }).click();
 	await page.waitForURL(/\/s\//);
+	// A join lands on « À traiter »; these tests read the inventory.
+	await page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 }
 
 async function storedText(page: Page): Promise<string> {
@@ -115,6 +117,7 @@ describe('recovery after a lost phone changed the key', () => {
 
 		await thief.locator('[data-problem="refused"]').waitFor();
 		await a.page.getByRole('link', { name: 'Ouvrir le collectif' }).click();
+		await a.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await a.page.getByRole('article', { name: 'Pompe' }).waitFor();
 		expect(await a.page.locator('[data-problem]').count()).toBe(0);
 		await a.addResource({ kind: 'Matériel', name: 'Scie circulaire' });
@@ -156,6 +159,7 @@ describe('recovery after a lost phone changed the key', () => {
 		await a.page.getByRole('button', { name: "Récupérer l'accès" }).click();
 		await a.page.locator('[data-recovery="done"]').waitFor();
 		await a.page.getByRole('link', { name: 'Ouvrir le collectif' }).click();
+		await a.page.getByRole('link', { name: 'Inventaire', exact: true }).click();
 		await a.page.getByRole('article', { name: 'Scie circulaire' }).waitFor();
 		await a.waitSynced();
 	});

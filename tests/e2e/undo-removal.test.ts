@@ -127,6 +127,8 @@ describe('a removal', () => {
 		const money = new MoneyModel(page);
 		await money.open();
 		await money.createFund({ name: 'Caisse', kind: 'Caisse' });
+		// The new fund's page says what was done, with « Annuler » carried over from the form's page.
+		expect(plain(await notice.textContent())).toContain('Fonds « Caisse » créé.');
 		await money.open('Écritures');
 		await money.addEntry({ fund: 'Caisse (Caisse, EUR)', direction: 'Entrée', amount: '12', category: 'Don', outside: 'Voisins' });
 		expect(plain(await notice.textContent())).toContain('« Caisse » : +12,00 €, à annuler si c\'est une erreur.');
@@ -137,5 +139,21 @@ describe('a removal', () => {
 		await b.page.getByRole('navigation').getByRole('link', { name: 'Denaro' }).click();
 		await b.page.getByRole('article', { name: 'Caisse', exact: true }).waitFor();
 		await expect.poll(async () => plain(await b.page.getByRole('article', { name: 'Caisse', exact: true }).locator('.amount').first().textContent())).toBe('0,00 €');
+
+		// A need recorded by mistake, taken back from its own page: closed on both phones, in the history.
+		await page.getByRole('navigation', { name: 'Rubriques du collectif' }).getByRole('link', { name: 'Besoins' }).click();
+		await page.getByRole('button', { name: 'Nouveau besoin' }).click();
+		const needForm = page.getByRole('form', { name: 'Nouveau besoin' });
+		await needForm.getByLabel('Titre').fill('Gants en double');
+		await needForm.getByLabel('Objectif').fill('20');
+		await needForm.getByRole('button', { name: 'Enregistrer' }).click();
+		await page.getByRole('heading', { level: 2, name: 'Gants en double' }).waitFor();
+		expect(plain(await notice.textContent())).toContain('Besoin « Gants en double » enregistré.');
+		await notice.getByRole('button', { name: 'Annuler' }).click();
+		await notice.waitFor({ state: 'detached' });
+		await expect.poll(() => page.getByTestId('need-status').textContent()).toBe('Clos');
+		const needPath = new URL(page.url()).pathname;
+		await b.page.goto(new URL(needPath, b.page.url()).href);
+		await expect.poll(() => b.page.getByTestId('need-status').textContent()).toBe('Chiuso');
 	});
 });
