@@ -61,6 +61,10 @@ describe('the sample collective', () => {
 		expect(sockets.filter((url) => url.includes(sample))).toEqual([]);
 
 		await banner.getByRole('button', { name: "Supprimer l'exemple" }).click();
+		await banner.getByText("Supprimer l'exemple de cet appareil, avec ce que vous y avez ajouté ?").waitFor();
+		await banner.getByRole('button', { name: 'Le garder' }).click();
+		await banner.getByRole('button', { name: "Supprimer l'exemple" }).click();
+		await banner.getByRole('button', { name: "Supprimer l'exemple" }).click();
 		await page.waitForURL(`http://127.0.0.1:${relay.port}/`);
 		await page.getByRole('link', { name: 'Atelier' }).waitFor();
 		expect(await page.getByText('Exemple — Atelier partagé').count()).toBe(0);
