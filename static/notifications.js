@@ -16,3 +16,49 @@ async function openPage(url) {
 	}
 	return self.clients.openWindow(url);
 }
+
+// With the app closed: where the browser offers Periodic Background Sync, it wakes this worker
+// now and then, and the reminders the app foresaw at its last opening (src/lib/ui/home/
+// background-reminders.ts, which writes them already worded) are shown once they are due.
+// What they say is the collective as the device last saw it.
+const REMINDERS_DB = 'passerelle-reminders';
+
+self.addEventListener('periodicsync', (event) => {
+	if (event.tag === 'passerelle-reminders') event.waitUntil(showDueReminders());
+});
+
+function request(req) {
+	return new Promise((resolve, reject) => {
+		req.onsuccess = () => resolve(req.result);
+		req.onerror = () => reject(req.error);
+	});
+}
+
+function openReminders() {
+	const opening = indexedDB.open(REMINDERS_DB);
+	// The same stores as the page creates, should the worker open the database first.
+	opening.onupgradeneeded = () => {
+		opening.result.createObjectStore('upcoming', { keyPath: 'spaceId' });
+		opening.result.createObjectStore('shown', { keyPath: 'tag' });
+	};
+	return request(opening);
+}
+
+async function showDueReminders() {
+	const db = await openReminders();
+	try {
+		const now = Date.now();
+		const spaces = await request(db.transaction('upcoming', 'readonly').objectStore('upcoming').getAll());
+		for (const { collective, items } of spaces) {
+			for (const item of items ?? []) {
+				if (item.dueAt > now || (item.until !== null && now >= item.until)) continue;
+				const shown = await request(db.transaction('shown', 'readonly').objectStore('shown').get(item.tag));
+				if (shown !== undefined) continue;
+				await self.registration.showNotification(collective, { body: item.body, tag: item.tag, data: { url: item.url } });
+				await request(db.transaction('shown', 'readwrite').objectStore('shown').put({ tag: item.tag, at: now }));
+			}
+		}
+	} finally {
+		db.close();
+	}
+}

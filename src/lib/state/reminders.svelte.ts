@@ -7,9 +7,10 @@
  * notifications if the person asked for them.
  */
 import { localDate, type MemberId } from '../domain/core';
-import { reminderSchedule, type Reminder } from '../domain/reports';
+import { reminderSchedule, upcomingReminders, type Reminder } from '../domain/reports';
 import { readLastVisit } from '../ui/home/last-visit';
-import { notifyNew, readReminderSettings } from '../ui/home/reminders';
+import { keepForBackground, notifyNew, readReminderSettings } from '../ui/home/reminders';
+import { onIdle } from './idle';
 import type { SpaceView } from './space.svelte';
 
 /** Sent on `window` when a collective's switches change, with its id as detail. */
@@ -76,6 +77,14 @@ export class ReminderWatch {
 		if ('setAppBadge' in navigator) void navigator.setAppBadge(shown.length).catch(() => {});
 		void notifyNew(spaceId, this.collective(), shown, `/s/${spaceId}`).catch(() => {
 			// A notification the browser would not show: the reminder is still on the home page and in the count.
+		});
+		// What the next days will bring, for the service worker to show with the app closed: at an idle moment, it asks the schedule again several times.
+		onIdle(() => {
+			if (this.view.doc.isDestroyed) return;
+			const upcoming = readReminderSettings(spaceId).system ? upcomingReminders(this.view.doc, this.me, Date.now()) : [];
+			void keepForBackground(spaceId, this.collective(), upcoming, `/s/${spaceId}`).catch(() => {
+				// Not kept: the reminders wait for the next opening, as without background checks.
+			});
 		});
 	}
 }

@@ -8,7 +8,7 @@ import { setDues } from '../money/dues';
 import { moneyNeed, pledge } from '../needs/testing';
 import { joinSpace } from '../space/space';
 import { created, memberId, newSpace } from '../space/testing';
-import { reminderSchedule, remindersFor } from './reminders';
+import { reminderSchedule, remindersFor, upcomingReminders, UPCOMING_HORIZON_MS } from './reminders';
 
 const H = 3_600_000;
 const today = (at: number) => localDate(new Date(at));
@@ -80,6 +80,34 @@ describe('reminders', () => {
 		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, now));
 		created(requestBooking(doc, { resourceId: van, start: now + 4 * H, end: now + 5 * H, to: { kind: 'member', memberId: by } }, by, now));
 		expect(reminderSchedule(doc, { me: by, today: today(now), now, since: null }).recheckAt).toBe(Math.min(now + H, nextMidnight(now)));
+	});
+
+	it('foresee what time alone will bring, for a phone with the app closed: when each is due and until when', () => {
+		const { doc, by } = newSpace();
+		const id = propose(doc, by); // closes at T0 + WEEK
+		const now = T0 + WEEK - 30 * H;
+		const van = created(addResource(doc, { kind: 'vehicle', name: 'Camionnette' }, by, now));
+		const later = created(requestBooking(doc, { resourceId: van, start: now + 10 * H, end: now + 11 * H, to: { kind: 'member', memberId: by } }, by, now));
+		created(requestBooking(doc, { resourceId: van, start: now + 2 * H, end: now + 3 * H, to: { kind: 'member', memberId: by } }, by, now));
+		created(addResource(doc, { kind: 'food', name: 'Lait', quantity: 1, unit: 'L', expiresOn: localDate(new Date(now + 5 * 24 * H)) }, by, now));
+		const upcoming = upcomingReminders(doc, by, now);
+		// The booking starting in two hours is due now, so it is not foreseen: the page tells it at once.
+		expect(upcoming.map(({ reminder, dueAt, until }) => [reminder.kind, dueAt, until])).toEqual(
+			expect.arrayContaining([
+				['booking', now + 7 * H, now + 10 * H],
+				['decision', T0 + WEEK - 24 * H, T0 + WEEK]
+			])
+		);
+		expect(upcoming.find((u) => u.reminder.kind === 'booking')?.reminder).toMatchObject({ bookingId: later });
+		expect(upcoming.filter((u) => u.reminder.kind === 'booking')).toHaveLength(1);
+		// Food two days before its date, at the start of that day, if within the horizon.
+		const food = upcoming.find((u) => u.reminder.kind === 'food');
+		expect(food?.dueAt).toBeLessThanOrEqual(now + UPCOMING_HORIZON_MS);
+		expect(food && localDate(new Date(food.dueAt))).toBe(localDate(new Date(now + 2 * 24 * H)));
+		expect(upcoming.every((u) => u.dueAt > now)).toBe(true);
+		// A position taken: the decision is no longer foreseen.
+		takePosition(doc, id, { choice: 'agree' }, by, now);
+		expect(upcomingReminders(doc, by, now).some((u) => u.reminder.kind === 'decision')).toBe(false);
 	});
 });
 

@@ -17,6 +17,7 @@ import { readNeeds } from '../needs/needs';
 import { listPledges } from '../needs/pledges';
 import { memberName } from '../space/space';
 import { attentionView } from './attention';
+import { localDate } from '../core/dates';
 
 export const REMINDER_KINDS = ['decision', 'dues', 'food', 'booking', 'pledge'] as const;
 export type ReminderKind = (typeof REMINDER_KINDS)[number];
@@ -115,4 +116,48 @@ function pledgeNews(doc: Y.Doc, me: MemberId, since: number): Reminder[] {
 			needTitle: titles.get(p.needId)!,
 			pledger: p.memberId ? memberName(doc, p.memberId) : p.supporterName || null
 		}));
+}
+
+/** A reminder that will be due later if nothing changes: from `dueAt`, and until `until` when it then has nothing left to say. */
+export interface UpcomingReminder {
+	reminder: Reminder;
+	dueAt: number;
+	until: number | null;
+}
+
+/** How far ahead, and how many moments at most, the upcoming reminders are worked out. */
+export const UPCOMING_HORIZON_MS = 3 * DAY_MS;
+const UPCOMING_STEPS = 12;
+
+/**
+ * The reminders that time alone will bring within the horizon, as the
+ * document stands now: what a phone with the app closed can still be told
+ * (see static/notifications.js). Worked out by asking the schedule again at
+ * each moment it names, so the rules stay those of `reminderSchedule`.
+ * Pledges are news only when someone makes them, so none is foreseen.
+ */
+export function upcomingReminders(doc: Y.Doc, me: MemberId, now: number): UpcomingReminder[] {
+	const day = (at: number) => localDate(new Date(at));
+	const current = reminderSchedule(doc, { me, today: day(now), now, since: null });
+	const seen = new Set(current.reminders.map((r) => r.key));
+	const upcoming: UpcomingReminder[] = [];
+	let at = current.recheckAt;
+	for (let step = 0; step < UPCOMING_STEPS && at <= now + UPCOMING_HORIZON_MS; step++) {
+		const { reminders, recheckAt } = reminderSchedule(doc, { me, today: day(at), now: at, since: null });
+		for (const reminder of reminders) {
+			if (seen.has(reminder.key)) continue;
+			seen.add(reminder.key);
+			upcoming.push({ reminder, dueAt: at, until: untilOf(reminder) });
+		}
+		if (recheckAt <= at) break;
+		at = recheckAt;
+	}
+	return upcoming;
+}
+
+/** When a reminder stops being worth saying: a decision once closed, a booking once started. */
+function untilOf(reminder: Reminder): number | null {
+	if (reminder.kind === 'decision') return reminder.closesAt;
+	if (reminder.kind === 'booking') return reminder.start;
+	return null;
 }

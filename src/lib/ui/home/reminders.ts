@@ -5,7 +5,8 @@
  * once per reminder through the service worker. Kept in localStorage: like
  * the reminders themselves, nothing leaves the device.
  */
-import { REMINDER_KINDS, type Reminder, type ReminderKind } from '$lib/domain/reports';
+import { REMINDER_KINDS, type Reminder, type ReminderKind, type UpcomingReminder } from '$lib/domain/reports';
+import { askBackgroundChecks, forgetUpcoming, keepUpcoming, markShown, shownAmong } from './background-reminders';
 import * as m from '$lib/paraglide/messages';
 import { formatDate, formatDateTime, formatSlot } from '../format';
 import { money } from '../money/amounts';
@@ -90,20 +91,47 @@ export async function notifyNew(spaceId: string, collective: string, reminders: 
 	if (!readReminderSettings(spaceId).system || typeof Notification === 'undefined' || Notification.permission !== 'granted') return 0;
 	if (!('serviceWorker' in navigator)) return 0;
 	const notified = readNotified(spaceId);
-	const fresh = reminders.filter((r) => !notified.includes(r.key));
+	let fresh = reminders.filter((r) => !notified.includes(r.key));
 	if (fresh.length === 0) return 0;
+	// The service worker may have shown some while the app was closed.
+	const shownAlready = await shownAmong(fresh.map((r) => notificationTag(spaceId, r))).catch(() => new Set<string>());
+	fresh = fresh.filter((r) => !shownAlready.has(notificationTag(spaceId, r)));
 	const registration = await navigator.serviceWorker.ready;
 	for (const reminder of fresh) {
 		const { text, href } = reminderText(reminder, base);
 		// The tag replaces an older notification of the same thing rather than stacking another.
-		await registration.showNotification(collective, { body: text, tag: `${spaceId}:${reminder.key}`, data: { url: href } });
+		await registration.showNotification(collective, { body: text, tag: notificationTag(spaceId, reminder), data: { url: href } });
 	}
+	await markShown(fresh.map((r) => notificationTag(spaceId, r))).catch(() => {});
 	try {
 		localStorage.setItem(NOTIFIED_KEY + spaceId, JSON.stringify([...notified, ...fresh.map((r) => r.key)].slice(-NOTIFIED_KEPT)));
 	} catch {
 		// Not remembered: the same reminder may be notified again, which loses nothing.
 	}
 	return fresh.length;
+}
+
+/** One notification per collective and reminder: the same tag from the page and from the service worker. */
+function notificationTag(spaceId: string, reminder: Reminder): string {
+	return `${spaceId}:${reminder.key}`;
+}
+
+/**
+ * Writes what the service worker may show while the app is closed, when the
+ * person asked for notifications and the browser allows them; clears it
+ * otherwise.
+ */
+export async function keepForBackground(spaceId: string, collective: string, upcoming: readonly UpcomingReminder[], base: string): Promise<void> {
+	const { system, kinds } = readReminderSettings(spaceId);
+	if (!system || typeof Notification === 'undefined' || Notification.permission !== 'granted') return forgetUpcoming(spaceId);
+	const items = upcoming
+		.filter(({ reminder }) => kinds[reminder.kind])
+		.map(({ reminder, dueAt, until }) => {
+			const { text, href } = reminderText(reminder, base);
+			return { tag: notificationTag(spaceId, reminder), body: text, url: href, dueAt, until };
+		});
+	await keepUpcoming(spaceId, collective, items);
+	await askBackgroundChecks();
 }
 
 /** Asks the browser for notifications; answers whether they are allowed now. */
