@@ -1,7 +1,7 @@
 // Figures for a phone's first visit and an offline reload, in Debian's Chromium:
 //   - JavaScript loaded by the first visit of /, raw and gzipped;
 //   - time from an offline reload to the inventory being on screen (median of runs).
-// Run with: npm run bench:app (needs `npm run build` first).
+// Run with: npm run bench:app [-- --files] (needs `npm run build` first).
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,7 +43,15 @@ await page.goto(`${origin}/`);
 await page.getByRole('heading', { name: 'Bienvenue' }).waitFor();
 await page.waitForLoadState('networkidle');
 let raw = 0, gz = 0;
-for (const body of scripts.values()) { raw += body.length; gz += gzipSync(body, { level: 9 }).length; }
+const sizes = [];
+for (const [url, body] of scripts) {
+	const zipped = gzipSync(body, { level: 9 }).length;
+	raw += body.length;
+	gz += zipped;
+	sizes.push([zipped, new URL(url).pathname]);
+}
+// With --files, what each file weighs, the heaviest first: where to look when the total grows.
+if (process.argv.includes('--files')) for (const [zipped, path] of sizes.sort((a, b) => b[0] - a[0])) console.log(`${(zipped / 1024).toFixed(1).padStart(6)} KiB  ${path}`);
 page.removeAllListeners('response');
 
 // A collective with a realistic inventory, added through the UI.

@@ -157,14 +157,14 @@ describe('reminders', () => {
 			);
 			await cdp.send('ServiceWorker.enable');
 			expect(await shown(outside)).toEqual([]);
-			await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId: await registration, tag: 'passerelle-reminders', lastChance: false });
+			await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId: await registration, tag: 'passerelle-reminders' });
 			await expect.poll(() => shown(outside)).toEqual([{ title: 'Atelier', body: expect.stringMatching(/^Décision « Fermer en août » : se clôt le .+, votre position manque$/) }]);
 
 			// Woken again, it does not show it twice.
 			await outside.evaluate(async () => {
 				for (const n of await (await navigator.serviceWorker.ready).getNotifications()) n.close();
 			});
-			await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId: await registration, tag: 'passerelle-reminders', lastChance: false });
+			await cdp.send('ServiceWorker.dispatchPeriodicSyncEvent', { origin, registrationId: await registration, tag: 'passerelle-reminders' });
 			await new Promise((done) => setTimeout(done, 1_000));
 			expect(await shown(outside)).toEqual([]);
 		} finally {

@@ -5,7 +5,8 @@
  */
 import { version } from '$app/environment';
 import type { SpaceId } from '../domain/core';
-import { createSpace, joinSpace, readSpaceMeta, seedSample, type SampleWords, type SpaceInput } from '../domain/space';
+import { createSpace, joinSpace, readSpaceMeta, type SpaceInput } from '../domain/space';
+import type { SampleWords } from '../domain/space/sample';
 import { readIdentity, readSpaces, removeSpace, saveIdentityName, saveSpace, type Identity, type SpaceEntry } from '../sync/device';
 import { defaultRelayUrl, newSpaceSecret, type Invite, type RecoveryLink } from '../sync/invite';
 import { committedSpaceId, deriveRecoveryToken, newSpaceKeys, recoveryHash, relayParams } from '../sync/keys';
@@ -146,7 +147,8 @@ class DeviceState {
 		this.remember({ id, secret: newSpaceSecret(), access: 'member', relayUrl: '', name: words.collective, addedAt: Date.now(), sample: true });
 		const session = this.session(id);
 		if (!session) throw new Error('sample could not be opened');
-		await session.loaded;
+		// Loaded when asked for: filling it touches every part of the domain, which the first visit does without.
+		const [{ seedSample }] = await Promise.all([import('../domain/space/sample'), session.loaded]);
 		seedSample(session.doc, identity.memberId, identity.name, words);
 		return id;
 	}
