@@ -14,6 +14,7 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import { recordActivity, type Activity } from '../core/activity';
 import { outsideRoleGroups } from '../decisions/roles';
+import { doubleClaims } from '../space/without-device';
 import type { Role } from '../decisions/schema';
 import { derivedViews } from '../core/derived';
 import { negativeFunds } from '../money/balances';
@@ -45,7 +46,8 @@ export const CONFLICT_KINDS = [
 	'edit_conflict',
 	'delivery_unconfirmed',
 	'unverified_record',
-	'outside_role'
+	'outside_role',
+	'claimed_twice'
 ] as const;
 export type ConflictKind = (typeof CONFLICT_KINDS)[number];
 
@@ -81,7 +83,9 @@ export type ConflictSubject =
 	 * Subject: `<role>:<member>`, the actions a role usually takes that this member took without it
 	 * (decisions/roles.ts), newest first; a new one reopens the review.
 	 */
-	| { kind: 'outside_role'; subjectId: string; role: Role; by: MemberId; actions: Activity[]; holders: MemberId[] };
+	| { kind: 'outside_role'; subjectId: string; role: Role; by: MemberId; actions: Activity[]; holders: MemberId[] }
+	/** Subject: an entry added by hand that two phones claimed apart; the entry names one (`kept`), the history both. */
+	| { kind: 'claimed_twice'; subjectId: MemberId; claimants: MemberId[]; kept: MemberId | null };
 
 export type Conflict = ConflictBase & ConflictSubject;
 /** A conflict of one kind. */
@@ -204,6 +208,15 @@ const PARTS: { name: string; find: (doc: Y.Doc, today: string) => Found[]; byDay
 			outsideRoleGroups(doc).map(({ role, by, actions, holders }) => ({
 				subject: { kind: 'outside_role', subjectId: `${role}:${by}`, role, by, actions, holders },
 				involved: actions.map((a) => a.id),
+				bookings: []
+			}))
+	},
+	{
+		name: 'claims',
+		find: (doc) =>
+			doubleClaims(doc).map(({ entryId, claimants, kept, records }) => ({
+				subject: { kind: 'claimed_twice', subjectId: entryId, claimants, kept },
+				involved: records,
 				bookings: []
 			}))
 	},

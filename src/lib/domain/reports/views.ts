@@ -23,7 +23,7 @@ import { sameValue, type ConflictingValue } from '../core/revisions';
 import { transparencyReport, type TransparencyReport } from './transparency';
 
 /** Where the page sends a person to act on a conflict. */
-export type ConflictLink = { to: 'money' } | { to: 'inventory' } | { to: 'need'; id: NeedId } | { to: 'decision'; id: DecisionId };
+export type ConflictLink = { to: 'money' } | { to: 'inventory' } | { to: 'members' } | { to: 'need'; id: NeedId } | { to: 'decision'; id: DecisionId };
 
 /** A field set to different values on two devices: every value kept, who wrote it, and which one the field shows now. */
 export interface EditRow {
@@ -54,6 +54,8 @@ export interface ConflictRow {
 	edit: EditRow | null;
 	/** For a negative balance: the money out that took the fund below zero, in ledger order. */
 	culprits?: CulpritEntry[];
+	/** For an entry claimed twice: who claimed it, and whom it names now. */
+	claims?: { claimantNames: string[]; keptName: string | null };
 	/** For an action outside a role: who took it, and whom the role was entrusted to then. */
 	outsideRole?: { byName: string | null; holderNames: string[] };
 }
@@ -161,6 +163,15 @@ function conflictRow(doc: Y.Doc, conflict: Conflict): ConflictRow {
 		}
 		case 'unverified_record':
 			return { ...row, subject: { name: null, link: null } };
+		case 'claimed_twice':
+			return {
+				...row,
+				subject: { name: memberName(doc, conflict.subjectId), link: { to: 'members' } },
+				claims: {
+					claimantNames: conflict.claimants.map((id) => memberName(doc, id) ?? '?'),
+					keptName: conflict.kept && memberName(doc, conflict.kept)
+				}
+			};
 		case 'outside_role':
 			return {
 				...row,

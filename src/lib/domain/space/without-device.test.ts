@@ -11,7 +11,8 @@ import { listPledges } from '../needs/pledges';
 import { moneyNeed, pledge } from '../needs/testing';
 import { joinSpace, listMembers } from './space';
 import { created, memberId, newSpace, syncDocs } from './testing';
-import { addMemberWithoutDevice, claimMember, claimsOf, currentMembers } from './without-device';
+import { addMemberWithoutDevice, claimMember, claimsOf, currentMembers, doubleClaims } from './without-device';
+import { acknowledgeConflict, listConflicts } from '../reports/conflicts';
 
 const MARCH = Date.UTC(2026, 2, 1);
 
@@ -124,5 +125,20 @@ describe('claiming an entry made for you', () => {
 		syncDocs(doc, other);
 		expect(claimsOf(doc)).toEqual(claimsOf(other));
 		expect(currentMembers(doc).items.filter((m) => m.id === maria)).toEqual([]);
+		// The entry keeps one claim; both are in the history, and the conflicts page says so until reviewed.
+		const [double] = doubleClaims(doc);
+		expect(double).toMatchObject({ entryId: maria, claimants: [a, b], kept: claimsOf(doc).get(maria) });
+		expect(doubleClaims(other)).toEqual([double]);
+		const conflict = listConflicts(doc, '2026-07-01').find((c) => c.kind === 'claimed_twice');
+		expect(conflict).toMatchObject({ subjectId: maria, involved: expect.any(Array), acknowledgement: null });
+		expect(acknowledgeConflict(doc, conflict!, 'Maria a gardé son téléphone', a, 30)).toEqual({ ok: true });
+		expect(listConflicts(doc, '2026-07-01').find((c) => c.kind === 'claimed_twice')?.acknowledgement).not.toBeNull();
+	});
+
+	it('is no double claim when one member claims once', () => {
+		const { doc, maria } = workshop();
+		const a = joinedLater(doc);
+		claimMember(doc, maria, a, 10);
+		expect(doubleClaims(doc)).toEqual([]);
 	});
 });

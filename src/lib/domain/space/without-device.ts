@@ -15,7 +15,7 @@
  */
 import * as v from 'valibot';
 import * as Y from 'yjs';
-import { recordActivity } from '../core/activity';
+import { listActivity, recordActivity } from '../core/activity';
 import { newId, type MemberId } from '../core/ids';
 import { checkInput, type InvalidField, type Refusal } from '../core/refusals';
 import { LOCAL_ORIGIN, MemberSchema, isoDate, membersMap, readEntities, type Member, type ReadResult } from '../core/schema';
@@ -134,4 +134,36 @@ export function currentMembers(doc: Y.Doc): ReadResult<Member> {
 	const { items, unreadable } = listMembers(doc);
 	const claims = claimsAmong(items);
 	return { items: items.filter((m) => !claims.has(m.id)), unreadable };
+}
+
+/** An entry claimed by two phones that had not seen each other's claim: the entry keeps one, the history both. */
+export interface DoubleClaim {
+	entryId: MemberId;
+	/** Every member who claimed it, in the order of their claims. */
+	claimants: MemberId[];
+	/** The claimant the entry now names; null when the entry has not arrived here. */
+	kept: MemberId | null;
+	/** The history records of the claims. */
+	records: string[];
+}
+
+/** Entries claimed by more than one member, from the history: the entry itself keeps only the last claim written. */
+export function doubleClaims(doc: Y.Doc): DoubleClaim[] {
+	const byEntry = new Map<MemberId, { by: MemberId; id: string; at: number }[]>();
+	for (const record of listActivity(doc, { subjectKind: 'member' }).items) {
+		if (record.action !== 'member.claimed') continue;
+		const entryId = record.subjectId as MemberId;
+		const claims = byEntry.get(entryId) ?? [];
+		claims.push({ by: record.by, id: record.id, at: record.at });
+		byEntry.set(entryId, claims);
+	}
+	const members = readEntities(membersMap(doc), MemberSchema).items;
+	const found: DoubleClaim[] = [];
+	for (const [entryId, claims] of byEntry) {
+		claims.sort((a, b) => a.at - b.at);
+		const claimants = [...new Set(claims.map((c) => c.by))];
+		if (claimants.length < 2) continue;
+		found.push({ entryId, claimants, kept: members.find((m) => m.id === entryId)?.claimedBy ?? null, records: claims.map((c) => c.id) });
+	}
+	return found;
 }
