@@ -9,6 +9,7 @@
  * never imports them: what a page shows of them comes in through `Linked`,
  * read by the caller.
  */
+import { claimsOf } from '../space/without-device';
 import type * as Y from 'yjs';
 import { totalsByCurrency } from '../core/money';
 import { compareIds } from '../core/order';
@@ -121,9 +122,12 @@ export function ledgerView(doc: Y.Doc, filter: LedgerFilter, linked: Linked): Le
 	const ledger = readLedger(doc);
 	const entries: LedgerEntry[] = [];
 	const totals = new Map<string, CurrencyTotals>();
+	// A member's money includes what was recorded under the entry they claimed, before they had a phone.
+	const alsoFor = filter.memberId ? [...claimsOf(doc)].filter(([, claimant]) => claimant === filter.memberId).map(([entry]) => entry) : [];
+	const matches = (entry: LedgerEntry) => matchesFilter(entry, filter) || alsoFor.some((memberId) => matchesFilter(entry, { ...filter, memberId }));
 	for (let i = ledger.items.length - 1; i >= 0; i--) {
 		const entry = ledger.items[i];
-		if (!entry || !matchesFilter(entry, filter)) continue;
+		if (!entry || !matches(entry)) continue;
 		entries.push(entry);
 		addFlow(totals, entry);
 	}

@@ -7,6 +7,7 @@ import { takePosition } from '../decisions/decisions';
 import { propose, T0 } from '../decisions/testing';
 import { duesStatus, recordDuesPayment, setDues } from '../money/dues';
 import { fund, replica } from '../money/testing';
+import { ledgerView } from '../money/views';
 import { listPledges } from '../needs/pledges';
 import { moneyNeed, pledge } from '../needs/testing';
 import { joinSpace, listMembers } from './space';
@@ -83,6 +84,9 @@ describe('claiming an entry made for you', () => {
 		// From September 2025, not June 2026: ten periods, the three paid as Maria kept.
 		expect(lines.find((s) => s.memberId === phone)).toMatchObject({ name: 'Maria R.', start: '2025-09-01', periods: 10, paid: 3_000 });
 		expect(listActivity(doc).items.some((a) => a.action === 'member.claimed' && a.subjectId === maria && a.by === phone)).toBe(true);
+		// The ledger filtered on the phone's member shows the payment made under the entry.
+		const linked = { needs: () => [], decisions: () => [] };
+		expect(ledgerView(doc, { memberId: phone, category: 'dues' }, linked).entries.map((e) => e.amount)).toEqual([3_000]);
 	});
 
 	it('counts a hand raised for the entry as the claimant’s, once, under their own position', () => {
