@@ -168,6 +168,17 @@ describe('money: funds, dues, ledger and export', () => {
 		expect(plain(await history.textContent())).toContain('Note : Pain → Pain et farine');
 		expect(plain(await history.textContent())).toContain('Alice, le');
 		expect(plain(await app.page.getByRole('article').first().textContent())).toContain('Pain et farine');
+		// A second edit, by mistake, is taken back: the note comes back, and the history keeps both edits.
+		await app.page.getByRole('button', { name: "Modifier l'écriture" }).click();
+		const form = app.page.getByRole('form', { name: "Modifier l'écriture" });
+		await form.getByLabel('Note').fill('Oups');
+		await form.getByRole('button', { name: 'Enregistrer' }).click();
+		const notice = app.page.locator('.undo[role="status"]');
+		expect(plain(await notice.textContent())).toContain('Écriture modifiée.');
+		await notice.getByRole('button', { name: 'Annuler' }).click();
+		await notice.waitFor({ state: 'detached' });
+		await expect.poll(async () => plain(await app.page.getByRole('article').first().textContent())).toContain('Pain et farine');
+		expect(plain(await history.textContent())).toContain('Note : Oups → Pain et farine');
 	});
 
 	it('reverses the purchase: the balance comes back and both entries stay visible', async () => {
