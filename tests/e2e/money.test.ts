@@ -102,6 +102,14 @@ describe('money: funds, dues, ledger and export', () => {
 		await money.open('Cotisations');
 		await money.setDefaultDues({ amount: '10', period: 'Mensuelle', start: today() });
 		expect(plain(await app.page.getByTestId('dues-default').textContent())).toMatch(/^10,00 € par mois, depuis le/);
+		// Set again by mistake, then taken back: the earlier amount comes back.
+		await app.page.getByRole('region', { name: 'Cotisation de base' }).getByRole('button', { name: 'Modifier' }).click();
+		const duesForm = app.page.getByRole('form', { name: 'Cotisation de base' });
+		await duesForm.getByLabel('Montant par période').fill('100');
+		await duesForm.getByRole('button', { name: 'Enregistrer' }).click();
+		expect(plain(await app.page.getByTestId('dues-default').textContent())).toMatch(/^100,00 € par mois/);
+		await app.page.locator('.undo[role="status"]').getByRole('button', { name: 'Annuler' }).click();
+		await expect.poll(async () => plain(await app.page.getByTestId('dues-default').textContent())).toMatch(/^10,00 € par mois, depuis le/);
 		// Both joined today: this month's dues are owed, not late.
 		await expect.poll(async () => plain(await money.duesOf('Bob').textContent())).toContain('À régler pour la période en cours : 10,00 €');
 		expect(plain(await money.duesOf('Alice').textContent())).toContain('À régler pour la période en cours : 10,00 €');
