@@ -11,6 +11,7 @@ import { reminderSchedule, upcomingReminders, type Reminder } from '../domain/re
 import { readLastVisit } from '../ui/home/last-visit';
 import { keepForBackground, notifyNew, readReminderSettings } from '../ui/home/reminders';
 import { onIdle } from './idle';
+import { backgroundChecksOffered } from '../ui/home/background-reminders';
 import type { SpaceView } from './space.svelte';
 
 /** Sent on `window` when a collective's switches change, with its id as detail. */
@@ -81,7 +82,9 @@ export class ReminderWatch {
 		// What the next days will bring, for the service worker to show with the app closed: at an idle moment, it asks the schedule again several times.
 		onIdle(() => {
 			if (this.view.doc.isDestroyed) return;
-			const upcoming = readReminderSettings(spaceId).system ? upcomingReminders(this.view.doc, this.me, Date.now()) : [];
+			// Worked out only for a browser that can wake the service worker, and a person who asked for notifications.
+			const wanted = readReminderSettings(spaceId).system && backgroundChecksOffered();
+			const upcoming = wanted ? upcomingReminders(this.view.doc, this.me, Date.now()) : [];
 			void keepForBackground(spaceId, this.collective(), upcoming, `/s/${spaceId}`).catch(() => {
 				// Not kept: the reminders wait for the next opening, as without background checks.
 			});

@@ -84,6 +84,11 @@ export function markShown(tags: readonly string[], now = Date.now()): Promise<vo
 	});
 }
 
+/** Whether this browser can wake the service worker at all: elsewhere nothing is worked out for it. */
+export function backgroundChecksOffered(): boolean {
+	return typeof ServiceWorkerRegistration !== 'undefined' && 'periodicSync' in ServiceWorkerRegistration.prototype;
+}
+
 /**
  * Asks the browser to wake the service worker now and then. Browsers offer
  * it to installed apps only, and some not at all: then the reminders wait

@@ -6,7 +6,7 @@
  * the reminders themselves, nothing leaves the device.
  */
 import { REMINDER_KINDS, type Reminder, type ReminderKind, type UpcomingReminder } from '$lib/domain/reports';
-import { askBackgroundChecks, forgetUpcoming, keepUpcoming, markShown, shownAmong } from './background-reminders';
+import { askBackgroundChecks, backgroundChecksOffered, forgetUpcoming, keepUpcoming, markShown, shownAmong } from './background-reminders';
 import * as m from '$lib/paraglide/messages';
 import { formatDate, formatDateTime, formatSlot } from '../format';
 import { money } from '../money/amounts';
@@ -116,6 +116,8 @@ function notificationTag(spaceId: string, reminder: Reminder): string {
 	return `${spaceId}:${reminder.key}`;
 }
 
+let backgroundAsked: Promise<boolean> | undefined;
+
 /**
  * Writes what the service worker may show while the app is closed, when the
  * person asked for notifications and the browser allows them; clears it
@@ -123,7 +125,7 @@ function notificationTag(spaceId: string, reminder: Reminder): string {
  */
 export async function keepForBackground(spaceId: string, collective: string, upcoming: readonly UpcomingReminder[], base: string): Promise<void> {
 	const { system, kinds } = readReminderSettings(spaceId);
-	if (!system || typeof Notification === 'undefined' || Notification.permission !== 'granted') return forgetUpcoming(spaceId);
+	if (!system || !backgroundChecksOffered() || typeof Notification === 'undefined' || Notification.permission !== 'granted') return forgetUpcoming(spaceId);
 	const items = upcoming
 		.filter(({ reminder }) => kinds[reminder.kind])
 		.map(({ reminder, dueAt, until }) => {
@@ -131,7 +133,9 @@ export async function keepForBackground(spaceId: string, collective: string, upc
 			return { tag: notificationTag(spaceId, reminder), body: text, url: href, dueAt, until };
 		});
 	await keepUpcoming(spaceId, collective, items);
-	await askBackgroundChecks();
+	// Asked once a visit: the browser keeps the registration.
+	backgroundAsked ??= askBackgroundChecks();
+	await backgroundAsked;
 }
 
 /** Asks the browser for notifications; answers whether they are allowed now. */
